@@ -1,0 +1,67 @@
+"""The ``litsieve`` command line.
+
+Each area of litsieve owns its subcommands: a module with ``register(subparsers)`` that
+adds its parser and sets ``func``. This module only dispatches and turns litsieve's own
+errors into one clear line on stderr with a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from litsieve import __version__
+from litsieve.errors import LitsieveError
+
+# Modules that register subcommands, in the order `litsieve --help` lists them.
+COMMAND_MODULES: tuple[str, ...] = (
+    "litsieve.importers.cli",
+    "litsieve.query.cli",
+    "litsieve.search.cli",
+    "litsieve.dedup.cli",
+    "litsieve.screening.cli",
+    "litsieve.ranking.cli",
+    "litsieve.report.cli",
+)
+
+EXIT_USER_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="litsieve",
+        description="Reproducible literature search and screening for systematic reviews.",
+    )
+    parser.add_argument("--version", action="version", version=f"litsieve {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # area not built yet
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USER_ERROR
+    try:
+        return int(args.func(args) or 0)
+    except LitsieveError as exc:
+        print(f"litsieve {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("litsieve: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

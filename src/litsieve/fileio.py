@@ -1,0 +1,129 @@
+"""Atomic, reproducible file writing and spreadsheet-safe CSV.
+
+Every file litsieve writes goes through :func:`atomic_write_text` (write to a temporary
+file in the same folder, fsync, rename), so an interrupted run never leaves half a file,
+and a person's file is never seen half-written. Files people edit also get their previous
+version kept (:func:`keep_previous_version`).
+
+CSV written for people is neutralised against formula injection: a cell that came from a
+database and starts with ``= + - @``, tab or carriage return gets a leading apostrophe,
+which spreadsheets show as text. Cells people typed are written back exactly as typed.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step; readers see the old or the new file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
+    """Text version of :func:`atomic_write_bytes` (``\\n`` line endings, no BOM)."""
+    atomic_write_bytes(path, text.encode(encoding))
+
+
+def write_json(path: str | os.PathLike[str], data: Any) -> None:
+    """Deterministic JSON: sorted keys, two-space indent, trailing newline."""
+    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def neutralise_cell(value: str) -> str:
+    """Prefix a database-supplied cell a spreadsheet would run as a formula with ``'``."""
+    if value and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def unneutralise_cell(value: str) -> str:
+    """Undo :func:`neutralise_cell` when reading back a column litsieve wrote."""
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def csv_text(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    neutralise: Iterable[str] = (),
+    line_terminator: str = "\n",
+) -> str:
+    """Render rows as CSV text; columns in ``neutralise`` are made formula-safe."""
+    guard = set(neutralise)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=line_terminator, quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = row.get(column, "")
+            text = "" if value is None else str(value)
+            cells.append(neutralise_cell(text) if column in guard else text)
+        writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def write_csv(
+    path: str | os.PathLike[str],
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    neutralise: Iterable[str] = (),
+) -> None:
+    """Atomically write a UTF-8 CSV with ``\\n`` line endings (byte-stable across runs)."""
+    atomic_write_text(path, csv_text(rows, columns, neutralise=neutralise))
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """Hex SHA-256 of a file, for provenance records and change detection."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def keep_previous_version(path: str | os.PathLike[str], history_dir: str | os.PathLike[str] | None = None) -> Path | None:
+    """Copy ``path`` into its ``.history/`` folder under a content-addressed name.
+
+    Called before litsieve rewrites a file a person edits, so every earlier state can be
+    recovered. Content addressing keeps this idempotent: rerunning does not pile up copies
+    of an unchanged file.
+    """
+    source = Path(path)
+    if not source.exists():
+        return None
+    folder = Path(history_dir) if history_dir else source.parent / ".history"
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = file_sha256(source)[:16]
+    backup = folder / f"{source.stem}.{digest}{source.suffix}"
+    if not backup.exists():
+        tmp = backup.with_name(backup.name + ".tmp")
+        shutil.copy2(source, tmp)
+        os.replace(tmp, backup)
+    return backup
