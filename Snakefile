@@ -13,10 +13,27 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/import.smk"
+include: "workflow/rules/dedup.smk"
+include: "workflow/rules/search.smk"
+include: "workflow/rules/pool.smk"
+include: "workflow/rules/screen.smk"
 
 
 rule all:
     input:
         "results/records/all.csv",
         "results/records/counts.tsv",
+        "results/dedup/records.csv",
+        "results/dedup/clusters.csv",
+        "results/dedup/counts.json",
+        "results/search/search_strategy.md",
+        "results/search/search_strategy.json",
+        "results/search/lint.txt",
+        "results/screening/status.json",
     default_target: True
+
+
+onsuccess:
+    from litsieve.screening.status import print_summary
+
+    print_summary("results")

@@ -12,7 +12,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LITSIEVE_SHARED", REPO.parent / "shared"))
-WORKFLOW_PARTS = ("Snakefile", "config", "workflow", "scripts", "resources")
+WORKFLOW_PARTS = ("Snakefile", "config", "workflow", "scripts", "resources", "environment.yml")
 
 
 def shared_path(*parts: str) -> Path:

@@ -97,11 +97,11 @@ class Record:
                 kwargs[key] = split_list(str(value))
             elif key == "year":
                 kwargs[key] = parse_year(value)
-            elif key in _FIELD_NAMES:
-                kwargs[key] = str(value)
-            elif key == EXTRA_COLUMN:
+            elif key == EXTRA_COLUMN:  # before the field names: `extra` is one of them
                 if value:
                     extra.update(json.loads(value))
+            elif key in _FIELD_NAMES:
+                kwargs[key] = str(value)
             elif value != "":
                 extra[key] = value
         record = cls(**kwargs)

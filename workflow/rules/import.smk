@@ -7,6 +7,8 @@ rule import_source:
         source=lambda wildcards: SOURCES[wildcards.source],
     log:
         "results/logs/import/{source}.log",
+    conda:
+        LITSIEVE_ENV
     script:
         "../../scripts/import_source.py"
 
@@ -19,5 +21,7 @@ rule combine_records:
         counts="results/records/counts.tsv",
     log:
         "results/logs/import/combine.log",
+    conda:
+        LITSIEVE_ENV
     script:
         "../../scripts/combine_records.py"

@@ -1,0 +1,7 @@
+"""Snakemake entry: split deduplicated records into the screening pool and removals, with suggestions."""
+from litsieve.logs import rule_log
+from litsieve.screening.pool import screening_pool
+
+with rule_log(snakemake.log[0]):  # noqa: F821 (snakemake injects it)
+    screening_pool(snakemake.input[0], snakemake.output.pool, snakemake.output.removed,  # noqa: F821
+                   snakemake.output.suggestions, snakemake.params.protocol)  # noqa: F821

@@ -1,0 +1,266 @@
+"""Decide whether two records are the same work, and say which rule decided.
+
+The rules are written as a reviewer would reason, in this order:
+
+1. **Hard conflicts keep records apart**, whatever else matches: different DOIs or PMIDs
+   (unless every other field agrees, the mark of a mistyped identifier), different kinds
+   of item (an erratum, a retraction notice, a reply or comment, a preprint, a conference
+   abstract next to a full paper), different parts of a series, publication years two or
+   more apart, different pages in a different volume. Such a pair is ``conflict=True``;
+   clustering also uses this to refuse a chain of links that would put two conflicting
+   records in one cluster.
+2. **A shared identifier** (DOI, PMID, PMCID) merges, provided the titles do not say
+   otherwise (a supplement's DOI is shared by every abstract in it).
+3. **Matching metadata** merges when the title is near-identical and enough other fields
+   agree (year, first author, journal, volume, pages, abstract); the less alike the titles,
+   the more of the rest must agree. A record without a usable title merges only on full
+   bibliographic identity (journal, volume, pages, year, first author).
+4. Anything close but short of that is ``uncertain``: it goes to a person, never merged
+   automatically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from litsieve.dedup.features import CONFERENCE, Features
+
+SAME = "same"
+UNCERTAIN = "uncertain"
+DIFFERENT = "different"
+
+
+@dataclass(frozen=True, slots=True)
+class PairResult:
+    """The verdict on one pair: ``same``, ``uncertain`` or ``different``, the rule, a score."""
+
+    verdict: str
+    rule: str
+    score: float
+    conflict: bool = False
+
+
+def similarity(a: str, b: str) -> float:
+    """Normalised Indel similarity in [0, 1] (rapidfuzz, C++)."""
+    return Indel.normalized_similarity(a, b)
+
+
+def _subsequence(abbrev: str, word: str) -> bool:
+    """``natl`` abbreviates ``national``: same first letter, letters in order."""
+    if not abbrev or not word or abbrev[0] != word[0]:
+        return False
+    position = 0
+    for ch in abbrev:
+        position = word.find(ch, position)
+        if position < 0:
+            return False
+        position += 1
+    return True
+
+
+def journals_compatible(a: Features, b: Features) -> bool | None:
+    """Same journal, allowing ISO abbreviations (``J Am Heart Assoc``); None when unknown."""
+    if a.issn and b.issn and a.issn & b.issn:
+        return True
+    if not a.journal or not b.journal:
+        return None
+    if a.journal == b.journal:
+        return True
+    if len(a.journal) == len(b.journal):
+        if all(_subsequence(x, y) or _subsequence(y, x) for x, y in zip(a.journal, b.journal)):
+            return True
+    joined_a, joined_b = "".join(a.journal), "".join(b.journal)
+    if joined_a == joined_b:
+        return True
+    return similarity(" ".join(a.journal), " ".join(b.journal)) >= 0.9
+
+
+def _authors(a: Features, b: Features) -> tuple[bool | None, float | None]:
+    """(first authors agree, share of one list's surnames found in the other)."""
+    if not a.authors or not b.authors:
+        return None, None
+    first = (a.authors[0] in b.first_author or b.authors[0] in a.first_author
+             or (min(len(a.authors[0]), len(b.authors[0])) >= 5 and similarity(a.authors[0], b.authors[0]) >= 0.85))
+    share_a = sum(1 for s in a.authors if s in b.author_tokens) / len(a.authors)
+    share_b = sum(1 for s in b.authors if s in a.author_tokens) / len(b.authors)
+    return first, max(share_a, share_b)
+
+
+def _field(x: str, y: str) -> bool | None:
+    if not x or not y:
+        return None
+    return x == y
+
+
+def worth_comparing(a: Features, b: Features) -> bool:
+    """Cheap first look: a pair with unlike titles and nothing exact in common is no match.
+
+    Every rule that can merge or doubt such a pair needs a shared identifier or the same
+    volume and page, so skipping the rest changes no verdict that matters and saves the
+    full comparison for most candidate pairs.
+    """
+    if (a.doi and a.doi == b.doi) or (a.pmid and a.pmid == b.pmid) or (a.pmcid and a.pmcid == b.pmcid):
+        return True
+    if a.volume and a.page_start and a.volume == b.volume and a.page_start == b.page_start:
+        return True
+    if not a.title or not b.title:
+        return False
+    return Indel.normalized_similarity(a.title, b.title, score_cutoff=0.5) > 0
+
+
+def compare(a: Features, b: Features) -> PairResult:
+    """The verdict on ``a`` and ``b``; symmetric (the pair is put in id order first)."""
+    if b.record_id < a.record_id:
+        a, b = b, a
+    same_doi = bool(a.doi) and a.doi == b.doi
+    same_pmid = bool(a.pmid) and a.pmid == b.pmid
+    same_pmcid = bool(a.pmcid) and a.pmcid == b.pmcid
+    doi_differs = bool(a.doi and b.doi) and not same_doi
+    pmid_differs = bool(a.pmid and b.pmid) and not same_pmid
+
+    titled = bool(a.title and b.title)
+    tsim = similarity(a.title, b.title) if titled else None
+    contained = prefix = False
+    if titled and tsim is not None and tsim < 0.95:
+        short, long_ = sorted((a.title, b.title), key=len)
+        contained = len(short) >= 40 and short in long_
+        # A title given without its subtitle ("Infrastructure in the wild").
+        prefix = long_.startswith(short + " ") and len(short.split()) >= 3
+    year_gap = abs(a.year - b.year) if a.year is not None and b.year is not None else None
+    first_author, author_share = _authors(a, b)
+    journal = journals_compatible(a, b)
+    volume = _field(a.volume, b.volume)
+    issue = _field(a.issue, b.issue)
+    page = _field(a.page_start, b.page_start)
+    if page is False and {a.page_start[:1], b.page_start} >= {"e", "1"} or page is False and {
+            b.page_start[:1], a.page_start} >= {"e", "1"}:
+        page = None  # an electronic article number (e12724) next to the PDF's pages 1-6
+    end_page = _field(a.page_end, b.page_end)
+    abstract = (similarity(a.abstract, b.abstract)
+                if len(a.abstract) >= 100 and len(b.abstract) >= 100 else None)
+    authors_clash = first_author is False and (author_share or 0.0) < 0.34
+    biblio_same = volume is True and page is True and (year_gap or 0) <= 1 and journal is not False
+
+    # 1. Hard conflicts.
+    hard: list[str] = []
+    supplement = CONFERENCE in a.kinds | b.kinds
+    everything_agrees = (
+        tsim is not None and tsim >= 0.95 and year_gap == 0 and first_author is True
+        and (author_share or 0.0) >= 0.8 and page is True and journal is not False
+        and (volume is True or (supplement and journal is True)) and a.part == b.part
+    )
+    if doi_differs and not everything_agrees:
+        hard.append("different DOIs")
+    if pmid_differs and not everything_agrees:
+        hard.append("different PMIDs")
+    kinds = sorted((a.kinds ^ b.kinds) - {CONFERENCE})
+    if kinds and not biblio_same:
+        hard.append(f"{kinds[0]} vs a different kind of record")
+    if CONFERENCE in (a.kinds ^ b.kinds) and not biblio_same and (page is False or (year_gap or 0) >= 1):
+        hard.append("conference abstract vs full paper")
+    if a.part and b.part and a.part != b.part:
+        hard.append(f"part {a.part} vs part {b.part}")
+    if year_gap is not None and year_gap >= 2:
+        hard.append(f"published {year_gap} years apart")
+    if page is False and (volume is False or journal is False or (year_gap or 0) >= 1):
+        hard.append("different volume or journal and pages")
+    if authors_clash and (year_gap or 0) >= 1:
+        hard.append("different authors and year")
+    if titled and tsim is not None and tsim < 0.5 and not (same_doi or same_pmid or same_pmcid or biblio_same):
+        hard.append("different titles")
+    if hard:
+        if (doi_differs or pmid_differs) and tsim is not None and tsim >= 0.9 and len(hard) == 1 and (
+                first_author is not False):
+            return PairResult(UNCERTAIN, f"{hard[0]}, titles alike", round(tsim, 4), conflict=True)
+        return PairResult(DIFFERENT, f"kept apart: {hard[0]}", round(tsim or 0.0, 4), conflict=True)
+
+    # Soft doubts: each stops an automatic fuzzy merge, none proves two works.
+    soft: list[str] = []
+    if CONFERENCE in (a.kinds ^ b.kinds) and not biblio_same and not (journal is True and year_gap == 0):
+        soft.append("conference abstract vs other record")
+    if bool(a.part) != bool(b.part):
+        soft.append("only one is numbered as a part")
+    if page is False:
+        soft.append("different pages")
+    # Supplements are numbered inconsistently: a volume alone does not separate one
+    # abstract on the same page of the same journal and year by the same authors.
+    same_place = page is True and journal is True and year_gap == 0 and first_author is True
+    if volume is False and not same_place:
+        soft.append("different volumes")
+    if issue is False:
+        soft.append("different issues")
+    # A near-identical title at the same place in the same journal and year: author lists
+    # that do not match are spelling (group authors, name order), not another work.
+    placed = tsim is not None and tsim >= 0.95 and biblio_same and journal is True and year_gap == 0
+    if authors_clash and not placed:
+        soft.append("different authors")
+    if titled and a.title_numbers != b.title_numbers and not (
+            tsim is not None and tsim >= 0.98 and set(a.title_numbers) <= set(b.title_numbers) | set(a.title_numbers) and (
+                set(a.title_numbers) <= set(b.title_numbers) or set(b.title_numbers) <= set(a.title_numbers))):
+        soft.append("different numbers in the titles")
+
+    # 2. Shared identifiers.
+    identifier = "same DOI" if same_doi else "same PMID" if same_pmid else "same PMCID" if same_pmcid else ""
+    if identifier:
+        if tsim is None or tsim >= 0.6 or contained or prefix or a.generic_title or b.generic_title:
+            return PairResult(SAME, identifier, 1.0)
+        if tsim >= 0.4:
+            return PairResult(UNCERTAIN, f"{identifier}, titles differ", round(tsim, 4))
+        return PairResult(DIFFERENT, f"kept apart: {identifier} but different titles", round(tsim, 4))
+
+    # 3. Metadata.
+    support = sum((
+        year_gap == 0,
+        first_author is True,
+        journal is True,
+        volume is True,
+        page is True,
+        issue is True,
+        abstract is not None and abstract >= 0.8,
+    ))
+    score = round(0.6 * (tsim or 0.0) + 0.4 * support / 7, 4)
+    full_identity = (
+        biblio_same and year_gap == 0 and first_author is True and journal is True
+        and issue is not False and end_page is not False
+    )
+    # The same multi-page range of one issue holds one article, whatever language its title
+    # is given in. Page 1 is excluded: article-numbered journals start every article there.
+    span_identity = (
+        full_identity and end_page is True and a.page_start != a.page_end and a.page_start != "1"
+    )
+    if tsim is None or a.generic_title or b.generic_title:
+        if full_identity and not soft:
+            return PairResult(SAME, "journal, volume, pages, year and first author agree (no usable title)", score)
+        if biblio_same:
+            return PairResult(UNCERTAIN, "bibliographic details agree, no usable title", score)
+        return PairResult(DIFFERENT, "no usable title and details differ", score)
+
+    if soft:
+        if tsim >= 0.9:
+            return PairResult(UNCERTAIN, f"titles alike but {soft[0]}", score)
+        return PairResult(DIFFERENT, f"kept apart: {soft[0]}", score)
+
+    if tsim >= 0.95:
+        if year_gap is not None and year_gap <= 1 and support >= 2 and (first_author is not False or placed):
+            return PairResult(SAME, f"same title, {support} other fields agree", score)
+        return PairResult(UNCERTAIN, f"same title, only {support} other field(s) agree", score)
+    if tsim >= 0.85:
+        if year_gap == 0 and first_author is True and support >= 3:
+            return PairResult(SAME, f"similar title, {support} other fields agree", score)
+        if support >= 1:
+            return PairResult(UNCERTAIN, f"similar title, {support} other field(s) agree", score)
+        return PairResult(DIFFERENT, "similar title, nothing else agrees", score)
+    if tsim >= 0.7 or contained or prefix:
+        # Conference abstracts share pages, so one page cannot vouch for reworded titles.
+        if span_identity or (full_identity and abstract is not None and abstract >= 0.9):
+            return PairResult(SAME, "titles differ in wording, journal, volume, pages and authors agree", score)
+        if support >= 2 and first_author is True:
+            return PairResult(UNCERTAIN, f"titles partly alike, {support} other fields agree", score)
+        return PairResult(DIFFERENT, "titles partly alike, other fields do not agree", score)
+    if span_identity or (full_identity and abstract is not None and abstract >= 0.9):
+        return PairResult(SAME, "titles differ (translation?), every other field agrees", score)
+    if full_identity:
+        return PairResult(UNCERTAIN, "titles differ, bibliographic details agree", score)
+    return PairResult(DIFFERENT, "titles differ", score)

@@ -1,0 +1,320 @@
+"""What deduplication compares: each record reduced once to normalised, comparable parts.
+
+Databases export the same article differently: the DOI as a URL or with a ``doi:``
+prefix, titles with HTML tags, Greek letters spelled out or not, a translated title in
+brackets, authors as ``Smith JA`` or ``Smith, John A.``, journals abbreviated or in full,
+pages as ``123-9`` or ``123-129``. Comparing those raw would miss duplicates; guessing
+would merge different works. So every record is normalised exactly once, independent of
+the other records and of their order, and the comparison rules (``compare.py``) only see
+these :class:`Features`.
+
+The record *kind* is kept too: an erratum, a retraction notice, a reply or comment, a
+preprint, a conference abstract, or "Part 2" of a series shares most of its words with
+another work and must not be merged with it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from litsieve.record import Record, normalize_doi
+
+ABSTRACT_CHARS = 600  # enough to tell two abstracts apart; 65,000-character ones are cut here
+
+_TAG = re.compile(r"<[^>]{1,40}>")
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
+    "λ": "lambda", "μ": "mu", "µ": "mu", "ω": "omega", "τ": "tau", "θ": "theta", "σ": "sigma",
+}
+_GREEK_RE = re.compile("|".join(_GREEK))
+# Noise some databases put around a title: "RETRACTED:" banners, "[Article in German]".
+_TITLE_NOISE = re.compile(
+    r"^\s*(?:retracted(?: article)?\s*[:.-]\s*)|\[(?:article in|in)\s+[a-z ]+\]|\((?:author'?s? transl)\)",
+    re.IGNORECASE,
+)
+_BRACKETED = re.compile(r"\[[^\[\]]*(?:\]|$)")
+_NOTE_START = re.compile(r"\s*(?:erratum|errata|comment|see |retract|correct|update|published|review|article|\d+ refs)", re.IGNORECASE)
+_DATABASE_NOTE = re.compile(
+    r"\((?:provisional|structured) abstract\)|\(database of abstracts[^)]*\)|\(author'?s? transl\)", re.IGNORECASE)
+_GENERIC_TITLES = frozenset({
+    "editorial", "introduction", "preface", "foreword", "commentary", "comment", "letter",
+    "reply", "response", "erratum", "correction", "corrigendum", "book review", "untitled",
+    "abstracts", "news", "in brief", "conclusion", "conclusions", "summary", "abstract",
+    "discussion", "obituary", "index", "contents", "announcement", "errata",
+})
+
+# Recurring section headings: the same words in every issue, so the title proves nothing.
+_GENERIC_START = re.compile(
+    r"^(?:editorial|editor s (?:comments?|note|introduction)|editors? (?:comments?|note)|from the editors?"
+    r"|in this issue|letter from the editor|remarks from .{0,40}editor|issue information|book reviews?)\b")
+
+# Where a journal's name ends: subtitles, places, "Conference: 53rd Annual Meeting ...".
+_JOURNAL_TAIL = re.compile(
+    r"\s*(?:[:=(\[]|\.\s*(?:conference|meeting|congress|symposium|abstracts?|supplement|suppl)\b)", re.IGNORECASE)
+_NO_AUTHOR = frozenset({"anonymous", "anon", "no authors listed", "no author", "et al", "unknown"})
+_PLAIN_VOLUME = re.compile(r"[\w\s./-]+")
+
+_JOURNAL_STOP = frozenset({"the", "of", "and", "for", "in", "on", "de", "la", "le", "und", "fur", "der", "et", "des", "du", "a", "an"})
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_PAGE_TOKEN = re.compile(r"[A-Za-z]*\d+[A-Za-z]*|[A-Za-z]+")
+_DIGITS = re.compile(r"\d+")
+_PMID = re.compile(r"^\d{1,9}$")
+_PMCID = re.compile(r"(?i)pmc\s*(\d+)")
+
+# Kinds of records that are separate items even when they share a title with another.
+ERRATUM = "erratum"
+RETRACTION = "retraction notice"
+REPLY = "reply or comment"
+PREPRINT = "preprint"
+CONFERENCE = "conference abstract"
+
+_ERRATUM_TITLE = re.compile(
+    r"^(?:erratum|errata|corrigendum|corrigenda|correction|publisher'?s? (?:note|erratum)|author correction)"
+    r"(?:\s*(?::|to\b|for\b|in\b|regarding\b|notice\b|$))|\b(?:erratum|corrigendum) (?:to|for|in|regarding)\b"
+    r"|\(vol\.? \d+,? (?:pg?|pp)\.? \w+,? (?:\d{4})?\)\s*\.?$",  # Web of Science: "Title (vol 360, pg 542, 2009)"
+    re.IGNORECASE,
+)
+_RETRACTION_TITLE = re.compile(
+    r"^(?:retraction|notice of retraction|retraction notice|retraction note|withdrawn|expression of concern)\b"
+    r"|\bretraction (?:notice|of|note) (?:to|for)?\b",
+    re.IGNORECASE,
+)
+_REPLY_TITLE = re.compile(
+    r"^(?:re\s*:|reply\b|in reply\b|author'?s?'? reply\b|response\b|authors'? response\b|comment(?:ary)? on\b"
+    r"|letter to the editor\b|a reply\b|rebuttal\b)",
+    re.IGNORECASE,
+)
+_PREPRINT_JOURNAL = re.compile(
+    r"biorxiv|medrxiv|arxiv|psyarxiv|socarxiv|ssrn|research ?square|preprints?\b|osf preprints|chemrxiv|europe pmc preprint",
+    re.IGNORECASE,
+)
+_PREPRINT_DOI = re.compile(
+    r"^10\.1101/(?:\d{4}\.\d\d\.\d\d\.|\d+$)|^10\.48550/|^10\.21203/rs\.|^10\.2139/ssrn|^10\.20944/preprints"
+    r"|^10\.31234/|^10\.31219/|^10\.31235/|^10\.26434/chemrxiv",
+)
+_CONFERENCE_TYPES = re.compile(r"conference|congress|meeting abstract|meeting report|proceedings|symposium", re.IGNORECASE)
+_SUPPLEMENT = re.compile(r"\bsuppl|\bsupplement|^s\d+$", re.IGNORECASE)
+_PART = re.compile(
+    r"\b(?:part|pt|teil|partie)\.?\s+([0-9]+|[ivx]{1,5}|one|two|three|four|five|six|[a-f])\b", re.IGNORECASE)
+_TRAILING_ROMAN = re.compile(r"[\s:.,(-]((?:i{1,3}|iv|v|vi{1,3}|ix|x))\W*$", re.IGNORECASE)
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+                 "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
+                 "viii": "8", "ix": "9", "x": "10", "a": "1", "b": "2", "c": "3", "d": "4",
+                 "e": "5", "f": "6"}
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """The normalised, comparable parts of one record (see the module docstring)."""
+
+    index: int
+    record_id: str
+    title: str            # normalised words joined by single spaces
+    title_key: str        # the same without spaces (blocking key)
+    title_words: int
+    title_numbers: tuple[str, ...]
+    generic_title: bool
+    authors: tuple[str, ...]          # normalised surnames, in order
+    first_author: frozenset[str]      # name words of the first author
+    author_tokens: frozenset[str]     # every name word of two letters or more
+    year: int | None
+    journal: tuple[str, ...]          # normalised journal words without stop words
+    issn: frozenset[str]
+    volume: str
+    issue: str
+    page_start: str
+    page_end: str
+    doi: str
+    pmid: str
+    pmcid: str
+    abstract: str
+    kinds: frozenset[str]
+    part: str
+
+
+def fold(text: str) -> str:
+    """Case-fold, strip accents, spell out Greek letters, keep letters and digits of any script."""
+    if text.isascii():
+        text = text.casefold()
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        text = _GREEK_RE.sub(lambda m: _GREEK[m.group(0)], text)
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    text = text.replace("&", " and ")
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def normalise_title(title: str) -> str:
+    """Title words for comparison: HTML tags, banners and database notes removed.
+
+    MEDLINE puts a translated title in brackets (``[Effect of ...].``): the brackets go,
+    the words stay. Notes databases append (``[Review] [43 refs]``, ``[Erratum appears in
+    ...]``, ``(Provisional abstract)``) are not part of the title and go entirely.
+    """
+    if "<" in title:
+        title = _TAG.sub(" ", title)
+    if "[" in title or "(" in title or ":" in title:
+        title = _TITLE_NOISE.sub(" ", title)
+        title = _BRACKETED.sub(_bracketed, title)
+        title = _DATABASE_NOTE.sub(" ", title)
+    return fold(title)
+
+
+def _bracketed(match: re.Match[str]) -> str:
+    """Unwrap a bracketed translated title; drop a bracketed note (``[Review]``, ``[Japanese]``)."""
+    inner = match.group(0).strip("[]")
+    if len(inner.split()) >= 4 and not _NOTE_START.match(inner):
+        return inner
+    return " "
+
+
+_SEPARATOR = " zq0sep0qz "  # survives fold() as one word no name can be
+
+
+def _author_parts(authors: list[str]) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    """(surnames in order, every name word, the first author's name words).
+
+    Names are folded in two calls for the whole list rather than one per name: at
+    100,000 records with a dozen authors each, per-name calls dominate the run time.
+    """
+    if not authors:
+        return (), frozenset(), frozenset()
+    names = fold(_SEPARATOR.join(authors)).split("zq0sep0qz")
+    heads = fold(_SEPARATOR.join(a.split(",", 1)[0] for a in authors)).split("zq0sep0qz")
+    surnames: list[str] = []
+    tokens: set[str] = set()
+    first: frozenset[str] = frozenset()
+    for name, head in zip(names, heads):
+        name = name.strip()
+        if not name or name in _NO_AUTHOR:
+            continue
+        words = [w for w in name.split() if len(w) >= 2]
+        surname = head.replace(" ", "")
+        if surname:
+            words.append(surname)
+            surnames.append(surname)
+        tokens.update(words)
+        if not first:
+            first = frozenset(words)
+    return tuple(surnames), frozenset(tokens), first
+
+
+def _numeric(text: str) -> str:
+    match = _DIGITS.search(text)
+    return match.group(0).lstrip("0") or "0" if match else ""
+
+
+def parse_pages(pages: str) -> tuple[str, str]:
+    """Start and end page, with ``123-9`` read as 123-129 and Excel's ``01-Apr`` as 1-4.
+
+    Letters are kept (``S354``, ``e001469`` becomes ``e1469``) because a supplement page
+    and a regular page with the same digits are different places.
+    """
+    text = pages.strip().casefold()
+    if not text:
+        return "", ""
+    tokens = _PAGE_TOKEN.findall(text)
+    if not tokens:
+        return "", ""
+    if len(tokens) >= 2 and tokens[1][:3] in _MONTHS and tokens[0].isdigit():
+        return tokens[0].lstrip("0") or "0", str(_MONTHS[tokens[1][:3]])
+    if tokens[0][:3] in _MONTHS and len(tokens) >= 2 and tokens[1].isdigit():
+        return str(_MONTHS[tokens[0][:3]]), tokens[1].lstrip("0") or "0"
+
+    def clean(token: str) -> str:
+        match = re.match(r"([a-z]*)0*(\d+)([a-z]*)$", token)
+        return f"{match.group(1)}{match.group(2)}{match.group(3)}" if match else token
+
+    start = clean(tokens[0])
+    if not any(ch.isdigit() for ch in start):
+        return "", ""
+    end = clean(tokens[1]) if len(tokens) >= 2 else ""
+    if end.isdigit() and start.isdigit() and len(end) < len(start):
+        end = start[: len(start) - len(end)] + end
+    return start, end
+
+
+def _kinds(record: Record, title: str, doi: str) -> frozenset[str]:
+    kinds: set[str] = set()
+    raw_title = record.title.strip()
+    types = " | ".join(record.publication_types).casefold()
+    if _ERRATUM_TITLE.search(raw_title) or "erratum" in types or "correction" in types:
+        kinds.add(ERRATUM)
+    if _RETRACTION_TITLE.search(raw_title) or "retraction of publication" in types or "retraction notice" in types:
+        kinds.add(RETRACTION)
+    if _REPLY_TITLE.search(raw_title) or re.search(r"\bcomment\b", types):
+        kinds.add(REPLY)
+    if _PREPRINT_JOURNAL.search(record.journal) or "preprint" in types or _PREPRINT_DOI.search(doi):
+        kinds.add(PREPRINT)
+    if (_CONFERENCE_TYPES.search(types) or _CONFERENCE_TYPES.search(record.journal)
+            or _SUPPLEMENT.search(record.issue.strip()) or _SUPPLEMENT.search(record.volume.strip())
+            or re.match(r"^\s*s\d", record.pages, re.IGNORECASE)):
+        kinds.add(CONFERENCE)
+    return frozenset(kinds)
+
+
+def _part(title: str) -> str:
+    match = _PART.search(title)
+    if match:
+        token = match.group(1).casefold()
+        return _NUMBER_WORDS.get(token, token)
+    match = _TRAILING_ROMAN.search(title)
+    if match and len(title) > 20:
+        return _NUMBER_WORDS.get(match.group(1).casefold(), "")
+    return ""
+
+
+def _identifiers(record: Record) -> tuple[str, str, str]:
+    doi = normalize_doi(record.doi)
+    if not doi:
+        doi = normalize_doi(record.url) if "doi" in record.url.casefold() else ""
+    pmid = record.pmid.strip()
+    if not _PMID.match(pmid):
+        pmid = ""
+    match = _PMCID.search(record.pmcid)
+    pmcid = f"pmc{match.group(1)}" if match else ""
+    return doi, pmid.lstrip("0"), pmcid
+
+
+def features_of(index: int, record: Record) -> Features:
+    """Normalise one record (pure: the result depends on this record alone)."""
+    title = normalise_title(record.title)
+    doi, pmid, pmcid = _identifiers(record)
+    start, end = parse_pages(record.pages)
+    surnames, author_tokens, first_author = _author_parts(record.authors)
+    # "Journal of X: official journal of Y" and "Front Endocrinol (Lausanne)": the title proper.
+    journal_name = _JOURNAL_TAIL.split(record.journal, maxsplit=1)[0]
+    journal = tuple(w for w in fold(journal_name).split() if w not in _JOURNAL_STOP)
+    issn = frozenset(re.findall(r"\d{4}-?\d{3}[\dxX]", record.issn.replace(" ", "")))
+    return Features(
+        index=index,
+        record_id=record.record_id,
+        title=title,
+        title_key=title.replace(" ", ""),
+        title_words=len(title.split()),
+        title_numbers=tuple(sorted(re.findall(r"\d+", title))),
+        generic_title=title in _GENERIC_TITLES or len(title) < 12 or bool(_GENERIC_START.match(title)),
+        authors=surnames,
+        first_author=first_author,
+        author_tokens=author_tokens,
+        year=record.year,
+        journal=journal,
+        issn=frozenset(i.replace("-", "").upper() for i in issn),
+        # "1)" and similar debris in some exports' volume fields is no volume at all.
+        volume=_numeric(record.volume) if _PLAIN_VOLUME.fullmatch(record.volume.strip() or "x") else "",
+        issue=_numeric(record.issue),
+        page_start=start,
+        page_end=end,
+        doi=doi,
+        pmid=pmid,
+        pmcid=pmcid,
+        abstract=fold(record.abstract[: ABSTRACT_CHARS + 200])[:ABSTRACT_CHARS],
+        kinds=_kinds(record, title, doi),
+        part=_part(record.title),
+    )

@@ -1,0 +1,82 @@
+"""One record per work: keep the most complete record, fill its gaps from the others.
+
+The kept record is the one a screener would want to read: it has an abstract, a DOI,
+full author names rather than initials, and the most filled fields; ties go to the
+smallest record id, so the choice never depends on input order. Fields the kept record
+lacks are filled from the others (most complete first). Every merged record id and its
+source stays in ``extra`` (``duplicate_ids``, ``dedup_source_ids``), so any record can be
+traced back to every export it came from and PRISMA counts per source stay right.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+from typing import Sequence
+
+from litsieve.record import LIST_FIELDS, RECORD_FIELDS, Record
+
+_FILLABLE = tuple(f for f in RECORD_FIELDS if f not in {"record_id", "source", "source_file"})
+_FULL_GIVEN = re.compile(r",\s*\w{2,}(?<!\.)")
+
+
+def full_name_share(record: Record) -> float:
+    """Share of authors written with a given name rather than initials (``Smith, John``)."""
+    if not record.authors:
+        return 0.0
+    full = sum(1 for a in record.authors if _FULL_GIVEN.search(a) and not re.search(r",\s*[A-Z]{2,3}$", a))
+    return full / len(record.authors)
+
+
+def completeness(record: Record) -> tuple[object, ...]:
+    """Sort key: larger is more complete (abstract, DOI, full names, filled fields)."""
+    filled = sum(1 for name in _FILLABLE if getattr(record, name) not in ("", None, []))
+    return (
+        bool(record.abstract.strip()),
+        bool(record.doi.strip()),
+        round(full_name_share(record), 2),
+        filled,
+        len(record.abstract),
+    )
+
+
+def _rank(record: Record) -> tuple[object, ...]:
+    """Sort key putting the most complete record first, ties by smallest id."""
+    return (tuple(-float(x) for x in completeness(record)), record.record_id)  # type: ignore[arg-type]
+
+
+def choose_kept(records: Sequence[Record]) -> Record:
+    """The most complete record; ties broken by the smallest record id."""
+    if len(records) == 1:
+        return records[0]
+    return min(records, key=_rank)
+
+
+def merge_cluster(records: Sequence[Record], cluster_id: str) -> Record:
+    """The kept record, gaps filled from the others, with every source id in ``extra``."""
+    if len(records) == 1:
+        return records[0]
+    ranked = sorted(records, key=_rank)
+    kept, others = ranked[0], ranked[1:]
+    merged = dataclasses.replace(kept, authors=list(kept.authors), keywords=list(kept.keywords),
+                                 publication_types=list(kept.publication_types), extra=copy.deepcopy(kept.extra))
+    filled_from: dict[str, str] = {}
+    for name in _FILLABLE:
+        if getattr(merged, name) not in ("", None, []):
+            continue
+        for other in others:
+            value = getattr(other, name)
+            if value not in ("", None, []):
+                setattr(merged, name, list(value) if name in LIST_FIELDS else value)
+                filled_from[name] = other.record_id
+                break
+    by_source: dict[str, list[str]] = {}
+    for record in records:
+        by_source.setdefault(record.source or "", []).append(record.record_id)
+    merged.extra["dedup_cluster_id"] = cluster_id
+    merged.extra["duplicate_ids"] = sorted(r.record_id for r in others)
+    merged.extra["dedup_source_ids"] = {s: sorted(ids) for s, ids in sorted(by_source.items())}
+    if filled_from:
+        merged.extra["dedup_filled_from"] = dict(sorted(filled_from.items()))
+    return merged

@@ -1,0 +1,182 @@
+"""Deduplication from records to clusters, merged works, counts and pairs for a person.
+
+:func:`deduplicate` is pure (records and a person's decisions in, a :class:`DedupResult`
+out) and independent of input order: features are computed per record, candidate pairs
+come from content, links are applied in an order fixed by rule, score and record id, the
+kept record and the cluster id (the smallest record id in the cluster) depend only on the
+cluster's members, and every output is sorted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+from litsieve.dedup.blocking import candidate_pairs
+from litsieve.dedup.cluster import IDENTIFIER, METADATA, PERSON, Link, cluster
+from litsieve.dedup.compare import SAME, UNCERTAIN, PairResult, compare, worth_comparing
+from litsieve.dedup.features import Features, features_of
+from litsieve.dedup.merge import merge_cluster
+from litsieve.dedup.review import DIFFERENT as PERSON_DIFFERENT
+from litsieve.dedup.review import SAME as PERSON_SAME
+from litsieve.dedup.review import review_row
+from litsieve.errors import DedupError
+from litsieve.record import Record
+
+CLUSTER_COLUMNS = ("record_id", "cluster_id", "kept", "cluster_size", "rule", "score", "linked_to", "source")
+_IDENTIFIER_RULES = ("same DOI", "same PMID", "same PMCID")
+
+
+@dataclass
+class DedupResult:
+    """Everything deduplication produces (see docs/dedup.md for each file)."""
+
+    clusters: list[dict[str, str]]
+    records: list[Record]
+    counts: dict[str, object]
+    review_rows: list[dict[str, str]] = field(default_factory=list)
+
+
+def _check_ids(records: Sequence[Record]) -> None:
+    seen: dict[str, int] = {}
+    for row, record in enumerate(records, start=1):
+        if not record.record_id:
+            raise DedupError("a record has no record_id", row=row, field="record_id",
+                             hint="import the file with `litsieve import` first")
+        if record.record_id in seen:
+            raise DedupError(f"record id '{record.record_id}' appears twice (rows {seen[record.record_id]} and {row})",
+                             row=row, field="record_id", hint="record ids must be unique across the review")
+        seen[record.record_id] = row
+
+
+def deduplicate(
+    records: Sequence[Record],
+    decisions: Mapping[tuple[str, str], str] | None = None,
+) -> DedupResult:
+    """Cluster ``records`` into works; ``decisions`` are a person's same/different pairs."""
+    _check_ids(records)
+    decisions = decisions or {}
+    ids = [r.record_id for r in records]
+    position = {rid: i for i, rid in enumerate(ids)}
+    features: list[Features] = [features_of(i, r) for i, r in enumerate(records)]
+
+    results: dict[tuple[int, int], PairResult] = {}
+
+    def judged(i: int, j: int) -> PairResult:
+        key = (i, j) if i < j else (j, i)
+        found = results.get(key)
+        if found is None:
+            found = results[key] = compare(features[i], features[j])
+        return found
+
+    links: list[Link] = []
+    uncertain: list[tuple[int, int]] = []
+    for i, j in sorted(candidate_pairs(features), key=lambda p: sorted((ids[p[0]], ids[p[1]]))):
+        if not worth_comparing(features[i], features[j]):
+            continue
+        result = judged(i, j)
+        if result.verdict == SAME:
+            tier = IDENTIFIER if result.rule in _IDENTIFIER_RULES else METADATA
+            links.append(Link(i, j, tier, result.score, result.rule))
+        elif result.verdict == UNCERTAIN:
+            uncertain.append((i, j))
+
+    cannot: set[frozenset[int]] = set()
+    decided: set[frozenset[int]] = set()
+    for (a, b), decision in sorted(decisions.items()):
+        if a not in position or b not in position or a == b:
+            continue
+        i, j = position[a], position[b]
+        decided.add(frozenset((i, j)))
+        if decision == PERSON_SAME:
+            links.append(Link(i, j, PERSON, 1.0, "a person decided: same work"))
+        elif decision == PERSON_DIFFERENT:
+            cannot.add(frozenset((i, j)))
+
+    def conflict(i: int, j: int) -> str:
+        result = judged(i, j)
+        return result.rule if result.conflict else ""
+
+    clustering = cluster(len(records), links, ids, conflict, cannot)
+
+    groups: dict[int, list[int]] = {}
+    for index, root in enumerate(clustering.root):
+        groups.setdefault(root, []).append(index)
+
+    rows: list[dict[str, str]] = []
+    merged: list[Record] = []
+    for members in groups.values():
+        group = [records[i] for i in members]
+        cluster_id = min(r.record_id for r in group)
+        work = merge_cluster(group, cluster_id)
+        kept = next(r for r in group if r.record_id == work.record_id)
+        merged.append(work)
+        for i in members:
+            record = records[i]
+            link = clustering.joined_by.get(i)
+            if len(members) == 1:
+                rule, score, other = "unique", "", ""
+            elif link is None:  # cannot happen for a member of a larger cluster
+                rule, score, other = "", "", ""
+            else:
+                other = ids[link.b] if link.a == i else ids[link.a]
+                rule, score = link.rule, f"{link.score:.3f}"
+            rows.append({
+                "record_id": record.record_id,
+                "cluster_id": cluster_id,
+                "kept": "true" if record is kept else "false",
+                "cluster_size": str(len(members)),
+                "rule": rule,
+                "score": score,
+                "linked_to": other,
+                "source": record.source,
+            })
+    rows.sort(key=lambda r: (r["cluster_id"], r["kept"] != "true", r["record_id"]))
+    merged.sort(key=lambda r: r.record_id)
+
+    root = clustering.root
+    review: dict[str, dict[str, str]] = {}
+    pending = [(i, j, judged(i, j).rule, judged(i, j).score) for i, j in uncertain]
+    pending += [(link.a, link.b, f"not merged: {reason}", link.score) for link, reason in clustering.refused
+                if link.tier != PERSON]
+    for i, j, reason, score in pending:
+        if root[i] == root[j] or frozenset((i, j)) in decided:
+            continue
+        row = review_row(records[i], records[j], reason, score)
+        review.setdefault(row["pair_id"], row)
+    for pair in decided:
+        i, j = sorted(pair)
+        result = judged(i, j)
+        row = review_row(records[i], records[j], result.rule, result.score)
+        review.setdefault(row["pair_id"], row)
+    undecided = sorted((r for r in review.values() if frozenset((position[r["record_a"]], position[r["record_b"]])) not in decided),
+                       key=lambda r: (-float(r["score"]), r["pair_id"]))
+    done = sorted((r for r in review.values() if frozenset((position[r["record_a"]], position[r["record_b"]])) in decided),
+                  key=lambda r: r["pair_id"])
+
+    counts = _counts(records, rows, clustering, len(undecided))
+    return DedupResult(rows, merged, counts, undecided + done)
+
+
+def _counts(records: Sequence[Record], rows: Sequence[Mapping[str, str]], clustering, awaiting: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    per_source: dict[str, dict[str, int]] = {}
+    for row in rows:
+        entry = per_source.setdefault(row["source"], {"records": 0, "kept": 0, "duplicates_removed": 0})
+        entry["records"] += 1
+        if row["kept"] == "true":
+            entry["kept"] += 1
+        else:
+            entry["duplicates_removed"] += 1
+    works = sum(1 for row in rows if row["kept"] == "true")
+    by_person = sum(1 for row in rows if row["kept"] != "true" and row["rule"].startswith("a person decided"))
+    return {
+        "records_in": len(records),
+        "works_out": works,
+        "duplicates_removed": len(records) - works,
+        "duplicates_removed_automatically": len(records) - works - by_person,
+        "duplicates_removed_by_person": by_person,
+        "clusters_with_duplicates": len({r["cluster_id"] for r in rows if r["cluster_size"] != "1"}),
+        "merges_refused_by_consistency_check": len(clustering.refused),
+        "pairs_awaiting_review": awaiting,
+        "per_source": dict(sorted(per_source.items())),
+    }

@@ -1,0 +1,73 @@
+"""The import stage's rule functions: one source's exports in, the review's records out.
+
+``import_source`` reads every file of one configured source (or its frozen search
+snapshot for ``method: live``) into ``results/records/sources/{source}.csv``;
+``combine_sources`` joins the sources in name order into ``results/records/all.csv``,
+refuses record ids that two sources share, and writes the per-source counts that the
+PRISMA diagram's "records identified from databases" box is built from.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from litsieve.errors import ImportFormatError
+from litsieve.fileio import atomic_write_text
+from litsieve.importers import load_many
+from litsieve.logs import get_logger
+from litsieve.record import Record
+from litsieve.records_io import read_records, write_records
+
+LOG = get_logger("importers.workflow")
+COUNTS_COLUMNS = ("source", "files", "records")
+
+PathLike = str | os.PathLike[str]
+
+
+def import_source(paths: Iterable[PathLike], source: Mapping[str, Any], out: PathLike) -> list[Record]:
+    """Import one source (an entry of the protocol's ``sources``) and write its records."""
+    files = [str(p) for p in paths]
+    name = source["name"]
+    if source.get("method") == "live":
+        from litsieve.search.snapshot import read_snapshot_records
+
+        records = list(read_snapshot_records(files, source))
+    else:
+        if not files:
+            raise ImportFormatError(
+                f"source '{name}' lists no export files", field=f"sources.{name}.files",
+                hint="add the exported files under `files:` in config/config.yaml",
+            )
+        records = load_many(files, fmt=source.get("format"), source=name)
+    write_records(out, records)
+    LOG.info("%s: %d records from %d file(s)", name, len(records), len(files))
+    return records
+
+
+def combine_sources(paths: Iterable[PathLike], out_records: PathLike, out_counts: PathLike) -> None:
+    """Concatenate per-source record files (sorted by source) and count them per source."""
+    by_source = sorted((Path(p).stem, Path(p)) for p in paths)
+    owner: dict[str, str] = {}
+    combined: list[Record] = []
+    lines = ["\t".join(COUNTS_COLUMNS)]
+    for name, path in by_source:
+        records = read_records(path)
+        for row, record in enumerate(records, start=2):
+            other = owner.get(record.record_id)
+            if other is not None:
+                raise ImportFormatError(
+                    f"record id '{record.record_id}' occurs in source '{other}' and in "
+                    f"source '{name}'", file=str(path), row=row, field="record_id",
+                    hint="ids must be unique across the review: give the sources different "
+                    "names, or fix the `id` column of a CSV export",
+                )
+            owner[record.record_id] = name
+        files = len({r.source_file for r in records})
+        lines.append(f"{name}\t{files}\t{len(records)}")
+        LOG.info("%s: %d records from %d file(s)", name, len(records), files)
+        combined.extend(records)
+    write_records(out_records, combined)
+    atomic_write_text(out_counts, "\n".join(lines) + "\n")
+    LOG.info("all sources: %d records from %d source(s)", len(combined), len(by_source))

@@ -1,0 +1,580 @@
+"""Files people edit: read what a spreadsheet saved, merge new generated rows in, never lose a typed cell.
+
+Screening queues, conflict sheets, the duplicate review and the extraction sheet live
+outside ``results/`` (under ``paths.people``, default ``screening/``) and are edited in
+Excel or LibreOffice. Such a file comes back in whatever shape the spreadsheet chose:
+comma, semicolon or tab separated, with or without a byte-order mark, CRLF line ends,
+UTF-8, UTF-16 or the Windows code page, rows sorted or filtered, columns added. This
+module reads all of those, and merges freshly generated rows into the file by stable
+record id so that:
+
+- cells in *person columns* (decision, reason, note, ... and any column the person added)
+  are written back exactly as they were read;
+- *generated columns* (title, abstract, suggestion, ...) are refreshed from the workflow
+  and neutralised against spreadsheet formulas, because they came from a database;
+- records new to the workflow are appended; a row whose record no longer exists is moved,
+  with everything typed in it, to ``<people>/orphans/...`` with a warning, and moved back
+  if the record returns;
+- the previous version is kept in ``<people>/.history/`` before every rewrite, the rewrite
+  is atomic, and an unchanged file is not touched (so ``snakemake -n`` stays quiet).
+
+Each area describes its files with :class:`PersonFileSpec` and exposes them through a
+``person_files(config)`` function listed in :data:`PERSON_FILE_PROVIDERS`;
+:func:`ensure_person_files` creates the missing ones (header only) when the Snakefile is
+parsed, so person files can be rule inputs from the first run on.
+
+Row numbers in errors are spreadsheet row numbers: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from litsieve.errors import ScreeningFileError
+from litsieve.fileio import (
+    atomic_write_bytes,
+    atomic_write_text,
+    keep_previous_version,
+    neutralise_cell,
+    unneutralise_cell,
+)
+from litsieve.logs import get_logger
+
+LOG = get_logger("personfile")
+
+KEY = "record_id"
+HISTORY_DIR = ".history"
+ORPHANS_DIR = "orphans"
+# Excel needs the byte-order mark to read UTF-8 (otherwise it assumes the Windows code
+# page and mangles every non-ASCII letter); LibreOffice accepts it. CRLF is what Excel
+# itself writes, so saving from Excel does not change every line of the file.
+UTF8_BOM = "\ufeff"
+LINE_END = "\r\n"
+DELIMITERS = (",", ";", "\t")
+
+# Areas that own person files: "module:function", the function takes the validated
+# config and returns a list of PersonFileSpec. An area not built yet is skipped.
+PERSON_FILE_PROVIDERS: tuple[str, ...] = (
+    "litsieve.dedup.review:person_files",
+    "litsieve.screening.queue:person_files",
+    "litsieve.report.extraction:person_files",
+)
+
+
+@dataclass(frozen=True)
+class PersonFileSpec:
+    """The shape of one file people edit.
+
+    ``relative`` is the path under the people folder (``title_abstract/ana.csv``).
+    ``columns`` is the full column order litsieve writes, starting with the key column;
+    ``person_columns`` are the ones people fill (never changed by litsieve); every other
+    column is generated and refreshed on each merge. ``choices`` restricts a person column
+    to listed values (compared case- and space-insensitively, empty always allowed).
+    """
+
+    relative: str
+    columns: tuple[str, ...]
+    person_columns: tuple[str, ...]
+    choices: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    key: str = KEY
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.columns or self.columns[0] != self.key:
+            raise ValueError(f"{self.relative}: columns must start with the key column {self.key!r}")
+        unknown = [c for c in self.person_columns if c not in self.columns]
+        if unknown:
+            raise ValueError(f"{self.relative}: person columns {unknown} are not in columns")
+        if self.key in self.person_columns:
+            raise ValueError(f"{self.relative}: the key column cannot be a person column")
+
+    @property
+    def generated_columns(self) -> tuple[str, ...]:
+        return tuple(c for c in self.columns if c not in self.person_columns)
+
+    def path(self, people: str | os.PathLike[str]) -> Path:
+        return Path(people) / self.relative
+
+    def choice(self, column: str, value: str) -> str:
+        """The canonical spelling of an allowed value (``" Include"`` gives ``include``)."""
+        text = " ".join(value.split()).casefold()
+        for allowed in self.choices.get(column, ()):
+            if allowed.casefold() == text:
+                return allowed
+        return ""
+
+
+@dataclass
+class PersonRow:
+    """One row as the person left it: cells by column name, and its spreadsheet row number."""
+
+    key: str
+    values: dict[str, str]
+    line: int = 0
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+@dataclass
+class PersonTable:
+    """A person file as read: its columns (known ones under their canonical names, then
+    the person's own), its rows, and how it was saved."""
+
+    path: Path
+    columns: list[str]
+    rows: list[PersonRow]
+    delimiter: str = ","
+    encoding: str = "utf-8-sig"
+
+    def by_key(self) -> dict[str, PersonRow]:
+        return {row.key: row for row in self.rows}
+
+    def extra_columns(self, spec: PersonFileSpec) -> list[str]:
+        return [c for c in self.columns if c not in spec.columns]
+
+
+# --------------------------------------------------------------------------- reading
+
+def decode_person_bytes(data: bytes, path: str | os.PathLike[str]) -> tuple[str, str]:
+    """Decode what a spreadsheet saved; returns ``(text, encoding)``.
+
+    UTF-8 (with or without BOM) and UTF-16 (Excel's "Unicode text") are read silently;
+    anything else is read as Windows-1252 (Excel's plain "CSV" on Windows) with a warning,
+    because characters outside that code page were already replaced when it was saved.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode(data[3:], "utf-8", path), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data, "utf-16", path), "utf-16"
+    if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
+        return _decode(data, "utf-16-le", path), "utf-16-le"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    text = _decode(data, "cp1252", path)
+    LOG.warning(
+        "%s: not saved as UTF-8; read as Windows-1252. Letters outside that code page may "
+        "already have been replaced by '?'. Next time save as 'CSV UTF-8' (Excel) or "
+        "'Text CSV, Unicode (UTF-8)' (LibreOffice).", path,
+    )
+    return text, "cp1252"
+
+
+def _decode(data: bytes, encoding: str, path: str | os.PathLike[str]) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ScreeningFileError(
+            f"cannot be read as {encoding}: byte {data[exc.start]:#04x} at offset {exc.start}",
+            file=str(path), line=line,
+            hint="open it in your spreadsheet and save it again as 'CSV UTF-8'",
+        ) from None
+
+
+def _header_rows(text: str, delimiter: str) -> list[str]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return next(reader, [])
+
+
+def sniff_delimiter(text: str, key: str, path: str | os.PathLike[str]) -> str:
+    """The delimiter that makes the header contain the key column (comma, semicolon or tab)."""
+    for delimiter in DELIMITERS:
+        header = [h.strip().casefold() for h in _header_rows(text, delimiter)]
+        if key.casefold() in header:
+            return delimiter
+    raise ScreeningFileError(
+        f"no '{key}' column in the header",
+        file=str(path), row=1, field=key,
+        hint=f"the first row must name the columns and one must be '{key}'; restore the file "
+             f"from the .history folder if the column was deleted",
+    )
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _canonical_header(raw: list[str], spec: PersonFileSpec, path: Path) -> list[str]:
+    known = {c.casefold(): c for c in spec.columns}
+    names: list[str] = []
+    for index, cell in enumerate(raw):
+        text = cell.strip().lstrip(UTF8_BOM).strip()
+        name = known.get(text.casefold(), text) or f"column {_column_letter(index)}"
+        if name in names:
+            if name in spec.columns:
+                raise ScreeningFileError(
+                    f"column '{name}' appears twice in the header",
+                    file=str(path), row=1, field=name,
+                    hint="delete or rename one of the two columns",
+                )
+            suffix = 2
+            while f"{name} ({suffix})" in names:
+                suffix += 1
+            name = f"{name} ({suffix})"
+        names.append(name)
+    return names
+
+
+def parse_person_text(text: str, spec: PersonFileSpec, path: str | os.PathLike[str]) -> PersonTable:
+    """Parse decoded text into a :class:`PersonTable`, checking ids and choice columns."""
+    path = Path(path)
+    text = text.lstrip(UTF8_BOM)
+    if not text.strip():
+        return PersonTable(path, list(spec.columns), [])
+    delimiter = sniff_delimiter(text, spec.key, path)
+    csv.field_size_limit(1 << 30)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    columns = _canonical_header(next(reader), spec, path)
+    rows: list[PersonRow] = []
+    seen: dict[str, int] = {}
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue  # blank rows a spreadsheet leaves behind
+        while len(columns) < len(cells):
+            columns.append(f"column {_column_letter(len(columns))}")
+        values = {columns[i]: (cells[i] if i < len(cells) else "") for i in range(len(columns))}
+        key = values[spec.key].strip()
+        if not key:
+            raise ScreeningFileError(
+                "this row has cells filled in but no record id",
+                file=str(path), row=line, field=spec.key,
+                hint="put the row's record_id back (see the .history folder) or clear the row",
+            )
+        if key in seen:
+            raise ScreeningFileError(
+                f"record id '{key}' appears twice (rows {seen[key]} and {line})",
+                file=str(path), row=line, field=spec.key,
+                hint="keep one row per record: merge the decisions into one row and delete the other",
+            )
+        seen[key] = line
+        values[spec.key] = key
+        for column in spec.generated_columns:
+            if column in values:  # litsieve neutralised these on the way out
+                values[column] = unneutralise_cell(values[column])
+        for column, allowed in spec.choices.items():
+            value = values.get(column, "")
+            if value.strip() and not spec.choice(column, value):
+                raise ScreeningFileError(
+                    f"'{value}' is not a valid {column} (record {key})",
+                    file=str(path), row=line, field=column,
+                    hint=f"use one of: {', '.join(allowed)}, or leave it empty",
+                )
+        rows.append(PersonRow(key, values, line))
+    return PersonTable(path, columns, rows, delimiter)
+
+
+def read_person_file(path: str | os.PathLike[str], spec: PersonFileSpec) -> PersonTable:
+    """Read a person file as a spreadsheet saved it (see the module docstring)."""
+    path = Path(path)
+    data = path.read_bytes()
+    text, encoding = decode_person_bytes(data, path)
+    table = parse_person_text(text, spec, path)
+    table.encoding = encoding
+    return table
+
+
+# --------------------------------------------------------------------------- merging
+
+@dataclass
+class Merge:
+    """The result of merging generated rows into a person file, before it is written."""
+
+    columns: list[str]
+    rows: list[PersonRow]
+    orphans: list[PersonRow]
+    appended: list[str]
+    restored: list[str]
+    rekeyed: dict[str, str]
+    dropped: list[str]
+    delimiter: str = ","
+
+    def by_key(self) -> dict[str, PersonRow]:
+        return {row.key: row for row in self.rows}
+
+
+def has_person_content(row: PersonRow, person_columns: Iterable[str]) -> bool:
+    return any(row.get(c).strip() for c in person_columns)
+
+
+def merge_rows(
+    spec: PersonFileSpec,
+    existing: PersonTable | None,
+    generated: Sequence[Mapping[str, Any]],
+    *,
+    issued: Iterable[str] | None = None,
+    aliases: Mapping[str, str] | None = None,
+    orphans: PersonTable | None = None,
+) -> Merge:
+    """Merge ``generated`` rows (in the order they should appear) into ``existing``.
+
+    ``issued`` is every id litsieve ever wrote into this file: an existing row whose id is
+    neither generated now nor issued before was typed or altered by hand and is an error
+    (naming the row), because guessing would attach a decision to the wrong record.
+    ``aliases`` maps ids that deduplication folded into another record onto the id that
+    represents them now, so a decision follows its work when the representative changes.
+    ``orphans`` is the orphans file: a returning record gets its old cells back.
+    """
+    aliases = aliases or {}
+    generated_ids = [str(row[spec.key]) for row in generated]
+    generated_set = set(generated_ids)
+    issued_set = set(issued or ()) | generated_set
+    old = existing.by_key() if existing else {}
+    orphan_rows = orphans.by_key() if orphans else {}
+    extra_columns: list[str] = []
+    for table in (existing, orphans):
+        if table is not None:
+            extra_columns += [c for c in table.extra_columns(spec) if c not in extra_columns]
+    person_columns = [*spec.person_columns, *extra_columns]
+
+    for key, row in old.items():
+        if key not in generated_set and key not in issued_set and key not in aliases:
+            raise ScreeningFileError(
+                f"record id '{key}' was never in this file",
+                file=str(existing.path) if existing else None, row=row.line, field=spec.key,
+                hint="the id was probably edited by hand (or by the spreadsheet, e.g. a number "
+                     "reformatted); restore it from the file's copy in the .history folder",
+            )
+
+    # Rows kept under an id that no longer exists but whose work is still there.
+    rekeyed: dict[str, str] = {}
+    carried: dict[str, PersonRow] = {}
+    for key, row in old.items():
+        target = aliases.get(key)
+        if key in generated_set or target is None or target not in generated_set:
+            continue
+        if target in old and has_person_content(old[target], person_columns):
+            continue  # the current id has its own decisions; this one becomes an orphan
+        if target in carried:
+            continue
+        carried[target] = row
+        rekeyed[key] = target
+
+    rows: list[PersonRow] = []
+    appended: list[str] = []
+    restored: list[str] = []
+    for gen in generated:
+        key = str(gen[spec.key])
+        source = carried.get(key) or old.get(key)
+        if source is None and key in orphan_rows:
+            source = orphan_rows[key]
+            restored.append(key)
+        if source is None:
+            appended.append(key)
+        values: dict[str, str] = {spec.key: key}
+        for column in spec.generated_columns:
+            if column != spec.key:
+                value = gen.get(column, "")
+                values[column] = "" if value is None else str(value)
+        for column in person_columns:
+            values[column] = source.get(column) if source else ""
+        rows.append(PersonRow(key, values, source.line if source else 0))
+
+    used = set(rekeyed)
+    new_orphans: list[PersonRow] = []
+    dropped: list[str] = []
+    for key, row in old.items():
+        if key in generated_set or key in used:
+            continue
+        if has_person_content(row, person_columns):
+            new_orphans.append(row)
+        else:
+            dropped.append(key)
+    kept_orphans = [r for k, r in orphan_rows.items() if k not in generated_set]
+    orphan_keys = {r.key for r in new_orphans}
+    all_orphans = [r for r in kept_orphans if r.key not in orphan_keys] + new_orphans
+    return Merge(
+        columns=[*spec.columns, *extra_columns],
+        rows=rows,
+        orphans=all_orphans,
+        appended=[k for k in appended if k not in restored],
+        restored=restored,
+        rekeyed=rekeyed,
+        dropped=dropped,
+        delimiter=existing.delimiter if existing else ",",
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+def person_csv_bytes(
+    columns: Sequence[str],
+    rows: Iterable[PersonRow],
+    *,
+    generated: Iterable[str],
+    delimiter: str = ",",
+) -> bytes:
+    """UTF-8 with BOM, CRLF; generated cells neutralised, person cells exactly as read."""
+    guard = set(generated)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(
+            [neutralise_cell(row.get(c)) if c in guard else row.get(c) for c in columns]
+        )
+    return (UTF8_BOM + buffer.getvalue()).encode("utf-8")
+
+
+def history_dir(people: Path, relative: str) -> Path:
+    return people / HISTORY_DIR / Path(relative).parent
+
+
+def orphans_path(people: Path, relative: str) -> Path:
+    return people / ORPHANS_DIR / relative
+
+
+def issued_path(people: Path, relative: str) -> Path:
+    return history_dir(people, relative) / f"{Path(relative).name}.ids"
+
+
+def read_issued(people: Path, relative: str) -> set[str]:
+    path = issued_path(people, relative)
+    if not path.exists():
+        return set()
+    return {line for line in path.read_text(encoding="utf-8").splitlines() if line}
+
+
+def write_if_changed(path: Path, data: bytes, *, history: Path | None, keep: bool = True) -> bool:
+    """Atomically replace ``path`` with ``data`` unless it already holds exactly that.
+
+    The previous version is kept in ``history`` first (``keep=False`` for a file holding
+    only its header: nothing to keep). Returns whether it was written.
+    """
+    if path.exists() and path.read_bytes() == data:
+        return False
+    if keep and path.exists():
+        keep_previous_version(path, history)
+    atomic_write_bytes(path, data)
+    return True
+
+
+def update_person_file(
+    people: str | os.PathLike[str],
+    spec: PersonFileSpec,
+    generated: Sequence[Mapping[str, Any]],
+    *,
+    aliases: Mapping[str, str] | None = None,
+    order: Callable[[list[PersonRow]], list[PersonRow]] | None = None,
+) -> Merge:
+    """Merge ``generated`` rows into the person file ``spec`` describes, and write it.
+
+    Reads (and validates) the file and its orphans file before anything is written, so a
+    bad file stops the run with nothing changed. ``order`` may rearrange the merged rows
+    (for example undecided rows first, by priority); it must return the same rows.
+    """
+    people = Path(people)
+    path = spec.path(people)
+    existing = read_person_file(path, spec) if path.exists() else None
+    orphan_file = orphans_path(people, spec.relative)
+    # Orphans are an archive: a reason list changed in the protocol must not block the run.
+    orphans = read_person_file(orphan_file, replace(spec, choices={})) if orphan_file.exists() else None
+    issued = read_issued(people, spec.relative)
+    if existing is not None and not issued:
+        # A file from before litsieve tracked issued ids: trust the ids it holds.
+        issued = {row.key for row in existing.rows}
+    merge = merge_rows(spec, existing, generated, issued=issued, aliases=aliases, orphans=orphans)
+    if order is not None:
+        ordered = order(list(merge.rows))
+        if sorted(r.key for r in ordered) != sorted(r.key for r in merge.rows):
+            raise ValueError("order() must return the same rows it was given")
+        merge.rows = ordered
+
+    history = history_dir(people, spec.relative)
+    generated_columns = spec.generated_columns
+    if merge.orphans or orphan_file.exists():
+        write_if_changed(
+            orphan_file,
+            person_csv_bytes(merge.columns, sorted(merge.orphans, key=lambda r: r.key),
+                             generated=generated_columns, delimiter=merge.delimiter),
+            history=history_dir(people, f"{ORPHANS_DIR}/{spec.relative}"),
+            keep=bool(orphans and orphans.rows),
+        )
+    issued_now = sorted(issued | {row.key for row in merge.rows})
+    ids_file = issued_path(people, spec.relative)
+    ids_text = "".join(f"{key}\n" for key in issued_now)
+    if not ids_file.exists() or ids_file.read_text(encoding="utf-8") != ids_text:
+        atomic_write_text(ids_file, ids_text)
+    write_if_changed(
+        path,
+        person_csv_bytes(merge.columns, merge.rows, generated=generated_columns, delimiter=merge.delimiter),
+        history=history,
+        keep=bool(existing and existing.rows),
+    )
+    new_orphans = [r.key for r in merge.orphans if existing and r.key in existing.by_key()]
+    if new_orphans:
+        LOG.warning(
+            "%s: %d row(s) with decisions belong to records no longer in the review (%s); "
+            "they were moved, with everything typed in them, to %s",
+            path, len(new_orphans), ", ".join(new_orphans[:5]) + (" ..." if len(new_orphans) > 5 else ""),
+            orphan_file,
+        )
+    if merge.restored:
+        LOG.warning("%s: %d record(s) are back in the review; their rows were restored from %s",
+                    path, len(merge.restored), orphan_file)
+    for old, new in sorted(merge.rekeyed.items()):
+        LOG.info("%s: decisions on %s now belong to %s (the same work after deduplication)", path, old, new)
+    if merge.appended:
+        LOG.info("%s: %d new record(s) appended", path, len(merge.appended))
+    return merge
+
+
+# --------------------------------------------------------------------------- creating
+
+def person_file_specs(config: Mapping[str, Any]) -> list[PersonFileSpec]:
+    """Every person file the protocol needs, from each area's ``person_files(config)``."""
+    specs: list[PersonFileSpec] = []
+    for entry in PERSON_FILE_PROVIDERS:
+        module_name, function_name = entry.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue  # that area is not built yet
+            raise
+        specs.extend(getattr(module, function_name)(config))
+    return specs
+
+
+def people_folder(config: Mapping[str, Any], root: str | os.PathLike[str] = ".") -> Path:
+    return Path(root) / config.get("paths", {}).get("people", "screening")
+
+
+def ensure_person_files(
+    config: Mapping[str, Any],
+    root: str | os.PathLike[str] = ".",
+    specs: Iterable[PersonFileSpec] | None = None,
+) -> list[Path]:
+    """Create each missing person file with its header only; never touch an existing one.
+
+    Called when the Snakefile is parsed, so the files exist before any rule needs them
+    and a rerun has nothing to do. Returns the files it created.
+    """
+    people = people_folder(config, root)
+    created: list[Path] = []
+    for spec in specs if specs is not None else person_file_specs(config):
+        path = spec.path(people)
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = person_csv_bytes(spec.columns, [], generated=())
+        try:
+            with open(path, "xb") as handle:  # exclusive: never replace a file made meanwhile
+                handle.write(data)
+        except FileExistsError:
+            continue
+        created.append(path)
+    return created

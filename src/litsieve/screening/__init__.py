@@ -1,0 +1,1 @@
+"""Screening: criteria, suggestions, queues, decisions, agreement, full text, status."""

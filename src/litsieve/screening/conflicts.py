@@ -1,0 +1,78 @@
+"""The conflicts file of a stage: where a third person settles disagreements.
+
+``screening/conflicts/{stage}.csv`` lists every record on which the screeners disagree,
+with each screener's decision, reason and note side by side, and a ``resolution`` column
+for the third person. A row stays in the file once a resolution is typed in it, even if
+the screeners later come to agree, so an adjudication is never dropped; its ``status``
+column says how things stand.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from litsieve.personfile import PersonFileSpec, PersonRow
+from litsieve.record import Record
+from litsieve.screening.decisions import NOT_RETRIEVED, Outcome
+from litsieve.screening.queue import FULL_TEXT, link, reason_names, screeners
+
+OPEN = "open"
+RESOLVED = "resolved"
+AGREE_NOW = "resolved; the screeners now agree"
+CONFLICT_PERSON = ("resolution", "reason", "note")
+
+
+def screener_columns(name: str, stage: str) -> tuple[str, ...]:
+    columns = (f"{name} decision", f"{name} reason", f"{name} note")
+    return (f"{name} retrieval", *columns) if stage == FULL_TEXT else columns
+
+
+def conflict_spec(config: Mapping[str, Any], stage: str) -> PersonFileSpec:
+    names = screeners(config, stage)
+    columns = ["record_id", "status", "title", "link"]
+    for name in names:
+        columns += screener_columns(name, stage)
+    resolutions = ("include", "exclude", NOT_RETRIEVED) if stage == FULL_TEXT else ("include", "exclude")
+    return PersonFileSpec(
+        relative=f"conflicts/{stage}.csv",
+        columns=(*columns, *CONFLICT_PERSON),
+        person_columns=CONFLICT_PERSON,
+        choices={"resolution": resolutions, "reason": tuple(reason_names(config))},
+        description=f"{stage.replace('_', '/')} disagreements for a third person",
+    )
+
+
+def conflict_rows(
+    outcomes: Sequence[Outcome],
+    records: Mapping[str, Record],
+    existing: Mapping[str, PersonRow],
+    stage: str,
+    person_columns: Sequence[str] = CONFLICT_PERSON,
+) -> list[dict[str, str]]:
+    """Rows for every disagreement, and for every record someone already resolved.
+
+    Open conflicts come first, then resolved ones, each by record id.
+    """
+    rows = []
+    for outcome in outcomes:
+        typed = existing.get(outcome.record_id)
+        has_resolution = typed is not None and any(typed.get(c).strip() for c in person_columns)
+        if not (outcome.disagreement or has_resolution):
+            continue
+        if outcome.resolution.decision:
+            status = RESOLVED if outcome.disagreement else AGREE_NOW
+        else:
+            status = OPEN if outcome.disagreement else "waiting for the screeners"
+        record = records[outcome.record_id]
+        row = {"record_id": outcome.record_id, "status": status, "title": record.title, "link": link(record)}
+        for name, decision in outcome.by_screener.items():
+            retrieval, decision_text = "", decision.decision
+            if decision.decision == NOT_RETRIEVED:
+                retrieval, decision_text = NOT_RETRIEVED, ""
+            values = dict(zip(screener_columns(name, stage)[-3:], (decision_text, decision.reason, decision.note)))
+            if stage == FULL_TEXT:
+                values[f"{name} retrieval"] = retrieval
+            row.update(values)
+        rows.append(row)
+    rows.sort(key=lambda r: (r["status"] != OPEN, r["record_id"]))
+    return rows

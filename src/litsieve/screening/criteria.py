@@ -1,0 +1,343 @@
+"""The protocol's eligibility criteria as data, and what each one finds in a record.
+
+A criterion (one entry of ``criteria:`` in config/config.yaml, documented in
+docs/criteria.md) is named, says whether it is an inclusion or an exclusion criterion,
+which fields it reads, and when it fires: ``any`` of a term list present, ``all`` of one
+present, ``none`` of one present (how "the record is ONLY about X" is said), an ``age``
+condition, a year range or a language list. ``ignore`` names phrases whose words do not
+count ("peer review" for a peer-support term list) and ``near`` asks for the ``any``
+words to share a sentence with one of its words ("online" only about delivery).
+
+:func:`evaluate` returns an :class:`Outcome` per criterion with the evidence (the words
+and where they were), so every suggestion can be explained to the screener.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal
+
+from litsieve.errors import ConfigError
+from litsieve.record import Record
+from litsieve.screening.age import AgeSignal, age_signals, all_below, none_below
+from litsieve.screening.terms import (
+    Hit, Term, compile_terms, find_hits, same_length_lower, sentence_spans, snippet, word_prefixes,
+)
+
+TEXT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords", "publication_types", "language")
+ALL_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "year")
+DEFAULT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords")
+# Fields that describe a record rather than its content: criteria reading only these may
+# be automatic, and their evidence is decisive even when the abstract is missing.
+METADATA_FIELDS: frozenset[str] = frozenset({"year", "language", "publication_types"})
+Kind = Literal["inclusion", "exclusion"]
+
+# Language codes exports use (MEDLINE LA, RIS LA, ISO 639) mapped to names.
+LANGUAGE_CODES: dict[str, str] = {
+    "en": "english", "eng": "english", "de": "german", "ger": "german", "deu": "german",
+    "fr": "french", "fre": "french", "fra": "french", "es": "spanish", "spa": "spanish",
+    "it": "italian", "ita": "italian", "pt": "portuguese", "por": "portuguese",
+    "nl": "dutch", "dut": "dutch", "nld": "dutch", "sv": "swedish", "swe": "swedish",
+    "no": "norwegian", "nor": "norwegian", "da": "danish", "dan": "danish",
+    "fi": "finnish", "fin": "finnish", "zh": "chinese", "chi": "chinese", "zho": "chinese",
+    "ja": "japanese", "jpn": "japanese", "ko": "korean", "kor": "korean",
+    "ru": "russian", "rus": "russian", "pl": "polish", "pol": "polish",
+    "tr": "turkish", "tur": "turkish", "ar": "arabic", "ara": "arabic",
+    "he": "hebrew", "heb": "hebrew", "el": "greek", "gre": "greek", "ell": "greek",
+}
+
+
+def language_name(value: str) -> str:
+    """``"eng"``, ``"EN"``, ``"English"`` -> ``"english"``."""
+    key = value.strip().lower()
+    return LANGUAGE_CODES.get(key, key)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One reason a criterion fired: a snippet with the matched words in brackets."""
+
+    field: str
+    text: str
+    decisive: bool  # from a metadata field, so valid even without an abstract
+
+    def render(self) -> str:
+        return f"({self.field}) {self.text}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one criterion found in one record."""
+
+    criterion: "Criterion"
+    fired: bool  # exclusion: it applies; inclusion: the record meets it
+    evidence: tuple[Evidence, ...]
+    blocked_by: tuple[Evidence, ...] = ()  # counter-evidence from ``none`` or the age check
+
+    @property
+    def decisive(self) -> bool:
+        return any(e.decisive for e in self.evidence)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One eligibility criterion of the protocol, compiled."""
+
+    id: str
+    label: str
+    kind: Kind
+    fields: tuple[str, ...]
+    any: tuple[Term, ...] = ()
+    all: tuple[Term, ...] = ()
+    none: tuple[Term, ...] = ()
+    ignore: tuple[Term, ...] = ()
+    near: tuple[Term, ...] = ()
+    age_below: float | None = None
+    age_at_least: float | None = None
+    years: tuple[int | None, int | None] | None = None
+    languages: tuple[str, ...] = ()
+    automatic: bool = False
+    reason: str = ""
+
+    @property
+    def has_text_conditions(self) -> bool:
+        return bool(self.any or self.all or self.none or self.age_below is not None
+                    or self.age_at_least is not None)
+
+    def evaluate(self, record: Record, text: "RecordText | None" = None) -> Outcome:
+        """Apply this criterion to one record (``text``: its fields, read once for all criteria)."""
+        text = text or RecordText.of(record)
+        texts = text.texts
+        evidence: list[Evidence] = []
+        blocked: list[Evidence] = []
+        if self.years is not None:
+            start, end = self.years
+            if record.year is None:
+                return Outcome(self, False, ())
+            outside = (start is not None and record.year < start) or (end is not None and record.year > end)
+            span = f"{start or ''}-{end or ''}"
+            if not outside:
+                return Outcome(self, False, ())
+            evidence.append(Evidence("year", f"[{record.year}] is outside {span}", True))
+        if self.languages:
+            stated = [language_name(v) for v in _split_languages(record.language)]
+            if not stated or any(lang in self.languages for lang in stated):
+                return Outcome(self, False, ())
+            evidence.append(Evidence("language", f"[{record.language}]", True))
+        if not self.has_text_conditions:
+            return Outcome(self, bool(evidence), tuple(evidence))
+        read = {f for f in self.fields if f in TEXT_FIELDS}
+        for term in (*self.any, *self.all, *self.none):
+            if term.fields:
+                read.update(term.fields)
+        if not any(texts.get(f) for f in read):
+            return Outcome(self, False, ())
+
+        ignored = self._ignored_spans(text)
+        if self.any:
+            hits = [h for term in self.any for h in self._hits(term, text, ignored) if not h.negated]
+            if self.near:
+                hits = [h for h in hits if self._near(h, texts, ignored)]
+            if not hits:
+                return Outcome(self, False, ())
+            evidence.extend(_evidence(hits, texts))
+        for term in self.all:
+            hits = [h for h in self._hits(term, text, ignored) if not h.negated]
+            if not hits:
+                return Outcome(self, False, ())
+            evidence.extend(_evidence(hits[:1], texts))
+        if self.none:
+            against = [h for term in self.none for h in self._hits(term, text, ignored) if not h.negated]
+            if against:
+                return Outcome(self, False, tuple(evidence), tuple(_evidence(against, texts)))
+        if self.age_below is not None or self.age_at_least is not None:
+            signals = [s for f in ("title", "abstract", "keywords") if f in read
+                       for s in text.age_signals(f)]
+            if self.age_below is not None:
+                if not all_below(signals, self.age_below):
+                    older = [s for s in signals if s.high >= self.age_below]
+                    return Outcome(self, False, tuple(evidence), tuple(_age_evidence(older, texts)))
+                evidence.extend(_age_evidence(signals, texts))
+            if self.age_at_least is not None:
+                if not none_below(signals, self.age_at_least):
+                    younger = [s for s in signals if s.low < self.age_at_least]
+                    return Outcome(self, False, tuple(evidence), tuple(_age_evidence(younger, texts)))
+                if signals:
+                    evidence.extend(_age_evidence(signals, texts))
+                else:
+                    evidence.append(Evidence("abstract", f"no age under {self.age_at_least:g} stated", False))
+        return Outcome(self, True, tuple(evidence))
+
+    def _fields_for(self, term: Term) -> tuple[str, ...]:
+        return term.fields if term.fields is not None else self._text_fields
+
+    @cached_property
+    def _text_fields(self) -> tuple[str, ...]:
+        return tuple(f for f in self.fields if f in TEXT_FIELDS)
+
+    def _hits(self, term: Term, text: "RecordText", ignored: dict[str, list[tuple[int, int]]]) -> list[Hit]:
+        hits: list[Hit] = []
+        for field in self._fields_for(term):
+            value = text.texts.get(field, "")
+            if value and term.key in text.prefixes[field]:
+                hits.extend(find_hits(term, field, value, blocked=ignored.get(field, []),
+                                      lowered=text.lowered[field]))
+        return hits
+
+    def _ignored_spans(self, text: "RecordText") -> dict[str, list[tuple[int, int]]]:
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for term in self.ignore:
+            for field in TEXT_FIELDS:
+                value = text.texts.get(field, "")
+                if value and term.key in text.prefixes[field]:
+                    spans.setdefault(field, []).extend(m.span() for m in term.pattern.finditer(value))
+        return spans
+
+    def _near(self, hit: Hit, texts: dict[str, str], ignored: dict[str, list[tuple[int, int]]]) -> bool:
+        """Whether a ``near`` word shares the hit's sentence (the whole field for a title)."""
+        text = texts[hit.field]
+        begin, end = 0, len(text)
+        if hit.field == "abstract":
+            begin, end = next((b, e) for b, e in sentence_spans(text) if b <= hit.start <= e)
+        skip = [(hit.start, hit.end), *ignored.get(hit.field, [])]
+        for term in self.near:
+            for match in term.pattern.finditer(text, begin, end):
+                s, e = match.span()
+                if not any(s < b_end and b_start < e for b_start, b_end in skip):
+                    return True
+        return False
+
+
+def _split_languages(value: str) -> list[str]:
+    return [part for part in (p.strip() for p in value.replace(",", ";").split(";")) if part]
+
+
+class RecordText:
+    """A record's searchable fields, lower-cased copies and age statements, computed once."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+        self.prefixes = {field: word_prefixes(value) for field, value in texts.items()}
+        self.lowered = {field: same_length_lower(value) for field, value in texts.items()}
+        self._ages: dict[str, list[AgeSignal]] = {}
+
+    @classmethod
+    def of(cls, record: Record) -> "RecordText":
+        return cls({
+            "title": record.title or "",
+            "abstract": record.abstract or "",
+            "keywords": "; ".join(record.keywords),
+            "publication_types": "; ".join(record.publication_types),
+            "language": record.language or "",
+        })
+
+    def age_signals(self, field: str) -> list[AgeSignal]:
+        if field not in self._ages:
+            self._ages[field] = age_signals(self.texts.get(field, ""), field)
+        return self._ages[field]
+
+
+def _evidence(hits: list[Hit], texts: dict[str, str], limit: int = 2) -> list[Evidence]:
+    """At most ``limit`` snippets, one per distinct word, title before abstract."""
+    order = {f: i for i, f in enumerate(TEXT_FIELDS)}
+    seen: set[str] = set()
+    out: list[Evidence] = []
+    for hit in sorted(hits, key=lambda h: (order[h.field], h.start)):
+        word = texts[hit.field][hit.start:hit.end].lower()
+        if word in seen:
+            continue
+        seen.add(word)
+        out.append(Evidence(hit.field, snippet(texts[hit.field], hit.start, hit.end),
+                            hit.field in METADATA_FIELDS))
+        if len(out) == limit:
+            break
+    return out
+
+
+def _age_evidence(signals: list[AgeSignal], texts: dict[str, str], limit: int = 2) -> list[Evidence]:
+    return [Evidence(s.field, snippet(texts[s.field], s.start, s.end), False) for s in signals[:limit]]
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{value!r} is not a number", field=where)
+    return float(value)
+
+
+def parse_criterion(entry: dict[str, Any], index: int) -> Criterion:
+    """Compile one ``criteria:`` entry; anything unusable is a :class:`ConfigError`."""
+    where = f"criteria.{index}"
+    cid = str(entry.get("id", "")).strip()
+    if not cid:
+        raise ConfigError("criterion without an id", field=where)
+    where = f"criteria.{index} ({cid})"
+    kind = entry.get("kind")
+    if kind not in ("inclusion", "exclusion"):
+        raise ConfigError(f"kind must be inclusion or exclusion, not {kind!r}", field=where)
+    fields = tuple(entry.get("fields") or DEFAULT_FIELDS)
+    unknown = [f for f in fields if f not in ALL_FIELDS]
+    if unknown:
+        raise ConfigError(f"unknown field(s) {', '.join(unknown)}", field=f"{where}.fields",
+                          hint=f"use {', '.join(ALL_FIELDS)}")
+    age = entry.get("age") or {}
+    years = entry.get("year_outside")
+    criterion = Criterion(
+        id=cid,
+        label=str(entry.get("label") or cid),
+        kind=kind,
+        fields=fields,
+        any=compile_terms(entry.get("any") or (), where=f"{where}.any"),
+        all=compile_terms(entry.get("all") or (), where=f"{where}.all"),
+        none=compile_terms(entry.get("none") or (), where=f"{where}.none"),
+        ignore=compile_terms(entry.get("ignore") or (), where=f"{where}.ignore"),
+        near=compile_terms(entry.get("near") or (), where=f"{where}.near"),
+        age_below=_number(age["below"], f"{where}.age.below") if "below" in age else None,
+        age_at_least=_number(age["at_least"], f"{where}.age.at_least") if "at_least" in age else None,
+        years=(years.get("start"), years.get("end")) if years else None,
+        languages=tuple(language_name(v) for v in entry.get("language_not") or ()),
+        automatic=bool(entry.get("automatic", False)),
+        reason=str(entry.get("reason") or entry.get("label") or cid),
+    )
+    if not (criterion.has_text_conditions or criterion.years or criterion.languages):
+        raise ConfigError("criterion has no condition", field=where,
+                          hint="give any/all/none terms, age, year_outside or language_not")
+    if criterion.near and not criterion.any:
+        raise ConfigError("near needs an any list to apply to", field=f"{where}.near")
+    if criterion.automatic:
+        reads_text = criterion.has_text_conditions and (
+            set(criterion.fields) - METADATA_FIELDS
+            or any(set(t.fields if t.fields is not None else criterion.fields) - METADATA_FIELDS
+                   for t in (*criterion.any, *criterion.all, *criterion.none))
+            or criterion.age_below is not None or criterion.age_at_least is not None
+        )
+        if criterion.kind != "exclusion" or reads_text:
+            raise ConfigError(
+                "only exclusion limits on year, language or publication type can be automatic",
+                field=f"{where}.automatic",
+                hint="records removed without a person are reported as removed by automation; "
+                     "set automatic: false so a screener decides",
+            )
+    return criterion
+
+
+def load_criteria(config: dict[str, Any]) -> tuple[Criterion, ...]:
+    """The protocol's criteria in config order (empty when the protocol has none)."""
+    entries = config.get("criteria") or []
+    criteria = tuple(parse_criterion(entry, i) for i, entry in enumerate(entries))
+    seen: set[str] = set()
+    for criterion in criteria:
+        if criterion.id in seen:
+            raise ConfigError(f"criterion id {criterion.id!r} is used twice", field="criteria",
+                              hint="give every criterion its own id")
+        seen.add(criterion.id)
+    return criteria
+
+
+def exclusion_reasons(config: dict[str, Any]) -> list[str]:
+    """The exclusion reasons a screener picks from, in protocol order, without repeats."""
+    reasons: list[str] = []
+    for criterion in load_criteria(config):
+        if criterion.kind == "exclusion" and criterion.reason not in reasons:
+            reasons.append(criterion.reason)
+    return reasons

@@ -1,0 +1,233 @@
+"""The screening queues: what each screener's file holds and in what order.
+
+A screener's file is a :mod:`litsieve.personfile` file: the generated columns describe the
+record (and the protocol's suggestion with the words behind it), the person columns hold
+the decision. Each screener gets their own file and never sees another screener's
+decisions (the order of their rows is learnt from their own decisions only).
+
+Rows are written undecided first, in priority order, then the rows already decided, so a
+screener always works from the top. The priority is the ranker's order once the
+screener has made at least one include and one exclude decision
+(:func:`litsieve.ranking.order_queue`), before that a stable order: suggested includes,
+then unsure, then suggested excludes, each by record id.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from litsieve.fileio import unneutralise_cell
+from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable
+from litsieve.record import LIST_SEPARATOR, Record
+from litsieve.screening.criteria import load_criteria
+
+TITLE_ABSTRACT = "title_abstract"
+FULL_TEXT = "full_text"
+STAGES = (TITLE_ABSTRACT, FULL_TEXT)
+
+DECISIONS_TA = ("include", "exclude", "maybe")
+DECISIONS_FT = ("include", "exclude")
+RETRIEVAL = ("retrieved", "not retrieved")
+OTHER_REASON = "other"
+
+RECORD_COLUMNS = ("title", "abstract", "authors", "year", "journal", "doi", "link")
+SUGGESTION_COLUMNS = ("suggestion", "criteria", "evidence")
+TA_COLUMNS = ("record_id", "priority", *RECORD_COLUMNS, *SUGGESTION_COLUMNS, "decision", "reason", "note")
+TA_PERSON = ("decision", "reason", "note")
+FT_COLUMNS = ("record_id", "title", "authors", "year", "journal", "doi", "link",
+              "retrieval", "decision", "reason", "note")
+FT_PERSON = ("retrieval", "decision", "reason", "note")
+SUGGESTION_ORDER = {"include": 0, "unsure": 1, "exclude": 2}
+
+
+def screeners(config: Mapping[str, Any], stage: str) -> list[str]:
+    return list(config.get("screeners", {}).get(stage) or ["screener"])
+
+
+def maybe_policy(config: Mapping[str, Any]) -> str:
+    """``include``: a "maybe" moves on like an include; ``conflict``: a third person decides."""
+    return str(config.get("screeners", {}).get("maybe", "include"))
+
+
+def reason_names(config: Mapping[str, Any]) -> dict[str, str]:
+    """Every name a screener may give as an exclusion reason, mapped to the reason reported.
+
+    The reasons are the protocol's exclusion criteria (``criteria:`` in the config), each
+    accepted by its id or its ``reason`` text so a screener may type the short id;
+    an inclusion criterion by its id, reported as "Not met: <label>" (the record shows no
+    peer support, say); and ``other`` (say what in the note).
+    """
+    return dict(_reason_names(json.dumps(config.get("criteria") or [], sort_keys=True)))
+
+
+@lru_cache(maxsize=8)
+def _reason_names(criteria_json: str) -> tuple[tuple[str, str], ...]:
+    """:func:`reason_names` for one criteria list (compiling criteria takes a while; the
+    Snakefile and every stage ask for the same list)."""
+    names: dict[str, str] = {}
+    for criterion in load_criteria({"criteria": json.loads(criteria_json)}):
+        if criterion.kind == "exclusion":
+            names.setdefault(criterion.id, criterion.reason)
+            names.setdefault(criterion.reason, criterion.reason)
+        else:
+            names.setdefault(criterion.id, f"Not met: {criterion.label}")
+    names[OTHER_REASON] = OTHER_REASON
+    return tuple(names.items())
+
+
+def queue_spec(config: Mapping[str, Any], stage: str, screener: str) -> PersonFileSpec:
+    reasons = tuple(reason_names(config))
+    if stage == TITLE_ABSTRACT:
+        return PersonFileSpec(
+            relative=f"{TITLE_ABSTRACT}/{screener}.csv",
+            columns=TA_COLUMNS,
+            person_columns=TA_PERSON,
+            choices={"decision": DECISIONS_TA, "reason": reasons},
+            description=f"title/abstract queue of {screener}",
+        )
+    return PersonFileSpec(
+        relative=f"{FULL_TEXT}/{screener}.csv",
+        columns=FT_COLUMNS,
+        person_columns=FT_PERSON,
+        choices={"retrieval": RETRIEVAL, "decision": DECISIONS_FT, "reason": reasons},
+        description=f"full-text queue of {screener}",
+    )
+
+
+def person_files(config: Mapping[str, Any]) -> list[PersonFileSpec]:
+    """Every screening file people edit (the provider :mod:`litsieve.personfile` calls)."""
+    from litsieve.screening.conflicts import conflict_spec
+
+    specs = []
+    for stage in STAGES:
+        specs += [queue_spec(config, stage, name) for name in screeners(config, stage)]
+        specs.append(conflict_spec(config, stage))
+    return specs
+
+
+def link(record: Record) -> str:
+    """Where the screener can read the record: DOI, else the source's URL, else PubMed."""
+    if record.doi:
+        return f"https://doi.org/{record.doi}"
+    if record.url:
+        return record.url
+    if record.pmid:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{record.pmid}/"
+    return ""
+
+
+def record_cells(record: Record) -> dict[str, str]:
+    return {
+        "record_id": record.record_id,
+        "title": record.title,
+        "abstract": record.abstract,
+        "authors": LIST_SEPARATOR.join(record.authors),
+        "year": "" if record.year is None else str(record.year),
+        "journal": record.journal,
+        "doi": record.doi,
+        "link": link(record),
+    }
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    suggestion: str = ""
+    criteria: str = ""
+    evidence: str = ""
+
+
+def read_suggestions(path: str | Path) -> dict[str, Suggestion]:
+    """``results/screening/suggestions.csv`` by record id."""
+    csv.field_size_limit(1 << 30)
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {
+            row["record_id"]: Suggestion(
+                unneutralise_cell(row.get("suggestion") or ""),
+                unneutralise_cell(row.get("criteria") or ""),
+                unneutralise_cell(row.get("evidence") or ""),
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+def aliases(records: Sequence[Record]) -> dict[str, str]:
+    """Ids deduplication folded into each record, mapped onto the record's own id."""
+    mapping: dict[str, str] = {}
+    for record in records:
+        members = record.extra.get("dedup_source_ids") or []
+        if isinstance(members, str):
+            members = [m.strip() for m in members.split(";")]
+        for member in members:
+            if member and member != record.record_id:
+                mapping[member] = record.record_id
+    return mapping
+
+
+def stable_order(records: Sequence[Record], suggestions: Mapping[str, Suggestion]) -> list[str]:
+    def key(record: Record) -> tuple[int, str]:
+        suggestion = suggestions.get(record.record_id, Suggestion()).suggestion
+        return SUGGESTION_ORDER.get(suggestion, 1), record.record_id
+
+    return [r.record_id for r in sorted(records, key=key)]
+
+
+def priority_order(
+    records: Sequence[Record], suggestions: Mapping[str, Suggestion], labels: Mapping[str, str]
+) -> list[str]:
+    """Every record id, most likely include first, learnt from this screener's own labels.
+
+    :func:`litsieve.ranking.order_queue` keeps the stable order until the labels hold an
+    include and an exclude; ids it leaves out follow in the stable order.
+    """
+    try:
+        from litsieve.ranking import order_queue
+    except ImportError:  # the ranking area has not landed in this checkout
+        return stable_order(records, suggestions)
+    ranked = order_queue(
+        list(records),
+        {i: (s.suggestion or None) for i, s in suggestions.items()},
+        {i: int(label == "include") for i, label in labels.items()},
+    )
+    seen = set(ranked)
+    return list(ranked) + [i for i in stable_order(records, suggestions) if i not in seen]
+
+
+def labels_from(table: PersonTable | None, spec: PersonFileSpec, alias_map: Mapping[str, str], policy: str) -> dict[str, str]:
+    """A screener's decisions as ranking labels (a "maybe" counts as include unless a third person decides)."""
+    labels: dict[str, str] = {}
+    if table is None:
+        return labels
+    for row in table.rows:
+        decision = spec.choice("decision", row.get("decision"))
+        if decision == "maybe":
+            decision = "include" if policy == "include" else ""
+        if decision:
+            labels[alias_map.get(row.key, row.key)] = decision
+    return labels
+
+
+def title_abstract_rows(
+    records: Sequence[Record], suggestions: Mapping[str, Suggestion], order: Sequence[str]
+) -> list[dict[str, str]]:
+    by_id = {r.record_id: r for r in records}
+    rows = []
+    for priority, record_id in enumerate(order, start=1):
+        suggestion = suggestions.get(record_id, Suggestion())
+        rows.append({
+            **record_cells(by_id[record_id]),
+            "priority": str(priority),
+            "suggestion": suggestion.suggestion,
+            "criteria": suggestion.criteria,
+            "evidence": suggestion.evidence,
+        })
+    return rows
+
+
+def undecided_first(rows: list[PersonRow]) -> list[PersonRow]:
+    """Undecided rows at the top (in the order given), decided ones after them."""
+    return [r for r in rows if not r.get("decision").strip()] + [r for r in rows if r.get("decision").strip()]

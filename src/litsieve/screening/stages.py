@@ -1,0 +1,202 @@
+"""One screening stage, run by the workflow: merge the queues, settle decisions, write the state.
+
+For each stage (title/abstract, then full text) the rule:
+
+1. reads and checks every file people edit for the stage (each screener's queue and the
+   conflicts file) before anything is written, so a bad cell stops the run with
+   nothing changed;
+2. merges the freshly generated rows into each screener's queue
+   (:func:`litsieve.personfile.update_person_file`: typed cells kept, new records appended,
+   vanished ones moved to the orphans file);
+3. combines the screeners' decisions (:mod:`litsieve.screening.decisions`), refreshes the
+   conflicts file, and
+4. writes ``results/screening/{stage}.csv``: one row per record with the final decision,
+   reason, how it was reached, and each screener's decision (read by the report, the
+   ranker and :mod:`litsieve.screening.status`).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from litsieve.fileio import write_csv
+from litsieve.logs import get_logger
+from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable, read_person_file, update_person_file
+from litsieve.record import Record
+from litsieve.records_io import read_records
+from litsieve.screening.conflicts import conflict_rows, conflict_spec
+from litsieve.screening.order import update_order
+from litsieve.screening.decisions import INCLUDE, NOT_RETRIEVED, Decision, Outcome, combine, read_decisions
+from litsieve.screening.queue import (
+    FULL_TEXT,
+    TITLE_ABSTRACT,
+    aliases,
+    labels_from,
+    maybe_policy,
+    priority_order,
+    queue_spec,
+    read_suggestions,
+    reason_names,
+    record_cells,
+    screeners,
+    title_abstract_rows,
+    undecided_first,
+)
+
+LOG = get_logger("screening")
+
+
+def state_columns(names: Sequence[str]) -> list[str]:
+    columns = ["record_id", "decision", "reason", "basis"]
+    for name in names:
+        columns += [f"decision_{name}", f"reason_{name}", f"order_{name}"]
+    return [*columns, "resolution"]
+
+
+def state_rows(outcomes: Sequence[Outcome]) -> list[dict[str, str]]:
+    rows = []
+    for outcome in sorted(outcomes, key=lambda o: o.record_id):
+        row = {"record_id": outcome.record_id, "decision": outcome.decision, "reason": outcome.reason,
+               "basis": outcome.basis, "resolution": outcome.resolution.decision}
+        for name, decision in outcome.by_screener.items():
+            row[f"decision_{name}"] = decision.decision
+            row[f"reason_{name}"] = decision.reason
+            row[f"order_{name}"] = str(outcome.order.get(name, ""))
+        rows.append(row)
+    return rows
+
+
+def read_state(path: str | os.PathLike[str]) -> list[dict[str, str]]:
+    """Rows of ``results/screening/{stage}.csv``."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _read(people: Path, spec: PersonFileSpec) -> PersonTable | None:
+    path = spec.path(people)
+    return read_person_file(path, spec) if path.exists() else None
+
+
+def _aliased(decisions: Mapping[str, Decision], alias_map: Mapping[str, str]) -> dict[str, Decision]:
+    return {alias_map.get(key, key): value for key, value in decisions.items()}
+
+
+def full_text_undecided_first(rows: list[PersonRow]) -> list[PersonRow]:
+    def open_(row: PersonRow) -> bool:
+        return not row.get("decision").strip() and row.get("retrieval").strip().casefold() != NOT_RETRIEVED
+
+    return [r for r in rows if open_(r)] + [r for r in rows if not open_(r)]
+
+
+def run_stage(
+    stage: str,
+    config: Mapping[str, Any],
+    people: Path,
+    records: Sequence[Record],
+    rows_for: Callable[[str, PersonTable | None, PersonFileSpec], list[dict[str, str]]],
+    order: Callable[[list[PersonRow]], list[PersonRow]],
+) -> list[Outcome]:
+    """Steps 1-3 of the module docstring for one stage; returns every record's outcome."""
+    names = screeners(config, stage)
+    reasons = reason_names(config)
+    policy = maybe_policy(config) if stage == TITLE_ABSTRACT else "include"
+    alias_map = aliases(records)
+    by_id = {r.record_id: r for r in records}
+    specs = {name: queue_spec(config, stage, name) for name in names}
+    cspec = conflict_spec(config, stage)
+
+    tables = {name: _read(people, spec) for name, spec in specs.items()}
+    ctable = _read(people, cspec)
+    for name, table in tables.items():
+        if table is not None:
+            read_decisions(table.rows, specs[name], stage, reasons, path=str(table.path))
+    if ctable is not None:
+        read_decisions(ctable.rows, cspec, stage, reasons, decision_column="resolution", path=str(ctable.path))
+
+    by_screener: dict[str, dict[str, Decision]] = {}
+    positions: dict[str, dict[str, int]] = {}
+    for name, spec in specs.items():
+        merge = update_person_file(people, spec, rows_for(name, tables[name], spec),
+                                   aliases=alias_map, order=order)
+        by_screener[name] = read_decisions(merge.rows, spec, stage, reasons, path=str(spec.path(people)))
+        decided = [key for key, decision in by_screener[name].items() if decision.decision]
+        positions[name] = update_order(people, stage, name, tables[name], decided, alias_map)
+
+    record_ids = sorted(by_id)
+    existing = {alias_map.get(r.key, r.key): r for r in (ctable.rows if ctable else [])}
+    resolutions = _aliased(
+        read_decisions(existing.values(), cspec, stage, reasons, decision_column="resolution"), alias_map
+    )
+    outcomes = combine(record_ids, names, by_screener, resolutions, policy)
+    generated = conflict_rows(outcomes, by_id, existing, stage)
+    merge = update_person_file(people, cspec, generated, aliases=alias_map)
+    merged = read_decisions(merge.rows, cspec, stage, reasons, decision_column="resolution")
+    if any((d.decision, d.reason) != (resolutions.get(k, Decision()).decision, resolutions.get(k, Decision()).reason)
+           for k, d in merged.items()):
+        # A resolution came back from the orphans file: settle again with it.
+        outcomes = combine(record_ids, names, by_screener, merged, policy)
+        merge = update_person_file(people, cspec, conflict_rows(outcomes, by_id, merge.by_key(), stage),
+                                   aliases=alias_map)
+    for outcome in outcomes:
+        outcome.order = {name: positions[name][outcome.record_id]
+                         for name in names if outcome.record_id in positions[name]}
+    return outcomes
+
+
+def screen_title_abstract(
+    pool: str | os.PathLike[str],
+    suggestions: str | os.PathLike[str],
+    config: Mapping[str, Any],
+    output: str | os.PathLike[str],
+    *,
+    root: str | os.PathLike[str] = ".",
+) -> list[Outcome]:
+    """The title/abstract stage: queues from the pool, final decisions to ``output``."""
+    records = read_records(pool)
+    suggested = read_suggestions(suggestions)
+    alias_map = aliases(records)
+    policy = maybe_policy(config)
+
+    def rows_for(name: str, table: PersonTable | None, spec: PersonFileSpec) -> list[dict[str, str]]:
+        labels = labels_from(table, spec, alias_map, policy)
+        return title_abstract_rows(records, suggested, priority_order(records, suggested, labels))
+
+    people = Path(root) / config.get("paths", {}).get("people", "screening")
+    outcomes = run_stage(TITLE_ABSTRACT, config, people, records, rows_for, undecided_first)
+    write_csv(output, state_rows(outcomes), state_columns(screeners(config, TITLE_ABSTRACT)))
+    _log_counts(TITLE_ABSTRACT, outcomes)
+    return outcomes
+
+
+def screen_full_text(
+    title_abstract: str | os.PathLike[str],
+    pool: str | os.PathLike[str],
+    config: Mapping[str, Any],
+    output: str | os.PathLike[str],
+    *,
+    root: str | os.PathLike[str] = ".",
+) -> list[Outcome]:
+    """The full-text stage: every record included at title/abstract, final decisions to ``output``."""
+    included = {row["record_id"] for row in read_state(title_abstract) if row["decision"] == INCLUDE}
+    records = [r for r in read_records(pool) if r.record_id in included]
+    rows = [record_cells(r) for r in sorted(records, key=lambda r: r.record_id)]
+
+    def rows_for(name: str, table: PersonTable | None, spec: PersonFileSpec) -> list[dict[str, str]]:
+        return rows
+
+    people = Path(root) / config.get("paths", {}).get("people", "screening")
+    outcomes = run_stage(FULL_TEXT, config, people, records, rows_for, full_text_undecided_first)
+    write_csv(output, state_rows(outcomes), state_columns(screeners(config, FULL_TEXT)))
+    _log_counts(FULL_TEXT, outcomes)
+    return outcomes
+
+
+def _log_counts(stage: str, outcomes: Sequence[Outcome]) -> None:
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.decision] = counts.get(outcome.decision, 0) + 1
+    LOG.info("%s: %d records: %s", stage, len(outcomes),
+             ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none")

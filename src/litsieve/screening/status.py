@@ -1,0 +1,164 @@
+"""Screening progress: per stage and screener, what is done, what waits, and for whom.
+
+Computed from the two stage state files only (``results/screening/{stage}.csv``), so the
+report, ``litsieve status`` and the end-of-run summary all show the same numbers. The
+summary is short on purpose: it is printed at the end of every ``snakemake`` run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from litsieve.fileio import write_json
+from litsieve.personfile import people_folder
+from litsieve.ranking.stopping import StoppingEstimate, stopping_estimate
+from litsieve.screening.agreement import agreement_summary
+from litsieve.screening.decisions import CONFLICT, FINAL_DECISIONS, Decision, Outcome, category
+from litsieve.screening.queue import FULL_TEXT, STAGES, TITLE_ABSTRACT, maybe_policy, screeners
+from litsieve.screening.stages import read_state
+
+STAGE_TITLES = {TITLE_ABSTRACT: "title/abstract", FULL_TEXT: "full text"}
+
+
+def outcomes_from_state(rows: Sequence[Mapping[str, str]], names: Sequence[str], policy: str) -> list[Outcome]:
+    """Rebuild outcomes from a state file (enough for counts and agreement)."""
+    outcomes = []
+    for row in rows:
+        mine = {n: Decision(row.get(f"decision_{n}", ""), row.get(f"reason_{n}", "")) for n in names}
+        categories = [category(d.decision, policy) for d in mine.values()]
+        disagreement = all(categories) and (len(set(categories)) > 1 or "maybe" in categories)
+        outcomes.append(Outcome(
+            row["record_id"], row["decision"], row.get("reason", ""), row.get("basis", ""), mine,
+            Decision(row.get("resolution", "")), disagreement=disagreement,
+        ))
+    return outcomes
+
+
+def stage_status(stage: str, rows: Sequence[Mapping[str, str]], config: Mapping[str, Any], people: str) -> dict[str, Any]:
+    names = screeners(config, stage)
+    counts = {decision: 0 for decision in FINAL_DECISIONS}
+    for row in rows:
+        counts[row["decision"]] = counts.get(row["decision"], 0) + 1
+    per_screener: dict[str, dict[str, Any]] = {}
+    for name in names:
+        done = sum(1 for row in rows if row.get(f"decision_{name}"))
+        per_screener[name] = {"file": f"{people}/{stage}/{name}.csv", "done": done, "waiting": len(rows) - done}
+        if stage == TITLE_ABSTRACT and 0 < done < len(rows):
+            per_screener[name]["stopping"] = stopping(rows, name, config).to_dict()
+    return {
+        "records": len(rows),
+        "decisions": counts,
+        "screeners": per_screener,
+        "conflicts": {
+            "file": f"{people}/conflicts/{stage}.csv",
+            "open": counts.get(CONFLICT, 0),
+            "resolved": sum(1 for row in rows if row.get("basis") == "resolution"),
+        },
+    }
+
+
+def stopping(rows: Sequence[Mapping[str, str]], name: str, config: Mapping[str, Any]) -> StoppingEstimate:
+    """May this screener stop? Their decisions in the order they made them (see
+    :mod:`litsieve.screening.order`); anything but an exclusion counts as relevant."""
+    decided = [row for row in rows if row.get(f"decision_{name}") and row.get(f"order_{name}")]
+    decided.sort(key=lambda row: int(row[f"order_{name}"]))
+    labels = [0 if row[f"decision_{name}"] == "exclude" else 1 for row in decided]
+    ranking = config.get("ranking") or {}
+    options = {key: ranking[key] for key in ("recall_target", "confidence") if key in ranking}
+    return stopping_estimate(labels, len(rows), **options)
+
+
+def waiting_for_people(status: Mapping[str, Any]) -> list[dict[str, Any]]:
+    waiting = []
+    for stage in STAGES:
+        for name, item in status[stage]["screeners"].items():
+            if item["waiting"]:
+                waiting.append({"file": item["file"], "who": name, "records": item["waiting"]})
+        conflicts = status[stage]["conflicts"]
+        if conflicts["open"]:
+            waiting.append({"file": conflicts["file"], "who": "third person", "records": conflicts["open"]})
+    return waiting
+
+
+def screening_summary(
+    title_abstract: str | os.PathLike[str],
+    full_text: str | os.PathLike[str],
+    config: Mapping[str, Any],
+    status_path: str | os.PathLike[str],
+    agreement_path: str | os.PathLike[str],
+) -> dict[str, Any]:
+    """Write ``status.json`` and ``agreement.json`` from the two stage state files."""
+    people = str(people_folder(config, "").as_posix())
+    status: dict[str, Any] = {}
+    agreement: dict[str, Any] = {}
+    for stage, path in ((TITLE_ABSTRACT, title_abstract), (FULL_TEXT, full_text)):
+        rows = read_state(path)
+        names = screeners(config, stage)
+        status[stage] = stage_status(stage, rows, config, people)
+        policy = maybe_policy(config) if stage == TITLE_ABSTRACT else "include"
+        agreement[stage] = agreement_summary(outcomes_from_state(rows, names, policy), names, policy)
+    status["waiting_for_people"] = waiting_for_people(status)
+    write_json(status_path, status)
+    write_json(agreement_path, agreement)
+    return status
+
+
+def summary_lines(status: Mapping[str, Any], agreement: Mapping[str, Any] | None = None) -> list[str]:
+    """A few lines for the terminal: counts per stage and screener, then what waits for whom."""
+    lines = ["Screening:"]
+    for stage in STAGES:
+        item = status[stage]
+        counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in item["decisions"].items() if v)
+        lines.append(f"  {STAGE_TITLES[stage]}: {item['records']} records" + (f" ({counts})" if counts else ""))
+        for name, person in item["screeners"].items():
+            lines.append(f"    {name}: {person['done']} done, {person['waiting']} waiting  [{person['file']}]")
+            if person.get("stopping"):
+                lines.append(f"      {person['stopping']['message']}")
+        conflicts = item["conflicts"]
+        if conflicts["open"] or conflicts["resolved"]:
+            lines.append(f"    conflicts: {conflicts['open']} open, {conflicts['resolved']} resolved  "
+                         f"[{conflicts['file']}]")
+        stage_agreement = (agreement or {}).get(stage) or {}
+        if stage_agreement.get("both_decided"):
+            kappa = stage_agreement.get("kappa")
+            lines.append(f"    agreement: {stage_agreement['raw_agreement']:.0%} raw, kappa "
+                         f"{'undefined' if kappa is None else f'{kappa:.2f}'} "
+                         f"({stage_agreement['both_decided']} records decided by both)")
+    waiting = status.get("waiting_for_people") or []
+    if waiting:
+        lines.append("Waiting for people: " + "; ".join(
+            f"{w['file']} ({w['records']} for {w['who']})" for w in waiting))
+    else:
+        lines.append("Nothing is waiting for people.")
+    return lines
+
+
+def load_summary(results: str | os.PathLike[str] = "results") -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """``status.json`` and ``agreement.json`` from a results folder, or ``None`` before the first run."""
+    folder = Path(results) / "screening"
+    status_file = folder / "status.json"
+    if not status_file.exists():
+        return None
+    status = json.loads(status_file.read_text(encoding="utf-8"))
+    agreement_file = folder / "agreement.json"
+    agreement = json.loads(agreement_file.read_text(encoding="utf-8")) if agreement_file.exists() else {}
+    return status, agreement
+
+
+def changed_since(status_file: Path, files: Sequence[Path]) -> list[Path]:
+    """Person files saved after the status was computed (the status is then out of date)."""
+    if not status_file.exists():
+        return []
+    stamp = status_file.stat().st_mtime
+    return [f for f in files if f.exists() and f.stat().st_mtime > stamp]
+
+
+
+def print_summary(results: str | os.PathLike[str] = "results") -> None:
+    """The end-of-run summary (the Snakefile's ``onsuccess:``); silent before screening exists."""
+    loaded = load_summary(results)
+    if loaded is not None:
+        print("\n".join(summary_lines(*loaded)))

@@ -1,0 +1,115 @@
+"""Suggestions for screeners: include, exclude or unsure, and why.
+
+A suggestion never decides anything; it tells the screener which criteria fired and
+shows the words that made them fire. It is deliberately conservative, because a wrong
+"exclude" costs a study while a wrong "unsure" costs a minute:
+
+* ``exclude`` only when an exclusion criterion fires on a record with an abstract (or on
+  metadata such as publication type, year or language, which needs no abstract);
+* ``include`` only when every inclusion criterion is met and no exclusion fired;
+* ``unsure`` otherwise: no abstract, or an inclusion criterion without evidence.
+
+Criteria marked ``automatic`` (year and language limits) are reported separately in
+:attr:`Suggestion.automatic`: those records leave before screening, counted in PRISMA as
+"marked as ineligible by automation tools". The screening queue and ``litsieve suggest``
+both call :func:`suggest_records`, so they always agree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from litsieve.fileio import write_csv
+from litsieve.record import Record
+from litsieve.screening.criteria import Criterion, Outcome, RecordText, load_criteria
+
+INCLUDE, EXCLUDE, UNSURE = "include", "exclude", "unsure"
+SUGGESTION_COLUMNS: tuple[str, ...] = (
+    "record_id", "suggestion", "criteria", "evidence", "reason", "automatic", "unmet", "why",
+)
+CRITERIA_SEPARATOR = "; "
+EVIDENCE_SEPARATOR = " | "
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The suggestion for one record, with the criteria that fired and their evidence."""
+
+    record_id: str
+    suggestion: str
+    criteria: tuple[str, ...]
+    evidence: tuple[str, ...]
+    automatic: str | None = None
+    reason: str = ""  # the exclusion reason a screener would pick, when suggesting exclude
+    unmet: tuple[str, ...] = ()  # inclusion criteria the record shows no evidence for
+    why: str = ""
+
+    def to_row(self) -> dict[str, str]:
+        return {
+            "record_id": self.record_id,
+            "suggestion": self.suggestion,
+            "criteria": CRITERIA_SEPARATOR.join(self.criteria),
+            "evidence": EVIDENCE_SEPARATOR.join(self.evidence),
+            "reason": self.reason,
+            "automatic": self.automatic or "",
+            "unmet": CRITERIA_SEPARATOR.join(self.unmet),
+            "why": self.why,
+        }
+
+
+def suggest_record(record: Record, criteria: Sequence[Criterion]) -> Suggestion:
+    """Apply every criterion to one record and turn the outcomes into a suggestion."""
+    text = RecordText.of(record)
+    outcomes = [c.evaluate(record, text) for c in criteria]
+    has_abstract = bool(record.abstract.strip())
+    automatic = [o for o in outcomes if o.fired and o.criterion.automatic]
+    exclusions = [o for o in outcomes if o.fired and o.criterion.kind == "exclusion" and not o.criterion.automatic]
+    clear = [o for o in exclusions if has_abstract or o.decisive]
+    met = [o for o in outcomes if o.fired and o.criterion.kind == "inclusion"]
+    unmet = tuple(o.criterion.id for o in outcomes if not o.fired and o.criterion.kind == "inclusion")
+    fired = [*automatic, *exclusions, *met]
+    criteria_ids = tuple(o.criterion.id for o in fired)
+    evidence = tuple(_render(o) for o in fired if o.evidence)
+
+    if automatic:
+        first = automatic[0].criterion
+        return Suggestion(record.record_id, EXCLUDE, criteria_ids, evidence, automatic=first.id,
+                          reason=first.reason, unmet=unmet,
+                          why=f"removed by automation: {first.label}")
+    if clear:
+        first = clear[0].criterion
+        names = ", ".join(o.criterion.id for o in clear)
+        return Suggestion(record.record_id, EXCLUDE, criteria_ids, evidence, reason=first.reason,
+                          unmet=unmet, why=f"exclusion criteria fired: {names}")
+    if not has_abstract:
+        why = "no abstract: read the full record"
+        if exclusions:
+            why += f" (title suggests {', '.join(o.criterion.id for o in exclusions)})"
+        return Suggestion(record.record_id, UNSURE, criteria_ids, evidence, unmet=unmet, why=why)
+    if unmet:
+        return Suggestion(record.record_id, UNSURE, criteria_ids, evidence, unmet=unmet,
+                          why=f"no evidence for: {', '.join(unmet)}")
+    if not any(c.kind == "inclusion" for c in criteria):
+        return Suggestion(record.record_id, UNSURE, criteria_ids, evidence,
+                          why="the protocol has no inclusion criteria to check")
+    return Suggestion(record.record_id, INCLUDE, criteria_ids, evidence,
+                      why="every inclusion criterion met, no exclusion fired")
+
+
+def _render(outcome: Outcome) -> str:
+    return f"{outcome.criterion.id}: " + " / ".join(e.render() for e in outcome.evidence)
+
+
+def suggest_records(records: Iterable[Record], config: dict[str, Any]) -> list[Suggestion]:
+    """Suggestions for ``records`` (in their order) under the protocol in ``config``."""
+    criteria = load_criteria(config)
+    return [suggest_record(record, criteria) for record in records]
+
+
+def write_suggestions(path: str | os.PathLike[str], suggestions: Iterable[Suggestion]) -> int:
+    """Write the suggestions CSV (DESIGN.md columns first); returns the number of rows."""
+    rows = [s.to_row() for s in suggestions]
+    write_csv(path, rows, SUGGESTION_COLUMNS, neutralise=("evidence",))
+    return len(rows)

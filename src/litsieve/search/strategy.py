@@ -1,0 +1,255 @@
+"""The search documentation PRISMA-S asks for, written from what the workflow can read.
+
+``results/search/search_strategy.md`` (for people and the appendix of the paper) and
+``search_strategy.json`` (the same facts for the report and other tools) say, for each
+source: the database and the interface it was searched on, how (live through an API and
+frozen as a snapshot, or by hand and exported), the exact string as run, the limits, the
+date searched, the hits reported and the records obtained, the export files with their
+SHA-256 checksums, and how many records the protocol's query does not match. The lint
+findings for the string as the authors wrote it and the reading they intend come first,
+because that is where databases disagree.
+
+Nothing here reads a clock: dates are data (``searched_on``, the snapshot's date), so the
+files are byte-identical on every rerun over the same inputs.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any, Mapping
+
+from litsieve import __version__
+from litsieve.fileio import atomic_write_text, file_sha256, write_json
+from litsieve.query.lint import format_report, lint
+from litsieve.query.parser import render
+from litsieve.query.protocol import protocol_query
+from litsieve.query.translate import TARGET_LABELS, TARGETS
+from litsieve.records_io import iter_records
+from litsieve.search.protocol import describe_limits, translations
+from litsieve.search.snapshot import read_manifest
+
+PLATFORM_LABELS = {**TARGET_LABELS, "other": "other interface"}
+METHOD_LABELS = {
+    "live": "searched live through the database's API; responses frozen in a dated snapshot",
+    "export": "searched by hand in the database's interface; results exported to a file",
+}
+
+
+def write_lint_and_translations(config: Mapping[str, Any], lint_path: str | os.PathLike[str],
+                                translation_dir: str | os.PathLike[str]) -> None:
+    """``results/search/lint.txt`` and ``translations/{target}.txt`` (fails on an ambiguous protocol)."""
+    found = translations(config)  # raises QueryError first if the protocol is ambiguous
+    atomic_write_text(lint_path, lint_text(config))
+    for target in TARGETS:
+        atomic_write_text(Path(translation_dir) / f"{target}.txt", found[target].report())
+
+
+def lint_text(config: Mapping[str, Any]) -> str:
+    """Lint reports for the string as written and for the intended reading."""
+    search = config["search"]
+    written = search["query"]
+    intended = render(protocol_query(search))
+    parts = ["Search string as written in the protocol (search.query)", "", format_report(written, lint(written))]
+    parts += ["Reading searched in every database (search.intended_query, fully parenthesised)", "",
+              format_report(intended, lint(intended))]
+    return "\n".join(parts)
+
+
+def _records_per_file(records_csv: str | os.PathLike[str]) -> tuple[int, Counter[str]]:
+    per_file: Counter[str] = Counter()
+    total = 0
+    for record in iter_records(records_csv):
+        total += 1
+        per_file[record.source_file] += 1
+    return total, per_file
+
+
+def _match_counts(match_csv: str | os.PathLike[str]) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    with open(match_csv, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            counts["records"] += 1
+            if row["matched"] != "true":
+                counts["not_matching"] += 1
+                for reason in filter(None, row["failed_on"].split("; ")):
+                    counts[f"failed_on_{reason}"] += 1
+    return dict(sorted(counts.items()))
+
+
+def source_entry(config: Mapping[str, Any], source: Mapping[str, Any], records_csv: str,
+                 match_csv: str | None, snapshot_manifest: str | None) -> dict[str, Any]:
+    """The PRISMA-S facts about one source."""
+    found = translations(config)
+    platform = source.get("platform", "other")
+    translation = found.get(platform)
+    total, per_file = _records_per_file(records_csv)
+    entry: dict[str, Any] = {
+        "name": source["name"],
+        "database": source.get("database"),
+        "platform": platform,
+        "method": source.get("method", "export"),
+        "records": total,
+        "limits": list(translation.limits) if translation else describe_limits(config),
+    }
+    if translation:
+        entry["string"] = translation.text
+    else:
+        entry["string"] = render(protocol_query(config["search"]))
+        entry["string_note"] = ("litsieve has no translation for this interface; the intended query is "
+                                "given in litsieve's syntax: adapt its field codes by hand")
+    if snapshot_manifest:
+        manifest = read_manifest(Path(snapshot_manifest).parent)
+        entry.update(
+            date_searched=manifest.get("date"),
+            hits=manifest.get("count_reported"),
+            string=manifest.get("query"),
+            snapshot={
+                "folder": str(Path(snapshot_manifest).parent),
+                "started_at": manifest.get("started_at"),
+                "finished_at": manifest.get("finished_at"),
+                "service": manifest.get("service"),
+                "parameters": manifest.get("parameters", {}),
+                "database_translation": manifest.get("query_translation", ""),
+                "litsieve_version": manifest.get("litsieve_version"),
+                "files": len(manifest.get("files", {})),
+                "manifest_sha256": file_sha256(snapshot_manifest),
+            },
+        )
+        if translation and manifest.get("query") != translation.text:
+            entry["warning"] = ("the snapshot was taken with a different string from the protocol's current "
+                                f"translation; run `litsieve search refresh --source {source['name']}`")
+    else:
+        entry["date_searched"] = source.get("searched_on")
+        entry["hits"] = total
+        entry["files"] = [
+            {"path": path, "sha256": file_sha256(path), "records": per_file.get(path, 0)}
+            for path in source.get("files", [])
+        ]
+        if not source.get("searched_on"):
+            entry["warning"] = (f"no searched_on date for this export; add `searched_on: YYYY-MM-DD` to "
+                                f"source '{source['name']}' in config/config.yaml")
+    if match_csv:
+        entry["query_check"] = {"file": str(match_csv), **_match_counts(match_csv)}
+    return entry
+
+
+def build_strategy(config: Mapping[str, Any], records: Mapping[str, str], matches: Mapping[str, str],
+                   manifests: Mapping[str, str]) -> dict[str, Any]:
+    """The whole PRISMA-S document as data (what ``search_strategy.json`` holds)."""
+    search = config["search"]
+    found = translations(config)
+    written = search["query"]
+    intended = render(protocol_query(search))
+    sources = [
+        source_entry(config, source, records[source["name"]], matches.get(source["name"]),
+                     manifests.get(source["name"]))
+        for source in config["sources"]
+    ]
+    return {
+        "review": {"title": config["review"].get("title"), "id": config["review"].get("id")},
+        "generated_by": f"litsieve {__version__}",
+        "query": {
+            "written": written,
+            "intended": intended,
+            "intended_as_configured": search.get("intended_query", ""),
+            "lint_written": [_finding(f) for f in lint(written)],
+            "lint_intended": [_finding(f) for f in lint(intended)],
+        },
+        "limits": describe_limits(config),
+        "translations": {target: {"text": t.text, "limits": list(t.limits), "notes": list(t.notes),
+                                  "parameters": dict(t.parameters)} for target, t in found.items()},
+        "sources": sources,
+        "total_records": sum(s["records"] for s in sources),
+    }
+
+
+def _finding(finding: Any) -> dict[str, Any]:
+    return {"code": finding.code, "severity": finding.severity, "start": finding.span[0],
+            "end": finding.span[1], "message": finding.message, "details": list(finding.details),
+            "hint": finding.hint}
+
+
+def render_markdown(doc: Mapping[str, Any], lint_report: str) -> str:
+    """The strategy as Markdown, in the order PRISMA-S lists its items."""
+    q = doc["query"]
+    out = [f"# Search strategy: {doc['review']['title']}", "",
+           f"Written by {doc['generated_by']} from the protocol (config/config.yaml) and the files the "
+           "workflow read. Items follow PRISMA-S (Rethlefsen et al., 2021).", "",
+           "## Search string", "", "As written in the protocol:", "", "```text", q["written"], "```", "",
+           "Reading searched in every database (fully parenthesised):", "", "```text", q["intended"], "```", "",
+           "Limits: " + "; ".join(doc["limits"]) + ".", "",
+           "### Checks of the string (litsieve query lint)", "", "```text", lint_report.rstrip(), "```", "",
+           "## Sources", "",
+           "| source | database | interface | method | date searched | hits | records | not matching the query |",
+           "|---|---|---|---|---|---|---|---|"]
+    for s in doc["sources"]:
+        check = s.get("query_check")
+        out.append(f"| {s['name']} | {s['database']} | {PLATFORM_LABELS.get(s['platform'], s['platform'])} | "
+                   f"{s['method']} | {s.get('date_searched') or 'not given'} | {s.get('hits', '')} | "
+                   f"{s['records']} | {check['not_matching'] if check and 'not_matching' in check else (0 if check else 'n/a')} |")
+    out += ["", f"Records from all sources, before deduplication: {doc['total_records']}.", ""]
+    for s in doc["sources"]:
+        out += _source_markdown(s)
+    out += ["## Strings for every interface", "",
+            "The same reading translated for each interface (also in results/search/translations/).", ""]
+    for target, t in doc["translations"].items():
+        out += [f"### {TARGET_LABELS[target]}", "", "```text", t["text"], "```", ""]
+        if t["limits"]:
+            out += ["Limits: " + "; ".join(t["limits"]) + ".", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _source_markdown(s: Mapping[str, Any]) -> list[str]:
+    out = [f"## {s['name']}", "",
+           f"- Database: {s['database']}",
+           f"- Interface: {PLATFORM_LABELS.get(s['platform'], s['platform'])}",
+           f"- Method: {METHOD_LABELS.get(s['method'], s['method'])}",
+           f"- Date searched: {s.get('date_searched') or 'not given'}",
+           (f"- Hits reported by the service: {s.get('hits')}; records obtained: {s['records']}"
+            if s.get("snapshot") else f"- Records in the export files: {s['records']}"),
+           "- Limits: " + ("; ".join(s["limits"]) or "none"), "", "String as run:", "", "```text", s["string"], "```", ""]
+    if s.get("string_note"):
+        out += [f"Note: {s['string_note']}.", ""]
+    if s.get("warning"):
+        out += [f"**Warning:** {s['warning']}.", ""]
+    snapshot = s.get("snapshot")
+    if snapshot:
+        out += [f"Snapshot: `{snapshot['folder']}` ({snapshot['files']} response files, manifest SHA-256 "
+                f"`{snapshot['manifest_sha256']}`), fetched {snapshot['started_at']} to {snapshot['finished_at']} "
+                f"from {snapshot['service']} by litsieve {snapshot['litsieve_version']}.", ""]
+        if snapshot["database_translation"]:
+            out += ["How the database read the string:", "", "```text", snapshot["database_translation"], "```", ""]
+        params = ", ".join(f"{k}={v}" for k, v in sorted(snapshot["parameters"].items()))
+        out += [f"Request parameters: {params}.", ""]
+    if s.get("files") is not None:
+        out += ["| export file | SHA-256 | records |", "|---|---|---|"]
+        out += [f"| {f['path']} | `{f['sha256']}` | {f['records']} |" for f in s["files"]]
+        out.append("")
+    check = s.get("query_check")
+    if check:
+        reasons = [f"{k[len('failed_on_'):]}: {v}" for k, v in check.items() if k.startswith("failed_on_")]
+        out += [f"Checked against the query: {check.get('not_matching', 0)} of {check.get('records', 0)} records "
+                "are not matched by the intended query with its limits"
+                + (f" ({', '.join(reasons)})" if reasons else "") + f"; rows in `{check['file']}`.", ""]
+    return out
+
+
+def write_search_strategy(config: Mapping[str, Any], records: Mapping[str, str], matches: Mapping[str, str],
+                          manifests: Mapping[str, str], out_md: str | os.PathLike[str],
+                          out_json: str | os.PathLike[str]) -> None:
+    """Write both strategy files (the rule ``search_strategy`` calls this)."""
+    doc = build_strategy(config, records, matches, manifests)
+    write_json(out_json, doc)
+    atomic_write_text(out_md, render_markdown(doc, format_report(doc["query"]["written"],
+                                                                 lint(doc["query"]["written"]))))
+
+
+def write_strategy_from_inputs(config: Mapping[str, Any], inputs: Any, outputs: Any) -> None:
+    """The rule's named inputs (records, matches, manifests) mapped back to their sources."""
+    records = {Path(p).stem: str(p) for p in inputs.records}
+    matches = {Path(p).stem: str(p) for p in inputs.matches}
+    manifests = {Path(p).parent.parent.name: str(p) for p in inputs.manifests}
+    write_search_strategy(config, records, matches, manifests, outputs.md, outputs.json)

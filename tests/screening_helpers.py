@@ -1,0 +1,120 @@
+"""Helpers for the screening tests: a small review on disk, and a screener who edits like a spreadsheet."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+from pathlib import Path
+from typing import Any, Mapping
+
+from litsieve.config import load_config
+from litsieve.fileio import write_csv
+from litsieve.personfile import ensure_person_files
+from litsieve.record import Record
+from litsieve.records_io import write_records
+from litsieve.screening.stages import screen_full_text, screen_title_abstract
+from litsieve.screening.status import screening_summary
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def protocol(title_abstract: list[str], full_text: list[str] | None = None, **screeners: Any) -> dict[str, Any]:
+    """The repository's protocol (its real criteria and reasons) with the given screeners."""
+    config = copy.deepcopy(load_config(REPO / "config" / "config.yaml"))
+    config["screeners"] = {"title_abstract": title_abstract, "full_text": full_text or title_abstract[:1],
+                           "maybe": "include", **screeners}
+    config["paths"] = {"people": "screening", "snapshots": "resources/snapshots"}
+    return config
+
+
+def record(i: int, **fields: Any) -> Record:
+    values: dict[str, Any] = dict(
+        record_id=f"pubmed:{i}", source="pubmed", title=f"Peer support study {i}",
+        abstract=f"Adults using mental health services in a peer support group ({i}).",
+        authors=["Smith, Ann", "Jones, Bo"], year=2000 + i % 17, journal="Psychiatr Serv", doi=f"10.1000/{i}",
+    )
+    values.update(fields)
+    return Record(**values)
+
+
+def write_pool(root: Path, records: list[Record]) -> tuple[Path, Path]:
+    """``results/screening/pool.csv`` and ``suggestions.csv`` as the pool stage writes them."""
+    pool = root / "results/screening/pool.csv"
+    suggestions = root / "results/screening/suggestions.csv"
+    write_records(pool, records)
+    rows = [{"record_id": r.record_id, "suggestion": ("include", "unsure", "exclude")[int(r.record_id.split(":")[1]) % 3],
+             "criteria": "peer_support", "evidence": "=[peer support]"} for r in records]
+    write_csv(suggestions, rows, ["record_id", "suggestion", "criteria", "evidence"],
+              neutralise=["suggestion", "criteria", "evidence"])
+    return pool, suggestions
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]], str]:
+    """Header, rows and delimiter of a person file, however it was saved."""
+    data = path.read_bytes()
+    text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8-sig")
+    delimiter = max((",", ";", "\t"), key=lambda d: text.splitlines()[0].count(d))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader)
+    return header, [dict(zip(header, cells)) for cells in reader if any(cells)], delimiter
+
+
+def spreadsheet_edit(
+    path: Path,
+    edits: Mapping[str, Mapping[str, str]],
+    *,
+    delimiter: str = ",",
+    bom: bool = True,
+    crlf: bool = True,
+    reverse: bool = False,
+    sort_by: str | None = None,
+    extra_column: str | None = None,
+    encoding: str = "utf-8",
+) -> None:
+    """Fill cells by record id and save the way a spreadsheet might (any delimiter, BOM, order)."""
+    header, rows, _ = read_rows(path)
+    for row in rows:
+        for column, value in edits.get(row["record_id"], {}).items():
+            if column not in header:
+                header.append(column)
+            row[column] = value
+    if extra_column and extra_column not in header:
+        header.append(extra_column)
+    if sort_by:
+        rows.sort(key=lambda r: r.get(sort_by, ""))
+    if reverse:
+        rows.reverse()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n" if crlf else "\n")
+    writer.writerow(header)
+    writer.writerows([[row.get(c, "") for c in header] for row in rows])
+    text = buffer.getvalue()
+    if encoding == "utf-16":
+        path.write_bytes(text.encode("utf-16"))
+    else:
+        path.write_bytes((("\ufeff" if bom and encoding == "utf-8" else "") + text).encode(encoding))
+
+
+def person_cells(path: Path, columns: tuple[str, ...] = ("decision", "reason", "note")) -> dict[str, dict[str, str]]:
+    """What people typed in a file, by record id (rows with nothing typed left out)."""
+    _, rows, _ = read_rows(path)
+    cells = {row["record_id"]: {c: row.get(c, "") for c in columns} for row in rows}
+    return {k: v for k, v in cells.items() if any(v.values())}
+
+
+def state(path: Path) -> dict[str, dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {row["record_id"]: row for row in csv.DictReader(handle)}
+
+
+def run(root: Path, config: dict[str, Any]) -> dict[str, Any]:
+    """One workflow run of the three screening rules, as the Snakefile wires them; returns the status."""
+    ensure_person_files(config, root)
+    results = root / "results/screening"
+    screen_title_abstract(results / "pool.csv", results / "suggestions.csv", config,
+                          results / "title_abstract.csv", root=root)
+    screen_full_text(results / "title_abstract.csv", results / "pool.csv", config,
+                     results / "full_text.csv", root=root)
+    return screening_summary(results / "title_abstract.csv", results / "full_text.csv", config,
+                             results / "status.json", results / "agreement.json")

@@ -1,0 +1,199 @@
+"""The pair rules on the hard cases a reviewer meets (docs/dedup.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from litsieve.dedup import deduplicate
+from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, compare
+from litsieve.dedup.features import CONFERENCE, ERRATUM, PREPRINT, REPLY, RETRACTION, features_of, parse_pages
+from litsieve.record import Record
+
+TITLE = "Peer support for adults with severe mental illness: a randomised controlled trial"
+ABSTRACT = ("Background: peer support workers are people with lived experience of mental illness. "
+            "We randomised 300 adults using community mental health services to peer support or usual care "
+            "and measured recovery, hope and readmission over twelve months.")
+
+
+def article(record_id: str, **fields: object) -> Record:
+    base: dict[str, object] = dict(
+        title=TITLE, abstract=ABSTRACT, authors=["Smith, Jane A", "Okafor, Chidi", "Larsen, Mette"],
+        year=2015, journal="British Journal of Psychiatry", volume="207", issue="3", pages="221-228",
+        doi="10.1192/bjp.bp.114.150000", source="pubmed",
+    )
+    base.update(fields)
+    return Record(record_id=record_id, **base)  # type: ignore[arg-type]
+
+
+def verdict(a: Record, b: Record):
+    return compare(features_of(0, a), features_of(1, b))
+
+
+def clusters_of(records: list[Record]) -> dict[str, str]:
+    return {row["record_id"]: row["cluster_id"] for row in deduplicate(records).clusters}
+
+
+def test_identical_records_from_two_databases_merge_on_the_doi():
+    result = verdict(article("a"), article("b", source="psycinfo"))
+    assert (result.verdict, result.rule) == (SAME, "same DOI")
+
+
+@pytest.mark.parametrize("doi", [
+    "https://doi.org/10.1192/BJP.BP.114.150000", "doi:10.1192/bjp.bp.114.150000.",
+    "http://dx.doi.org/10.1192/bjp.bp.114.150000", "10.1192/bjp.bp.114.150000 [doi]",
+])
+def test_doi_spellings_are_normalised(doi):
+    # Title and everything else differ, so only the DOI can link them.
+    other = article("b", doi=doi, title=TITLE.upper(), abstract="", pages="", volume="", issue="")
+    assert verdict(article("a"), other).rule == "same DOI"
+
+
+def test_doi_hidden_in_the_url_field():
+    other = article("b", doi="", url="https://onlinelibrary.wiley.com/doi/10.1192/bjp.bp.114.150000",
+                    title=TITLE + ".", pages="", volume="")
+    assert verdict(article("a"), other).rule == "same DOI"
+
+
+def test_missing_doi_merges_on_metadata():
+    result = verdict(article("a"), article("b", doi=""))
+    assert result.verdict == SAME
+    assert "title" in result.rule
+
+
+def test_initials_and_full_names_are_the_same_authors():
+    other = article("b", doi="", authors=["Smith JA", "Okafor C", "Larsen M"], abstract="")
+    assert verdict(article("a"), other).verdict == SAME
+
+
+def test_journal_abbreviation_and_page_formats():
+    other = article("b", doi="", journal="Br J Psychiatry", pages="221-8", abstract="")
+    assert verdict(article("a"), other).verdict == SAME
+    assert parse_pages("221-8") == ("221", "228")
+    assert parse_pages("1221-35") == ("1221", "1235")
+    assert parse_pages("S354") == ("s354", "")
+    assert parse_pages("e001469") == ("e1469", "")
+    assert parse_pages("01-Apr") == ("1", "4")  # Excel turned "1-4" into a date
+
+
+def test_different_dois_stay_apart_unless_everything_agrees():
+    other = article("b", doi="10.1192/bjp.bp.114.999999", title=TITLE + " (protocol)", pages="1-9", volume="12")
+    result = verdict(article("a"), other)
+    assert result.verdict == DIFFERENT and result.conflict
+    assert "different DOIs" in result.rule
+    # A mistyped DOI on an otherwise identical record: every other field agrees.
+    typo = article("b", doi="10.1192/bjp.bp.114.15000")
+    assert verdict(article("a"), typo).verdict == SAME
+
+
+def test_preprint_and_journal_version_stay_apart():
+    preprint = article("b", doi="10.1101/2014.05.01.123456", journal="medRxiv", volume="", issue="", pages="",
+                       year=2014)
+    result = verdict(article("a"), preprint)
+    assert result.verdict == DIFFERENT
+    assert features_of(0, preprint).kinds == {PREPRINT}
+
+
+def test_erratum_stays_apart_from_the_article():
+    erratum = article("b", title=f"Erratum: {TITLE}", doi="", pages="512", issue="6", abstract="")
+    result = verdict(article("a"), erratum)
+    assert result.verdict == DIFFERENT and "erratum" in result.rule
+    assert ERRATUM in features_of(0, erratum).kinds
+
+
+def test_retraction_notice_stays_apart():
+    notice = article("b", title=f"Retraction notice to: {TITLE}", doi="", pages="99", abstract="", year=2016)
+    assert RETRACTION in features_of(0, notice).kinds
+    assert verdict(article("a"), notice).verdict == DIFFERENT
+
+
+def test_reply_stays_apart_from_the_letter():
+    reply = article("b", title=f"Re: {TITLE}", doi="", pages="229-230", abstract="",
+                    authors=["Smith, Jane A"])
+    assert REPLY in features_of(0, reply).kinds
+    assert verdict(article("a"), reply).verdict == DIFFERENT
+
+
+def test_conference_abstract_and_full_paper_stay_apart():
+    abstract = article("b", doi="", journal="British Journal of Psychiatry", volume="205", issue="Suppl 1",
+                       pages="S12", year=2014, abstract=ABSTRACT[:150])
+    assert CONFERENCE in features_of(0, abstract).kinds
+    result = verdict(article("a"), abstract)
+    assert result.verdict == DIFFERENT and "conference abstract" in result.rule
+
+
+def test_parts_of_a_series_stay_apart():
+    one = article("a", title="Peer support in mental health services. Part 1: a review", doi="")
+    two = article("b", title="Peer support in mental health services. Part 2: a review", doi="",
+                  pages="229-236")
+    result = verdict(one, two)
+    assert result.verdict == DIFFERENT and "part 1 vs part 2" in result.rule
+    # Roman numerals count too, and the rule holds even with the same pages.
+    three = article("c", title="Peer support in mental health services II", doi="")
+    four = article("d", title="Peer support in mental health services III", doi="")
+    assert verdict(three, four).verdict == DIFFERENT
+
+
+def test_same_title_different_year_and_authors_stay_apart():
+    other = article("b", doi="", year=2009, authors=["Novak, Petr", "Garcia, Luis"], volume="195",
+                    issue="1", pages="10-18", abstract="")
+    result = verdict(article("a"), other)
+    assert result.verdict == DIFFERENT and result.conflict
+
+
+def test_same_title_and_nothing_else_known_goes_to_a_person():
+    bare = Record(record_id="b", title=TITLE, year=2015)
+    assert verdict(article("a", doi=""), bare).verdict == UNCERTAIN
+
+
+def test_non_latin_titles_are_compared_in_their_own_script():
+    ru = "Платформенная занятость: масштабы и признаки неустойчивости"
+    a = Record(record_id="a", title=ru, authors=["Бобков, В. Н.", "Черных, Е. А."], year=2020,
+               journal="World of New Economy", volume="14", issue="2", pages="6-15")
+    b = Record(record_id="b", title=ru.upper() + ".", authors=["Бобков, В Н", "Черных, Е А"], year=2020,
+               journal="World of New Economy", volume="14", issue="2", pages="6--15")
+    assert verdict(a, b).verdict == SAME
+    korean = Record(record_id="c", title="플랫폼 노동시장의 구직기간 단축 결정요인", authors=["이종호"], year=2021,
+                    journal="Journal of Digital Convergence", volume="19", issue="5", pages="1-13")
+    assert verdict(a, korean).verdict == DIFFERENT
+    assert features_of(0, korean).title  # not stripped to nothing
+
+
+def test_greek_letters_and_html_are_normalised():
+    a = article("a", doi="", title="Role of TNF-α in <i>peer</i> support outcomes for adults")
+    b = article("b", doi="", title="Role of TNF-alpha in peer support outcomes for adults")
+    assert features_of(0, a).title == features_of(1, b).title
+
+
+def test_translated_title_in_brackets_matches():
+    a = article("a", doi="", title="[Peer support for adults with severe mental illness]. [German]", abstract="")
+    b = article("b", doi="", title="Peer support for adults with severe mental illness", abstract="")
+    assert verdict(a, b).verdict == SAME
+
+
+def test_editorials_with_the_same_heading_in_different_issues_stay_apart():
+    a = Record(record_id="a", title="Editor's Comments", authors=["Weber, Ron"], year=2002,
+               journal="MIS Quarterly", volume="26", issue="1")
+    b = Record(record_id="b", title="Editor's Comments", authors=["Weber, Ron"], year=2002,
+               journal="MIS Quarterly", volume="26", issue="2")
+    assert verdict(a, b).verdict != SAME
+
+
+def test_conference_abstracts_on_the_same_page_with_different_titles_stay_apart():
+    a = Record(record_id="a", title="Factor H autoantibodies are associated with MPGN",
+               authors=["Pappworth, I Y", "Kavanagh, D"], year=2010, journal="Molecular Immunology",
+               volume="47", issue="13", pages="2291")
+    b = Record(record_id="b", title="Factor I autoantibodies are associated with atypical haemolytic uraemic syndrome",
+               authors=["Kavanagh, D", "Pappworth, I Y"], year=2010, journal="Molecular Immunology",
+               volume="47", issue="13", pages="2291-2292")
+    assert verdict(a, b).verdict != SAME
+
+
+def test_a_chain_of_weak_links_cannot_join_conflicting_records():
+    # b has no DOI and links to both a and c, whose DOIs differ: only one of them may join b.
+    a = article("a", doi="10.1000/one", abstract="")
+    b = article("b", doi="", abstract="")
+    c = article("c", doi="10.1000/two", abstract="", volume="")  # so not "everything agrees"
+    assert verdict(a, c).conflict and verdict(a, b).verdict == SAME == verdict(b, c).verdict
+    clusters = clusters_of([a, b, c])
+    assert clusters["a"] != clusters["c"]
+    assert clusters["b"] in (clusters["a"], clusters["c"])

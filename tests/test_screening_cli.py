@@ -1,0 +1,79 @@
+"""`litsieve status` and `litsieve screen check`, and the order decisions were made in."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from litsieve.cli import main
+
+from screening_helpers import protocol, record, run, spreadsheet_edit, state, write_pool
+
+TA = "screening/title_abstract"
+
+
+@pytest.fixture
+def review(tmp_path: Path) -> Path:
+    write_pool(tmp_path, [record(i) for i in range(1, 7)])
+    config = protocol(["ana", "ben"])
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    run(tmp_path, config)
+    return tmp_path
+
+
+def test_status_prints_done_and_waiting_per_stage_and_screener(review: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spreadsheet_edit(review / TA / "ana.csv", {"pubmed:1": {"decision": "include"}, "pubmed:2": {"decision": "exclude"}})
+    run(review, protocol(["ana", "ben"]))
+    args = ["status", "--results", str(review / "results"), "--config", str(review / "config/config.yaml")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "title/abstract: 6 records" in out
+    assert "ana: 2 done, 4 waiting  [screening/title_abstract/ana.csv]" in out
+    assert "ben: 0 done, 6 waiting" in out
+    assert "Waiting for people: screening/title_abstract/ana.csv (4 for ana)" in out
+    assert "Saved since the last run" not in out
+
+    # A screener saves after the run: status says it is out of date.
+    path = review / TA / "ben.csv"
+    spreadsheet_edit(path, {"pubmed:3": {"decision": "include"}})
+    later = (review / "results/screening/status.json").stat().st_mtime + 5
+    os.utime(path, (later, later))
+    assert main(args) == 0
+    assert "Saved since the last run (run `snakemake` to update): screening/title_abstract/ben.csv" in \
+        capsys.readouterr().out
+
+
+def test_status_before_any_run_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "--results", str(tmp_path / "results")]) == 1
+    assert "run `snakemake` first" in capsys.readouterr().err
+
+
+def test_screen_check_reports_the_first_problem_or_the_count(review: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = review / TA / "ana.csv"
+    config = str(review / "config/config.yaml")
+    spreadsheet_edit(path, {"pubmed:1": {"decision": "include"}}, delimiter=";")
+    assert main(["screen", "check", str(path), "--config", config]) == 0
+    assert "OK, 6 rows, 1 with a decision, 5 without" in capsys.readouterr().out
+    spreadsheet_edit(path, {"pubmed:2": {"decision": "yes please"}}, delimiter=";")
+    assert main(["screen", "check", str(path), "--config", config]) == 2
+    err = capsys.readouterr().err
+    assert "field 'decision'" in err and "'yes please' is not a valid decision" in err and "row " in err
+
+
+def test_the_order_decisions_were_made_in_is_kept_for_the_stopping_rule(review: Path) -> None:
+    config = protocol(["ana", "ben"])
+    spreadsheet_edit(review / TA / "ana.csv", {"pubmed:5": {"decision": "exclude"}, "pubmed:2": {"decision": "include"}},
+                     reverse=True)
+    run(review, config)
+    spreadsheet_edit(review / TA / "ana.csv", {"pubmed:1": {"decision": "exclude"}})
+    run(review, config)
+    final = state(review / "results/screening/title_abstract.csv")
+    order = sorted((int(row["order_ana"]), record_id) for record_id, row in final.items() if row["order_ana"])
+    # pubmed:2 had the higher priority (suggested include) when both were decided; pubmed:1 came a run later.
+    assert [record_id for _, record_id in order] == ["pubmed:2", "pubmed:5", "pubmed:1"]
+    log = (review / "screening/.history/title_abstract/ana.order.csv").read_text(encoding="utf-8")
+    assert log.splitlines()[0] == "record_id,run,priority"

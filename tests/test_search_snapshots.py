@@ -1,0 +1,132 @@
+"""Refreshing live sources into sealed snapshots, secrets kept out, and offline reads."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from fake_services import FakeService, FakeState, articles, epmc_results
+from litsieve.cli import main
+from litsieve.config import load_config
+from litsieve.errors import SearchError
+from litsieve.search.refresh import refresh_source
+from litsieve.search.snapshot import (
+    MANIFEST,
+    read_snapshot_records,
+    select_snapshot,
+    snapshot_input_files,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+KEY = "PLANTEDKEYfeedface0123456789"
+EMAIL = "planted.reviewer@example.org"
+LIVE = {"name": "pubmed_live", "database": "pubmed", "platform": "pubmed", "method": "live"}
+EPMC = {"name": "epmc_live", "database": "europepmc", "platform": "europepmc", "method": "live"}
+
+
+def _config(tmp_path: Path) -> dict:
+    config = copy.deepcopy(load_config(REPO / "config" / "config.yaml"))
+    config["sources"] = [dict(LIVE), dict(EPMC)]
+    config["paths"]["snapshots"] = str(tmp_path / "snapshots")
+    config["search"]["live"].update(backoff=0.001, backoff_max=0.01, jitter=0.0, timeout=2.0,
+                                    batch_size=3, page_size=4, slice_limit=6)
+    return config
+
+
+def _everything_written(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_refresh_seals_snapshots_and_never_writes_the_key_or_email(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="litsieve")
+    config = _config(tmp_path)
+    state = FakeState(articles=articles(15, first_pmid=27000001), epmc_results=epmc_results(9), esearch_limit=6)
+    with FakeService(state) as service:
+        env = {"NCBI_API_KEY": KEY, "NCBI_EMAIL": EMAIL, "LITSIEVE_EUTILS_URL": service.url,
+               "LITSIEVE_EUROPEPMC_URL": service.url}
+        pubmed_folder = refresh_source(config, config["sources"][0], env=env, sleep=lambda s: None)
+        epmc_folder = refresh_source(config, config["sources"][1], env=env, sleep=lambda s: None)
+    # The key and e-mail were sent to NCBI (in POST bodies, not URLs) ...
+    assert all(call["api_key"] == KEY and call["email"] == EMAIL for call in state.calls("esearch"))
+    assert all(KEY not in raw.split("?")[0] for _, _, raw in state.requests)
+    # ... and appear in no snapshot file and no log line.
+    for text in (_everything_written(tmp_path / "snapshots"), caplog.text.encode()):
+        assert KEY.encode() not in text and EMAIL.encode() not in text
+        assert b"planted.reviewer%40example.org" not in text
+    manifest = json.loads((pubmed_folder / MANIFEST).read_text())
+    assert manifest["parameters"]["api_key_used"] is True
+    assert manifest["query"].startswith('(("peer support"[tiab]')
+    assert manifest["count_reported"] == manifest["records"] == 15
+    assert manifest["litsieve_version"] and manifest["started_at"].endswith("Z")
+    assert pubmed_folder.name == manifest["date"]
+    assert set(manifest["files"]) == {p.name for p in pubmed_folder.iterdir() if p.name != MANIFEST}
+    epmc_manifest = json.loads((epmc_folder / MANIFEST).read_text())
+    assert 'PUB_YEAR:[1990 TO 2017]' in epmc_manifest["query"]
+    assert epmc_manifest["records"] == 9
+
+
+def test_read_checks_checksums_and_the_pinned_date(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    with FakeService(FakeState(epmc_results=epmc_results(5))) as service:
+        folder = refresh_source(config, EPMC, env={"LITSIEVE_EUROPEPMC_URL": service.url}, sleep=lambda s: None)
+    root = config["paths"]["snapshots"]
+    files = snapshot_input_files(root, EPMC)
+    assert files[0].endswith(MANIFEST) and len(files) == 1 + len(list(folder.glob("page-*.json")))
+    assert len(read_snapshot_records(files, EPMC)) == 5
+    page = next(folder.glob("page-*.json"))
+    page.write_bytes(page.read_bytes().replace(b"Peer support", b"Peer suppork"))
+    with pytest.raises(SearchError, match="checksum differs") as caught:
+        read_snapshot_records(files, EPMC)
+    assert caught.value.location.file == str(page)
+    with pytest.raises(SearchError, match="pins snapshot 1999-01-01"):
+        select_snapshot(root, {**EPMC, "snapshot": "1999-01-01"})
+    with pytest.raises(SearchError, match=r"litsieve search refresh --source other"):
+        select_snapshot(root, {**EPMC, "name": "other"})
+
+
+def test_a_second_refresh_on_the_same_day_needs_replace(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    with FakeService(FakeState(epmc_results=epmc_results(2))) as service:
+        env = {"LITSIEVE_EUROPEPMC_URL": service.url}
+        refresh_source(config, EPMC, env=env, sleep=lambda s: None)
+        with pytest.raises(SearchError, match="--replace"):
+            refresh_source(config, EPMC, env=env, sleep=lambda s: None)
+        assert refresh_source(config, EPMC, env=env, replace=True, sleep=lambda s: None).is_dir()
+
+
+def test_search_cli_refresh_show_and_strings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    config = _config(tmp_path)
+    config_path = tmp_path / "config.yaml"
+    import yaml
+
+    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    with FakeService(FakeState(articles=articles(4), epmc_results=epmc_results(3))) as service:
+        monkeypatch.setenv("LITSIEVE_EUTILS_URL", service.url)
+        monkeypatch.setenv("LITSIEVE_EUROPEPMC_URL", service.url)
+        monkeypatch.setenv("NCBI_API_KEY", KEY)
+        assert main(["search", "refresh", "--config", str(config_path), "--source", "pubmed_live"]) == 0
+    out = capsys.readouterr()
+    assert "pubmed_live: 4 records (reported 4)" in out.out
+    assert KEY not in out.out + out.err
+    assert main(["search", "show", "--config", str(config_path)]) == 1  # epmc_live has no snapshot yet
+    shown = capsys.readouterr().out
+    assert "checksums ok" in shown and "litsieve search refresh --source epmc_live" in shown
+    assert main(["search", "strings", "--config", str(config_path), "--to", "ovid"]) == 0
+    assert 'limit 8 to (english language and yr="1990 - 2017")' in capsys.readouterr().out
+    assert main(["search", "refresh", "--config", str(config_path), "--source", "nope"]) == 2
+
+
+def test_base_url_precedence_environment_then_protocol_then_public_service() -> None:
+    from litsieve.search.refresh import base_url
+
+    mirror = {**LIVE, "base_url": "https://mirror.example.org/eutils"}
+    assert base_url(LIVE, {}) == "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+    assert base_url(mirror, {}) == "https://mirror.example.org/eutils"
+    assert base_url(mirror, {"LITSIEVE_EUTILS_URL": "http://127.0.0.1:9"}) == "http://127.0.0.1:9"
+    assert base_url(EPMC, {"LITSIEVE_EUTILS_URL": "http://127.0.0.1:9"}).startswith("https://www.ebi.ac.uk/")

@@ -1,0 +1,92 @@
+"""Exports checked against the query, and the PRISMA-S documentation built from files."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from litsieve.config import load_config
+from litsieve.errors import QueryError
+from litsieve.fileio import file_sha256
+from litsieve.record import Record
+from litsieve.records_io import write_records
+from litsieve.search.exports import check_export
+from litsieve.search.strategy import write_lint_and_translations, write_search_strategy
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _config(tmp_path: Path) -> dict:
+    config = copy.deepcopy(load_config(REPO / "config" / "config.yaml"))
+    export = tmp_path / "psycinfo.ris"
+    export.write_text("TY  - JOUR\nER  - \n", encoding="utf-8")
+    config["sources"] = [{"name": "psycinfo", "database": "APA PsycInfo", "platform": "ebsco",
+                          "method": "export", "files": [str(export)], "searched_on": "2017-11-20"}]
+    return config
+
+
+def _records(path: Path, export: str) -> None:
+    write_records(path, [
+        Record(record_id="psycinfo:1", source="psycinfo", source_file=export, year=2012, language="English",
+               title="Peer support workers in community mental health teams"),
+        Record(record_id="psycinfo:2", source="psycinfo", source_file=export, year=1985, language="English",
+               title="Peer mentoring and mental well-being among inpatients"),
+        Record(record_id="psycinfo:3", source="psycinfo", source_file=export, year=2010, language="English",
+               title="Mental wellbeing of nursing staff", abstract="A survey of stress at work."),
+        Record(record_id="psycinfo:4", source="psycinfo", source_file=export, year=2014, language="English",
+               title="Open dialogue for first-episode psychosis"),
+    ])
+
+
+def test_an_export_is_checked_against_the_intended_query_and_documented(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    export = config["sources"][0]["files"][0]
+    records = tmp_path / "records.csv"
+    _records(records, export)
+    match = tmp_path / "match.csv"
+    totals = check_export(records, config, match)
+    rows = {r["record_id"]: r for r in csv.DictReader(match.open(encoding="utf-8"))}
+    assert rows["psycinfo:1"]["matched"] == "true"
+    assert rows["psycinfo:2"]["matched"] == "false" and rows["psycinfo:2"]["failed_on"] == "year"
+    # Found by every database's reading of the unparenthesised string (`... OR Mental well*`),
+    # but not by the reading the protocol intends.
+    assert rows["psycinfo:3"]["matched"] == "false" and rows["psycinfo:3"]["failed_on"] == "query"
+    assert rows["psycinfo:4"]["matched"] == "false" and rows["psycinfo:4"]["failed_on"] == "query"
+    assert totals["not matched"] == 3
+
+    md, js = tmp_path / "strategy.md", tmp_path / "strategy.json"
+    write_search_strategy(config, {"psycinfo": str(records)}, {"psycinfo": str(match)}, {}, md, js)
+    doc = json.loads(js.read_text(encoding="utf-8"))
+    source = doc["sources"][0]
+    assert source["date_searched"] == "2017-11-20" and source["records"] == 4
+    assert source["files"] == [{"path": export, "sha256": file_sha256(export), "records": 4}]
+    assert source["query_check"]["not_matching"] == 3
+    assert source["query_check"]["failed_on_year"] == 1 and source["query_check"]["failed_on_query"] == 2
+    assert source["string"].startswith('(((TI "peer support" OR AB "peer support")')
+    assert "Published Date: January 1990 to December 2017" in source["limits"]
+    assert any(f["code"] == "precedence" for f in doc["query"]["lint_written"])
+    assert doc["query"]["lint_intended"] == []
+    text = md.read_text(encoding="utf-8")
+    assert "| psycinfo | APA PsycInfo | EBSCOhost | export | 2017-11-20 | 4 | 4 | 3 |" in text
+    assert file_sha256(export) in text and "(query: 2, year: 1)" in text
+    first = md.read_bytes(), js.read_bytes()
+    write_search_strategy(config, {"psycinfo": str(records)}, {"psycinfo": str(match)}, {}, md, js)
+    assert (md.read_bytes(), js.read_bytes()) == first
+
+
+def test_lint_and_translations_are_written_and_an_ambiguous_protocol_is_refused(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    write_lint_and_translations(config, tmp_path / "lint.txt", tmp_path / "translations")
+    lint = (tmp_path / "lint.txt").read_text(encoding="utf-8")
+    assert "warning [precedence]" in lint and "No problems found." in lint
+    assert "1990:2017[dp]" in (tmp_path / "translations" / "pubmed.txt").read_text(encoding="utf-8")
+    assert {p.name for p in (tmp_path / "translations").iterdir()} == {
+        "pubmed.txt", "europepmc.txt", "ebsco.txt", "ovid.txt"}
+    del config["search"]["intended_query"]
+    with pytest.raises(QueryError, match="intended_query"):
+        write_lint_and_translations(config, tmp_path / "lint2.txt", tmp_path / "t2")
+    assert not (tmp_path / "lint2.txt").exists()

@@ -1,0 +1,18 @@
+# The records that reach screening: automatic criteria and the intended query remove
+# records before anyone reads them (PRISMA "automation" / "other reasons"); the rest get
+# the protocol's suggestions.
+rule screening_pool:
+    input:
+        "results/dedup/records.csv",
+    output:
+        pool="results/screening/pool.csv",
+        removed="results/screening/removed_before_screening.csv",
+        suggestions="results/screening/suggestions.csv",
+    params:
+        # Only the parts of the protocol the pool depends on, so editing another
+        # section does not rebuild it.
+        protocol={"search": config["search"], "criteria": config.get("criteria", [])},
+    log:
+        "results/logs/screening/pool.log",
+    script:
+        "../../scripts/screening_pool.py"
