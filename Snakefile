@@ -17,6 +17,7 @@ include: "workflow/rules/dedup.smk"
 include: "workflow/rules/search.smk"
 include: "workflow/rules/pool.smk"
 include: "workflow/rules/screen.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
@@ -30,6 +31,16 @@ rule all:
         "results/search/search_strategy.json",
         "results/search/lint.txt",
         "results/screening/status.json",
+        "results/prisma/flow.svg",
+        "results/prisma/flow.pdf",
+        "results/prisma/flow.png",
+        "results/prisma/counts.json",
+        "results/prisma/prisma2020.csv",
+        "results/extraction/extraction.csv",
+        "results/extraction/extraction.xlsx",
+        expand("results/exports/{set}.{fmt}", set=["included", "excluded"], fmt=["ris", "bib"]),
+        "results/report/search_strategy.html",
+        "results/report/screening.html",
     default_target: True
 
 

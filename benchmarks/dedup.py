@@ -216,15 +216,19 @@ _STOP = {"of", "the", "and", "in", "for", "on", "a", "an", "with", "to", "by", "
 def real_records(shared: Path) -> tuple[list[dict[str, str]], list[str]]:
     """One record per real work from the labelled sets, and real abstracts from the screening sets."""
     works: list[dict[str, str]] = []
+    known: set[tuple[str, str]] = set()
     for name in SETS[:4]:
         path = next(p for p in (shared / "bench" / "dedup" / f"{name}.csv.gz",
                                 shared / "bench" / "dedup" / f"{name}.csv") if p.exists())
         _, rows = read_table(path)
         seen: set[str] = set()
         for row in rows:
-            if row["dup_group"] in seen or not row.get("title"):
+            # One record per work; the same work in two sets (same title and year) once.
+            title_key = (re.sub(r"\W+", "", row.get("title", "").casefold()), row.get("year", "")[:4])
+            if row["dup_group"] in seen or not row.get("title") or title_key in known:
                 continue
             seen.add(row["dup_group"])
+            known.add(title_key)
             authors = [a.strip() for a in _SPLIT_AUTHORS.split(row.get("author", "")) if a.strip()]
             works.append({
                 "title": row["title"].strip(), "authors": authors, "year": row.get("year", "")[:4],

@@ -192,7 +192,7 @@ def test_a_chain_of_weak_links_cannot_join_conflicting_records():
     # b has no DOI and links to both a and c, whose DOIs differ: only one of them may join b.
     a = article("a", doi="10.1000/one", abstract="")
     b = article("b", doi="", abstract="")
-    c = article("c", doi="10.1000/two", abstract="", volume="")  # so not "everything agrees"
+    c = article("c", doi="10.1000/two", abstract="", pages="")  # so not "everything agrees"
     assert verdict(a, c).conflict and verdict(a, b).verdict == SAME == verdict(b, c).verdict
     clusters = clusters_of([a, b, c])
     assert clusters["a"] != clusters["c"]

@@ -314,3 +314,12 @@ def test_ids_are_stable_and_content_hash_without_identifier(tmp_path: Path) -> N
 def test_explicit_format_skips_detection_and_aliases_work() -> None:
     assert len(load(DATA / "medline_pubmed.nbib", fmt="nbib")) == 2
     assert len(load(DATA / "wos_tagged.txt", fmt="wos-tagged")) == 2
+
+
+def test_repeated_doi_lines_keep_the_other_dois(tmp_path: Path) -> None:
+    path = tmp_path / "two.ris"
+    path.write_text("TY  - JOUR\nTI  - Two DOIs\nDO  - 10.1000/A\nDO  - https://doi.org/10.1000/a\n"
+                    "DO  - 10.2000/B\nER  - \n")
+    record = load(path)[0]
+    assert record.doi == "10.1000/a"
+    assert record.extra["DO"] == "10.2000/B"  # a different DOI is kept; the same one is not

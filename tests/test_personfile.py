@@ -194,3 +194,20 @@ def test_ensure_person_files_creates_headers_and_never_touches_existing(tmp_path
     (tmp_path / "people/duplicates.csv").write_text("mine", encoding="utf-8")
     assert ensure_person_files(config, tmp_path, [SPEC, other]) == []
     assert (tmp_path / "people/duplicates.csv").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_file_that_is_not_text_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    # 0x81 is undefined in Windows-1252 and invalid UTF-8: not a text file litsieve can read.
+    path = write(tmp_path / "a.csv", "record_id,decision\r\nr1,include\r\n")
+    path.write_bytes(path.read_bytes() + b"r2,\x81\x81\r\n")
+    with pytest.raises(ScreeningFileError) as info:
+        read_person_file(path, SPEC)
+    assert info.value.location.line == 3
+    assert "CSV UTF-8" in str(info.value)
+
+
+def test_utf16_without_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes("record_id\tdecision\r\nr1\tinclude\r\n".encode("utf-16-le"))
+    table = read_person_file(path, SPEC)
+    assert table.delimiter == "\t" and table.rows[0].get("decision") == "include"

@@ -45,7 +45,7 @@ def test_seed_report_shows_positions_and_carets():
     caret = lines[head + 2]
     assert caret[2 + 48:2 + 51] == "^^^"
     assert caret[2 + 13:2 + 15] == "^^"
-    assert "0 errors, 2 warnings, 0 infos" in report
+    assert "0 errors, 2 warnings" in report
 
 
 def test_unquoted_multiword_terms_reported_once_with_each_database_behaviour():

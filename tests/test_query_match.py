@@ -124,7 +124,7 @@ def test_rows_and_summary(seed):
     summary = summarise(rows)
     assert list(summary) == ["psycinfo", "pubmed"]
     assert summary["pubmed"]["matched"] == 1 and summary["pubmed"]["failed on query"] == 1
-    assert "pubmed: 2 records, 1 match the query, 1 do not (query: 1)" in format_summary(summary)
+    assert "pubmed: 2 records, 1 matches the query, 1 does not (query: 1)" in format_summary(summary)
 
 
 def test_cli_match_writes_csv(tmp_path, capsys, monkeypatch):
@@ -142,7 +142,7 @@ def test_cli_match_writes_csv(tmp_path, capsys, monkeypatch):
     assert list(rows[0]) == ["record_id", "source", "matched", "failed_on", "hits"]
     assert [(r["record_id"], r["matched"], r["failed_on"]) for r in rows] == [
         ("A1", "true", ""), ("A2", "false", "query"), ("A3", "false", "year")]
-    assert "psycinfo: 3 records, 1 match the query, 2 do not (query: 1, year: 1)" in capsys.readouterr().out
+    assert "psycinfo: 3 records, 1 matches the query, 2 do not (query: 1, year: 1)" in capsys.readouterr().out
     first = out.read_bytes()
     assert main(["query", "match", INTENDED, str(export), "-o", str(out), "--source", "psycinfo",
                  "--years", "1990-2017"]) == 0

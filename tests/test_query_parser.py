@@ -152,6 +152,8 @@ def test_field_tag_spans_cover_the_tag():
     ("a[mh]", "unsupported field tag", "characters 2-5"),
     ("", "empty", "character 1"),
     ("(NOT a)", "NOT at the start of a group", "characters 2-4"),
+    ("a OR ps*ch", "'*' inside or before a word", "characters 6-10"),
+    ('"*ache" OR b', "'*' inside or before a word", "characters 2-6"),
 ])
 def test_errors_name_the_problem_and_its_position(text, message, position):
     with pytest.raises(QueryError) as info:
@@ -193,3 +195,25 @@ def test_render_parses_back_to_the_same_meaning(text):
     for name in ("pubmed", "ebsco", "ovid"):
         resolved = resolve(tree, name)
         assert shape(parse(render(resolved))) == shape(resolved)
+
+
+_noise = st.lists(
+    st.sampled_from(list('ab* ()"[]:.,-\u201c') + ["AND", "OR", "NOT", "TI", "[tiab]", ".ti,ab.", "title:"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_noise)
+def test_any_string_parses_or_fails_with_a_query_error(text):
+    from litsieve.query.lint import has_errors, lint
+
+    findings = lint(text)
+    try:
+        tree = parse(text)
+    except QueryError:
+        assert has_errors(findings)
+        return
+    assert not has_errors(findings)
+    for name in ("pubmed", "ebsco", "ovid"):
+        assert shape(parse(render(resolve(tree, name)))) == shape(resolve(tree, name))

@@ -33,6 +33,7 @@ import importlib
 import io
 import os
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -94,20 +95,23 @@ class PersonFileSpec:
         if self.key in self.person_columns:
             raise ValueError(f"{self.relative}: the key column cannot be a person column")
 
-    @property
+    @cached_property
     def generated_columns(self) -> tuple[str, ...]:
         return tuple(c for c in self.columns if c not in self.person_columns)
+
+    @cached_property
+    def _canonical(self) -> dict[str, dict[str, str]]:
+        return {column: {" ".join(a.split()).casefold(): a for a in allowed}
+                for column, allowed in self.choices.items()}
 
     def path(self, people: str | os.PathLike[str]) -> Path:
         return Path(people) / self.relative
 
     def choice(self, column: str, value: str) -> str:
         """The canonical spelling of an allowed value (``" Include"`` gives ``include``)."""
-        text = " ".join(value.split()).casefold()
-        for allowed in self.choices.get(column, ()):
-            if allowed.casefold() == text:
-                return allowed
-        return ""
+        if not value:
+            return ""
+        return self._canonical.get(column, {}).get(" ".join(value.split()).casefold(), "")
 
 
 @dataclass
@@ -239,6 +243,7 @@ def parse_person_text(text: str, spec: PersonFileSpec, path: str | os.PathLike[s
     csv.field_size_limit(1 << 30)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns = _canonical_header(next(reader), spec, path)
+    generated = [c for c in spec.generated_columns if c in columns]
     rows: list[PersonRow] = []
     seen: dict[str, int] = {}
     for line, cells in enumerate(reader, start=2):
@@ -262,9 +267,8 @@ def parse_person_text(text: str, spec: PersonFileSpec, path: str | os.PathLike[s
             )
         seen[key] = line
         values[spec.key] = key
-        for column in spec.generated_columns:
-            if column in values:  # litsieve neutralised these on the way out
-                values[column] = unneutralise_cell(values[column])
+        for column in generated:  # litsieve neutralised these on the way out
+            values[column] = unneutralise_cell(values[column])
         for column, allowed in spec.choices.items():
             value = values.get(column, "")
             if value.strip() and not spec.choice(column, value):
@@ -514,7 +518,8 @@ def update_person_file(
         history=history,
         keep=bool(existing and existing.rows),
     )
-    new_orphans = [r.key for r in merge.orphans if existing and r.key in existing.by_key()]
+    had = existing.by_key() if existing else {}
+    new_orphans = [r.key for r in merge.orphans if r.key in had]
     if new_orphans:
         LOG.warning(
             "%s: %d row(s) with decisions belong to records no longer in the review (%s); "

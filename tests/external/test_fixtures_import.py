@@ -209,7 +209,7 @@ READERS = {
 def _check(records: list[Record], expected: list[dict[str, Any]], name: str) -> int:
     assert len(records) == len(expected), f"{name}: {len(records)} records, expected {len(expected)}"
     compared = 0
-    for index, (record, reference) in enumerate(zip(records, expected)):
+    for index, (record, reference) in enumerate(zip(records, expected, strict=True)):
         where = f"{name} record {index + 1}"
         if reference.get("title"):
             assert norm(record.title) == norm(reference["title"]), where

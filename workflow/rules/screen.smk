@@ -5,12 +5,9 @@
 # before their outputs, so `snakemake -n` stays quiet after a run.
 TA_SCREENERS = config["screeners"]["title_abstract"]
 FT_SCREENERS = config["screeners"]["full_text"]
-
-
-def screening_protocol():
-    """The parts of the protocol screening depends on (a change reruns the stages)."""
-    return {"screeners": config["screeners"], "criteria": config.get("criteria", []),
-            "paths": {"people": PEOPLE}}
+# The parts of the protocol screening depends on (a change reruns the stages).
+SCREENING_PROTOCOL = {"screeners": config["screeners"], "criteria": config.get("criteria", []),
+                      "ranking": config.get("ranking", {}), "paths": {"people": PEOPLE}}
 
 
 rule screen_title_abstract:
@@ -22,7 +19,7 @@ rule screen_title_abstract:
     output:
         "results/screening/title_abstract.csv",
     params:
-        protocol=screening_protocol(),
+        protocol=SCREENING_PROTOCOL,
     log:
         "results/logs/screening/title_abstract.log",
     conda:
@@ -40,7 +37,7 @@ rule screen_full_text:
     output:
         "results/screening/full_text.csv",
     params:
-        protocol=screening_protocol(),
+        protocol=SCREENING_PROTOCOL,
     log:
         "results/logs/screening/full_text.log",
     conda:
@@ -57,7 +54,7 @@ rule screening_status:
         status="results/screening/status.json",
         agreement="results/screening/agreement.json",
     params:
-        protocol=screening_protocol(),
+        protocol=SCREENING_PROTOCOL,
     log:
         "results/logs/screening/status.log",
     conda:

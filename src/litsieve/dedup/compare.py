@@ -74,6 +74,9 @@ def journals_compatible(a: Features, b: Features) -> bool | None:
     joined_a, joined_b = "".join(a.journal), "".join(b.journal)
     if joined_a == joined_b:
         return True
+    short, long_ = sorted((a.journal, b.journal), key=len)
+    if len(short) >= 3 and long_[: len(short)] == short:
+        return True  # a parallel or alternative title after the name ("... Journal international du cancer")
     return similarity(" ".join(a.journal), " ".join(b.journal)) >= 0.9
 
 
@@ -86,6 +89,26 @@ def _authors(a: Features, b: Features) -> tuple[bool | None, float | None]:
     share_a = sum(1 for s in a.authors if s in b.author_tokens) / len(a.authors)
     share_b = sum(1 for s in b.authors if s in a.author_tokens) / len(b.authors)
     return first, max(share_a, share_b)
+
+
+def _article_number(page: str) -> bool:
+    """``e12724``, ``c1804``: an article number, not a page (``S12`` is a supplement page)."""
+    return page[:1].isalpha() and page[:1] != "s"
+
+
+def _pages_compatible(a: Features, b: Features) -> bool:
+    """Different first pages that still describe one article.
+
+    An article number next to printed pages (BMJ ``c1804`` and ``1014``), or one database
+    giving a single page that lies inside the other's range (``488`` and ``487-488``).
+    """
+    if _article_number(a.page_start) != _article_number(b.page_start):
+        return not (a.page_start[:1] == "s" or b.page_start[:1] == "s")
+    for one, other in ((a, b), (b, a)):
+        if not one.page_end and other.page_end and one.page_start.isdigit() and other.page_start.isdigit() \
+                and other.page_end.isdigit() and int(other.page_start) <= int(one.page_start) <= int(other.page_end):
+            return True
+    return False
 
 
 def _field(x: str, y: str) -> bool | None:
@@ -134,9 +157,8 @@ def compare(a: Features, b: Features) -> PairResult:
     volume = _field(a.volume, b.volume)
     issue = _field(a.issue, b.issue)
     page = _field(a.page_start, b.page_start)
-    if page is False and {a.page_start[:1], b.page_start} >= {"e", "1"} or page is False and {
-            b.page_start[:1], a.page_start} >= {"e", "1"}:
-        page = None  # an electronic article number (e12724) next to the PDF's pages 1-6
+    if page is False and journal is True and volume is not False and _pages_compatible(a, b):
+        page = None
     end_page = _field(a.page_end, b.page_end)
     abstract = (similarity(a.abstract, b.abstract)
                 if len(a.abstract) >= 100 and len(b.abstract) >= 100 else None)
@@ -149,8 +171,10 @@ def compare(a: Features, b: Features) -> PairResult:
     everything_agrees = (
         tsim is not None and tsim >= 0.95 and year_gap == 0 and first_author is True
         and (author_share or 0.0) >= 0.8 and page is True and journal is not False
-        and (volume is True or (supplement and journal is True)) and a.part == b.part
+        and (volume is True or (journal is True and (supplement or volume is None))) and a.part == b.part
     )
+    # A shared identifier and the same title outweigh a mangled page or supplement field.
+    identified = (same_doi or same_pmid or same_pmcid) and tsim is not None and tsim >= 0.95
     if doi_differs and not everything_agrees:
         hard.append("different DOIs")
     if pmid_differs and not everything_agrees:
@@ -158,13 +182,14 @@ def compare(a: Features, b: Features) -> PairResult:
     kinds = sorted((a.kinds ^ b.kinds) - {CONFERENCE})
     if kinds and not biblio_same:
         hard.append(f"{kinds[0]} vs a different kind of record")
-    if CONFERENCE in (a.kinds ^ b.kinds) and not biblio_same and (page is False or (year_gap or 0) >= 1):
+    if CONFERENCE in (a.kinds ^ b.kinds) and not biblio_same and not identified and (
+            page is False or (year_gap or 0) >= 1):
         hard.append("conference abstract vs full paper")
     if a.part and b.part and a.part != b.part:
         hard.append(f"part {a.part} vs part {b.part}")
     if year_gap is not None and year_gap >= 2:
         hard.append(f"published {year_gap} years apart")
-    if page is False and (volume is False or journal is False or (year_gap or 0) >= 1):
+    if page is False and not identified and (volume is False or journal is False or (year_gap or 0) >= 1):
         hard.append("different volume or journal and pages")
     if authors_clash and (year_gap or 0) >= 1:
         hard.append("different authors and year")
@@ -196,9 +221,9 @@ def compare(a: Features, b: Features) -> PairResult:
     placed = tsim is not None and tsim >= 0.95 and biblio_same and journal is True and year_gap == 0
     if authors_clash and not placed:
         soft.append("different authors")
-    if titled and a.title_numbers != b.title_numbers and not (
-            tsim is not None and tsim >= 0.98 and set(a.title_numbers) <= set(b.title_numbers) | set(a.title_numbers) and (
-                set(a.title_numbers) <= set(b.title_numbers) or set(b.title_numbers) <= set(a.title_numbers))):
+    numbers_a, numbers_b = set(a.title_numbers), set(b.title_numbers)
+    truncated = tsim is not None and tsim >= 0.98 and (numbers_a <= numbers_b or numbers_b <= numbers_a)
+    if titled and a.title_numbers != b.title_numbers and not truncated and not (placed and first_author is True):
         soft.append("different numbers in the titles")
 
     # 2. Shared identifiers.

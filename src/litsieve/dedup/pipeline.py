@@ -9,6 +9,8 @@ cluster's members, and every output is sorted.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -49,16 +51,77 @@ def _check_ids(records: Sequence[Record]) -> None:
         seen[record.record_id] = row
 
 
+# Work shared with forked worker processes (read-only; fork copies it for free).
+_SHARED: dict[str, object] = {}
+PARALLEL_FROM = 20_000  # below this, starting processes costs more than it saves
+
+
+def _jobs(jobs: int | None, size: int) -> int:
+    if size < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(jobs or available, available, 8))
+
+
+def _features_chunk(bounds: tuple[int, int]) -> list[Features]:
+    records = _SHARED["records"]
+    return [features_of(i, records[i]) for i in range(*bounds)]  # type: ignore[index]
+
+
+def compute_features(records: Sequence[Record], jobs: int | None = None) -> list[Features]:
+    """Features of every record, on several cores for large inputs (same result either way)."""
+    workers = _jobs(jobs, len(records))
+    if workers == 1:
+        return [features_of(i, r) for i, r in enumerate(records)]
+    step = -(-len(records) // (workers * 4))
+    chunks = [(start, min(start + step, len(records))) for start in range(0, len(records), step)]
+    _SHARED["records"] = records
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [f for part in pool.map(_features_chunk, chunks) for f in part]
+    finally:
+        _SHARED.clear()
+
+
+def _compare_chunk(pairs: list[tuple[int, int]]) -> list[tuple[tuple[int, int], PairResult]]:
+    features: list[Features] = _SHARED["features"]  # type: ignore[assignment]
+    return [((i, j), compare(features[i], features[j])) for i, j in pairs
+            if worth_comparing(features[i], features[j])]
+
+
+def compare_pairs(features: list[Features], pairs: set[tuple[int, int]], jobs: int | None = None,
+                  ) -> dict[tuple[int, int], PairResult]:
+    """Verdicts on the candidate pairs worth a full comparison (``i < j``)."""
+    ordered = sorted(pairs)
+    _SHARED["features"] = features
+    try:
+        workers = _jobs(jobs, len(features))
+        if workers == 1:
+            return dict(_compare_chunk(ordered))
+        step = -(-len(ordered) // (workers * 4))
+        chunks = [ordered[start:start + step] for start in range(0, len(ordered), step)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return {key: value for part in pool.map(_compare_chunk, chunks) for key, value in part}
+    finally:
+        _SHARED.clear()
+
+
 def deduplicate(
     records: Sequence[Record],
     decisions: Mapping[tuple[str, str], str] | None = None,
+    *,
+    jobs: int | None = None,
 ) -> DedupResult:
-    """Cluster ``records`` into works; ``decisions`` are a person's same/different pairs."""
+    """Cluster ``records`` into works; ``decisions`` are a person's same/different pairs.
+
+    ``jobs`` caps the worker processes used for large inputs (default: every core this
+    process may use); the result does not depend on it.
+    """
     _check_ids(records)
     decisions = decisions or {}
     ids = [r.record_id for r in records]
     position = {rid: i for i, rid in enumerate(ids)}
-    features: list[Features] = [features_of(i, r) for i, r in enumerate(records)]
+    features = compute_features(records, jobs)
 
     results: dict[tuple[int, int], PairResult] = {}
 
@@ -71,10 +134,8 @@ def deduplicate(
 
     links: list[Link] = []
     uncertain: list[tuple[int, int]] = []
-    for i, j in sorted(candidate_pairs(features), key=lambda p: sorted((ids[p[0]], ids[p[1]]))):
-        if not worth_comparing(features[i], features[j]):
-            continue
-        result = judged(i, j)
+    results.update(compare_pairs(features, candidate_pairs(features), jobs))
+    for (i, j), result in results.items():
         if result.verdict == SAME:
             tier = IDENTIFIER if result.rule in _IDENTIFIER_RULES else METADATA
             links.append(Link(i, j, tier, result.score, result.rule))

@@ -89,7 +89,7 @@ def load_files(
             # litsieve's own output read back: ids and sources stay as they are.
             sources = [r.source for r in records]
             assign_ids(records, default_source_name(path), verbatim=True)
-            for record, original in zip(records, sources):
+            for record, original in zip(records, sources, strict=True):
                 record.source = original or record.source
         else:
             name = source or default_source_name(path)

@@ -6,13 +6,16 @@ import argparse
 import sys
 
 from litsieve.importers import load_files
-from litsieve.importers.detect import FORMATS
+from litsieve.importers.detect import FORMAT_DESCRIPTIONS, FORMATS
 from litsieve.records_io import write_records
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "import",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="formats:\n" + "\n".join(f"  {name:<12} {text}"
+                                        for name, text in FORMAT_DESCRIPTIONS.items()),
         help="read database exports into one record-model CSV",
         description="Read exports (RIS, MEDLINE/nbib, PubMed XML, BibTeX, EndNote XML, "
         "Web of Science tagged, CSV/TSV; format detected from content) and write one row "

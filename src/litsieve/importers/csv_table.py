@@ -100,7 +100,7 @@ def find_header(lines: Sequence[str]) -> Header | None:
 
 def id_column(export: ExportFile) -> str | None:
     """The name of the table's own id column (``id``/``ID``/``record_id``), if it has one."""
-    header = find_header(export.text.split("\n", _HEADER_SCAN)[:_HEADER_SCAN])
+    header = find_header(export.head_lines(_HEADER_SCAN))
     if header is None:
         return None
     return next((n for n in header.names if _key(n) in ID_COLUMNS), None)
@@ -108,13 +108,13 @@ def id_column(export: ExportFile) -> str | None:
 
 def is_record_file(export: ExportFile) -> bool:
     """True for a file litsieve wrote itself (every record-model column present)."""
-    header = find_header(export.text.split("\n", _HEADER_SCAN)[:_HEADER_SCAN])
+    header = find_header(export.head_lines(_HEADER_SCAN))
     return header is not None and all(f in map(_key, header.names) for f in RECORD_FIELDS)
 
 
 def parse(export: ExportFile) -> Iterator[Record]:
     """Yield one record per non-empty data row."""
-    lines = export.text.split("\n", _HEADER_SCAN)[:_HEADER_SCAN]
+    lines = export.head_lines(_HEADER_SCAN)
     header = find_header(lines)
     if header is None:
         raise ImportFormatError(
@@ -125,8 +125,8 @@ def parse(export: ExportFile) -> Iterator[Record]:
     keys = [_key(n) for n in header.names]
     own_records = all(f in keys for f in RECORD_FIELDS)
     columns = _column_map(keys)
-    body = export.text.split("\n", header.line)[-1] if header.line else export.text
-    reader = csv.reader(_lines(body), delimiter=header.delimiter, strict=True)
+    reader = csv.reader(_lines(export.text, export.offset_after_line(header.line)),
+                        delimiter=header.delimiter, strict=True)
     try:
         for row in reader:
             if not any(cell.strip() for cell in row):
@@ -143,15 +143,15 @@ def parse(export: ExportFile) -> Iterator[Record]:
         ) from None
 
 
-def _lines(body: str) -> Iterator[str]:
-    """Lines with their ``\\n`` kept, as ``csv.reader`` needs for quoted line breaks."""
-    start = 0
-    while start < len(body):
-        end = body.find("\n", start)
+def _lines(text: str, start: int) -> Iterator[str]:
+    """Lines from ``start`` with their ``\\n`` kept, as ``csv.reader`` needs for quoted
+    line breaks (one at a time: a large table is never split into a list)."""
+    while start < len(text):
+        end = text.find("\n", start)
         if end < 0:
-            yield body[start:]
+            yield text[start:]
             return
-        yield body[start:end + 1]
+        yield text[start:end + 1]
         start = end + 1
 
 

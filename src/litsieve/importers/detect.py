@@ -57,7 +57,7 @@ def detect_format(export: ExportFile) -> str:
     head = export.text.lstrip("\ufeff \t\n")
     if head.startswith("<"):
         return _detect_xml(export, head[:65536])
-    lines = export.text.split("\n", _SCAN_LINES)[:_SCAN_LINES]
+    lines = export.head_lines(_SCAN_LINES)
     for line in lines:
         for fmt, pattern in _SIGNATURES:
             if pattern.match(line):

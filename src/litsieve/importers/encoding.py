@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from litsieve.errors import ImportFormatError
 from litsieve.logs import get_logger
@@ -41,6 +42,37 @@ class ExportFile:
     path: str
     text: str
     encoding: str
+
+    def lines(self, start: int = 0) -> Iterator[str]:
+        """The lines from character offset ``start`` on, one at a time (no list of all lines)."""
+        text = self.text
+        end_of_text = len(text)
+        while start < end_of_text:
+            end = text.find("\n", start)
+            if end < 0:
+                yield text[start:]
+                return
+            yield text[start:end]
+            start = end + 1
+
+    def head_lines(self, count: int) -> list[str]:
+        """The first ``count`` lines, without splitting the whole text."""
+        head: list[str] = []
+        for line in self.lines():
+            if len(head) == count:
+                break
+            head.append(line)
+        return head
+
+    def offset_after_line(self, number: int) -> int:
+        """Character offset where line ``number + 1`` starts."""
+        offset = 0
+        for _ in range(number):
+            found = self.text.find("\n", offset)
+            if found < 0:
+                return len(self.text)
+            offset = found + 1
+        return offset
 
     def xml_bytes(self) -> bytes:
         """The text as UTF-8 for an XML parser, its encoding declaration made to match."""

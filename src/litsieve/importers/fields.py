@@ -48,7 +48,6 @@ _LANGUAGE_CODES: dict[str, str] = {
 }
 
 _ISSN = re.compile(r"(?<![\dXx-])(\d{4})-?(\d{3}[\dXx])(?![\dXx-])")
-_SPACES = re.compile(r"\s+")
 _DASHES = re.compile(r"\s*(?:--|[\u2010-\u2015\u2212])\s*")
 
 
@@ -56,7 +55,7 @@ def clean(value: Any) -> str:
     """Text with runs of whitespace (line folds, tabs, NBSP) collapsed to one space."""
     if value is None:
         return ""
-    return _SPACES.sub(" ", str(value).replace("\u00a0", " ")).strip()
+    return " ".join(str(value).split())
 
 
 def normalize_language(value: str) -> str:

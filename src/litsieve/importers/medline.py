@@ -43,7 +43,7 @@ def iter_blocks(export: ExportFile) -> Iterator[tuple[dict[str, list[str]], int]
     tags: dict[str, list[str]] = {}
     start = 0
     last: list[str] | None = None
-    for number, raw in enumerate(export.text.split("\n"), start=1):
+    for number, raw in enumerate(export.lines(), start=1):
         line = raw.lstrip("\ufeff").rstrip()
         if not line.strip():
             if tags:

@@ -44,17 +44,17 @@ _TYPES = {
 
 def parse(export: ExportFile) -> Iterator[Record]:
     """Yield one :class:`Record` per ``TY`` ... ``ER`` block."""
-    for tags, _line in iter_blocks(export):
+    for tags in iter_blocks(export):
         yield to_record(tags, export.path)
 
 
-def iter_blocks(export: ExportFile) -> Iterator[tuple[dict[str, list[str]], int]]:
-    """Yield ``(tags, first line)`` per record; tags map to their values in file order."""
+def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
+    """Yield each record's tags, mapped to their values in file order."""
     tags: dict[str, list[str]] | None = None
     start = 0
     last: list[str] | None = None
     warned_stray = False
-    for number, raw in enumerate(export.text.split("\n"), start=1):
+    for number, raw in enumerate(export.lines(), start=1):
         line = raw.lstrip("\ufeff").rstrip()
         match = _TAG.match(line) if line[:1].isalpha() else None
         if tags is None:
@@ -75,7 +75,7 @@ def iter_blocks(export: ExportFile) -> Iterator[tuple[dict[str, list[str]], int]
         if match:
             tag, value = match.group(1), (match.group(2) or "").strip()
             if tag == "ER":
-                yield tags, start
+                yield tags
                 tags, last = None, None
                 continue
             if tag == "TY":
@@ -143,7 +143,9 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
     rest.take_all("PMID")
 
     links = [v for tag in _LINKS for v in tags.get(tag, ())]
-    doi = F.first_doi(rest.take_all("DO"), links)
+    doi_values = rest.take_all("DO")
+    doi = F.first_doi(doi_values, links)
+    rest.tags["DO"] = [v for v in doi_values if F.normalize_doi(v) != doi]
     url = ""
     for tag in ("UR", "L2"):
         for value in tags.get(tag, ()):
@@ -173,7 +175,9 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
     pages = F.pages(rest.first(("SP",)), rest.first(("EP",)))
     language = F.normalize_language("; ".join(rest.take_all("LA")))
     keywords = F.split_keywords(rest.take_all("KW"))
-    extra = {tag: [F.clean(v) for v in values] for tag, values in rest.tags.items() if values}
+    # Values are stripped already; only folded (multi-line) ones need their spaces joined.
+    extra = {tag: [F.clean(v) if "\n" in v else v for v in values]
+             for tag, values in rest.tags.items() if values}
     extra_fields = F.compact(extra)
     if record_type:
         extra_fields["TY"] = record_type

@@ -37,7 +37,7 @@ def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
     start = 0
     last_tag = ""
     ended = False
-    for number, raw in enumerate(export.text.split("\n"), start=1):
+    for number, raw in enumerate(export.lines(), start=1):
         line = raw.lstrip("\ufeff").rstrip()
         if not line.strip():
             continue

@@ -2,7 +2,7 @@
 
 Each finding has a severity (``error``: the string cannot be run as written; ``warning``:
 it runs, but some database will read it differently from what the reviewer probably
-means; ``info``), the character span it is about, and for mixed AND/OR chains the
+means), the character span it is about, and for mixed AND/OR chains the
 reading of each database, fully parenthesised. The database rules behind each check
 are cited in docs/query.md.
 """
@@ -32,7 +32,7 @@ from litsieve.query.parser import (
     walk,
 )
 
-SEVERITIES = ("error", "warning", "info")
+SEVERITIES = ("error", "warning")
 #: PubMed truncates only when at least this many characters come before ``*``.
 PUBMED_MIN_STEM = 4
 #: Synonyms OR-ed within each concept, concepts AND-ed: what mixed strings usually mean.
@@ -194,11 +194,7 @@ def _token_findings(tokens: list[Token]) -> list[Finding]:
                 continue
             stem = word.rstrip("*")
             if "*" in stem or not stem:
-                findings.append(Finding(
-                    "inner-truncation", "error", span,
-                    f"'*' inside or before a word ({word}): only truncation at the end of a word is supported",
-                    hint="put * at the end of the word stem, or spell the variants out with OR"))
-                continue
+                continue  # reported by the parser as inner-truncation
             truncated_words += 1
             letters = sum(ch.isalnum() for ch in stem)
             if letters < PUBMED_MIN_STEM:

@@ -51,14 +51,23 @@ def fold(text: str) -> str:
     return text.casefold().translate(_SPECIAL)
 
 
+_ASCII_PUNCT = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
+def _words_only(folded: str) -> str:
+    """Punctuation and runs of space as one space (a translate table is faster for ASCII)."""
+    if folded.isascii():
+        return " ".join(folded.translate(_ASCII_PUNCT).split())
+    return _NON_WORD.sub(" ", folded).strip()
+
+
 def forms(text: str) -> tuple[str, str]:
     """The two normalised forms of a text: hyphens as spaces, and hyphens removed."""
     folded = fold(text)
-    split = _NON_WORD.sub(" ", folded).strip()
+    split = _words_only(folded)
     if not _HAS_HYPHEN.search(folded):
         return split, split
-    joined = _NON_WORD.sub(" ", _HYPHENS.sub("", folded)).strip()
-    return split, joined
+    return split, _words_only(_HYPHENS.sub("", folded))
 
 
 @dataclass(frozen=True)
@@ -213,8 +222,8 @@ class _FieldText:
         if term.needle not in self.probe and term.needle not in self.folded:
             return False
         if self._forms is None:
-            split = _NON_WORD.sub(" ", self.folded).strip()
-            joined = split if self.probe is self.folded else _NON_WORD.sub(" ", self.probe).strip()
+            split = _words_only(self.folded)
+            joined = split if self.probe is self.folded else _words_only(self.probe)
             self._forms = (split, joined)
         split, joined = self._forms
         return bool(term.split.search(split) or term.joined.search(joined))
@@ -283,6 +292,8 @@ def format_summary(summary: dict[str, Counter[str]]) -> str:
     for source, counts in summary.items():
         reasons = sorted(k for k in counts if k.startswith("failed on "))
         detail = f" ({', '.join(f'{k[10:]}: {counts[k]}' for k in reasons)})" if reasons else ""
-        lines.append(f"{source}: {counts['records']} records, {counts['matched']} match the query, "
-                     f"{counts['not matched']} do not{detail}")
+        total = counts["records"]
+        lines.append(f"{source}: {total} record{'s' if total != 1 else ''}, {counts['matched']} "
+                     f"match{'es' if counts['matched'] == 1 else ''} the query, "
+                     f"{counts['not matched']} do{'es' if counts['not matched'] == 1 else ''} not{detail}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -145,10 +145,11 @@ class Problem:
 
 _BRACKET_TAGS = {
     "tiab": "tiab", "title/abstract": "tiab", "ti": "ti", "title": "ti",
-    "ab": "ab", "abstract": "ab", "all": "all", "all fields": "all", "tw": "tiab",
+    "ab": "ab", "abstract": "ab", "all": "all", "all fields": "all",
 }
 _OVID_CODES = {"ti": "ti", "ab": "ab", "tw": "tiab", "mp": "all"}
 _OVID_SUFFIX = re.compile(r"\.((?:ti|ab|tw|mp)(?:,(?:ti|ab|tw|mp))*)\.", re.IGNORECASE)
+_OVID_SUFFIX_END = re.compile(_OVID_SUFFIX.pattern + "$", re.IGNORECASE)
 _PREFIX_WORDS = {"TI": "ti", "AB": "ab", "TIAB": "tiab", "TX": "all"}
 _COLON_PREFIX = re.compile(
     r"^(title|ti|abstract|ab|tiab|title_abs|tx|all):(.*)$", re.IGNORECASE
@@ -230,7 +231,25 @@ def scan(text: str) -> tuple[list[Token], list[Problem]]:
             raw = text[i:j]
             _word_tokens(raw, i, tokens)
             i = j
+    problems += _truncation_problems(tokens)
     return tokens, problems
+
+
+def _truncation_problems(tokens: list[Token]) -> list[Problem]:
+    """``*`` is truncation at the end of a word only; anywhere else no database agrees on it."""
+    problems = []
+    for token in tokens:
+        if token.kind not in ("word", "phrase"):
+            continue
+        for match in re.finditer(r"[^\s\"\u201c\u201d\u201e]+", token.raw):
+            word = match.group(0)
+            if "*" in word and ("*" in word.rstrip("*") or not word.rstrip("*")):
+                start = token.span[0] + match.start()
+                problems.append(Problem(
+                    "inner-truncation", (start, start + len(word)),
+                    f"'*' inside or before a word ({word}): only truncation at the end of a word is supported",
+                    "put * at the end of the word stem, or spell the variants out with OR"))
+    return problems
 
 
 def _word_tokens(raw: str, start: int, tokens: list[Token]) -> None:
@@ -248,17 +267,14 @@ def _word_tokens(raw: str, start: int, tokens: list[Token]) -> None:
         if colon.group(2):
             _word_tokens(colon.group(2), tag_end, tokens)
         return
-    suffix = None
-    for match in _OVID_SUFFIX.finditer(raw):
-        if match.end() == len(raw) and match.start() > 0:
-            suffix = match
-    if suffix:
-        word = raw[: suffix.start()]
-        tokens.append(Token("word", word, (start, start + len(word)), word))
-        tokens.append(Token("suffix", _ovid_field(suffix.group(1)),
-                            (start + suffix.start(), start + len(raw)), suffix.group(0)))
-        return
-    tokens.append(Token("word", raw, (start, start + len(raw)), raw))
+    word = raw
+    suffixes: list[Token] = []
+    while (suffix := _OVID_SUFFIX_END.search(word)) and suffix.start() > 0:
+        suffixes.insert(0, Token("suffix", _ovid_field(suffix.group(1)),
+                                 (start + suffix.start(), start + len(word)), suffix.group(0)))
+        word = word[: suffix.start()]
+    tokens.append(Token("word", word, (start, start + len(word)), word))
+    tokens.extend(suffixes)
 
 
 def check_structure(tokens: list[Token], text: str) -> list[Problem]:

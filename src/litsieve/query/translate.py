@@ -243,7 +243,9 @@ def _europepmc(node: Node, years: Years | None, langs: tuple[str, ...], fields: 
     notes = ["Terms are searched in the TITLE and ABSTRACT fields explicitly; without a field "
              "Europe PMC would also search full text."]
     notes += _common_notes(node)
-    notes.append("Send synonym=false with the REST request so Europe PMC does not expand terms with synonyms.")
+    notes.append("Send synonym=false with the REST request so Europe PMC does not expand terms with synonyms "
+                 "(the API's documented default); the europepmc.org website expands them, so a count "
+                 "taken there is higher.")
     if _truncated_phrases(node):
         notes.append("Europe PMC's documentation describes * truncation for words; for truncated "
                      "phrases compare the hit count with the same phrase spelled out.")

@@ -38,13 +38,18 @@ _NUM = r"(\d{1,2}(?:\.\d+)?)"
 _TO = r"\s*(?:-|\u2013|\u2014|to|and)\s*"
 _YEARS = r"(?:\s*-?\s*(?:years?|yrs?|y)(?:[\s-]*(?:old|of\s+age))?)?"
 _DIGIT = re.compile(r"\d")
-_AGE_WORDS = ("age", "old", "over", "above", "least", "under", "below", "younger")
+_AGE_WORDS = ("age", "old", "over", "above", "least", "under", "below", "younger", "yrs", "mo)")
 # (pattern, how to turn its groups into a range). A pattern is only tried on text that
 # has one of the words it needs (or a "+" for "18+").
 _NUMERIC: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
     (re.compile(p, re.IGNORECASE), kind,
-     ("+",) if p.endswith("\\+") else tuple(w for w in _AGE_WORDS if w in p.replace("(?:aged\\s+)?", "")))
+     ("+",) if p.endswith("\\+") else tuple(w for w in _AGE_WORDS if w in p.replace("(?:aged\\s+)?", "").replace("\\", "")))
     for p, kind in (
+        # PsycINFO age groups: "Adolescence (13-17 yrs)", "Adulthood (18 yrs & older)",
+        # "Childhood (birth-12 yrs)", "Infancy (2-23 mo)".
+        (rf"\((?:{_NUM}|birth)\s*-\s*{_NUM}\s*yrs\)", "range"),
+        (rf"\({_NUM}\s*yrs\s*&\s*older\)", "from"),
+        (r"\((?:birth|\d{1,2})\s*-\s*(\d{1,2})\s*mo\)", "infant"),
         (rf"\b(?:aged|ages?|age\s+range(?:\s+of)?|age\s+between|between\s+the\s+ages\s+of)\s*(?:of\s+|from\s+|between\s+|range\s+)?{_NUM}{_YEARS}{_TO}{_NUM}", "range"),
         (rf"\b{_NUM}\s*(?:-|\u2013)?\s*(?:to|-|\u2013)\s*{_NUM}[\s-]*(?:years?|yrs?)[\s-]*olds?\b", "range"),
         (rf"\b(?:mean|average|median)\s+(?:age|aged)\b[^0-9.;]{{0,25}}?{_NUM}", "point"),
@@ -64,7 +69,7 @@ _NUMERIC: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
 
 # Words for age groups, with the range a reviewer reads into them.
 _WORDS: tuple[tuple[str, float, float], ...] = (
-    (r"child(?:ren)?|kids?|boys?|girls?|infants?|toddlers?|pre-?schoolers?|school-?children|pupils?|minors?|juveniles?", 0, 17.9),
+    (r"child(?:ren)?|kids?|boys?|girls?|infants?|toddlers?|pre-?schoolers?|school-?children|pupils?|minors|juveniles?", 0, 17.9),
     (r"(?:primary|elementary|secondary|high|middle)[\s-]+school(?:\s+students?)?|school[\s-]+(?:students?|age[d]?)", 5, 17.9),
     (r"p(?:a)?ediatric|child\s+and\s+adolescent|camhs", 0, 17.9),
     (r"adolescen(?:t|ts|ce)|teen(?:s|agers?|aged)?", 10, 17.9),
@@ -87,9 +92,13 @@ def _range(kind: str, groups: tuple[str | None, ...]) -> tuple[float, float] | N
     numbers = [float(g) for g in groups if g is not None]
     if not numbers:
         return None
+    if kind == "range" and len(numbers) == 1:  # "(birth-12 yrs)"
+        return 0.0, numbers[0]
     if kind == "range" and len(numbers) >= 2:
         low, high = sorted(numbers[:2])
         return low, high
+    if kind == "infant":
+        return 0.0, 2.0
     value = numbers[0]
     if kind == "point":
         return value, value

@@ -14,6 +14,7 @@ and where they were), so every suggestion can be explained to the screener.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
@@ -31,7 +32,8 @@ DEFAULT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords")
 # Fields that describe a record rather than its content: criteria reading only these may
 # be automatic, and their evidence is decisive even when the abstract is missing.
 METADATA_FIELDS: frozenset[str] = frozenset({"year", "language", "publication_types"})
-Kind = Literal["inclusion", "exclusion"]
+Kind = Literal["inclusion", "exclusion", "flag"]
+KINDS: tuple[str, ...] = ("inclusion", "exclusion", "flag")
 
 # Language codes exports use (MEDLINE LA, RIS LA, ISO 639) mapped to names.
 LANGUAGE_CODES: dict[str, str] = {
@@ -93,6 +95,7 @@ class Criterion:
     none: tuple[Term, ...] = ()
     ignore: tuple[Term, ...] = ()
     near: tuple[Term, ...] = ()
+    none_near: tuple[Term, ...] = ()
     age_below: float | None = None
     age_at_least: float | None = None
     years: tuple[int | None, int | None] | None = None
@@ -138,7 +141,7 @@ class Criterion:
         if self.any:
             hits = [h for term in self.any for h in self._hits(term, text, ignored) if not h.negated]
             if self.near:
-                hits = [h for h in hits if self._near(h, texts, ignored)]
+                hits = [h for h in hits if self._near(h, self.near, texts, ignored)]
             if not hits:
                 return Outcome(self, False, ())
             evidence.extend(_evidence(hits, texts))
@@ -149,11 +152,15 @@ class Criterion:
             evidence.extend(_evidence(hits[:1], texts))
         if self.none:
             against = [h for term in self.none for h in self._hits(term, text, ignored) if not h.negated]
+            if self.none_near:
+                against = [h for h in against if self._near(h, self.none_near, texts, ignored)]
             if against:
                 return Outcome(self, False, tuple(evidence), tuple(_evidence(against, texts)))
         if self.age_below is not None or self.age_at_least is not None:
-            signals = [s for f in ("title", "abstract", "keywords") if f in read
-                       for s in text.age_signals(f)]
+            # Age groups a database's indexers assigned from the full paper outrank the
+            # abstract's wording, which also mentions staff, parents and peer workers.
+            signals = text.age_signals(INDEXED_AGE) or [
+                s for f in ("title", "abstract", "keywords") if f in read for s in text.age_signals(f)]
             if self.age_below is not None:
                 if not all_below(signals, self.age_below):
                     older = [s for s in signals if s.high >= self.age_below]
@@ -194,14 +201,15 @@ class Criterion:
                     spans.setdefault(field, []).extend(m.span() for m in term.pattern.finditer(value))
         return spans
 
-    def _near(self, hit: Hit, texts: dict[str, str], ignored: dict[str, list[tuple[int, int]]]) -> bool:
-        """Whether a ``near`` word shares the hit's sentence (the whole field for a title)."""
+    def _near(self, hit: Hit, near: tuple[Term, ...], texts: dict[str, str],
+              ignored: dict[str, list[tuple[int, int]]]) -> bool:
+        """Whether one of ``near`` shares the hit's sentence (the whole field for a title)."""
         text = texts[hit.field]
         begin, end = 0, len(text)
         if hit.field == "abstract":
             begin, end = next((b, e) for b, e in sentence_spans(text) if b <= hit.start <= e)
         skip = [(hit.start, hit.end), *ignored.get(hit.field, [])]
-        for term in self.near:
+        for term in near:
             for match in term.pattern.finditer(text, begin, end):
                 s, e = match.span()
                 if not any(s < b_end and b_start < e for b_start, b_end in skip):
@@ -213,8 +221,27 @@ def _split_languages(value: str) -> list[str]:
     return [part for part in (p.strip() for p in value.replace(",", ";").split(";")) if part]
 
 
+INDEXED_AGE = "age_groups"
+# PsycINFO (EBSCOhost RIS) puts its indexing in the N1 note: "... Document Type: Chapter.
+# ... Age Group: Adolescence (13-17 yrs) (200). Methodology: Literature Review." Document
+# type and methodology are publication types in all but name; age groups are assigned by
+# indexers who read the whole paper.
+_NOTE_FIELD = re.compile(r"(Document Type|Methodology|Age Group):\s*(.*?)(?:\.(?=\s+[A-Z][A-Za-z ]+:)|\.?\s*$)")
+
+
+def database_indexing(record: Record) -> dict[str, list[str]]:
+    """Document type, methodology and age groups a database put in the record's notes."""
+    notes = record.extra.get("N1", "")
+    found: dict[str, list[str]] = {}
+    for note in notes if isinstance(notes, list) else [notes]:
+        for match in _NOTE_FIELD.finditer(str(note)):
+            values = [v.strip() for v in match.group(2).split(";") if v.strip()]
+            found.setdefault(match.group(1), []).extend(v for v in values if v not in found.get(match.group(1), []))
+    return found
+
+
 class RecordText:
-    """A record's searchable fields, lower-cased copies and age statements, computed once."""
+    """A record's searchable fields, their word prefixes and age statements, computed once."""
 
     def __init__(self, texts: dict[str, str]) -> None:
         self.texts = texts
@@ -224,12 +251,18 @@ class RecordText:
 
     @classmethod
     def of(cls, record: Record) -> "RecordText":
+        indexing = database_indexing(record)
+        types = list(record.publication_types)
+        for value in (*indexing.get("Document Type", []), *indexing.get("Methodology", [])):
+            if value.casefold() not in {t.casefold() for t in types}:
+                types.append(value)
         return cls({
             "title": record.title or "",
             "abstract": record.abstract or "",
             "keywords": "; ".join(record.keywords),
-            "publication_types": "; ".join(record.publication_types),
+            "publication_types": "; ".join(types),
             "language": record.language or "",
+            INDEXED_AGE: "; ".join(indexing.get("Age Group", [])),
         })
 
     def age_signals(self, field: str) -> list[AgeSignal]:
@@ -256,7 +289,8 @@ def _evidence(hits: list[Hit], texts: dict[str, str], limit: int = 2) -> list[Ev
 
 
 def _age_evidence(signals: list[AgeSignal], texts: dict[str, str], limit: int = 2) -> list[Evidence]:
-    return [Evidence(s.field, snippet(texts[s.field], s.start, s.end), False) for s in signals[:limit]]
+    return [Evidence(s.field, snippet(texts[s.field], s.start, s.end), s.field == INDEXED_AGE)
+            for s in signals[:limit]]
 
 
 def _number(value: Any, where: str) -> float:
@@ -273,8 +307,8 @@ def parse_criterion(entry: dict[str, Any], index: int) -> Criterion:
         raise ConfigError("criterion without an id", field=where)
     where = f"criteria.{index} ({cid})"
     kind = entry.get("kind")
-    if kind not in ("inclusion", "exclusion"):
-        raise ConfigError(f"kind must be inclusion or exclusion, not {kind!r}", field=where)
+    if kind not in KINDS:
+        raise ConfigError(f"kind must be inclusion, exclusion or flag, not {kind!r}", field=where)
     fields = tuple(entry.get("fields") or DEFAULT_FIELDS)
     unknown = [f for f in fields if f not in ALL_FIELDS]
     if unknown:
@@ -292,18 +326,22 @@ def parse_criterion(entry: dict[str, Any], index: int) -> Criterion:
         none=compile_terms(entry.get("none") or (), where=f"{where}.none"),
         ignore=compile_terms(entry.get("ignore") or (), where=f"{where}.ignore"),
         near=compile_terms(entry.get("near") or (), where=f"{where}.near"),
+        none_near=compile_terms(entry.get("none_near") or (), where=f"{where}.none_near"),
         age_below=_number(age["below"], f"{where}.age.below") if "below" in age else None,
         age_at_least=_number(age["at_least"], f"{where}.age.at_least") if "at_least" in age else None,
         years=(years.get("start"), years.get("end")) if years else None,
         languages=tuple(language_name(v) for v in entry.get("language_not") or ()),
         automatic=bool(entry.get("automatic", False)),
-        reason=str(entry.get("reason") or entry.get("label") or cid),
+        # A flag only asks a person to look, so it offers a reason only when given one.
+        reason=str(entry.get("reason") or ("" if kind == "flag" else entry.get("label") or cid)),
     )
     if not (criterion.has_text_conditions or criterion.years or criterion.languages):
         raise ConfigError("criterion has no condition", field=where,
                           hint="give any/all/none terms, age, year_outside or language_not")
     if criterion.near and not criterion.any:
         raise ConfigError("near needs an any list to apply to", field=f"{where}.near")
+    if criterion.none_near and not criterion.none:
+        raise ConfigError("none_near needs a none list to apply to", field=f"{where}.none_near")
     if criterion.automatic:
         reads_text = criterion.has_text_conditions and (
             set(criterion.fields) - METADATA_FIELDS
@@ -338,6 +376,6 @@ def exclusion_reasons(config: dict[str, Any]) -> list[str]:
     """The exclusion reasons a screener picks from, in protocol order, without repeats."""
     reasons: list[str] = []
     for criterion in load_criteria(config):
-        if criterion.kind == "exclusion" and criterion.reason not in reasons:
+        if criterion.kind != "inclusion" and criterion.reason and criterion.reason not in reasons:
             reasons.append(criterion.reason)
     return reasons

@@ -67,9 +67,10 @@ def suggest_record(record: Record, criteria: Sequence[Criterion]) -> Suggestion:
     automatic = [o for o in outcomes if o.fired and o.criterion.automatic]
     exclusions = [o for o in outcomes if o.fired and o.criterion.kind == "exclusion" and not o.criterion.automatic]
     clear = [o for o in exclusions if has_abstract or o.decisive]
+    flags = [o for o in outcomes if o.fired and o.criterion.kind == "flag"]
     met = [o for o in outcomes if o.fired and o.criterion.kind == "inclusion"]
     unmet = tuple(o.criterion.id for o in outcomes if not o.fired and o.criterion.kind == "inclusion")
-    fired = [*automatic, *exclusions, *met]
+    fired = [*automatic, *exclusions, *flags, *met]
     criteria_ids = tuple(o.criterion.id for o in fired)
     evidence = tuple(_render(o) for o in fired if o.evidence)
 
@@ -88,6 +89,9 @@ def suggest_record(record: Record, criteria: Sequence[Criterion]) -> Suggestion:
         if exclusions:
             why += f" (title suggests {', '.join(o.criterion.id for o in exclusions)})"
         return Suggestion(record.record_id, UNSURE, criteria_ids, evidence, unmet=unmet, why=why)
+    if flags:
+        return Suggestion(record.record_id, UNSURE, criteria_ids, evidence, unmet=unmet,
+                          why="check: " + "; ".join(o.criterion.label for o in flags))
     if unmet:
         return Suggestion(record.record_id, UNSURE, criteria_ids, evidence, unmet=unmet,
                           why=f"no evidence for: {', '.join(unmet)}")

@@ -1,0 +1,7 @@
+"""Snakemake entry: merge the reviewers' extraction sheet and write the extraction table."""
+from litsieve.logs import rule_log
+from litsieve.report.extraction import update_extraction
+
+with rule_log(snakemake.log[0]):  # noqa: F821 (snakemake injects it)
+    update_extraction(snakemake.input.full_text, snakemake.input.pool, snakemake.params.protocol,  # noqa: F821
+                      snakemake.output.csv, snakemake.output.xlsx)  # noqa: F821

@@ -1,0 +1,321 @@
+"""The PRISMA 2020 numbers, computed from the workflow's own files and nothing else.
+
+Every box of the flow diagram is a count over one of the files the earlier stages write
+(docs/architecture.md, "Files between stages"):
+
+=================================  ==========================================================
+records identified, per source     ``results/records/counts.tsv``
+duplicate records removed          ``results/dedup/counts.json`` (checked against clusters.csv)
+automation / other reasons         ``results/screening/removed_before_screening.csv``
+records screened                   ``results/screening/pool.csv`` (= rows of title_abstract.csv)
+records excluded, awaiting         ``results/screening/title_abstract.csv``
+reports sought ... included        ``results/screening/full_text.csv``
+=================================  ==========================================================
+
+The record ids themselves are kept (:class:`FlowInputs`) so that :mod:`.conservation` can
+check not only that the sums hold but that every decision is on a record that is really in
+the screening pool. One record in litsieve is one report: the counts of studies and of
+reports of included studies are the same number until reports are linked to studies.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from litsieve.errors import ConservationError
+
+# Final decisions in results/screening/{stage}.csv (litsieve.screening.decisions).
+INCLUDE, EXCLUDE, AWAITING, CONFLICT, NOT_RETRIEVED = "include", "exclude", "awaiting", "conflict", "not_retrieved"
+STAGE_DECISIONS = (INCLUDE, EXCLUDE, AWAITING, CONFLICT, NOT_RETRIEVED)
+AUTOMATION, OTHER = "automation", "other"
+NO_REASON = "Reason not given"
+
+# How databases are named in the diagram; anything else is shown as the config names it.
+DATABASE_LABELS = {
+    "pubmed": "PubMed", "medline": "MEDLINE", "psycinfo": "APA PsycInfo", "embase": "Embase",
+    "europepmc": "Europe PMC", "cinahl": "CINAHL", "scopus": "Scopus", "web_of_science": "Web of Science",
+    "wos": "Web of Science", "cochrane": "Cochrane Library", "central": "Cochrane CENTRAL",
+    "assia": "ASSIA", "ssci": "Social Sciences Citation Index", "proquest": "ProQuest",
+    "clinicaltrials": "ClinicalTrials.gov", "clinicaltrials_gov": "ClinicalTrials.gov",
+    "ictrp": "WHO ICTRP", "isrctn": "ISRCTN registry", "anzctr": "ANZCTR",
+}
+# Trial and study registers are counted apart from bibliographic databases in PRISMA 2020.
+REGISTER_WORDS = ("clinicaltrials", "ictrp", "isrctn", "anzctr", "register", "registry", "trials_gov")
+
+
+@dataclass(frozen=True)
+class FlowFiles:
+    """Where the numbers come from (defaults: the workflow's files under ``results``)."""
+
+    source_counts: Path
+    dedup_counts: Path
+    clusters: Path
+    pool: Path
+    removed: Path
+    title_abstract: Path
+    full_text: Path
+
+    @classmethod
+    def under(cls, results: str | os.PathLike[str] = "results") -> "FlowFiles":
+        root = Path(results)
+        return cls(
+            source_counts=root / "records" / "counts.tsv",
+            dedup_counts=root / "dedup" / "counts.json",
+            clusters=root / "dedup" / "clusters.csv",
+            pool=root / "screening" / "pool.csv",
+            removed=root / "screening" / "removed_before_screening.csv",
+            title_abstract=root / "screening" / "title_abstract.csv",
+            full_text=root / "screening" / "full_text.csv",
+        )
+
+
+@dataclass
+class ClusterRow:
+    record_id: str
+    cluster_id: str
+    kept: bool
+    source: str
+
+
+@dataclass
+class FlowInputs:
+    """What the stage files say, id by id (read by :func:`read_flow_inputs`)."""
+
+    files: FlowFiles
+    source_records: dict[str, int]
+    dedup: dict[str, Any]
+    clusters: list[ClusterRow]
+    pool_ids: list[str]
+    removed: list[tuple[str, str]]  # (record_id, category)
+    title_abstract: list[dict[str, str]]
+    full_text: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    """Records identified from one database or register."""
+
+    name: str
+    label: str
+    kind: str  # "database" or "register"
+    records: int
+
+
+@dataclass
+class FlowCounts:
+    """Every number in the PRISMA 2020 flow diagram (new review, databases and registers)."""
+
+    sources: list[SourceCount]
+    identified: int
+    duplicates: int
+    automation: int
+    other_reasons: int
+    screened: int
+    records_excluded: int
+    screening_awaiting: int
+    screening_conflicts: int
+    sought: int
+    not_retrieved: int
+    retrieval_awaiting: int
+    assessed: int
+    reports_excluded: int
+    exclusion_reasons: dict[str, int] = field(default_factory=dict)
+    assessment_awaiting: int = 0
+    assessment_conflicts: int = 0
+    studies_included: int = 0
+    reports_included: int = 0
+    duplicate_pairs_awaiting_review: int = 0
+
+    @property
+    def databases(self) -> int:
+        return sum(s.records for s in self.sources if s.kind == "database")
+
+    @property
+    def registers(self) -> int:
+        return sum(s.records for s in self.sources if s.kind == "register")
+
+    @property
+    def removed_before_screening(self) -> int:
+        return self.duplicates + self.automation + self.other_reasons
+
+    @property
+    def waiting(self) -> dict[str, int]:
+        """What still waits for people, by step (empty when the review is complete)."""
+        items = {
+            "records awaiting screening": self.screening_awaiting,
+            "screening conflicts awaiting resolution": self.screening_conflicts,
+            "reports awaiting retrieval": self.retrieval_awaiting,
+            "reports awaiting an eligibility decision": self.assessment_awaiting,
+            "eligibility conflicts awaiting resolution": self.assessment_conflicts,
+            "possible duplicate pair(s) awaiting review": self.duplicate_pairs_awaiting_review,
+        }
+        return {k: v for k, v in items.items() if v}
+
+    @property
+    def in_progress(self) -> bool:
+        return bool(self.waiting)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sources"] = [asdict(s) for s in self.sources]
+        data.update(databases=self.databases, registers=self.registers,
+                    removed_before_screening=self.removed_before_screening,
+                    status="in progress" if self.in_progress else "complete",
+                    waiting=self.waiting)
+        return data
+
+
+# --------------------------------------------------------------------------- reading
+
+def _rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
+    csv.field_size_limit(1 << 30)
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle, delimiter=delimiter))
+    except FileNotFoundError:
+        raise ConservationError("missing", file=str(path),
+                                hint="run `snakemake` so every stage before the report has run") from None
+
+
+def _need(path: Path, rows: Sequence[Mapping[str, str]], columns: Sequence[str]) -> None:
+    if rows:
+        missing = [c for c in columns if c not in rows[0]]
+        if missing:
+            raise ConservationError(f"missing column(s) {', '.join(missing)}", file=str(path), row=1,
+                                    field=missing[0], hint="rerun `snakemake`: the file is from another version")
+
+
+def _int(value: Any, path: Path, row: int, column: str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ConservationError(f"'{value}' is not a count", file=str(path), row=row, field=column,
+                                hint="rerun `snakemake`: this file is written by the workflow") from None
+
+
+def _ids_only(path: Path) -> list[str]:
+    """The ``record_id`` column of a record-model CSV (the rest is not needed for counting)."""
+    rows = _rows(path)
+    _need(path, rows, ["record_id"])
+    return [row["record_id"] for row in rows]
+
+
+def read_flow_inputs(files: FlowFiles) -> FlowInputs:
+    """Read every file the diagram's numbers come from."""
+    source_rows = _rows(files.source_counts, "\t")
+    _need(files.source_counts, source_rows, ["source", "records"])
+    sources = {row["source"]: _int(row["records"], files.source_counts, i, "records")
+               for i, row in enumerate(source_rows, start=2)}
+    try:
+        dedup = json.loads(files.dedup_counts.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConservationError("missing", file=str(files.dedup_counts), hint="run `snakemake`") from None
+    cluster_rows = _rows(files.clusters)
+    _need(files.clusters, cluster_rows, ["record_id", "cluster_id", "kept"])
+    clusters = [ClusterRow(r["record_id"], r["cluster_id"], r["kept"].strip().lower() == "true", r.get("source", ""))
+                for r in cluster_rows]
+    removed_rows = _rows(files.removed)
+    _need(files.removed, removed_rows, ["record_id", "category"])
+    stages = {}
+    for name, path in (("title_abstract", files.title_abstract), ("full_text", files.full_text)):
+        rows = _rows(path)
+        _need(path, rows, ["record_id", "decision", "reason"])
+        for line, row in enumerate(rows, start=2):
+            if row["decision"] not in STAGE_DECISIONS:
+                raise ConservationError(f"unknown decision '{row['decision']}' for record {row['record_id']}",
+                                        file=str(path), row=line, field="decision",
+                                        hint=f"expected one of {', '.join(STAGE_DECISIONS)}; rerun `snakemake`")
+        stages[name] = rows
+    return FlowInputs(
+        files=files,
+        source_records=sources,
+        dedup=dedup,
+        clusters=clusters,
+        pool_ids=_ids_only(files.pool),
+        removed=[(r["record_id"], r["category"]) for r in removed_rows],
+        title_abstract=stages["title_abstract"],
+        full_text=stages["full_text"],
+    )
+
+
+# --------------------------------------------------------------------------- counting
+
+def source_kind(source: Mapping[str, Any]) -> str:
+    """``register`` for trial/study registers, else ``database`` (PRISMA counts them apart)."""
+    if source.get("kind") in ("database", "register"):
+        return str(source["kind"])
+    text = f"{source.get('name', '')} {source.get('database', '')}".casefold().replace(".", "_")
+    return "register" if any(word in text for word in REGISTER_WORDS) else "database"
+
+
+def source_label(source: Mapping[str, Any]) -> str:
+    database = str(source.get("database") or source.get("name") or "")
+    return str(source.get("label") or DATABASE_LABELS.get(database.casefold(), database))
+
+
+def _screener_decisions(row: Mapping[str, str]) -> list[str]:
+    return [value for key, value in row.items() if key.startswith("decision_") and value]
+
+
+def full_text_state(row: Mapping[str, str]) -> str:
+    """Where a full-text row stands: included, excluded, not_retrieved, retrieval_awaiting,
+    assessment_awaiting or assessment_conflict.
+
+    An undecided report counts as assessed once a screener has made an eligibility decision
+    on it (they had the full text); a disagreement about retrieval itself waits at retrieval.
+    """
+    decision = row["decision"]
+    if decision in (INCLUDE, EXCLUDE, NOT_RETRIEVED):
+        return {INCLUDE: "included", EXCLUDE: "excluded", NOT_RETRIEVED: "not_retrieved"}[decision]
+    by_screener = _screener_decisions(row)
+    if any(d == "not retrieved" for d in by_screener):
+        return "retrieval_awaiting"
+    if decision == CONFLICT:
+        return "assessment_conflict"
+    return "assessment_awaiting" if by_screener else "retrieval_awaiting"
+
+
+def compute_counts(inputs: FlowInputs, sources_config: Sequence[Mapping[str, Any]] = ()) -> FlowCounts:
+    """The diagram's numbers from the stage files (check them with :mod:`.conservation`)."""
+    configured = {str(s["name"]): s for s in sources_config}
+    sources = []
+    for name in sorted(inputs.source_records, key=lambda n: (list(configured).index(n) if n in configured
+                                                            else len(configured), n)):
+        config = configured.get(name, {"name": name, "database": name})
+        sources.append(SourceCount(name, source_label(config), source_kind(config), inputs.source_records[name]))
+    categories = Counter(category for _, category in inputs.removed)
+    ta = Counter(row["decision"] for row in inputs.title_abstract)
+    ft_states = Counter(full_text_state(row) for row in inputs.full_text)
+    reasons = Counter((row["reason"].strip() or NO_REASON) for row in inputs.full_text
+                      if row["decision"] == EXCLUDE)
+    ordered_reasons = dict(sorted(reasons.items(), key=lambda item: (-item[1], item[0].casefold())))
+    assessed = (ft_states["included"] + ft_states["excluded"]
+                + ft_states["assessment_awaiting"] + ft_states["assessment_conflict"])
+    return FlowCounts(
+        sources=sources,
+        identified=sum(inputs.source_records.values()),
+        duplicates=int(inputs.dedup.get("duplicates_removed", 0)),
+        automation=categories[AUTOMATION],
+        other_reasons=categories[OTHER],
+        screened=len(inputs.pool_ids),
+        records_excluded=ta[EXCLUDE],
+        screening_awaiting=ta[AWAITING],
+        screening_conflicts=ta[CONFLICT],
+        sought=ta[INCLUDE],
+        not_retrieved=ft_states["not_retrieved"],
+        retrieval_awaiting=ft_states["retrieval_awaiting"],
+        assessed=assessed,
+        reports_excluded=ft_states["excluded"],
+        exclusion_reasons=ordered_reasons,
+        assessment_awaiting=ft_states["assessment_awaiting"],
+        assessment_conflicts=ft_states["assessment_conflict"],
+        studies_included=ft_states["included"],
+        reports_included=ft_states["included"],
+        duplicate_pairs_awaiting_review=int(inputs.dedup.get("pairs_awaiting_review", 0) or 0),
+    )

@@ -1,0 +1,213 @@
+"""The extraction table of the included studies: pre-filled, corrected by reviewers, merged.
+
+Reviewers correct the pre-filled values (:mod:`.prefill`) in ``<people>/extraction.csv``,
+a :mod:`litsieve.personfile` file: for each field it shows the pre-filled value and the
+phrase it came from (generated, refreshed every run) next to an empty column named for the
+field, where the reviewer types their value. Their cells are never overwritten; a study
+that stops being included keeps its row in the orphans file.
+
+The final table (``results/extraction/extraction.{csv,xlsx}``) has, for each field, the
+value, where it came from (``<field>_source``: ``reviewer`` or ``prefilled``) and the
+phrase behind a pre-filled value. A reviewer cell wins over the pre-fill; ``none`` in it
+means "not reported" and clears the pre-filled value.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from typing import Any, Mapping, Sequence
+
+from litsieve.fileio import atomic_write_bytes, write_csv
+from litsieve.logs import get_logger
+from litsieve.personfile import PersonFileSpec, people_folder, update_person_file
+from litsieve.record import Record
+from litsieve.report.prefill import FIELDS, prefill
+
+LOG = get_logger("report.extraction")
+RELATIVE = "extraction.csv"
+NOT_REPORTED = "none"
+PREFILLED, REVIEWER = "prefilled", "reviewer"
+CITATION_COLUMNS = ("authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "pmid")
+PERSON_FILE_CITATION = ("title", "authors", "year")
+NOTES = "notes"
+EMPTY_NOTICE = ("No study is included at full text yet: the table has its header only and fills in as "
+                "full-text screeners include studies.")
+
+
+def person_spec() -> PersonFileSpec:
+    columns = ["record_id", *PERSON_FILE_CITATION]
+    for name in FIELDS:
+        columns += [f"{name}_prefilled", f"{name}_evidence", name]
+    columns.append(NOTES)
+    return PersonFileSpec(
+        relative=RELATIVE,
+        columns=tuple(columns),
+        person_columns=(*FIELDS, NOTES),
+        description="reviewers' corrections of the pre-filled extraction of included studies",
+    )
+
+
+def person_files(config: Mapping[str, Any]) -> list[PersonFileSpec]:
+    """The extraction sheet (listed in :data:`litsieve.personfile.PERSON_FILE_PROVIDERS`)."""
+    return [person_spec()]
+
+
+def table_columns() -> list[str]:
+    columns = ["record_id", *CITATION_COLUMNS]
+    for name in FIELDS:
+        columns += [name, f"{name}_source", f"{name}_evidence"]
+    return [*columns, NOTES]
+
+
+def citation(record: Record) -> dict[str, str]:
+    row = record.to_row(with_extra=False)
+    return {column: row.get(column, "") for column in ("record_id", *CITATION_COLUMNS)}
+
+
+def generated_rows(records: Sequence[Record]) -> list[dict[str, str]]:
+    """The generated cells of the extraction sheet, one row per record, by record id."""
+    rows = []
+    for record in sorted(records, key=lambda r: r.record_id):
+        row = {column: value for column, value in citation(record).items()
+               if column in ("record_id", *PERSON_FILE_CITATION)}
+        for name, value in prefill(record).items():
+            row[f"{name}_prefilled"] = value.value
+            row[f"{name}_evidence"] = value.evidence
+        rows.append(row)
+    return rows
+
+
+def extraction_rows(records: Sequence[Record], reviewer: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
+    """The final table: reviewer values over pre-filled ones, each marked with its source."""
+    rows = []
+    for record in sorted(records, key=lambda r: r.record_id):
+        typed = reviewer.get(record.record_id, {})
+        row = citation(record)
+        for name, value in prefill(record).items():
+            mine = (typed.get(name) or "").strip()
+            if mine:
+                row[name] = "" if mine.casefold() == NOT_REPORTED else mine
+                row[f"{name}_source"] = REVIEWER
+                row[f"{name}_evidence"] = ""
+            else:
+                row[name] = value.value
+                row[f"{name}_source"] = PREFILLED if value.value else ""
+                row[f"{name}_evidence"] = value.evidence
+        row[NOTES] = typed.get(NOTES, "")
+        rows.append(row)
+    return rows
+
+
+def write_extraction_table(rows: Sequence[Mapping[str, str]], csv_path: str | os.PathLike[str],
+                           xlsx_path: str | os.PathLike[str] | None = None) -> None:
+    columns = table_columns()
+    write_csv(csv_path, rows, columns, neutralise=[c for c in columns if c != "record_id"])
+    if xlsx_path:
+        atomic_write_bytes(xlsx_path, xlsx_bytes(rows, columns))
+
+
+def xlsx_bytes(rows: Sequence[Mapping[str, str]], columns: Sequence[str]) -> bytes:
+    """The table as an Excel workbook, byte-identical for identical rows.
+
+    openpyxl stamps the workbook with the time and the zip entries with the clock; both are
+    fixed here (document properties at 2000-01-01, zip entries at 1980-01-01).
+    """
+    import datetime
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "extraction"
+    sheet.append(list(columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        # Text stays text: a value such as "=1+1" from a database is never a formula.
+        sheet.append([str(row.get(c, "")) for c in columns])
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"
+    if not rows:
+        sheet.append([EMPTY_NOTICE])
+    sheet.freeze_panes = "B2"
+    for index, column in enumerate(columns, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = 40 if column.endswith("_evidence") or column == "title" else 18
+        for cell in sheet[letter][1:]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    fixed = datetime.datetime(2000, 1, 1)
+    book.properties.creator = "litsieve"
+    book.properties.created = fixed
+    book.properties.modified = fixed
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in sorted(source.infolist(), key=lambda i: (i.filename != "[Content_Types].xml", i.filename)):
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _fixed_core(content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, content)
+    return out.getvalue()
+
+
+def _fixed_core(content: bytes) -> bytes:
+    """openpyxl writes the save time as ``dcterms:modified``; pin it."""
+    import re
+
+    return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                  content)
+
+
+def included_ids(full_text: str | os.PathLike[str]) -> list[str]:
+    import csv
+
+    with open(full_text, newline="", encoding="utf-8") as handle:
+        return sorted(row["record_id"] for row in csv.DictReader(handle) if row.get("decision") == "include")
+
+
+def update_extraction(
+    full_text: str | os.PathLike[str],
+    pool: str | os.PathLike[str],
+    config: Mapping[str, Any],
+    csv_path: str | os.PathLike[str],
+    xlsx_path: str | os.PathLike[str],
+    *,
+    root: str | os.PathLike[str] = ".",
+    ids: Sequence[str] | None = None,
+) -> list[dict[str, str]]:
+    """The ``extraction`` rule: merge the sheet people edit, then write the final table.
+
+    ``ids`` replaces the studies included at full text (to pre-fill any set of records).
+    The person file is written before the outputs, so they are newer than it.
+    """
+    from litsieve.records_io import read_records
+
+    wanted = set(ids if ids is not None else included_ids(full_text))
+    records = [r for r in read_records(pool) if r.record_id in wanted]
+    missing = wanted - {r.record_id for r in records}
+    if missing:
+        LOG.warning("included record(s) not in the screening pool, left out: %s", ", ".join(sorted(missing)))
+    spec = person_spec()
+    merge = update_person_file(people_folder(config, root), spec, generated_rows(records))
+    reviewer = {row.key: row.values for row in merge.rows}
+    rows = extraction_rows(records, reviewer)
+    write_extraction_table(rows, csv_path, xlsx_path)
+    if rows:
+        edited = sum(1 for row in rows for name in FIELDS if row[f"{name}_source"] == REVIEWER)
+        LOG.info("extraction: %d included studies, %d field(s) corrected by reviewers", len(rows), edited)
+    else:
+        LOG.info("extraction: %s", EMPTY_NOTICE)
+    return rows
+

@@ -1,0 +1,130 @@
+"""Pages for ``snakemake --report``: the search documentation and the screening progress.
+
+Snakemake's HTML report embeds files marked with ``report()``; HTML pages show best. The
+search documentation is Markdown written by the search stage; it is rendered here with
+the few constructs that file uses (headings, paragraphs, lists, tables, code blocks),
+rather than adding a Markdown dependency for one page. The screening page is built from
+``status.json`` and ``agreement.json`` (the same numbers ``litsieve status`` prints).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from typing import Any, Mapping
+
+from litsieve.fileio import atomic_write_text
+
+STYLE = """body{font-family:sans-serif;max-width:60em;margin:1em auto;line-height:1.4}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}
+pre{background:#f4f4f4;padding:.5em;overflow-x:auto}code{background:#f4f4f4}"""
+
+
+def page(title: str, body: str) -> str:
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            f"<style>{STYLE}</style></head><body>\n{body}</body></html>\n")
+
+
+def _inline(text: str) -> str:
+    text = html.escape(text)
+    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+    text = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", text)
+    return re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r'<a href="\2">\1</a>', text)
+
+
+def markdown_html(text: str) -> str:
+    """Headings, paragraphs, ``-`` lists, ``|`` tables and fenced code blocks."""
+    out: list[str] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("```"):
+            block = []
+            i += 1
+            while i < len(lines) and not lines[i].startswith("```"):
+                block.append(lines[i])
+                i += 1
+            out.append("<pre>" + html.escape("\n".join(block)) + "</pre>")
+        elif re.match(r"#{1,6} ", line):
+            level = len(line) - len(line.lstrip("#"))
+            out.append(f"<h{level}>{_inline(line[level:].strip())}</h{level}>")
+        elif line.startswith("|"):
+            rows = []
+            while i < len(lines) and lines[i].startswith("|"):
+                cells = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+                if not all(re.fullmatch(r":?-+:?", c) for c in cells if c):
+                    rows.append(cells)
+                i += 1
+            i -= 1
+            head, *body = rows or [[]]
+            out.append("<table><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in head) + "</tr>"
+                       + "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>" for r in body)
+                       + "</table>")
+        elif re.match(r"\s*[-*] ", line):
+            items = []
+            while i < len(lines) and re.match(r"\s*[-*] ", lines[i]):
+                items.append(re.sub(r"^\s*[-*] ", "", lines[i]))
+                i += 1
+            i -= 1
+            out.append("<ul>" + "".join(f"<li>{_inline(item)}</li>" for item in items) + "</ul>")
+        elif line.strip():
+            paragraph = [line]
+            while i + 1 < len(lines) and lines[i + 1].strip() and not re.match(r"(#{1,6} |```|\||\s*[-*] )", lines[i + 1]):
+                i += 1
+                paragraph.append(lines[i])
+            out.append("<p>" + _inline(" ".join(paragraph)) + "</p>")
+        i += 1
+    return "\n".join(out) + "\n"
+
+
+STAGE_TITLES = {"title_abstract": "Title and abstract", "full_text": "Full text"}
+
+
+def _table(head: list[str], rows: list[list[Any]]) -> str:
+    return ("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
+            + "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+            + "</table>")
+
+
+def screening_html(status: Mapping[str, Any], agreement: Mapping[str, Any]) -> str:
+    parts = ["<h1>Screening progress and agreement</h1>"]
+    for stage, title in STAGE_TITLES.items():
+        item = status.get(stage) or {}
+        parts.append(f"<h2>{title}: {item.get('records', 0)} records</h2>")
+        decisions = item.get("decisions") or {}
+        parts.append(_table(["decision", "records"], [[k.replace("_", " "), v] for k, v in decisions.items()]))
+        people = [[name, p.get("done", 0), p.get("waiting", 0), p.get("file", "")]
+                  for name, p in (item.get("screeners") or {}).items()]
+        parts.append(_table(["screener", "done", "waiting", "file"], people))
+        conflicts = item.get("conflicts") or {}
+        parts.append(f"<p>Conflicts: {conflicts.get('open', 0)} open, {conflicts.get('resolved', 0)} resolved "
+                     f"({html.escape(str(conflicts.get('file', '')))}).</p>")
+        figures = agreement.get(stage) or {}
+        if figures.get("both_decided"):
+            kappa = figures.get("kappa")
+            parts.append(f"<p>Agreement between screeners on {figures['both_decided']} records decided by both: "
+                         f"{figures['raw_agreement']:.0%} raw, Cohen's kappa "
+                         f"{'undefined' if kappa is None else f'{kappa:.2f}'}.</p>")
+        elif figures.get("note"):
+            parts.append(f"<p>Agreement: {html.escape(str(figures['note']))}.</p>")
+    waiting = status.get("waiting_for_people") or []
+    parts.append("<h2>Waiting for people</h2>")
+    parts.append(_table(["file", "who", "records"], [[w["file"], w["who"], w["records"]] for w in waiting])
+                 if waiting else "<p>Nothing is waiting for people.</p>")
+    return page("Screening progress", "\n".join(parts) + "\n")
+
+
+def write_pages(search_md: str | os.PathLike[str], status_json: str | os.PathLike[str],
+                agreement_json: str | os.PathLike[str], search_html: str | os.PathLike[str],
+                screening_page: str | os.PathLike[str]) -> None:
+    """The ``report_pages`` rule."""
+    with open(search_md, encoding="utf-8") as handle:
+        atomic_write_text(search_html, page("Search strategy", markdown_html(handle.read())))
+    with open(status_json, encoding="utf-8") as handle:
+        status = json.load(handle)
+    with open(agreement_json, encoding="utf-8") as handle:
+        agreement = json.load(handle)
+    atomic_write_text(screening_page, screening_html(status, agreement))

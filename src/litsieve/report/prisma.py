@@ -1,0 +1,60 @@
+"""The ``prisma`` rule and ``litsieve prisma``: count, check, then draw.
+
+Nothing is written unless the conservation rules hold (:mod:`.conservation`), so a wrong
+diagram never replaces a right one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from litsieve.fileio import atomic_write_bytes, write_json
+from litsieve.logs import get_logger
+from litsieve.report.conservation import check_conservation
+from litsieve.report.counts import FlowCounts, FlowFiles, compute_counts, read_flow_inputs
+from litsieve.report.diagram import layout, render
+from litsieve.report.prisma_csv import write_prisma2020_csv
+
+LOG = get_logger("report.prisma")
+FORMATS = ("svg", "pdf", "png")
+
+
+@dataclass(frozen=True)
+class PrismaOutputs:
+    counts: Path
+    svg: Path
+    pdf: Path
+    png: Path
+    csv: Path
+
+    @classmethod
+    def under(cls, folder: str | os.PathLike[str] = "results/prisma") -> "PrismaOutputs":
+        root = Path(folder)
+        return cls(root / "counts.json", root / "flow.svg", root / "flow.pdf", root / "flow.png",
+                   root / "prisma2020.csv")
+
+
+def checked_counts(files: FlowFiles, config: Mapping[str, Any]) -> FlowCounts:
+    """The diagram's numbers, after every conservation rule has been checked."""
+    inputs = read_flow_inputs(files)
+    counts = compute_counts(inputs, config.get("sources") or ())
+    check_conservation(inputs, counts)
+    return counts
+
+
+def write_prisma(files: FlowFiles, config: Mapping[str, Any], outputs: PrismaOutputs) -> FlowCounts:
+    counts = checked_counts(files, config)
+    title = str((config.get("review") or {}).get("title") or "")
+    drawing = layout(counts, title)
+    write_json(outputs.counts, counts.to_json())
+    write_prisma2020_csv(outputs.csv, counts)
+    for fmt in FORMATS:
+        atomic_write_bytes(getattr(outputs, fmt), render(drawing, fmt))
+    LOG.info("PRISMA flow: %d identified, %d screened, %d included%s", counts.identified, counts.screened,
+             counts.studies_included,
+             "" if not counts.in_progress else " (interim: " + "; ".join(
+                 f"{v} {k}" for k, v in counts.waiting.items()) + ")")
+    return counts

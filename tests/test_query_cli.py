@@ -1,0 +1,55 @@
+"""`litsieve query explain` and the command's error handling, through litsieve.cli.main."""
+
+from __future__ import annotations
+
+from litsieve.cli import main
+
+SEED = "Peer support OR Peer Mentoring OR Open dialogue AND Mental Health OR Mental well*"
+INTENDED = '("peer support" OR "peer mentoring" OR "open dialogue") AND ("mental health" OR "mental well*")'
+
+
+def test_explain_unambiguous_query(capsys):
+    assert main(["query", "explain", INTENDED]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"({INTENDED})"
+    assert "AND  (characters 1-95)" in lines
+    assert '    "mental well*"  (phrase, truncated; characters 81-94)' in lines
+
+
+def test_explain_ambiguous_query_shows_each_reading(capsys):
+    assert main(["query", "explain", SEED]) == 0
+    out = capsys.readouterr().out
+    assert ("PubMed (strictly left to right): (((Peer support OR Peer Mentoring OR Open dialogue) "
+            "AND Mental Health) OR Mental well*)") in out
+    assert ("EBSCOhost (AND and NOT before OR): (Peer support OR Peer Mentoring OR "
+            "(Open dialogue AND Mental Health) OR Mental well*)") in out
+    assert ("Ovid (AND, then NOT, then OR): (Peer support OR Peer Mentoring OR "
+            "(Open dialogue AND Mental Health) OR Mental well*)") in out
+    assert "AMBIGUOUS chain  (operators OR@14, OR@32, AND@49, OR@67; characters 1-81)" in out
+    assert "  Mental well*  (words, truncated; characters 70-81)" in out
+
+
+def test_parse_error_is_one_line_with_position(capsys):
+    assert main(["query", "explain", "peer AND (support"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("litsieve query: error: field 'query': opening parenthesis is never closed (character 10")
+    assert "Traceback" not in err
+
+
+def test_query_without_subcommand_prints_help(capsys):
+    assert main(["query"]) == 2
+    assert "lint" in capsys.readouterr().err
+
+
+def test_match_reads_the_protocol_for_an_ambiguous_string(tmp_path, capsys):
+    from pathlib import Path
+
+    from litsieve.record import Record
+    from litsieve.records_io import write_records
+
+    export = tmp_path / "export.csv"
+    write_records(export, [Record(record_id="x1", title="Open dialogue in mental health care")])
+    config = Path(__file__).resolve().parents[1] / "config" / "config.yaml"
+    out = tmp_path / "m.csv"
+    assert main(["query", "match", SEED, str(export), "-o", str(out), "--config", str(config)]) == 0
+    assert "x1,export,true,," in out.read_text(encoding="utf-8")

@@ -1,0 +1,82 @@
+"""The hypergeometric stopping rule: right at the edges, and wrong no more often than promised."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from litsieve.ranking.stopping import min_missing_for_shortfall, shortfall_p_value, stopping_estimate
+
+
+def test_min_missing_uses_exact_arithmetic() -> None:
+    # 38 found, 2 missing = exactly 95% recall (target met); 3 missing falls short.
+    assert min_missing_for_shortfall(38, 0.95) == 3
+    assert min_missing_for_shortfall(19, 0.95) == 2
+    assert min_missing_for_shortfall(0, 0.95) == 1
+    assert min_missing_for_shortfall(10, 0.9) == 2
+
+
+def test_everything_screened_may_stop() -> None:
+    result = stopping_estimate([1, 0, 0], 3)
+    assert result.may_stop and result.estimated_remaining == 0 and result.remaining_upper == 0
+
+
+def test_few_screened_says_keep_screening() -> None:
+    result = stopping_estimate([1, 1, 0, 1, 0], 5000)
+    assert not result.may_stop
+    assert result.message.startswith("keep screening")
+    assert "you may stop" not in result.message
+
+
+def test_long_run_of_excludes_after_includes_may_stop() -> None:
+    labels = [1] * 40 + [0] * 2500
+    result = stopping_estimate(labels, 3000)
+    assert result.may_stop and result.p_value < 0.05
+    assert result.message.startswith("you may stop with 95% confidence of 95% recall")
+    assert result.remaining_upper < 3  # fewer than would break 95% recall
+    assert result.to_dict()["relevant_found"] == 40
+
+
+def test_recent_includes_block_stopping_and_raise_the_estimate() -> None:
+    quiet = stopping_estimate([1] * 30 + [0] * 900, 3000)
+    busy = stopping_estimate([1] * 30 + [0] * 880 + [1, 0] * 10, 3000)
+    assert busy.p_value > quiet.p_value
+    assert busy.estimated_remaining > quiet.estimated_remaining
+    assert busy.remaining_upper > quiet.remaining_upper
+
+
+def test_input_checks() -> None:
+    with pytest.raises(ValueError):
+        stopping_estimate([1, 2], 10)
+    with pytest.raises(ValueError):
+        stopping_estimate([1, 0], 1)
+    with pytest.raises(ValueError):
+        stopping_estimate([1, 0], 10, recall_target=1.0)
+
+
+def ranked_order(rng: np.random.Generator, total: int, relevant: int, signal: float) -> np.ndarray:
+    """Labels in the order a ranker of strength ``signal`` would show them (0 = random order)."""
+    labels = np.zeros(total, dtype=np.int64)
+    labels[:relevant] = 1
+    scores = labels * signal + rng.normal(size=total)
+    return labels[np.argsort(-scores, kind="stable")]
+
+
+@pytest.mark.parametrize("signal", [0.0, 1.5, 3.0])
+def test_error_rate_over_many_seeds_is_within_protocol(signal: float) -> None:
+    """Check at every batch of 10 as a screener would; stopping short of 95% recall at most 5% of the time."""
+    target, confidence, total, relevant, seeds = 0.95, 0.95, 800, 30, 150
+    early = 0
+    stopped = 0
+    for seed in range(seeds):
+        rng = np.random.default_rng(seed)
+        order = ranked_order(rng, total, relevant, signal)
+        found = np.cumsum(order)
+        for screened in range(10, total, 10):
+            if shortfall_p_value(order[:screened], total, target) < 1 - confidence:
+                stopped += 1
+                early += found[screened - 1] / relevant < target
+                break
+    assert early <= (1 - confidence) * seeds
+    if signal >= 1.5:
+        assert stopped == seeds  # with a working ranker the rule does let people stop
