@@ -80,3 +80,10 @@ def test_missing_abstract_never_excluded_on_title_words(config: dict[str, Any]) 
     assert suggestion.suggestion == "unsure"
     assert "online_only" in suggestion.criteria
     assert "no abstract" in suggestion.why
+
+
+def test_countered_exclusions_are_explained(suggestions: dict[str, Any]) -> None:
+    assert "online_only countered" in suggestions["blended_delivery"].why
+    assert "not_mental_health countered" in suggestions["comorbid_smi_diabetes"].why
+    assert "children countered" in suggestions["young_people_mixed_ages"].why
+    assert "countered" not in suggestions["rct_smi_peer"].why

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from litsieve.errors import ConfigError
 from litsieve.screening.terms import compile_term, find_hits, is_negated, snippet
@@ -39,7 +41,7 @@ def test_field_tag_restricts_fields() -> None:
     assert compile_term("commentary[tiab]").fields == ("title", "abstract")
 
 
-@pytest.mark.parametrize("bad", ["*support", "sup*port", "peer [xx]", "", "a=b"])
+@pytest.mark.parametrize("bad", ["*support", "sup*port", "peer [xx]", "", "a=b", "-", "- peer"])
 def test_bad_terms_are_config_errors(bad: str) -> None:
     with pytest.raises(ConfigError) as info:
         compile_term(bad, where="criteria.0 (x).any")
@@ -81,3 +83,19 @@ def test_snippet_brackets_the_words() -> None:
     assert "[online]" in shown
     assert shown.startswith("…") and shown.endswith("…")
     assert len(shown) < 160
+
+
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8)
+
+
+@given(words=st.lists(WORDS, min_size=1, max_size=3), data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_phrase_matches_any_case_and_separator(words: list[str], data: st.DataObject) -> None:
+    separators = [data.draw(st.sampled_from([" ", "-", "  ", " - ", "\u2013"])) for _ in words[1:]]
+    written = words[0] + "".join(sep + word for sep, word in zip(separators, words[1:]))
+    cased = "".join(data.draw(st.sampled_from([c.lower(), c.upper()])) for c in written)
+    text = f"Before, {cased}; after."
+    assert hits(" ".join(words), text) == [cased]
+    # A longer word that only starts with the phrase is not a match without truncation.
+    assert hits(" ".join(words), f"Before {cased}x after") == []
+    assert hits(" ".join(words) + "*", f"Before {cased}x after") == [cased + "x"]

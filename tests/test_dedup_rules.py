@@ -197,3 +197,17 @@ def test_a_chain_of_weak_links_cannot_join_conflicting_records():
     clusters = clusters_of([a, b, c])
     assert clusters["a"] != clusters["c"]
     assert clusters["b"] in (clusters["a"], clusters["c"])
+
+
+def test_proceedings_paper_without_its_subtitle_matches_on_the_page_range():
+    # BibTeX keeps the proceedings title in `booktitle` (in extra): it stands in for the journal.
+    proceedings = {"booktitle": "Proceedings of the 2016 CHI Conference on Human Factors in Computing Systems"}
+    a = Record(record_id="a", title="Infrastructure in the wild: What mapping in post-earthquake Nepal reveals",
+               authors=["Soden, R", "Palen, L"], year=2016, pages="2796-2807", extra=dict(proceedings))
+    b = Record(record_id="b", title="Infrastructure in the Wild", authors=["Soden, Robert", "Palen, Leysia"],
+               year=2016, pages="2796--2807", doi="10.1145/2858036.2858545", extra=dict(proceedings))
+    assert verdict(a, b).verdict == SAME
+    # The same page range in another year's proceedings is another paper.
+    c = Record(record_id="c", title="Infrastructure in the wild: lessons from Haiti", authors=["Soden, R"],
+               year=2015, pages="2796-2807", extra=dict(proceedings))
+    assert verdict(a, c).verdict != SAME

@@ -112,3 +112,10 @@ def test_encodings_decode_to_the_same_text() -> None:
     assert decode(text.replace("\n", "\r\n").encode("utf-8"), "f")[0] == expected
     assert decode(text.replace("\n", "\r").encode("utf-8"), "f")[0] == expected
     assert decode(text.encode("cp1252"), "f") == (expected, "cp1252")
+
+
+def test_utf8_with_one_damaged_byte_stays_utf8() -> None:
+    data = "TI  - Caf\u00e9 na\u00efve \u00e9t\u00e9\n".encode("utf-8") + b"AB  - bad \xff byte\n"
+    text, encoding = decode(data, "f")
+    assert text.startswith("TI  - Caf\u00e9 na\u00efve \u00e9t\u00e9\n")  # no mojibake
+    assert "\ufffd" in text and encoding.startswith("utf-8")

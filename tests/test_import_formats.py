@@ -323,3 +323,32 @@ def test_repeated_doi_lines_keep_the_other_dois(tmp_path: Path) -> None:
     record = load(path)[0]
     assert record.doi == "10.1000/a"
     assert record.extra["DO"] == "10.2000/B"  # a different DOI is kept; the same one is not
+
+
+def test_web_of_science_tab_delimited_utf16_reads_as_a_table() -> None:
+    record = one("wos_tab_delimited_utf16.txt", source="wos")
+    assert detect_format(read_export(DATA / "wos_tab_delimited_utf16.txt")) == "csv"
+    assert record.record_id == "wos:WOS:000333000000001"  # UT
+    assert record.authors == ["Chinman, M", "George, P"]
+    assert (record.year, record.pages, record.pmid) == (2014, "429-441", "24549400")
+    assert record.doi == "10.1176/appi.ps.201300244"
+    assert record.language == "english"
+
+
+def test_detection_takes_the_earliest_signature(tmp_path: Path) -> None:
+    table = tmp_path / "table.txt"
+    table.write_text('Title,Authors,Year,Abstract\n"Peer support",Doe J,2001,"Quoted:\n'
+                     '@misc{not, title={bibtex}}\nTY  - JOUR\nPMID- 1"\n')
+    assert detect_format(read_export(table)) == "csv"
+    assert load(table)[0].abstract.startswith("Quoted: @misc{not")
+    ris = tmp_path / "notes.txt"
+    ris.write_text("Provider: EBSCO\nDatabase: PsycINFO\n\nTY  - JOUR\nTI  - A\nPMID- 1\nER  - \n")
+    assert detect_format(read_export(ris)) == "ris"
+
+
+def test_csv_cells_longer_than_the_csv_module_default(tmp_path: Path) -> None:
+    path = tmp_path / "scopus.csv"
+    references = "; ".join(f"Author {i}, Title {i}, Journal (2001)" for i in range(8000))
+    path.write_text(f'Title,Authors,Year,References\n"Long",Doe J.,2001,"{references}"\n')
+    assert len(references) > 131072
+    assert load(path)[0].extra["References"] == references

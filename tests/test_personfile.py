@@ -211,3 +211,21 @@ def test_utf16_without_bom_is_read(tmp_path: Path) -> None:
     path.write_bytes("record_id\tdecision\r\nr1\tinclude\r\n".encode("utf-16-le"))
     table = read_person_file(path, SPEC)
     assert table.delimiter == "\t" and table.rows[0].get("decision") == "include"
+
+
+def test_rows_deleted_in_the_spreadsheet_come_back_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    update_person_file(tmp_path, SPEC, generated("r1", "r2"))
+    path = SPEC.path(tmp_path)
+    path.write_text("record_id,title,decision\r\nr1,T,include\r\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="litsieve"):
+        merge = update_person_file(tmp_path, SPEC, generated("r1", "r2"))
+    assert merge.appended == ["r2"]
+    assert "missing from the file" in caplog.text and "r2" in caplog.text
+    assert set(read_person_file(path, SPEC).by_key()) == {"r1", "r2"}
+
+
+def test_stray_empty_columns_are_dropped_but_unnamed_typed_ones_kept(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", "record_id,decision,,\r\nr1,include,,\r\nr2,exclude,,typed without a header\r\n")
+    table = read_person_file(path, SPEC)
+    assert table.columns == ["record_id", "decision", "column D"]
+    assert table.by_key()["r2"].get("column D") == "typed without a header"

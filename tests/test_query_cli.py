@@ -53,3 +53,11 @@ def test_match_reads_the_protocol_for_an_ambiguous_string(tmp_path, capsys):
     out = tmp_path / "m.csv"
     assert main(["query", "match", SEED, str(export), "-o", str(out), "--config", str(config)]) == 0
     assert "x1,export,true,," in out.read_text(encoding="utf-8")
+
+
+def test_explain_nested_ambiguity_shows_whole_readings(capsys):
+    assert main(["query", "explain", "adults AND (peer support OR mentoring AND mental health)"]) == 0
+    out = capsys.readouterr().out
+    assert "PubMed (strictly left to right): (adults AND (peer support OR mentoring) AND mental health)" in out
+    assert ('Grouped by concept (synonyms OR-ed, concepts AND-ed): '
+            '(adults AND ("peer support" OR mentoring) AND "mental health")') in out

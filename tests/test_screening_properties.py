@@ -36,7 +36,9 @@ save = st.tuples(st.just("save"), st.sampled_from([",", ";", "\t"]), st.booleans
                  st.sampled_from(["utf-8", "utf-16"]), st.integers(0, 3))
 change = st.tuples(st.just("records"), st.sets(st.sampled_from(ID_POOL), min_size=1, max_size=12))
 rerun = st.tuples(st.just("rerun"))
-operations = st.lists(st.one_of(edit, save, change, rerun), min_size=1, max_size=25)
+# Deduplication picks another record of the same work as its representative.
+rekey = st.tuples(st.just("rekey"), st.integers(0, 50))
+operations = st.lists(st.one_of(edit, save, change, rerun, rekey), min_size=1, max_size=25)
 
 
 def generated(ids: set[str], round_: int) -> list[dict[str, str]]:
@@ -90,10 +92,19 @@ def test_no_sequence_of_edits_reruns_and_record_changes_loses_a_decision(ops: li
                 columns, rows = load(path)
             elif op[0] == "records":
                 ids = set(op[1])
-            elif op[0] == "rerun":
+            elif op[0] in ("rerun", "rekey"):
                 save_as(path, columns, rows, ",", True, True, "utf-8", 0)
                 round_ += 1
-                update_person_file(people, SPEC, generated(ids, round_), order=undecided_first)
+                aliases = {}
+                present = sorted(ids & {row[0] for row in rows})
+                if op[0] == "rekey" and present:
+                    old = present[op[1] % len(present)]
+                    new = f"{old}~r{round_}"
+                    ids = (ids - {old}) | {new}
+                    aliases = {old: new}
+                    if old in expected:
+                        expected[new] = expected.pop(old)
+                update_person_file(people, SPEC, generated(ids, round_), order=undecided_first, aliases=aliases)
                 columns, rows = load(path)
                 assert {row[0] for row in rows} == ids
                 in_file = {row[0]: typed_cells(columns, row) for row in rows}
@@ -109,4 +120,4 @@ def test_no_sequence_of_edits_reruns_and_record_changes_loses_a_decision(ops: li
                     assert where.get(record_id) == cells, (record_id, cells, where.get(record_id))
                 for row in rows:  # generated cells are fresh and formula-safe on disk
                     assert row[columns.index("title")] == f"=title {row[0]} v{round_}"
-                assert f"'=title" in path.read_text(encoding="utf-8-sig")
+                assert "'=title" in path.read_text(encoding="utf-8-sig")

@@ -218,3 +218,27 @@ def test_cohen_kappa_textbook_value() -> None:
     assert cohen_kappa(pairs) == pytest.approx(0.4)
     assert cohen_kappa([("y", "y")] * 3) is None
     assert cohen_kappa([]) is None
+
+
+def test_full_text_disagreement_on_retrieval_is_resolved_by_the_third_person(review: Path) -> None:
+    config = protocol(["ana"], ["ana", "ben"])
+    run(review, config)
+    spreadsheet_edit(review / TA / "ana.csv", {"pubmed:1": {"decision": "include"}})
+    run(review, config)
+    spreadsheet_edit(review / "screening/full_text/ana.csv", {"pubmed:1": {"retrieval": "not retrieved"}})
+    spreadsheet_edit(review / "screening/full_text/ben.csv", {"pubmed:1": {"retrieval": "retrieved", "decision": "include"}})
+    run(review, config)
+    assert state(review / "results/screening/full_text.csv")["pubmed:1"]["decision"] == "conflict"
+    conflicts = review / "screening/conflicts/full_text.csv"
+    _, rows, _ = read_rows(conflicts)
+    assert (rows[0]["ana retrieval"], rows[0]["ben decision"]) == ("not retrieved", "include")
+
+    spreadsheet_edit(conflicts, {"pubmed:1": {"resolution": "exclude"}})
+    with pytest.raises(ScreeningFileError) as info:
+        run(review, config)
+    assert (info.value.location.row, info.value.location.field) == (2, "reason")
+    spreadsheet_edit(conflicts, {"pubmed:1": {"resolution": "Not Retrieved"}})
+    status = run(review, config)
+    final = state(review / "results/screening/full_text.csv")["pubmed:1"]
+    assert (final["decision"], final["basis"]) == ("not_retrieved", "resolution")
+    assert status["full_text"]["conflicts"]["resolved"] == 1

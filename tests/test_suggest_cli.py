@@ -34,7 +34,7 @@ def test_cli_writes_design_columns_first(tmp_path: Path, capsys) -> None:  # typ
     assert rows["s3"]["suggestion"] == "exclude" and rows["s3"]["reason"] == "Peer support not about mental health"
     assert rows["s4"]["automatic"] == "year" and rows["s4"]["suggestion"] == "exclude"
     assert rows["s5"]["suggestion"] == "exclude" and rows["s5"]["criteria"].split("; ")[0] == "not_empirical"
-    assert "5 records" in capsys.readouterr().err
+    assert "5 record(s): 1 include, 4 exclude (1 by automatic criteria), 0 unsure" in capsys.readouterr().err
     first = out.read_bytes()
     assert main(["suggest", str(DATA), "--config", str(CONFIG), "-o", str(out)]) == 0
     assert out.read_bytes() == first

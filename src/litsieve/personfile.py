@@ -278,6 +278,14 @@ def parse_person_text(text: str, spec: PersonFileSpec, path: str | os.PathLike[s
                     hint=f"use one of: {', '.join(allowed)}, or leave it empty",
                 )
         rows.append(PersonRow(key, values, line))
+    # A column with neither a header nor a value (a spreadsheet's stray empty column) is dropped.
+    unnamed = [c for i, c in enumerate(columns) if c == f"column {_column_letter(i)}"
+               and c not in spec.columns and not any(row.values.get(c, "").strip() for row in rows)]
+    if unnamed:
+        columns = [c for c in columns if c not in unnamed]
+        for row in rows:
+            for column in unnamed:
+                row.values.pop(column, None)
     return PersonTable(path, columns, rows, delimiter)
 
 
@@ -404,7 +412,7 @@ def merge_rows(
         columns=[*spec.columns, *extra_columns],
         rows=rows,
         orphans=all_orphans,
-        appended=[k for k in appended if k not in restored],
+        appended=appended,
         restored=restored,
         rekeyed=rekeyed,
         dropped=dropped,
@@ -532,8 +540,15 @@ def update_person_file(
                     path, len(merge.restored), orphan_file)
     for old, new in sorted(merge.rekeyed.items()):
         LOG.info("%s: decisions on %s now belong to %s (the same work after deduplication)", path, old, new)
-    if merge.appended:
-        LOG.info("%s: %d new record(s) appended", path, len(merge.appended))
+    vanished = [key for key in merge.appended if existing is not None and key in issued]
+    if vanished:
+        LOG.warning(
+            "%s: %d row(s) were missing from the file (deleted in the spreadsheet?) and were added "
+            "back empty (%s); earlier versions of the file are in %s",
+            path, len(vanished), ", ".join(vanished[:5]) + (" ..." if len(vanished) > 5 else ""), history,
+        )
+    if len(merge.appended) > len(vanished):
+        LOG.info("%s: %d new record(s) appended", path, len(merge.appended) - len(vanished))
     return merge
 
 

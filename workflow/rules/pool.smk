@@ -14,5 +14,7 @@ rule screening_pool:
         protocol={"search": config["search"], "criteria": config.get("criteria", [])},
     log:
         "results/logs/screening/pool.log",
+    conda:
+        LITSIEVE_ENV
     script:
         "../../scripts/screening_pool.py"

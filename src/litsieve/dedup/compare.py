@@ -88,6 +88,8 @@ def _authors(a: Features, b: Features) -> tuple[bool | None, float | None]:
              or (min(len(a.authors[0]), len(b.authors[0])) >= 5 and similarity(a.authors[0], b.authors[0]) >= 0.85))
     share_a = sum(1 for s in a.authors if s in b.author_tokens) / len(a.authors)
     share_b = sum(1 for s in b.authors if s in a.author_tokens) / len(b.authors)
+    if not first and len(a.authors) >= 2 and len(b.authors) >= 2 and min(share_a, share_b) == 1.0:
+        first = True  # the same people listed in another order
     return first, max(share_a, share_b)
 
 
@@ -157,13 +159,22 @@ def compare(a: Features, b: Features) -> PairResult:
     volume = _field(a.volume, b.volume)
     issue = _field(a.issue, b.issue)
     page = _field(a.page_start, b.page_start)
+    if page is False and a.page_start.lstrip("abcdefghijklmnopqrtuvwxyz") == b.page_start.lstrip(
+            "abcdefghijklmnopqrtuvwxyz"):
+        page = True  # a section letter one database keeps ("c37" in Nephron Clinical Practice)
+    end_page = _field(a.page_end, b.page_end)
     if page is False and journal is True and volume is not False and _pages_compatible(a, b):
         page = None
-    end_page = _field(a.page_end, b.page_end)
+    if page is False and end_page is True and volume is True and issue is not False:
+        page = None  # one mistyped start page ("2297-2108" for "2097-2108")
     abstract = (similarity(a.abstract, b.abstract)
                 if len(a.abstract) >= 100 and len(b.abstract) >= 100 else None)
     authors_clash = first_author is False and (author_share or 0.0) < 0.34
-    biblio_same = volume is True and page is True and (year_gap or 0) <= 1 and journal is not False
+    # One multi-page range (not starting at page 1, where article-numbered journals start
+    # every article) in one volume: one article, even under a series vs a proceedings title.
+    same_range = (page is True and end_page is True and a.page_start != a.page_end and a.page_start != "1")
+    biblio_same = volume is True and page is True and (year_gap or 0) <= 1 and (
+        journal is not False or (same_range and tsim is not None and tsim >= 0.95))
 
     # 1. Hard conflicts.
     hard: list[str] = []
@@ -193,7 +204,8 @@ def compare(a: Features, b: Features) -> PairResult:
         hard.append("different volume or journal and pages")
     if authors_clash and (year_gap or 0) >= 1:
         hard.append("different authors and year")
-    if titled and tsim is not None and tsim < 0.5 and not (same_doi or same_pmid or same_pmcid or biblio_same):
+    if titled and tsim is not None and tsim < 0.5 and not (
+            same_doi or same_pmid or same_pmcid or biblio_same or prefix or contained):
         hard.append("different titles")
     if hard:
         if (doi_differs or pmid_differs) and tsim is not None and tsim >= 0.9 and len(hard) == 1 and (
@@ -252,9 +264,8 @@ def compare(a: Features, b: Features) -> PairResult:
     )
     # The same multi-page range of one issue holds one article, whatever language its title
     # is given in. Page 1 is excluded: article-numbered journals start every article there.
-    span_identity = (
-        full_identity and end_page is True and a.page_start != a.page_end and a.page_start != "1"
-    )
+    span_identity = same_range and year_gap == 0 and first_author is True and journal is True and (
+        biblio_same or (volume is None and issue is not False))
     if tsim is None or a.generic_title or b.generic_title:
         if full_identity and not soft:
             return PairResult(SAME, "journal, volume, pages, year and first author agree (no usable title)", score)
@@ -284,7 +295,7 @@ def compare(a: Features, b: Features) -> PairResult:
         if support >= 2 and first_author is True:
             return PairResult(UNCERTAIN, f"titles partly alike, {support} other fields agree", score)
         return PairResult(DIFFERENT, "titles partly alike, other fields do not agree", score)
-    if span_identity or (full_identity and abstract is not None and abstract >= 0.9):
+    if (span_identity and biblio_same) or (full_identity and abstract is not None and abstract >= 0.9):
         return PairResult(SAME, "titles differ (translation?), every other field agrees", score)
     if full_identity:
         return PairResult(UNCERTAIN, "titles differ, bibliographic details agree", score)

@@ -38,6 +38,13 @@ _TITLE_NOISE = re.compile(
 )
 _BRACKETED = re.compile(r"\[[^\[\]]*(?:\]|$)")
 _NOTE_START = re.compile(r"\s*(?:erratum|errata|comment|see |retract|correct|update|published|review|article|\d+ refs)", re.IGNORECASE)
+# A citation appended to a title ("... N Engl J Med. 2009 Jan 29;360(5):544-6") or an erratum's
+# reference to the corrected article ("(vol 360, pg 542, 2009)", "(New England Journal of
+# Medicine (2009) 360 (542-544))"): about another record, not part of this one's title.
+_CITATION = re.compile(
+    r"(?:\.{1,3}\s*[A-Z][\w .&-]{2,60}\.?\s+\d{4}[\w ]*;\s*\d+\s*\(\s*[\w ]+\)\s*:\s*[\w-]+\.?"
+    r"|\(vol\.? \d+,? (?:pg?|pp)\.? \w+,? (?:\d{4})?\)"
+    r"|\([A-Z][^()]{2,80}\(\d{4}\)\s*\d+\s*\([\w -]+\)\))\s*\.?\s*$")
 _DATABASE_NOTE = re.compile(
     r"\((?:provisional|structured) abstract\)|\(database of abstracts[^)]*\)|\(author'?s? transl\)", re.IGNORECASE)
 _GENERIC_TITLES = frozenset({
@@ -77,7 +84,8 @@ CONFERENCE = "conference abstract"
 _ERRATUM_TITLE = re.compile(
     r"^(?:erratum|errata|corrigendum|corrigenda|correction|publisher'?s? (?:note|erratum)|author correction)"
     r"(?:\s*(?::|to\b|for\b|in\b|regarding\b|notice\b|$))|\b(?:erratum|corrigendum) (?:to|for|in|regarding)\b"
-    r"|\(vol\.? \d+,? (?:pg?|pp)\.? \w+,? (?:\d{4})?\)\s*\.?$",  # Web of Science: "Title (vol 360, pg 542, 2009)"
+    r"|\(vol\.? \d+,? (?:pg?|pp)\.? \w+,? (?:\d{4})?\)\s*\.?$"  # Web of Science: "Title (vol 360, pg 542, 2009)"
+    r"|\([A-Z][^()]{2,80}\(\d{4}\)\s*\d+\s*\([\w -]+\)\)\s*\.?$",  # Embase: "(N Engl J Med (2009) 360 (542-544))"
     re.IGNORECASE,
 )
 _RETRACTION_TITLE = re.compile(
@@ -159,9 +167,13 @@ def normalise_title(title: str) -> str:
     """
     if "<" in title:
         title = _TAG.sub(" ", title)
-    if "[" in title or "(" in title or ":" in title:
+    if "[" in title or "(" in title or ":" in title or ";" in title:
+        title = _CITATION.sub(" ", title)
         title = _TITLE_NOISE.sub(" ", title)
-        title = _BRACKETED.sub(_bracketed, title)
+        for _ in range(3):  # inner brackets first: "[Erratum appears in ... [added]]"
+            title, found = _BRACKETED.subn(_bracketed, title)
+            if not found:
+                break
         title = _DATABASE_NOTE.sub(" ", title)
     return fold(title)
 
@@ -240,7 +252,7 @@ def parse_pages(pages: str) -> tuple[str, str]:
     return start, end
 
 
-def _kinds(record: Record, title: str, doi: str) -> frozenset[str]:
+def _kinds(record: Record, doi: str) -> frozenset[str]:
     kinds: set[str] = set()
     raw_title = record.title.strip()
     types = " | ".join(record.publication_types).casefold()
@@ -270,6 +282,17 @@ def _part(title: str) -> str:
     return ""
 
 
+_CONTAINER_KEYS = ("booktitle", "secondary_title", "book_title")
+
+
+def _container(record: Record) -> str:
+    """A proceedings' or book's title kept in ``extra`` (BibTeX ``booktitle``), for a record with no journal."""
+    for key, value in sorted(record.extra.items()):
+        if key.casefold() in _CONTAINER_KEYS and isinstance(value, str) and value.strip():
+            return value
+    return ""
+
+
 def _identifiers(record: Record) -> tuple[str, str, str]:
     doi = normalize_doi(record.doi)
     if not doi:
@@ -289,7 +312,7 @@ def features_of(index: int, record: Record) -> Features:
     start, end = parse_pages(record.pages)
     surnames, author_tokens, first_author = _author_parts(record.authors)
     # "Journal of X: official journal of Y" and "Front Endocrinol (Lausanne)": the title proper.
-    journal_name = _JOURNAL_TAIL.split(record.journal, maxsplit=1)[0]
+    journal_name = _JOURNAL_TAIL.split(record.journal or _container(record), maxsplit=1)[0]
     journal = tuple(w for w in fold(journal_name).split() if w not in _JOURNAL_STOP)
     issn = frozenset(re.findall(r"\d{4}-?\d{3}[\dxX]", record.issn.replace(" ", "")))
     return Features(
@@ -315,6 +338,6 @@ def features_of(index: int, record: Record) -> Features:
         pmid=pmid,
         pmcid=pmcid,
         abstract=fold(record.abstract[: ABSTRACT_CHARS + 200])[:ABSTRACT_CHARS],
-        kinds=_kinds(record, title, doi),
+        kinds=_kinds(record, doi),
         part=_part(record.title),
     )

@@ -174,12 +174,10 @@ def deduplicate(
         merged.append(work)
         for i in members:
             record = records[i]
-            link = clustering.joined_by.get(i)
             if len(members) == 1:
                 rule, score, other = "unique", "", ""
-            elif link is None:  # cannot happen for a member of a larger cluster
-                rule, score, other = "", "", ""
             else:
+                link = clustering.joined_by[i]  # every member of a larger cluster came in by a link
                 other = ids[link.b] if link.a == i else ids[link.a]
                 rule, score = link.rule, f"{link.score:.3f}"
             rows.append({
@@ -200,12 +198,14 @@ def deduplicate(
     pending = [(i, j, judged(i, j).rule, judged(i, j).score) for i, j in uncertain]
     pending += [(link.a, link.b, f"not merged: {reason}", link.score) for link, reason in clustering.refused
                 if link.tier != PERSON]
+    # In id order, so that when a pair is both uncertain and refused the same reason wins.
+    pending.sort(key=lambda p: (*sorted((ids[p[0]], ids[p[1]])), p[2]))
     for i, j, reason, score in pending:
         if root[i] == root[j] or frozenset((i, j)) in decided:
             continue
         row = review_row(records[i], records[j], reason, score)
         review.setdefault(row["pair_id"], row)
-    for pair in decided:
+    for pair in sorted(decided, key=lambda p: sorted(ids[x] for x in p)):
         i, j = sorted(pair)
         result = judged(i, j)
         row = review_row(records[i], records[j], result.rule, result.score)
@@ -215,11 +215,12 @@ def deduplicate(
     done = sorted((r for r in review.values() if frozenset((position[r["record_a"]], position[r["record_b"]])) in decided),
                   key=lambda r: r["pair_id"])
 
-    counts = _counts(records, rows, clustering, len(undecided))
+    counts = _counts(rows, len(clustering.refused), len(undecided))
     return DedupResult(rows, merged, counts, undecided + done)
 
 
-def _counts(records: Sequence[Record], rows: Sequence[Mapping[str, str]], clustering, awaiting: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _counts(rows: Sequence[Mapping[str, str]], refused: int, awaiting: int) -> dict[str, object]:
+    """The numbers for the flow diagram: totals and, per source, records, kept and removed."""
     per_source: dict[str, dict[str, int]] = {}
     for row in rows:
         entry = per_source.setdefault(row["source"], {"records": 0, "kept": 0, "duplicates_removed": 0})
@@ -231,13 +232,13 @@ def _counts(records: Sequence[Record], rows: Sequence[Mapping[str, str]], cluste
     works = sum(1 for row in rows if row["kept"] == "true")
     by_person = sum(1 for row in rows if row["kept"] != "true" and row["rule"].startswith("a person decided"))
     return {
-        "records_in": len(records),
+        "records_in": len(rows),
         "works_out": works,
-        "duplicates_removed": len(records) - works,
-        "duplicates_removed_automatically": len(records) - works - by_person,
+        "duplicates_removed": len(rows) - works,
+        "duplicates_removed_automatically": len(rows) - works - by_person,
         "duplicates_removed_by_person": by_person,
         "clusters_with_duplicates": len({r["cluster_id"] for r in rows if r["cluster_size"] != "1"}),
-        "merges_refused_by_consistency_check": len(clustering.refused),
+        "merges_refused_by_consistency_check": refused,
         "pairs_awaiting_review": awaiting,
         "per_source": dict(sorted(per_source.items())),
     }

@@ -57,7 +57,7 @@ ID_COLUMNS = ("id", "record_id")
 _TITLE_NAMES = frozenset(COLUMNS["title"])
 _KNOWN = frozenset(name for names in COLUMNS.values() for name in names) | set(ID_COLUMNS)
 _DELIMITERS = (",", ";", "\t")
-_HEADER_SCAN = 30
+HEADER_SCAN = 30
 _EXCEL_TEXT = re.compile(r'^="(.*)"$', re.DOTALL)
 _INITIALS = r"(?:[A-Z]\.?-?){1,4}"
 # "Griffin DK, Larkin DM" (PubMed CSV) and "Yang Z., Jiang B." (Embase CSV).
@@ -79,7 +79,7 @@ def _key(name: str) -> str:
 
 def find_header(lines: Sequence[str]) -> Header | None:
     """The first line among ``lines`` that reads as a header with a title column."""
-    for index, line in enumerate(lines[:_HEADER_SCAN]):
+    for index, line in enumerate(lines[:HEADER_SCAN]):
         best: Header | None = None
         best_known = 0
         for delimiter in _DELIMITERS:
@@ -100,7 +100,7 @@ def find_header(lines: Sequence[str]) -> Header | None:
 
 def id_column(export: ExportFile) -> str | None:
     """The name of the table's own id column (``id``/``ID``/``record_id``), if it has one."""
-    header = find_header(export.head_lines(_HEADER_SCAN))
+    header = find_header(export.head_lines(HEADER_SCAN))
     if header is None:
         return None
     return next((n for n in header.names if _key(n) in ID_COLUMNS), None)
@@ -108,20 +108,21 @@ def id_column(export: ExportFile) -> str | None:
 
 def is_record_file(export: ExportFile) -> bool:
     """True for a file litsieve wrote itself (every record-model column present)."""
-    header = find_header(export.head_lines(_HEADER_SCAN))
+    header = find_header(export.head_lines(HEADER_SCAN))
     return header is not None and all(f in map(_key, header.names) for f in RECORD_FIELDS)
 
 
 def parse(export: ExportFile) -> Iterator[Record]:
     """Yield one record per non-empty data row."""
-    lines = export.head_lines(_HEADER_SCAN)
+    lines = export.head_lines(HEADER_SCAN)
     header = find_header(lines)
     if header is None:
         raise ImportFormatError(
             "no header row with a title column and another known column in the first "
-            f"{_HEADER_SCAN} lines", file=export.path, line=1,
+            f"{HEADER_SCAN} lines", file=export.path, line=1,
             hint="the first row should name the columns, e.g. Title, Authors, Year, DOI",
         )
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # Scopus reference lists
     keys = [_key(n) for n in header.names]
     own_records = all(f in keys for f in RECORD_FIELDS)
     columns = _column_map(keys)
@@ -137,9 +138,10 @@ def parse(export: ExportFile) -> Iterator[Record]:
                 yield _to_record(header.names, columns, row, export.path)
     except csv.Error as exc:
         raise ImportFormatError(
-            f"broken CSV ({exc}); a quoted cell is never closed, the file is truncated",
-            file=export.path, line=header.line + reader.line_num,
-            hint="export the table again, or open and re-save it as CSV",
+            f"the table cannot be read ({exc})", file=export.path,
+            line=header.line + reader.line_num,
+            hint="a quoted cell that is never closed means the file was cut off: export the "
+            "table again, or open and re-save it as CSV",
         ) from None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from litsieve.errors import ImportFormatError
+from litsieve.importers.csv_table import HEADER_SCAN, find_header
 from litsieve.importers.encoding import ExportFile
 
 FORMATS: tuple[str, ...] = ("ris", "medline", "pubmed-xml", "bibtex", "endnote-xml", "wos", "csv")
@@ -58,14 +59,12 @@ def detect_format(export: ExportFile) -> str:
     if head.startswith("<"):
         return _detect_xml(export, head[:65536])
     lines = export.head_lines(_SCAN_LINES)
-    for line in lines:
+    for index, line in enumerate(lines):
         for fmt, pattern in _SIGNATURES:
             if pattern.match(line):
                 return fmt
-    from litsieve.importers.csv_table import find_header
-
-    if find_header(lines) is not None:
-        return "csv"
+        if index < HEADER_SCAN and find_header([line]) is not None:
+            return "csv"
     first = next((i for i, line in enumerate(lines) if line.strip()), 0)
     raise ImportFormatError(
         "cannot tell the format of this file", file=export.path, line=first + 1,

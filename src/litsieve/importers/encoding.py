@@ -31,6 +31,7 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"SQLite format 3", "an SQLite database (export the library as RIS or XML instead)"),
 )
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _XML_DECLARATION = re.compile(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']")
 
@@ -99,10 +100,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
-            try:
-                text, encoding = data.decode("cp1252"), "cp1252"
-            except UnicodeDecodeError:
-                text, encoding = data.decode("latin-1"), "latin-1"
+            text, encoding = _fallback(data)
             LOG.warning("%s: not valid UTF-8 (first bad byte on line %d); read as %s, "
                         "check accented characters", path, line, encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -128,6 +126,22 @@ def read_export(path: str | Path) -> ExportFile:
         raise ImportFormatError("the file is empty", file=name, line=1,
                                 hint="export the records again; the download may have failed")
     return ExportFile(path=name, text=text, encoding=encoding)
+
+
+def _fallback(data: bytes) -> tuple[str, str]:
+    """Text from bytes that are not valid UTF-8.
+
+    Mostly-valid UTF-8 with a few damaged bytes stays UTF-8 (the damage becomes U+FFFD);
+    otherwise the file is a legacy Windows-1252 (or Latin-1) export.
+    """
+    lenient = data.decode("utf-8", errors="replace")
+    damaged = lenient.count("\ufffd")
+    if len(_NON_ASCII.findall(lenient)) - damaged > damaged:
+        return lenient, "utf-8 (damaged bytes replaced)"
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:

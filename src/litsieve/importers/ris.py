@@ -56,6 +56,9 @@ def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
     warned_stray = False
     for number, raw in enumerate(export.lines(), start=1):
         line = raw.lstrip("\ufeff").rstrip()
+        if tags is None:
+            # Between records an indented tag still counts; inside one it is a continuation.
+            line = line.lstrip()
         match = _TAG.match(line) if line[:1].isalpha() else None
         if tags is None:
             if match and match.group(1) == "TY":
@@ -69,7 +72,7 @@ def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
                 )
             elif line.strip() and not _RECORD_NUMBER.match(line) and start and not warned_stray:
                 LOG.warning("%s line %d: text between records ignored: %.60s",
-                              export.path, number, line.strip())
+                            export.path, number, line.strip())
                 warned_stray = True
             continue
         if match:

@@ -9,7 +9,14 @@ from typing import Any
 
 from litsieve.config import DEFAULT_CONFIG, load_config
 from litsieve.errors import QueryError
-from litsieve.query.lint import concept_reading, format_report, has_errors, lint, resolve_by_concept
+from litsieve.query.lint import (
+    concept_reading,
+    format_report,
+    has_errors,
+    lint,
+    render_quoted,
+    resolve_by_concept,
+)
 from litsieve.query.match import Matcher, format_summary, match_records, summarise, write_matches
 from litsieve.query.parser import (
     CONVENTION_LABELS,
@@ -100,7 +107,8 @@ def _explain(args: argparse.Namespace) -> int:
         out.append("The query mixes operators without parentheses; each database reads it differently:")
         for name in PRECEDENCE:
             out.append(f"  {CONVENTION_LABELS[name]}: {render(resolve(tree, name))}")
-        out.append(f"  Grouped by concept (synonyms OR-ed, concepts AND-ed): {concept_reading(chains[0])}")
+        out.append("  Grouped by concept (synonyms OR-ed, concepts AND-ed): "
+                   + render_quoted(resolve_by_concept(tree)))
         out.append("")
         out.append("Tree as written (the ambiguous chain kept flat):")
     else:

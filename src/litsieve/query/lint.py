@@ -24,6 +24,7 @@ from litsieve.query.parser import (
     ambiguities,
     check_structure,
     describe_span,
+    flatten,
     group,
     parse,
     render,
@@ -154,7 +155,7 @@ def resolve_by_concept(node: Node) -> Node:
     if isinstance(node, Ambiguous):
         operands = [resolve_by_concept(c) for c in node.operands]
         return replace(group(operands, list(node.operators), CONCEPT_PRECEDENCE), span=node.span)
-    return replace(node, children=tuple(resolve_by_concept(c) for c in node.children))
+    return flatten(replace(node, children=tuple(resolve_by_concept(c) for c in node.children)))
 
 
 def render_quoted(node: Node) -> str:

@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Sequence
 
 from litsieve.errors import QueryError
 from litsieve.fileio import write_csv
-from litsieve.query.parser import FIELDS, And, Node, Not, Or, Term, ambiguities
+from litsieve.query.parser import FIELDS, And, Node, Not, Or, Term, ambiguities, terms
 from litsieve.query.translate import Years, normalise_language
 from litsieve.record import Record
 
@@ -118,8 +118,8 @@ def _term_words(text: str, *, joined: bool) -> list[tuple[str, bool]]:
 
 
 def term_label(term: Term) -> str:
-    text = f'"{term.text}"' if term.multiword or term.phrase else term.text
-    return f"{text}[{term.field}]" if term.field else text
+    """The term as listed in ``hits``: its words (no quotes, which spreadsheets would double)."""
+    return f"{term.text}[{term.field}]" if term.field else term.text
 
 
 class Matcher:
@@ -144,7 +144,7 @@ class Matcher:
         self.languages = frozenset(normalise_language(lang) for lang in languages if lang.strip())
         self._terms: dict[Term, _Compiled] = {}
         self._order: list[_Compiled] = []
-        for term in _terms_in_order(node):
+        for term in terms(node):
             key = _key(term)
             if key in self._terms:
                 continue
@@ -182,15 +182,6 @@ class Matcher:
 
 def _key(term: Term) -> Term:
     return Term(term.text.lower(), term.phrase, term.truncated, term.field, (0, 0))
-
-
-def _terms_in_order(node: Node) -> list[Term]:
-    if isinstance(node, Term):
-        return [node]
-    out: list[Term] = []
-    for child in node.children:  # type: ignore[union-attr]
-        out += _terms_in_order(child)
-    return out
 
 
 def _evaluator(node: Node) -> Callable[[Callable[[Term], bool]], bool]:

@@ -521,7 +521,9 @@ def join(name: str, left: Node, right: Node) -> Node:
 def shape(node: Node) -> tuple:
     """The meaning of a tree without positions: equal shapes search the same thing."""
     if isinstance(node, Term):
-        return ("term", node.text.lower(), node.phrase, node.field)
+        # Quoted or not, litsieve searches a term's words as a phrase (translations quote
+        # every multi-word term), so quoting does not change the meaning.
+        return ("term", " ".join(node.text.lower().split()), node.field)
     if isinstance(node, Ambiguous):
         return ("ambiguous", tuple(shape(c) for c in node.operands),
                 tuple(o.name for o in node.operators))
@@ -538,10 +540,10 @@ def resolve(node: Node, convention: str) -> Node:
     if isinstance(node, Ambiguous):
         operands = [resolve(c, convention) for c in node.operands]
         return _respan(group(operands, list(node.operators), PRECEDENCE[convention]), node.span)
-    return _flattened(replace(node, children=tuple(resolve(c, convention) for c in node.children)))
+    return flatten(replace(node, children=tuple(resolve(c, convention) for c in node.children)))
 
 
-def _flattened(node: And | Or | Not) -> Node:
+def flatten(node: And | Or | Not) -> Node:
     """Merge children of the same kind into the parent, as :func:`join` does while parsing."""
     if isinstance(node, Not):
         first = node.children[0]
@@ -576,7 +578,10 @@ def ambiguities(node: Node) -> list[Ambiguous]:
 
 
 def render_term(term: Term) -> str:
-    text = f'"{term.text}"' if term.phrase else term.text
+    """The term in litsieve's syntax; a word that would read as an operator or tag is quoted."""
+    looks_special = (term.text.upper() in OPERATORS or term.text in _PREFIX_WORDS
+                     or bool(_COLON_PREFIX.match(term.text)) or bool(_OVID_SUFFIX_END.search(term.text)))
+    text = f'"{term.text}"' if term.phrase or looks_special else term.text
     return f"{text}[{term.field}]" if term.field else text
 
 

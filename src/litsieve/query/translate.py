@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from litsieve.errors import QueryError
 from litsieve.query.parser import (
@@ -161,7 +161,7 @@ def _needs_quotes(term: Term) -> bool:
     return term.multiword or bool(re.search(r"[^\w*]", term.text))
 
 
-def _single_line(node: Node, leaf) -> str:  # type: ignore[no-untyped-def]
+def _single_line(node: Node, leaf: Callable[[Term], str]) -> str:
     """Fully parenthesised rendering with a per-target leaf function."""
     if isinstance(node, Term):
         return leaf(node)

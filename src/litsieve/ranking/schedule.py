@@ -15,8 +15,8 @@ simulate`` retrains at exactly these points.
 
 from __future__ import annotations
 
-EVERY_DECISION_UNTIL = 20
-BATCH_FRACTION = 20  # batch = decisions so far // 20, i.e. 5%
+EVERY_DECISION_UNTIL = 50
+BATCH_FRACTION = 50  # batch = decisions so far // 50, i.e. 2%
 
 
 def batch_size(decided: int) -> int:

@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 import numpy as np
-from scipy.stats import hypergeom
+from scipy.special import gammaln
 
 DEFAULT_RECALL_TARGET = 0.95
 DEFAULT_CONFIDENCE = 0.95
@@ -69,13 +69,45 @@ def min_missing_for_shortfall(relevant_found: int, recall_target: float) -> int:
     return int(bound) + 1  # floor(bound) + 1, bound >= 0
 
 
+def _log_choose(n: np.ndarray, k: np.ndarray) -> np.ndarray:
+    valid = (k >= 0) & (k <= n)
+    safe_k = np.where(valid, k, 0)
+    safe_n = np.where(valid, n, 0)
+    value = gammaln(safe_n + 1) - gammaln(safe_k + 1) - gammaln(safe_n - safe_k + 1)
+    return np.where(valid, value, -np.inf)
+
+
+def hypergeom_cdf(k: np.ndarray, population: np.ndarray, successes: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """P(X <= k) for X hypergeometric (``draws`` from ``population`` holding ``successes``), elementwise.
+
+    Summed from log-gamma terms over j = 0..k: the stopping rule evaluates thousands of
+    windows at every check, and ``k`` (relevant records in a window) stays small, which
+    makes this much faster than ``scipy.stats.hypergeom.cdf``.
+    """
+    k, population, successes, draws = (np.asarray(a, dtype=np.float64) for a in (k, population, successes, draws))
+    total = np.zeros(np.broadcast(k, population, successes, draws).shape)
+    log_all = _log_choose(population, draws)
+    for j in range(int(k.max(initial=0)) + 1):
+        term = _log_choose(successes, np.full_like(successes, j)) + _log_choose(population - successes, draws - j)
+        total += np.where(j <= k, np.exp(term - log_all), 0.0)
+    return np.clip(total, 0.0, 1.0)
+
+
 def _window_p_values(recent_first: np.ndarray, unscreened: int, missing: int) -> np.ndarray:
-    """P(X <= k_n) for every window of the ``n`` most recent records, given ``missing`` relevant unscreened."""
-    n = np.arange(1, recent_first.size + 1)
-    k = np.cumsum(recent_first)
+    """P(X <= k_n) for the windows of the ``n`` most recent records that can give the minimum.
+
+    Lengthening a window by an irrelevant record only lowers its p-value, so within a run
+    of irrelevant records the longest window wins: only windows that end just before a
+    relevant record (or at the first record screened) need evaluating, which makes the
+    test cost grow with the includes found rather than with the records screened.
+    """
+    found_before = np.concatenate(([0], np.cumsum(recent_first)))
+    sizes = np.flatnonzero(recent_first)  # window of size i stops just short of a relevant record
+    n = np.union1d(sizes[sizes > 0], [recent_first.size])
+    k = found_before[n]
     population = unscreened + n
     relevant_in_population = np.minimum(k + missing, population)
-    return hypergeom.cdf(k, population, relevant_in_population, n)
+    return hypergeom_cdf(k, population, relevant_in_population, n)
 
 
 def _p_value(recent_first: np.ndarray, unscreened: int, missing: int) -> float:

@@ -36,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "it came from. Reads anything `litsieve import` reads.",
     )
     extract.add_argument("files", nargs="+", metavar="FILE")
+    extract.add_argument("--source", default=None, metavar="NAME",
+                         help="source name for the record ids (as `litsieve import`; default: the file name)")
     extract.add_argument("--ids", default=None, metavar="IDS",
                          help="only these record ids (comma-separated, or @FILE with one id a line)")
     extract.add_argument("-o", "--output", required=True, metavar="OUT.csv")
@@ -49,6 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "output's extension.",
     )
     export.add_argument("files", nargs="+", metavar="FILE")
+    export.add_argument("--source", default=None, metavar="NAME",
+                        help="source name for the record ids (as `litsieve import`; default: the file name)")
     export.add_argument("-o", "--output", required=True, metavar="OUT.ris|OUT.bib")
     export.add_argument("--note", default="", help="text for every record's note field")
     export.set_defaults(func=run_export)
@@ -84,10 +88,10 @@ def _ids(value: str | None) -> set[str] | None:
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    from litsieve.importers import load
+    from litsieve.importers import load_many
     from litsieve.report.extraction import extraction_rows, write_extraction_table
 
-    records = [r for path in args.files for r in load(path)]
+    records = load_many(args.files, source=args.source)
     wanted = _ids(args.ids)
     if wanted is not None:
         records = [r for r in records if r.record_id in wanted]
@@ -98,10 +102,10 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from litsieve.importers import load
+    from litsieve.importers import load_many
     from litsieve.report.export import write_export
 
-    records = [r for path in args.files for r in load(path)]
+    records = load_many(args.files, source=args.source)
     write_export(args.output, [(record, args.note) for record in records])
     print(f"wrote {len(records)} record(s) to {args.output}")
     return 0

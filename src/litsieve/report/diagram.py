@@ -16,6 +16,7 @@ overflows its box without rendering anything.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -33,7 +34,7 @@ COLUMN_GAP = 42.0         # room for the horizontal arrows
 ROW_GAP = 26.0            # room for the vertical arrows
 MIN_MAIN_WIDTH = 200.0
 MIN_SIDE_WIDTH = 200.0
-MAX_TEXT_WIDTH = 300.0    # longer lines wrap
+MAX_TEXT_WIDTH = 330.0    # longer lines wrap
 INDENT = 12.0
 # Slack for fonts a viewer substitutes (SVG text is rendered with the viewer's fonts; the
 # usual substitutes, Arial and Helvetica, are narrower than DejaVu Sans).
@@ -126,7 +127,7 @@ def wrap(line: Line, max_width: float = MAX_TEXT_WIDTH) -> list[Line]:
     """Split a line at spaces so each piece fits ``max_width``; continuations are indented."""
     if line_width(line) <= max_width:
         return [line]
-    words = line.text.split(" ")
+    words = re.findall(r"\(n = [^)]*\)|\S+", line.text)  # a count is never split from its "(n ="
     pieces: list[Line] = []
     current = ""
     indent = line.indent

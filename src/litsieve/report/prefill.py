@@ -55,17 +55,31 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 
 
 def snippet(text: str, start: int, end: int, words: int = SNIPPET_WORDS) -> str:
-    """The matched words with a few words of context either side, within one sentence."""
-    left = text[:start]
-    right = text[end:]
-    sentence_start = max(left.rfind(". "), left.rfind("; "), left.rfind(": ")) + 2 if left else 0
-    left_words = left[max(sentence_start, 0):].split()[-words:] if words else []
-    right_sentence = re.split(r"(?<=[.;:])\s", right, maxsplit=1)[0]
-    right_words = right_sentence.split()[:words]
-    core = text[start:end]
-    pieces = [" ".join(left_words), core, " ".join(right_words)]
-    joined = " ".join(p for p in pieces if p)
-    return joined.replace(" ,", ",").strip(" .;:")
+    """The matched words with a few words of context either side, within one sentence,
+    exactly as they stand in ``text`` (so a reader can find them)."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start), text.rfind(": ", 0, start))
+    sentence_start = sentence_start + 2 if sentence_start >= 0 else 0
+    lo = start
+    for _ in range(words):
+        previous = text.rfind(" ", sentence_start, lo - 1)
+        if previous < 0:
+            lo = min(lo, sentence_start)
+            break
+        lo = previous + 1
+    ends = [m.start() for m in re.finditer(r"[.;:](?:\s|$)", text[end:])]
+    sentence_end = end + ends[0] if ends else len(text)
+    hi = end
+    for _ in range(words):
+        following = text.find(" ", hi + 1, sentence_end)
+        if following < 0:
+            hi = sentence_end
+            break
+        hi = following
+    return text[lo:hi].strip(" .;:,")
 
 
 # Tags in the order they are reported; each with the patterns that show it.
@@ -97,6 +111,8 @@ SAMPLE = re.compile(
     r"(?P<phrase>(?:[\w/-]+\s+){0,4}?(?:" + PERSON_NOUNS + r")\b(?:\s*\([^)]*\))?(?:\s+(?:with|who|in|on|of|from)\s+[^,.;()]{3,80})?)",
     re.IGNORECASE,
 )
+POPULATION_FALLBACK = re.compile(r"\b(?:" + PERSON_NOUNS + r")\s+(?:\([^)]*\)\s+)?(?:with|who)\s+[^,.;()]{3,80}",
+                                 re.IGNORECASE)
 POPULATION_STOP = re.compile(
     r"\s+(?:receiving|who were|were|was|at|over|across|using|attending|referred|recruited|from|for|into|"
     r"to|during|after|and (?:their|\d)|in (?:the|a|an|four|two|three|\w+ \w+, )|joining|living in|under|"
@@ -222,7 +238,12 @@ def design(text: str) -> Prefill:
     mixed = MIXED.search(text)
     result = Prefill()
     if mixed or (quantitative and qualitative):
-        result.add("mixed", snippet(text, mixed.start(), mixed.end()) if mixed else "quantitative and qualitative methods")
+        if mixed:
+            result.add("mixed", snippet(text, mixed.start(), mixed.end()))
+        else:  # both kinds of method: the qualitative one is the evidence (the other has its own tag)
+            qualitative_tag = next((t for t in specific.tags if t in QUALITATIVE_TAGS), "")
+            result.add("mixed", specific.phrases[specific.tags.index(qualitative_tag)] if qualitative_tag
+                       else snippet(text, qualitative_match.start(), qualitative_match.end()))
     elif quantitative:
         tag = next((t for t in specific.tags if t in QUANTITATIVE_TAGS), "")
         result.add("quantitative", specific.phrases[specific.tags.index(tag)] if tag else "quantitative")
@@ -251,13 +272,18 @@ def sample(text: str) -> tuple[Prefill, Prefill]:
         if match.group("n2") and 1900 <= value <= 2100:
             continue
         phrase = snippet(text, match.start(), match.end(), 2)
-        size.add(str(value), phrase)
+        if not size.tags:
+            size.add(str(value), phrase)
         described = match.group("phrase")
         if described:
             described = re.sub(r"\s*\([^)]*\)", "", described)
-            described = POPULATION_STOP.sub("", described).strip(" ,")
-            population.add(described, phrase)
-        break
+            population.add(POPULATION_STOP.sub("", described).strip(" ,"), phrase)
+            break
+    if not population.tags:
+        match = POPULATION_FALLBACK.search(text)
+        if match:
+            described = re.sub(r"\s*\([^)]*\)", "", match.group(0))
+            population.add(POPULATION_STOP.sub("", described).strip(" ,"), snippet(text, match.start(), match.end(), 2))
     return size, population
 
 

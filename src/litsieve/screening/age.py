@@ -29,10 +29,6 @@ class AgeSignal:
     start: int
     end: int
 
-    @property
-    def text_span(self) -> tuple[int, int]:
-        return self.start, self.end
-
 
 _NUM = r"(\d{1,2}(?:\.\d+)?)"
 _TO = r"\s*(?:-|\u2013|\u2014|to|and)\s*"

@@ -81,6 +81,11 @@ class Outcome:
     def decisive(self) -> bool:
         return any(e.decisive for e in self.evidence)
 
+    @property
+    def countered(self) -> bool:
+        """Its words were there, but so were words against it (blended delivery, mixed ages)."""
+        return not self.fired and bool(self.evidence) and bool(self.blocked_by)
+
 
 @dataclass(frozen=True)
 class Criterion:
@@ -113,7 +118,6 @@ class Criterion:
         text = text or RecordText.of(record)
         texts = text.texts
         evidence: list[Evidence] = []
-        blocked: list[Evidence] = []
         if self.years is not None:
             start, end = self.years
             if record.year is None:
@@ -163,8 +167,10 @@ class Criterion:
                 s for f in ("title", "abstract", "keywords") if f in read for s in text.age_signals(f)]
             if self.age_below is not None:
                 if not all_below(signals, self.age_below):
+                    younger = [s for s in signals if s.high < self.age_below]
                     older = [s for s in signals if s.high >= self.age_below]
-                    return Outcome(self, False, tuple(evidence), tuple(_age_evidence(older, texts)))
+                    return Outcome(self, False, (*evidence, *_age_evidence(younger, texts)),
+                                   tuple(_age_evidence(older, texts)))
                 evidence.extend(_age_evidence(signals, texts))
             if self.age_at_least is not None:
                 if not none_below(signals, self.age_at_least):

@@ -24,6 +24,8 @@ from typing import Any
 
 from litsieve.fileio import write_csv
 from litsieve.logs import get_logger
+from litsieve.query.match import Matcher
+from litsieve.query.protocol import protocol_query
 from litsieve.record import Record
 from litsieve.records_io import read_records, write_records
 from litsieve.screening.criteria import load_criteria
@@ -60,9 +62,6 @@ class Pool:
 
 def build_pool(records: list[Record], config: dict[str, Any]) -> Pool:
     """Split deduplicated records into the screening pool and the removed ones."""
-    from litsieve.query.match import Matcher
-    from litsieve.query.protocol import protocol_query
-
     search = config["search"]
     matcher = Matcher(protocol_query(search), fields=str(search.get("fields") or "tiab"))
     criteria = load_criteria(config)

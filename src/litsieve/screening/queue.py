@@ -8,8 +8,8 @@ decisions (the order of their rows is learnt from their own decisions only).
 Rows are written undecided first, in priority order, then the rows already decided, so a
 screener always works from the top. The priority is the ranker's order once the
 screener has made at least one include and one exclude decision
-(:func:`litsieve.ranking.order_queue`), before that a stable order: suggested includes,
-then unsure, then suggested excludes, each by record id.
+(:func:`litsieve.ranking.order_queue`), before that its stable order (suggested includes
+first).
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ TA_PERSON = ("decision", "reason", "note")
 FT_COLUMNS = ("record_id", "title", "authors", "year", "journal", "doi", "link",
               "retrieval", "decision", "reason", "note")
 FT_PERSON = ("retrieval", "decision", "reason", "note")
-SUGGESTION_ORDER = {"include": 0, "unsure": 1, "exclude": 2}
 
 
 def screeners(config: Mapping[str, Any], stage: str) -> list[str]:
@@ -168,33 +167,23 @@ def aliases(records: Sequence[Record]) -> dict[str, str]:
     return mapping
 
 
-def stable_order(records: Sequence[Record], suggestions: Mapping[str, Suggestion]) -> list[str]:
-    def key(record: Record) -> tuple[int, str]:
-        suggestion = suggestions.get(record.record_id, Suggestion()).suggestion
-        return SUGGESTION_ORDER.get(suggestion, 1), record.record_id
-
-    return [r.record_id for r in sorted(records, key=key)]
-
-
 def priority_order(
     records: Sequence[Record], suggestions: Mapping[str, Suggestion], labels: Mapping[str, str]
 ) -> list[str]:
-    """Every record id, most likely include first, learnt from this screener's own labels.
+    """Every record id in queue order, learnt from this screener's own labels only.
 
-    :func:`litsieve.ranking.order_queue` keeps the stable order until the labels hold an
-    include and an exclude; ids it leaves out follow in the stable order.
+    :func:`litsieve.ranking.order_queue` keeps a stable order (suggested includes first)
+    until the labels hold an include and an exclude, then ranks by predicted relevance.
     """
-    try:
-        from litsieve.ranking import order_queue
-    except ImportError:  # the ranking area has not landed in this checkout
-        return stable_order(records, suggestions)
-    ranked = order_queue(
+    # Imported here: the Snakefile imports this module at parse time (person_files) and
+    # should not pay for loading scikit-learn.
+    from litsieve.ranking import order_queue
+
+    return order_queue(
         list(records),
         {i: (s.suggestion or None) for i, s in suggestions.items()},
         {i: int(label == "include") for i, label in labels.items()},
     )
-    seen = set(ranked)
-    return list(ranked) + [i for i in stable_order(records, suggestions) if i not in seen]
 
 
 def labels_from(table: PersonTable | None, spec: PersonFileSpec, alias_map: Mapping[str, str], policy: str) -> dict[str, str]:

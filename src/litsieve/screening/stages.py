@@ -84,6 +84,10 @@ def _aliased(decisions: Mapping[str, Decision], alias_map: Mapping[str, str]) ->
     return {alias_map.get(key, key): value for key, value in decisions.items()}
 
 
+def _settles(resolution: Decision) -> tuple[str, str]:
+    return resolution.decision, resolution.reason
+
+
 def full_text_undecided_first(rows: list[PersonRow]) -> list[PersonRow]:
     def open_(row: PersonRow) -> bool:
         return not row.get("decision").strip() and row.get("retrieval").strip().casefold() != NOT_RETRIEVED
@@ -134,8 +138,7 @@ def run_stage(
     generated = conflict_rows(outcomes, by_id, existing, stage)
     merge = update_person_file(people, cspec, generated, aliases=alias_map)
     merged = read_decisions(merge.rows, cspec, stage, reasons, decision_column="resolution")
-    if any((d.decision, d.reason) != (resolutions.get(k, Decision()).decision, resolutions.get(k, Decision()).reason)
-           for k, d in merged.items()):
+    if any(_settles(d) != _settles(resolutions.get(k, Decision())) for k, d in merged.items()):
         # A resolution came back from the orphans file: settle again with it.
         outcomes = combine(record_ids, names, by_screener, merged, policy)
         merge = update_person_file(people, cspec, conflict_rows(outcomes, by_id, merge.by_key(), stage),

@@ -10,15 +10,17 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from litsieve.fileio import write_json
 from litsieve.personfile import people_folder
-from litsieve.ranking.stopping import StoppingEstimate, stopping_estimate
 from litsieve.screening.agreement import agreement_summary
 from litsieve.screening.decisions import CONFLICT, FINAL_DECISIONS, Decision, Outcome, category
 from litsieve.screening.queue import FULL_TEXT, STAGES, TITLE_ABSTRACT, maybe_policy, screeners
 from litsieve.screening.stages import read_state
+
+if TYPE_CHECKING:
+    from litsieve.ranking.stopping import StoppingEstimate
 
 STAGE_TITLES = {TITLE_ABSTRACT: "title/abstract", FULL_TEXT: "full text"}
 
@@ -63,6 +65,8 @@ def stage_status(stage: str, rows: Sequence[Mapping[str, str]], config: Mapping[
 def stopping(rows: Sequence[Mapping[str, str]], name: str, config: Mapping[str, Any]) -> StoppingEstimate:
     """May this screener stop? Their decisions in the order they made them (see
     :mod:`litsieve.screening.order`); anything but an exclusion counts as relevant."""
+    from litsieve.ranking.stopping import stopping_estimate  # scipy: only once someone has screened
+
     decided = [row for row in rows if row.get(f"decision_{name}") and row.get(f"order_{name}")]
     decided.sort(key=lambda row: int(row[f"order_{name}"]))
     labels = [0 if row[f"decision_{name}"] == "exclude" else 1 for row in decided]

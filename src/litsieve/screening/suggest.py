@@ -78,7 +78,7 @@ def suggest_record(record: Record, criteria: Sequence[Criterion]) -> Suggestion:
         first = automatic[0].criterion
         return Suggestion(record.record_id, EXCLUDE, criteria_ids, evidence, automatic=first.id,
                           reason=first.reason, unmet=unmet,
-                          why=f"removed by automation: {first.label}")
+                          why=f"removed by automation: {first.reason}")
     if clear:
         first = clear[0].criterion
         names = ", ".join(o.criterion.id for o in clear)
@@ -92,14 +92,19 @@ def suggest_record(record: Record, criteria: Sequence[Criterion]) -> Suggestion:
     if flags:
         return Suggestion(record.record_id, UNSURE, criteria_ids, evidence, unmet=unmet,
                           why="check: " + "; ".join(o.criterion.label for o in flags))
+    countered = [o.criterion.id for o in outcomes if o.criterion.kind != "inclusion" and o.countered]
     if unmet:
-        return Suggestion(record.record_id, UNSURE, criteria_ids, evidence, unmet=unmet,
-                          why=f"no evidence for: {', '.join(unmet)}")
+        why = f"no evidence for: {', '.join(unmet)}"
+        if countered:
+            why += f"; {', '.join(countered)} countered by other words"
+        return Suggestion(record.record_id, UNSURE, criteria_ids, evidence, unmet=unmet, why=why)
     if not any(c.kind == "inclusion" for c in criteria):
         return Suggestion(record.record_id, UNSURE, criteria_ids, evidence,
                           why="the protocol has no inclusion criteria to check")
-    return Suggestion(record.record_id, INCLUDE, criteria_ids, evidence,
-                      why="every inclusion criterion met, no exclusion fired")
+    why = "every inclusion criterion met, no exclusion fired"
+    if countered:
+        why += f" ({', '.join(countered)} countered by other words)"
+    return Suggestion(record.record_id, INCLUDE, criteria_ids, evidence, why=why)
 
 
 def _render(outcome: Outcome) -> str:

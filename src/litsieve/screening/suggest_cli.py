@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     write_suggestions(args.output, suggestions)
     counts = Counter(s.suggestion for s in suggestions)
     automatic = sum(1 for s in suggestions if s.automatic)
-    print(f"{len(suggestions)} records: {counts['include']} include, {counts['exclude']} exclude "
+    print(f"{len(suggestions)} record(s): {counts['include']} include, {counts['exclude']} exclude "
           f"({automatic} by automatic criteria), {counts['unsure']} unsure -> {args.output}",
           file=sys.stderr)
     return 0

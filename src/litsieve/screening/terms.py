@@ -98,7 +98,7 @@ def compile_term(text: str, *, where: str = "criteria") -> Term:
         fields = FIELD_TAGS[key]
         raw = raw[: tag.start()].strip()
     raw = raw.strip('"')
-    if not raw or not _TERM_TEXT.match(raw) or raw.startswith("*"):
+    if not raw or not _TERM_TEXT.match(raw) or raw.startswith("*") or not _WORD_PIECES.search(raw.split()[0]):
         raise ConfigError(f"cannot use term {text!r}", field=where,
                           hint="write words or a phrase, with * only at the end of a word")
     if any("*" in word.rstrip("*") for word in raw.split()):

@@ -1,0 +1,79 @@
+"""Deduplication on the bundled demo and in the workflow: the intended duplicates, no more."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_snakemake
+from litsieve.dedup import deduplicate
+from litsieve.importers import load_many
+
+DEMO = REPO / "resources" / "demo"
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def check_against_intended(cluster_of: dict[str, str]) -> None:
+    intended = read_csv(DEMO / "intended_duplicates.csv")
+    groups: dict[str, set[str]] = defaultdict(set)
+    for row in intended:
+        groups[row["group_id"]].add(row["record_id"])
+    for group, ids in groups.items():
+        assert len({cluster_of[i] for i in ids}) == 1, f"intended duplicates {group} were split: {sorted(ids)}"
+    group_of = {row["record_id"]: row["group_id"] for row in intended}
+    members: dict[str, set[str]] = defaultdict(set)
+    for record_id, cluster in cluster_of.items():
+        members[cluster].add(group_of.get(record_id, record_id))
+    assert all(len(m) == 1 for m in members.values()), "records of different works were merged"
+    for row in read_csv(DEMO / "intended_distinct.csv"):
+        assert cluster_of[row["record_id_a"]] != cluster_of[row["record_id_b"]], row["note"]
+
+
+def demo_records():
+    sources = {"psycinfo": DEMO / "psycinfo_ebscohost.ris", "pubmed": DEMO / "pubmed_medline.txt"}
+    if not all(p.exists() for p in sources.values()):
+        pytest.skip("demo exports not present")
+    return [r for name, path in sorted(sources.items()) for r in load_many([path], source=name)]
+
+
+def test_demo_duplicates_are_exactly_the_intended_ones():
+    result = deduplicate(demo_records())
+    check_against_intended({row["record_id"]: row["cluster_id"] for row in result.clusters})
+    intended = read_csv(DEMO / "intended_duplicates.csv")
+    expected_removed = len(intended) - len({row["group_id"] for row in intended})
+    assert result.counts["duplicates_removed"] == expected_removed
+
+
+@pytest.mark.slow
+def test_workflow_dedup_rule(workflow_dir):
+    if not (workflow_dir / "resources" / "demo" / "pubmed_medline.txt").exists():
+        pytest.skip("demo exports not present")
+    for name in ("environment.yml", "pyproject.toml"):
+        (workflow_dir / name).write_bytes((REPO / name).read_bytes())
+    # The review file exists from parse time, header only, so it can be the rule's input.
+    run_snakemake(workflow_dir, "results/dedup/counts.json")
+    review = workflow_dir / "screening" / "duplicates.csv"
+    assert review.read_bytes().startswith(b"\xef\xbb\xbfpair_id,decision,note")
+    clusters = read_csv(workflow_dir / "results" / "dedup" / "clusters.csv")
+    check_against_intended({row["record_id"]: row["cluster_id"] for row in clusters})
+    counts = json.loads((workflow_dir / "results" / "dedup" / "counts.json").read_text())
+    per_source = counts["per_source"]
+    assert sum(s["records"] for s in per_source.values()) == counts["records_in"]
+    assert sum(s["duplicates_removed"] for s in per_source.values()) == counts["duplicates_removed"]
+    assert sum(s["kept"] for s in per_source.values()) == counts["works_out"]
+    sources = {row["source"]: int(row["records"])
+               for row in csv.DictReader(open(workflow_dir / "results" / "records" / "counts.tsv"), delimiter="\t")}
+    assert {name: s["records"] for name, s in per_source.items()} == sources
+    works = read_csv(workflow_dir / "results" / "dedup" / "records.csv")
+    assert len(works) == counts["works_out"]
+    # Nothing left to do: outputs are newer than the review file and the inputs.
+    dry = run_snakemake(workflow_dir, "-n", "results/dedup/counts.json")
+    assert "Nothing to be done" in dry.stdout + dry.stderr

@@ -1,0 +1,178 @@
+"""The report on the demo review, through real snakemake runs.
+
+One run of the whole demo is shared by the tests (copied where a test changes something):
+the diagram's numbers equal counts.json and add up, a rerun gives the same bytes, one
+screening decision typed in the queues changes exactly the boxes it should, an impossible
+state stops the rule instead of drawing, and the HTML report builds. (That a second
+`snakemake` has nothing to do is checked for the whole workflow in test_workflow_e2e.py.)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, WORKFLOW_PARTS, run_snakemake
+from litsieve.config import load_config
+from litsieve.report.counts import FlowFiles
+from litsieve.report.prisma import PrismaOutputs, write_prisma
+from litsieve.screening.stages import screen_full_text, screen_title_abstract
+
+pytestmark = pytest.mark.slow
+
+PRISMA = ["results/prisma/flow.svg", "results/prisma/flow.pdf", "results/prisma/flow.png",
+          "results/prisma/counts.json", "results/prisma/prisma2020.csv"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo review after `snakemake` (everything, as `make run` does)."""
+    review = tmp_path_factory.mktemp("report") / "review"
+    review.mkdir()
+    for part in WORKFLOW_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, review / part, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, review / part)
+    run_snakemake(review)
+    return review
+
+
+def copy_of(review: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "review"
+    shutil.copytree(review, target, symlinks=True)
+    return target
+
+
+def svg_texts(path: Path) -> list[str]:
+    return [unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", path.read_text(encoding="utf-8"))]
+
+
+def counts(review: Path) -> dict:
+    return json.loads((review / "results/prisma/counts.json").read_text(encoding="utf-8"))
+
+
+def test_diagram_numbers_equal_counts_json_and_add_up(demo: Path) -> None:
+    data = counts(demo)
+    texts = svg_texts(demo / "results/prisma/flow.svg")
+    joined = "\n".join(texts)
+    expected = {
+        "Databases": data["databases"], "Registers": data["registers"],
+        "Duplicate records removed": data["duplicates"],
+        "Records marked as ineligible by automation tools": data["automation"],
+        "Records removed for other reasons": data["other_reasons"], "Records screened": data["screened"],
+        "Records excluded": data["records_excluded"], "Reports sought for retrieval": data["sought"],
+        "Reports not retrieved": data["not_retrieved"], "Reports assessed for eligibility": data["assessed"],
+        "Reports excluded": data["reports_excluded"], "Studies included in review": data["studies_included"],
+        "Reports of included studies": data["reports_included"],
+    }
+    for label, value in expected.items():
+        assert re.search(rf"(^|\n){re.escape(label)} \(n = {value:,}\)", joined), (label, value)
+    for source in data["sources"]:
+        assert f"{source['label']} (n = {source['records']:,})" in texts
+    # The demo's own figures (resources/demo/README.md): 98 + 74 records, all awaiting screening.
+    assert [(s["name"], s["records"]) for s in data["sources"]] == [("psycinfo", 98), ("pubmed", 74)]
+    assert data["identified"] == 172 == (data["duplicates"] + data["automation"] + data["other_reasons"]
+                                         + data["screened"])
+    assert data["screened"] == (data["records_excluded"] + data["sought"] + data["screening_awaiting"]
+                                + data["screening_conflicts"])
+    assert data["screening_awaiting"] == data["screened"] > 0
+    assert data["status"] == "in progress"
+    assert f"Awaiting screening (n = {data['screening_awaiting']})" in texts
+    # prisma2020.csv says the same.
+    with open(demo / "results/prisma/prisma2020.csv", newline="", encoding="utf-8") as handle:
+        rows = {row["data"]: row["n"] for row in csv.DictReader(handle)}
+    assert rows["records_screened"] == str(data["screened"]) and rows["duplicates"] == str(data["duplicates"])
+
+
+def test_rerun_gives_identical_bytes(demo: Path, tmp_path: Path) -> None:
+    again = PrismaOutputs.under(tmp_path)
+    write_prisma(FlowFiles.under(demo / "results"), load_config(demo / "config/config.yaml"), again)
+    for name in ("svg", "pdf", "png", "counts", "csv"):
+        assert getattr(again, name).read_bytes() == (demo / "results/prisma" / getattr(again, name).name).read_bytes(), name
+
+
+def set_decision(path: Path, record_id: str, decision: str, reason: str) -> None:
+    """Type a decision the way a spreadsheet saves the file (BOM, CRLF)."""
+    text = path.read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    for row in rows:
+        if row["record_id"] == record_id:
+            row["decision"], row["reason"] = decision, reason
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+
+
+def rerun_screening_and_prisma(review: Path) -> None:
+    """What `snakemake results/prisma/flow.svg` runs after a queue is saved (the rules'
+    functions, in-process: a second snakemake run would double this file's time)."""
+    config = load_config(review / "config/config.yaml")
+    screening = review / "results/screening"
+    screen_title_abstract(screening / "pool.csv", screening / "suggestions.csv", config,
+                          screening / "title_abstract.csv", root=review)
+    screen_full_text(screening / "title_abstract.csv", screening / "pool.csv", config,
+                     screening / "full_text.csv", root=review)
+    write_prisma(FlowFiles.under(review / "results"), config, PrismaOutputs.under(review / "results/prisma"))
+
+
+def test_one_decision_changes_exactly_the_affected_boxes(demo: Path, tmp_path: Path) -> None:
+    review = copy_of(demo, tmp_path)
+    before, texts_before = counts(review), svg_texts(review / "results/prisma/flow.svg")
+    queue = review / "screening/title_abstract/screener_a.csv"
+    record_id = next(csv.DictReader(io.StringIO(queue.read_bytes().decode("utf-8-sig"))))["record_id"]
+    for screener in ("screener_a", "screener_b"):
+        set_decision(review / f"screening/title_abstract/{screener}.csv", record_id, "exclude", "children")
+    rerun_screening_and_prisma(review)
+    after, texts_after = counts(review), svg_texts(review / "results/prisma/flow.svg")
+    changed = {key for key in before if before[key] != after[key]}
+    assert changed == {"records_excluded", "screening_awaiting", "waiting"}
+    assert after["records_excluded"] == before["records_excluded"] + 1
+    assert after["screening_awaiting"] == before["screening_awaiting"] - 1
+    gone = set(texts_before) - set(texts_after)
+    new = set(texts_after) - set(texts_before)
+    awaiting = before["screening_awaiting"]
+    boxes_before = {f"Awaiting screening (n = {awaiting})", "Records excluded (n = 0)"}
+    boxes_after = {f"Awaiting screening (n = {awaiting - 1})", "Records excluded (n = 1)"}
+    assert boxes_before <= gone and boxes_after <= new
+    # The only other text that changes is the interim notice's count of records awaiting screening.
+    assert len(gone - boxes_before) == len(new - boxes_after) == 1
+    assert f"{awaiting} records awaiting screening" in (gone - boxes_before).pop()
+    assert f"{awaiting - 1} records awaiting screening" in (new - boxes_after).pop()
+
+
+def test_decision_on_a_removed_duplicate_stops_the_rule(demo: Path, tmp_path: Path) -> None:
+    review = copy_of(demo, tmp_path)
+    with open(review / "results/dedup/clusters.csv", newline="", encoding="utf-8") as handle:
+        duplicate = next(row for row in csv.DictReader(handle) if row["kept"] == "false")
+    state = review / "results/screening/title_abstract.csv"
+    lines = state.read_text(encoding="utf-8").splitlines()
+    columns = lines[0].split(",")
+    lines.append(",".join({"record_id": duplicate["record_id"], "decision": "include"}.get(c, "") for c in columns))
+    state.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    svg = review / "results/prisma/flow.svg"
+    result = run_snakemake(review, *PRISMA, check=False)
+    assert result.returncode != 0
+    log = (review / "results/logs/report/prisma.log").read_text(encoding="utf-8")
+    assert "the PRISMA numbers do not add up" in log
+    assert f"{duplicate['record_id']} (removed as a duplicate in cluster {duplicate['cluster_id']})" in log
+    assert "litsieve: error:" in result.stderr
+    assert not svg.exists()  # snakemake removes a failed rule's outputs: no wrong diagram is left
+
+
+def test_html_report_has_every_section(demo: Path) -> None:
+    result = run_snakemake(demo, "--report", "results/report.html")
+    assert result.returncode == 0
+    report = (demo / "results/report.html").read_text(encoding="utf-8", errors="replace")
+    for name in ("flow.svg", "prisma2020.csv", "extraction.csv", "search_strategy.html", "screening.html"):
+        assert name in report, name
