@@ -48,6 +48,8 @@ rule all:
 
 
 onsuccess:
+    from litsieve.report.prisma import print_summary as print_report_summary
     from litsieve.screening.status import print_summary
 
     print_summary("results")
+    print_report_summary("results")

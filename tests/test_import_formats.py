@@ -103,7 +103,7 @@ def test_scopus_ris_bom_c2_pmid_and_er_without_space() -> None:
     assert first.pmid == "23477647"  # C2
     assert first.doi == "10.1037/h0094744"  # lower-cased
     assert first.record_id == "scopus:2-s2.0-84875800000"  # the EID from the link
-    assert first.authors == ["Walker, G", "Bryant, W"]
+    assert first.authors == ["Walker, G.", "Bryant, W."]
     assert second.pmid == ""
     assert second.extra["C7"] == "39"
 
@@ -123,7 +123,7 @@ def test_embase_ris_l_number_c5_pmid_and_doi_link() -> None:
     record = one("ris_embase.ris", source="embase")
     assert record.record_id == "embase:L611111111"
     assert record.pmid == "27000001"
-    assert record.authors == ["Gillard, S", "Foster, R"]
+    assert record.authors == ["Gillard, S.", "Foster, R."]
     assert record.extra["DB"] == ["Embase", "Medline"]
     assert record.extra["M1"].startswith("(Gillard S.)")
     assert record.abstract == "Peer workers were interviewed."
@@ -219,7 +219,7 @@ def test_bibtex_hand_written_latex_macros_and_corporate_authors() -> None:
 def test_endnote_xml_utf16_style_wrappers_and_multi_values() -> None:
     first, second = load(DATA / "endnote_utf16.xml", source="endnote")
     assert first.title == "Peer support: a theoretical perspective in practice"
-    assert first.authors == ["Mead, S", "Hilton, D"]
+    assert first.authors == ["Mead, S.", "Hilton, D."]
     assert first.journal == "Psychiatric Rehabilitation Journal"
     assert first.issn == "1095-158X"  # "&#xD;"-separated ISSN list, repeated value once
     assert first.pmid == "11769979"  # accession number of an NLM record
@@ -247,7 +247,7 @@ def test_wos_tagged_plain_text() -> None:
 def test_scopus_csv_multiline_cells_and_formula_like_text() -> None:
     first, second = load(DATA / "csv_scopus.csv", source="scopus")
     assert first.record_id == "scopus:2-s2.0-84875800000"
-    assert first.authors == ["Walker, G", "Bryant, W"]
+    assert first.authors == ["Walker, G.", "Bryant, W."]
     assert first.abstract == "Peer support is spread over two lines."
     assert first.keywords == ["peer support", "metasynthesis", "Adult", "Humans"]
     assert first.pages == "28-34"
@@ -258,7 +258,7 @@ def test_scopus_csv_multiline_cells_and_formula_like_text() -> None:
 def test_embase_csv_preamble_and_pui() -> None:
     record = one("csv_embase.csv", source="embase")
     assert record.record_id == "embase:L611111111"
-    assert record.authors == ["Gillard, S", "Foster, R"]
+    assert record.authors == ["Gillard, S.", "Foster, R."]
     assert record.pmid == "27000001"
     assert record.issn == "1471-244X"
     assert record.keywords == ["adult", "human", "peer group"]
@@ -269,14 +269,14 @@ def test_cinahl_csv_excel_text_cells() -> None:
     assert record.record_id == "cinahl:176404503"
     assert record.issn == "0965-2612"  # from ="09652612"
     assert record.year == 2014  # from ="4/3/2014"
-    assert record.authors == ["Curry Rogers, Kristina", "Mart\u00ednez, Ricardo N"]
+    assert record.authors == ["Curry Rogers, Kristina", "Mart\u00ednez, Ricardo N."]
 
 
 def test_pubmed_csv_comma_separated_initials() -> None:
     first, second = load(DATA / "csv_pubmed.csv", source="pubmed")
     assert first.authors == ["Repper, J", "Carter, T"]
     assert first.record_id == "pubmed:21827289"
-    assert second.authors == ["Davidson, L"]
+    assert second.authors == ["Davidson, L."]
 
 
 def test_semicolon_cp1252_csv_with_verbatim_ids(caplog: pytest.LogCaptureFixture) -> None:

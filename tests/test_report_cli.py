@@ -10,6 +10,7 @@ import pytest
 
 from conftest import REPO
 from litsieve.cli import main
+from litsieve.report.prisma import summary_lines
 from report_helpers import POOL, stage_row, write_results
 
 CONFIG = str(REPO / "config" / "config.yaml")
@@ -25,12 +26,15 @@ def test_prisma_check_prints_the_boxes_and_writes_nothing(tmp_path: Path, capsys
     assert not (results / "prisma").exists()
 
 
-def test_prisma_writes_every_output(tmp_path: Path) -> None:
+def test_prisma_writes_every_output_and_the_run_summary_names_them(tmp_path: Path) -> None:
     results = write_results(tmp_path)
-    assert main(["prisma", "--results", str(results), "--config", CONFIG, "-o", str(tmp_path / "out")]) == 0
-    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert main(["prisma", "--results", str(results), "--config", CONFIG]) == 0
+    names = sorted(p.name for p in (results / "prisma").iterdir())
     assert names == ["counts.json", "flow.pdf", "flow.png", "flow.svg", "prisma2020.csv"]
-    assert json.loads((tmp_path / "out/counts.json").read_text())["screened"] == len(POOL)
+    assert json.loads((results / "prisma/counts.json").read_text())["screened"] == len(POOL)
+    assert summary_lines(results) == [
+        f"PRISMA flow diagram (interim, review in progress): {results}/prisma/flow.svg (.pdf, .png); "
+        f"10 records identified, {len(POOL)} screened, 0 studies included"]
 
 
 def test_prisma_error_is_one_line_with_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

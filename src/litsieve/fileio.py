@@ -12,6 +12,7 @@ which spreadsheets show as text. Cells people typed are written back exactly as 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -20,19 +21,24 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step; readers see the old or the new file."""
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike[str], mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path`` and move it over ``path`` only on success.
+
+    Readers see the old file or the complete new one, never half of it; a failure leaves
+    the old file untouched. Streaming through this keeps memory flat for large outputs.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -40,6 +46,12 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step; readers see the old or the new file."""
+    with atomic_open(path, "wb") as handle:
+        handle.write(data)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
@@ -66,17 +78,15 @@ def unneutralise_cell(value: str) -> str:
     return value
 
 
-def csv_text(
+def _write_csv_rows(
+    handle: IO[str],
     rows: Iterable[Mapping[str, Any]],
     columns: Sequence[str],
-    *,
-    neutralise: Iterable[str] = (),
-    line_terminator: str = "\n",
-) -> str:
-    """Render rows as CSV text; columns in ``neutralise`` are made formula-safe."""
+    neutralise: Iterable[str],
+    line_terminator: str,
+) -> None:
     guard = set(neutralise)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator=line_terminator, quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(handle, lineterminator=line_terminator, quoting=csv.QUOTE_MINIMAL)
     writer.writerow(columns)
     for row in rows:
         cells = []
@@ -85,6 +95,18 @@ def csv_text(
             text = "" if value is None else str(value)
             cells.append(neutralise_cell(text) if column in guard else text)
         writer.writerow(cells)
+
+
+def csv_text(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    neutralise: Iterable[str] = (),
+    line_terminator: str = "\n",
+) -> str:
+    """Render rows as CSV text; columns in ``neutralise`` are made formula-safe."""
+    buffer = io.StringIO()
+    _write_csv_rows(buffer, rows, columns, neutralise, line_terminator)
     return buffer.getvalue()
 
 
@@ -95,8 +117,12 @@ def write_csv(
     *,
     neutralise: Iterable[str] = (),
 ) -> None:
-    """Atomically write a UTF-8 CSV with ``\\n`` line endings (byte-stable across runs)."""
-    atomic_write_text(path, csv_text(rows, columns, neutralise=neutralise))
+    """Atomically write a UTF-8 CSV with ``\\n`` line endings (byte-stable across runs).
+
+    Rows are streamed to disk, so a generator of rows never sits in memory whole.
+    """
+    with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
+        _write_csv_rows(handle, rows, columns, neutralise, "\n")
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:

@@ -163,7 +163,7 @@ def normalize_doi(value: str | None) -> str:
 
 def normalize_author(name: str) -> str:
     """``Surname, Given`` from the shapes exports use (``Given Surname``, ``Surname GI``)."""
-    name = " ".join(str(name).replace("\u00a0", " ").split()).strip(" ;,.")
+    name = " ".join(str(name).replace("\u00a0", " ").split()).strip(" ;,")
     if not name:
         return ""
     if "," in name:
@@ -175,7 +175,8 @@ def normalize_author(name: str) -> str:
         return name
     last = parts[-1]
     # MEDLINE "Smith JA": trailing initials in capitals.
-    if last.isupper() and len(last) <= 3 and last.isalpha():
+    initials = last.replace(".", "").replace("-", "")
+    if initials.isupper() and len(initials) <= 3 and initials.isalpha():
         return f"{' '.join(parts[:-1])}, {last}"
     return f"{last}, {' '.join(parts[:-1])}"
 

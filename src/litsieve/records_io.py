@@ -24,9 +24,16 @@ DATABASE_TEXT_COLUMNS: tuple[str, ...] = tuple(
 
 def write_records(path: str | os.PathLike[str], records: Iterable[Record]) -> int:
     """Write records in the record model's column order; returns how many were written."""
-    rows = [r.to_row() for r in records]
-    write_csv(path, rows, RECORD_COLUMNS, neutralise=DATABASE_TEXT_COLUMNS)
-    return len(rows)
+    count = 0
+
+    def rows() -> Iterator[dict[str, str]]:
+        nonlocal count
+        for record in records:
+            count += 1
+            yield record.to_row()
+
+    write_csv(path, rows(), RECORD_COLUMNS, neutralise=DATABASE_TEXT_COLUMNS)
+    return count
 
 
 def iter_records(path: str | os.PathLike[str]) -> Iterator[Record]:

@@ -189,7 +189,11 @@ def _split_authors(value: str) -> list[str]:
     if re.search(r"\s+and\s+", value):
         return re.split(r"\s+and\s+", value)
     if "," in value and _INITIALS_AUTHORS.match(value.strip()):
-        return [v for v in value.split(",") if v.strip()]
+        names = [v.strip() for v in value.split(",") if v.strip()]
+        # PubMed's "Repper J, Carter T." ends the list with a full stop, not an initial's dot.
+        if len(names) > 1 and names[-1].endswith(".") and not any(n.endswith(".") for n in names[:-1]):
+            names[-1] = names[-1].rstrip(".")
+        return names
     return [value]
 
 

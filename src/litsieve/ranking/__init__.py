@@ -9,7 +9,7 @@ simulate``). See docs/ranking.md.
 from litsieve.ranking.queue import order_queue
 from litsieve.ranking.schedule import batch_size
 from litsieve.ranking.simulate import LabelOracle, read_simulation_data, simulate
-from litsieve.ranking.stopping import StoppingEstimate, stopping_estimate
+from litsieve.ranking.stopping import StoppingEstimate, stopping_estimate, stopping_for_protocol
 
 __all__ = ["LabelOracle", "StoppingEstimate", "batch_size", "order_queue", "read_simulation_data",
-           "simulate", "stopping_estimate"]
+           "simulate", "stopping_estimate", "stopping_for_protocol"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 from scipy.special import gammaln
@@ -209,3 +209,11 @@ def stopping_estimate(
                    f"{unscreened} unscreened")
     return StoppingEstimate(screened, total, found, recall_target, confidence, p_value, estimate,
                             upper, may_stop, message)
+
+
+def stopping_for_protocol(labels_in_order: Sequence[int], total: int, config: Mapping[str, Any]) -> StoppingEstimate:
+    """:func:`stopping_estimate` with the recall target and confidence of the protocol's ``ranking`` section."""
+    ranking = config.get("ranking") or {}
+    return stopping_estimate(labels_in_order, total,
+                             recall_target=float(ranking.get("recall_target", DEFAULT_RECALL_TARGET)),
+                             confidence=float(ranking.get("confidence", DEFAULT_CONFIDENCE)))

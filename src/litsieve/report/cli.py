@@ -66,12 +66,12 @@ def run_prisma(args: argparse.Namespace) -> int:
     files = FlowFiles.under(args.results)
     if args.check:
         counts = checked_counts(files, config)
-        from litsieve.report.diagram import box_texts
+        from litsieve.report.diagram import box_texts, singular
 
         for lines in box_texts(counts).values():
             print("\n".join("  " * line.indent + line.text for line in lines))
-        print("The numbers add up." + (" Interim: " + "; ".join(f"{v} {k}" for k, v in counts.waiting.items())
-                                       if counts.in_progress else ""))
+        waiting = "; ".join(f"{v:,} {singular(k) if v == 1 else k}" for k, v in counts.waiting.items())
+        print("The numbers add up." + (f" Interim: {waiting}" if waiting else " The review is complete."))
         return 0
     outputs = PrismaOutputs.under(args.output or Path(args.results) / "prisma")
     write_prisma(files, config, outputs)

@@ -153,7 +153,7 @@ class FlowCounts:
             "reports awaiting retrieval": self.retrieval_awaiting,
             "reports awaiting an eligibility decision": self.assessment_awaiting,
             "eligibility conflicts awaiting resolution": self.assessment_conflicts,
-            "possible duplicate pair(s) awaiting review": self.duplicate_pairs_awaiting_review,
+            "possible duplicate pairs awaiting review": self.duplicate_pairs_awaiting_review,
         }
         return {k: v for k, v in items.items() if v}
 

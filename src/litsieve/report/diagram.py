@@ -199,11 +199,19 @@ def box_texts(counts: FlowCounts) -> dict[str, list[Line]]:
     }
 
 
+def singular(phrase: str) -> str:
+    """``records awaiting screening`` -> ``record awaiting screening`` (for a count of one)."""
+    head, _, rest = phrase.partition(" awaiting")
+    words = head.split(" ")
+    words[-1] = words[-1][:-1] if words[-1].endswith("s") else words[-1]
+    return " ".join(words) + (" awaiting" + rest if rest else "")
+
+
 def status_lines(counts: FlowCounts) -> list[Line]:
     """The interim notice: what still waits for people (none when the review is complete)."""
     if not counts.in_progress:
         return []
-    waiting = "; ".join(f"{value:,} {what}" for what, value in counts.waiting.items())
+    waiting = "; ".join(f"{value:,} {singular(what) if value == 1 else what}" for what, value in counts.waiting.items())
     return [Line("Interim diagram, review in progress:", bold=True), Line(waiting)]
 
 
@@ -301,7 +309,10 @@ RC = {
     "svg.fonttype": "none",        # text stays text in the SVG
     "svg.hashsalt": "litsieve",    # deterministic ids
     "pdf.fonttype": 42,            # TrueType embedded: text selectable in the PDF
-    "font.family": FONT,
+    # DejaVu Sans (shipped with matplotlib) draws the PDF and PNG; the SVG also names the
+    # usual substitutes, so a viewer without DejaVu Sans falls back to a sans-serif font.
+    "font.family": ["sans-serif"],
+    "font.sans-serif": [FONT, "Arial", "Helvetica", "Liberation Sans"],
     "path.simplify": False,
 }
 SAVE_METADATA = {

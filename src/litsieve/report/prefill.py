@@ -47,7 +47,7 @@ class Prefill:
 
     @property
     def evidence(self) -> str:
-        return " | ".join(f"{tag}: \u201c{phrase}\u201d" for tag, phrase in zip(self.tags, self.phrases))
+        return " | ".join(f'{tag}: "{phrase}"' for tag, phrase in zip(self.tags, self.phrases))
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:

@@ -58,3 +58,34 @@ def write_prisma(files: FlowFiles, config: Mapping[str, Any], outputs: PrismaOut
              "" if not counts.in_progress else " (interim: " + "; ".join(
                  f"{v} {k}" for k, v in counts.waiting.items()) + ")")
     return counts
+
+
+def summary_lines(results: str | os.PathLike[str] = "results") -> list[str]:
+    """The end-of-run lines about the report (nothing before the diagram has been drawn)."""
+    import json
+
+    counts_file = Path(results) / "prisma" / "counts.json"
+    if not counts_file.exists():
+        return []
+    counts = json.loads(counts_file.read_text(encoding="utf-8"))
+    state = "interim, review in progress" if counts.get("status") == "in progress" else "complete"
+    lines = [f"PRISMA flow diagram ({state}): {Path(results) / 'prisma' / 'flow.svg'} (.pdf, .png); "
+             f"{counts['identified']} records identified, {counts['screened']} screened, "
+             f"{counts['studies_included']} studies included"]
+    extraction = Path(results) / "extraction" / "extraction.csv"
+    if extraction.exists():
+        import csv
+
+        with open(extraction, newline="", encoding="utf-8") as handle:
+            studies = sum(1 for _ in csv.DictReader(handle))
+        lines.append(f"Extraction table: {extraction} (.xlsx), {studies} included "
+                     f"stud{'y' if studies == 1 else 'ies'}; reviewers correct it in the extraction sheet "
+                     f"(docs/report.md)")
+    return lines
+
+
+def print_summary(results: str | os.PathLike[str] = "results") -> None:
+    """Printed at the end of every `snakemake` run (the Snakefile's ``onsuccess:``)."""
+    lines = summary_lines(results)
+    if lines:
+        print("\n".join(lines))

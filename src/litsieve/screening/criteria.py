@@ -1,12 +1,17 @@
 """The protocol's eligibility criteria as data, and what each one finds in a record.
 
 A criterion (one entry of ``criteria:`` in config/config.yaml, documented in
-docs/criteria.md) is named, says whether it is an inclusion or an exclusion criterion,
-which fields it reads, and when it fires: ``any`` of a term list present, ``all`` of one
-present, ``none`` of one present (how "the record is ONLY about X" is said), an ``age``
-condition, a year range or a language list. ``ignore`` names phrases whose words do not
-count ("peer review" for a peer-support term list) and ``near`` asks for the ``any``
-words to share a sentence with one of its words ("online" only about delivery).
+docs/criteria.md) is named, says whether it is an inclusion criterion, an exclusion
+criterion or a flag (something a person should look at), which fields it reads, and when
+it fires: ``any`` of a term list present, ``all`` of one present, ``none`` of one present
+(how "the record is ONLY about X" is said), an ``age`` condition, a year range or a
+language list; the conditions are combined with AND. ``ignore`` names phrases whose words
+do not count ("peer review" for a peer-support term list); ``near`` and ``none_near`` ask
+for the ``any`` / ``none`` words to share a sentence with one of their words ("online"
+only about delivery, staff only where a sentence says who took part).
+
+Database indexing in the record's notes (PsycINFO's document type, methodology and age
+groups in EBSCOhost exports) is read too: it was assigned from the full paper.
 
 :func:`evaluate` returns an :class:`Outcome` per criterion with the evidence (the words
 and where they were), so every suggestion can be explained to the screener.
@@ -232,7 +237,7 @@ INDEXED_AGE = "age_groups"
 # ... Age Group: Adolescence (13-17 yrs) (200). Methodology: Literature Review." Document
 # type and methodology are publication types in all but name; age groups are assigned by
 # indexers who read the whole paper.
-_NOTE_FIELD = re.compile(r"(Document Type|Methodology|Age Group):\s*(.*?)(?:\.(?=\s+[A-Z][A-Za-z ]+:)|\.?\s*$)")
+_NOTE_FIELD = re.compile(r"(Document Type|Methodology|Age Group):\s*(.*?)(?:\.(?=\s+[A-Z][^.:;]{0,40}:)|\.?\s*$)")
 
 
 def database_indexing(record: Record) -> dict[str, list[str]]:
