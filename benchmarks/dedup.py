@@ -472,12 +472,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             source = work / f"synthetic_{size}.csv"
             write_synthetic(source, records)
             longest = max(len(str(r["abstract"])) for r in records)
+            load_before = os.getloadavg()[0]
             predicted, seconds, peak = run_litsieve(source, work / f"synthetic_{size}.litsieve.csv")
+            load = max(load_before, os.getloadavg()[0])
             cpu = next(v for k, v in CPU_SECONDS.items() if k.endswith(f"synthetic_{size}.litsieve.csv"))
             scores = pair_scores(predicted, truth)
             scale[str(size)] = {"records": size, "works": len(set(truth.values())), "longest_abstract": longest,
                                 "abstracts_over_30k": sum(1 for r in records if len(str(r["abstract"])) >= 30_000),
-                                "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak / 2**20, **scores}
+                                "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak / 2**20,
+                                "load_average": load, **scores}
             print(f"synthetic {size:>7}: {seconds:.1f}s wall, {cpu:.1f}s CPU, peak {peak / 2**20:.0f} MiB, pair F1 {scores['pair_f1']:.4f}, "
                   f"false merges {scores['false_merge_pairs']}", file=sys.stderr)
 
@@ -509,16 +512,17 @@ def render(results: Mapping[str, Mapping[str, object]], scale: Mapping[str, Mapp
             else:
                 lines.append(
                     f"| {name} | {entry['records']} | {tool} | – | – | – "
-                    f"| ≥{s['clusters_with_certain_false_merge']} certain | {fmt(s['sensitivity'])} "
+                    f"| {s['clusters_with_certain_false_merge']} certain (lower bound) | {fmt(s['sensitivity'])} "
                     f"| {fmt(s['specificity'])} | {fmt(s['seconds'], 1)} | – |")
     if scale:
         lines += ["", "| synthetic records | works | abstracts ≥30k chars (longest) | wall time (s) | CPU time (s) "
-                  "| peak memory (MiB) | pair F1 | false-merge pairs |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| peak memory (MiB) | pair F1 | false-merge pairs | load average |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for size, s in scale.items():
             lines.append(f"| {size} | {s['works']} | {s['abstracts_over_30k']} ({s['longest_abstract']}) "
                          f"| {fmt(s['seconds'], 1)} | {fmt(s['cpu_seconds'], 1)} | {fmt(s['peak_mb'], 0)} "
                          f"| {fmt(s['pair_f1'], 4)} "
-                         f"| {s['false_merge_pairs']} |")
+                         f"| {s['false_merge_pairs']} | {fmt(s['load_average'], 1)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -154,3 +154,32 @@ def test_workbook_is_byte_identical_and_text_stays_text(demo_records: dict) -> N
     assert sheet.cell(row=2, column=header.index("notes") + 1).value == "=1+1"
     assert sheet.cell(row=2, column=header.index("notes") + 1).data_type == "s"
     assert all(f"{field}_source" in header for field in FIELDS)
+
+
+REALISTIC = {
+    # Wording of real abstracts, not of the demo: N = with thousands, "mean age was", bed days.
+    "trial": ("Peer-delivered self-management for serious mental illness: a cluster randomised trial. Participants "
+              "(N = 1,245) were recruited from 12 community mental health teams in Birmingham, England; mean age "
+              "was 41.3 years (SD 11.2). Peer facilitators ran weekly face-to-face groups. The primary outcome was "
+              "personal recovery (QPR); secondary outcomes included hope, wellbeing and bed days."),
+    "interviews": ("Background: We conducted 32 semi-structured interviews with women aged between 19 and 45 who "
+                   "attended a perinatal peer support service in Ontario. Data were analysed thematically."),
+    "cohort": ("Methods: A retrospective cohort of 2,310 veterans (n=2310) enrolled in a telephone-based peer "
+               "support program at VA medical centers. Outcomes were psychiatric readmissions and suicide attempts."),
+}
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("trial", {"study_design": "quantitative; RCT", "sample_size": "1245", "age_group": "adults (mean 41.3)",
+               "setting": "community", "country": "UK", "delivery": "group; face-to-face",
+               "outcomes": "wellbeing; recovery; hope; hospital use"}),
+    ("interviews", {"study_design": "qualitative; interviews", "sample_size": "32", "population": "women",
+                    "age_group": "adults (19-45)", "country": "Canada"}),
+    ("cohort", {"study_design": "quantitative; cohort", "sample_size": "2310", "population": "veterans",
+                "country": "USA", "delivery": "telephone", "outcomes": "hospital use"}),
+])
+def test_prefill_reads_realistic_abstracts(name: str, expected: dict[str, str]) -> None:
+    from litsieve.record import Record
+
+    values = prefill(Record(record_id=name, title="", abstract=REALISTIC[name]))
+    assert {field: values[field].value for field in expected} == expected

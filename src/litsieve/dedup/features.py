@@ -106,6 +106,13 @@ _PREPRINT_DOI = re.compile(
     r"^10\.1101/(?:\d{4}\.\d\d\.\d\d\.|\d+$)|^10\.48550/|^10\.21203/rs\.|^10\.2139/ssrn|^10\.20944/preprints"
     r"|^10\.31234/|^10\.31219/|^10\.31235/|^10\.26434/chemrxiv",
 )
+_KIND_WORDS = re.compile(
+    r"errat|corrig|correct|retract|withdraw|concern|re\s*:|repl|respon|comment|letter|rebuttal|\(vol|publisher|\(\d{4}\)",
+    re.IGNORECASE)
+_COMMENT_TYPE = re.compile(r"\bcomment\b")
+_SUPPLEMENT_PAGE = re.compile(r"\s*s\d", re.IGNORECASE)
+_PAGE_PARTS = re.compile(r"([a-z]*)0*(\d+)([a-z]*)$")
+_ISSN = re.compile(r"\d{4}-?\d{3}[\dxX]")
 _CONFERENCE_TYPES = re.compile(r"conference|congress|meeting abstract|meeting report|proceedings|symposium", re.IGNORECASE)
 _SUPPLEMENT = re.compile(r"\bsuppl|\bsupplement|^s\d+$", re.IGNORECASE)
 _PART = re.compile(
@@ -240,7 +247,7 @@ def parse_pages(pages: str) -> tuple[str, str]:
         return str(_MONTHS[tokens[0][:3]]), tokens[1].lstrip("0") or "0"
 
     def clean(token: str) -> str:
-        match = re.match(r"([a-z]*)0*(\d+)([a-z]*)$", token)
+        match = _PAGE_PARTS.match(token)
         return f"{match.group(1)}{match.group(2)}{match.group(3)}" if match else token
 
     start = clean(tokens[0])
@@ -255,18 +262,21 @@ def parse_pages(pages: str) -> tuple[str, str]:
 def _kinds(record: Record, doi: str) -> frozenset[str]:
     kinds: set[str] = set()
     raw_title = record.title.strip()
+    # Most titles hold none of the words these kinds are named by: skip the long patterns.
+    if not _KIND_WORDS.search(raw_title):
+        raw_title = ""
     types = " | ".join(record.publication_types).casefold()
     if _ERRATUM_TITLE.search(raw_title) or "erratum" in types or "correction" in types:
         kinds.add(ERRATUM)
     if _RETRACTION_TITLE.search(raw_title) or "retraction of publication" in types or "retraction notice" in types:
         kinds.add(RETRACTION)
-    if _REPLY_TITLE.search(raw_title) or re.search(r"\bcomment\b", types):
+    if _REPLY_TITLE.search(raw_title) or _COMMENT_TYPE.search(types):
         kinds.add(REPLY)
     if _PREPRINT_JOURNAL.search(record.journal) or "preprint" in types or _PREPRINT_DOI.search(doi):
         kinds.add(PREPRINT)
     if (_CONFERENCE_TYPES.search(types) or _CONFERENCE_TYPES.search(record.journal)
             or _SUPPLEMENT.search(record.issue.strip()) or _SUPPLEMENT.search(record.volume.strip())
-            or re.match(r"^\s*s\d", record.pages, re.IGNORECASE)):
+            or _SUPPLEMENT_PAGE.match(record.pages)):
         kinds.add(CONFERENCE)
     return frozenset(kinds)
 
@@ -314,14 +324,14 @@ def features_of(index: int, record: Record) -> Features:
     # "Journal of X: official journal of Y" and "Front Endocrinol (Lausanne)": the title proper.
     journal_name = _JOURNAL_TAIL.split(record.journal or _container(record), maxsplit=1)[0]
     journal = tuple(w for w in fold(journal_name).split() if w not in _JOURNAL_STOP)
-    issn = frozenset(re.findall(r"\d{4}-?\d{3}[\dxX]", record.issn.replace(" ", "")))
+    issn = frozenset(_ISSN.findall(record.issn.replace(" ", ""))) if record.issn else frozenset()
     return Features(
         index=index,
         record_id=record.record_id,
         title=title,
         title_key=title.replace(" ", ""),
         title_words=len(title.split()),
-        title_numbers=tuple(sorted(re.findall(r"\d+", title))),
+        title_numbers=tuple(sorted(_DIGITS.findall(title))),
         generic_title=title in _GENERIC_TITLES or len(title) < 12 or bool(_GENERIC_START.match(title)),
         authors=surnames,
         first_author=first_author,

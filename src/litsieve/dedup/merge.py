@@ -19,13 +19,14 @@ from litsieve.record import LIST_FIELDS, RECORD_FIELDS, Record
 
 _FILLABLE = tuple(f for f in RECORD_FIELDS if f not in {"record_id", "source", "source_file"})
 _FULL_GIVEN = re.compile(r",\s*\w{2,}(?<!\.)")
+_INITIALS = re.compile(r",\s*[A-Z]{2,3}$")
 
 
 def full_name_share(record: Record) -> float:
     """Share of authors written with a given name rather than initials (``Smith, John``)."""
     if not record.authors:
         return 0.0
-    full = sum(1 for a in record.authors if _FULL_GIVEN.search(a) and not re.search(r",\s*[A-Z]{2,3}$", a))
+    full = sum(1 for a in record.authors if _FULL_GIVEN.search(a) and not _INITIALS.search(a))
     return full / len(record.authors)
 
 

@@ -106,7 +106,7 @@ PERSON_NOUNS = (
     r"students?|mentees?|peer (?:support )?workers?|peers|carers?|young adults|older adults|survivors?|guests?"
 )
 SAMPLE = re.compile(
-    r"\(\s*n\s*=\s*(?P<n1>\d[\d,]*)\s*\)|"
+    r"(?<![\w-])[nN]\s*=\s*(?P<n1>\d{1,3}(?:,\d{3})+|\d+)(?![\d.])|"
     r"(?<![\w.-])(?<!Study )(?<!Part )(?<!Phase )(?P<n2>\d{1,3}(?:,\d{3})+|\d+|eight|nine|ten|eleven|twelve)\s+"
     r"(?P<phrase>(?:[\w/-]+\s+){0,4}?(?:" + PERSON_NOUNS + r")\b(?:\s*\([^)]*\))?(?:\s+(?:with|who|in|on|of|from)\s+[^,.;()]{3,80})?)",
     re.IGNORECASE,
@@ -120,9 +120,10 @@ POPULATION_STOP = re.compile(
     re.IGNORECASE,
 )
 
-AGE_RANGE = re.compile(r"aged\s+(?P<a>\d{1,2})\s*(?:-|\u2013|to)\s*(?P<b>\d{1,3})(?:\s*years)?", re.IGNORECASE)
+AGE_RANGE = re.compile(r"(?:aged(?: between)?|age range(?: of| was)?|ages(?: of)?)\s+(?P<a>\d{1,2})\s*(?:-|\u2013|to|and)\s*"
+                       r"(?P<b>\d{1,3})(?:\s*years)?", re.IGNORECASE)
 AGE_OVER = re.compile(r"aged\s+(?P<a>\d{2})\s*(?:and over|and older|\+|or over|or older)", re.IGNORECASE)
-AGE_MEAN = re.compile(r"mean age(?: of)?\s+(?P<m>\d{1,2}(?:\.\d)?)", re.IGNORECASE)
+AGE_MEAN = re.compile(r"mean age(?: of| was| =|:)?\s*(?P<m>\d{1,2}(?:\.\d+)?)", re.IGNORECASE)
 OLDER = _rx(r"older adults", r"late-life", r"later life", r"elderly")
 YOUNG = _rx(r"young adults")
 ADULT = _rx(r"\badults?\b", r"\bwomen\b", r"\bmen\b", r"\bmothers\b", r"\bveterans\b")
@@ -143,7 +144,7 @@ US_STATES = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|De
              "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|"
              "North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|"
              "South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington State|West Virginia|Wisconsin|Wyoming|"
-             "Chicago|Boston|Los Angeles|Philadelphia|San Francisco|Seattle|Baltimore|New Haven|Veterans Affairs")
+             "Chicago|Boston|Los Angeles|Philadelphia|San Francisco|Seattle|Baltimore|New Haven|Veterans Affairs|VA")
 COUNTRY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("USA", _rx(r"\bUSA\b", r"\bU\.S\.A?\.?", r"United States", r"\b(?:" + US_STATES + r")\b")),
     ("UK", _rx(r"\bUK\b", r"United Kingdom", r"\bEngland\b", r"\bEnglish Midlands\b", r"\bScotland\b", r"\bWales\b",
@@ -206,7 +207,7 @@ OUTCOME_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hospital use", _rx(r"hospital use", r"readmissions?", r"rehospitali[sz]\w+", r"days in (?:psychiatric )?hospital",
                          r"hospital (?:beds|days)", r"admissions? to hospital", r"admitted to hospital",
                          r"inpatient psychiatric care \(mean", r"emergency (?:hospital|department) (?:use|visits)",
-                         r"fewer admissions")),
+                         r"fewer admissions", r"bed[- ]days")),
 )
 
 
@@ -277,6 +278,7 @@ def sample(text: str) -> tuple[Prefill, Prefill]:
         described = match.group("phrase")
         if described:
             described = re.sub(r"\s*\([^)]*\)", "", described)
+            described = re.sub(r"^.*?\b(?:interviews?|focus groups?|sessions?|meetings?)\s+with\s+", "", described)
             population.add(POPULATION_STOP.sub("", described).strip(" ,"), phrase)
             break
     if not population.tags:
