@@ -76,8 +76,9 @@ def run_litsieve(data: Path, seed: int) -> tuple[list[str], list[int], float]:
 def run_asreview(bench_python: str, data: Path, priors: list[str], seed: int) -> tuple[list[str], list[int], float]:
     order = OUT / "orders" / f"asreview-{data.stem}-{seed}.csv"
     started = time.perf_counter()
-    subprocess.run([bench_python, str(Path(__file__).resolve()), "--asreview-worker", str(data),
-                    "--priors", *priors, "--seed", str(seed), "-o", str(order)], check=True)
+    # cwd: importing asreview leaves a synergy_cache.sqlite in the working folder
+    subprocess.run([bench_python, str(Path(__file__).resolve()), "--asreview-worker", str(data.resolve()),
+                    "--priors", *priors, "--seed", str(seed), "-o", str(order.resolve())], check=True, cwd=OUT)
     ids, labels = read_order(order)
     return ids, labels, time.perf_counter() - started
 

@@ -56,8 +56,6 @@ def test_demo_duplicates_are_exactly_the_intended_ones():
 def test_workflow_dedup_rule(workflow_dir):
     if not (workflow_dir / "resources" / "demo" / "pubmed_medline.txt").exists():
         pytest.skip("demo exports not present")
-    for name in ("environment.yml", "pyproject.toml"):
-        (workflow_dir / name).write_bytes((REPO / name).read_bytes())
     # The review file exists from parse time, header only, so it can be the rule's input.
     run_snakemake(workflow_dir, "results/dedup/counts.json")
     review = workflow_dir / "screening" / "duplicates.csv"

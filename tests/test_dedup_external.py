@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import litsieve.dedup.pipeline as pipeline
 from conftest import shared_path
 from litsieve.dedup import deduplicate
 from litsieve.dedup.blocking import candidate_pairs
@@ -53,13 +52,12 @@ def test_cytology_set_no_false_merges_and_high_recall(tmp_path):
     assert correct / true >= 0.985  # bib-dedupe 0.11.0 reaches 0.985 here
 
 
-def test_any_order_and_any_number_of_processes_give_the_same_clusters(tmp_path, monkeypatch):
+def test_any_order_gives_the_same_clusters(tmp_path):
     records, _ = labelled("sra_haematology.csv", tmp_path)
     first = deduplicate(records)
     shuffled = records[:]
     random.Random(7).shuffle(shuffled)
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
-    again = deduplicate(shuffled, jobs=2)
+    again = deduplicate(shuffled)
     assert again.clusters == first.clusters
     assert [r.to_row() for r in again.records] == [r.to_row() for r in first.records]
 

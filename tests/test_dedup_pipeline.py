@@ -225,3 +225,14 @@ def test_cli_reports_a_bad_file(tmp_path, capsys):
 def test_review_file_spec_is_a_person_file():
     assert SPEC.relative == "duplicates.csv"
     assert SPEC.person_columns == ("decision", "note")
+
+
+def test_review_can_be_switched_off(tmp_path):
+    inputs = tmp_path / "all.csv"
+    write_records(inputs, review_set())
+    people = tmp_path / "screening"
+    out = tmp_path / "results"
+    run_dedup(inputs, people, out / "records.csv", out / "clusters.csv", out / "counts.json",
+              {"review": False})
+    assert not (people / "duplicates.csv").exists()
+    assert json.loads((out / "counts.json").read_text())["works_out"] == 5

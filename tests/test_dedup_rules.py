@@ -211,3 +211,16 @@ def test_proceedings_paper_without_its_subtitle_matches_on_the_page_range():
     c = Record(record_id="c", title="Infrastructure in the wild: lessons from Haiti", authors=["Soden, R"],
                year=2015, pages="2796-2807", extra=dict(proceedings))
     assert verdict(a, c).verdict != SAME
+
+
+def test_pmid_and_pmcid_link_records_without_a_doi():
+    a = article("a", doi="", pmid="12345678", pages="", volume="", title=TITLE + " [Review]")
+    b = article("b", doi="", pmid="12345678", journal="Br J Psychiatry", abstract="")
+    assert verdict(a, b).rule == "same PMID"
+    c = article("c", doi="", pmcid="PMC4012345", abstract="", pages="")
+    d = article("d", doi="", pmcid="pmc 4012345", abstract="", volume="")
+    assert verdict(c, d).rule == "same PMCID"
+    # Different PMIDs are different PubMed records: never merged, at most shown to a person.
+    e = article("e", doi="", pmid="23456789", year=2016, pages="300-310")
+    result = verdict(a, e)
+    assert result.verdict != SAME and result.conflict and "PMIDs" in result.rule

@@ -9,7 +9,7 @@ rule dedup:
         clusters="results/dedup/clusters.csv",
         counts="results/dedup/counts.json",
     params:
-        people=PEOPLE,
+        people=lambda wildcards, input: os.path.dirname(input.review),
         settings=config.get("dedup", {}),
     log:
         "results/logs/dedup/dedup.log",

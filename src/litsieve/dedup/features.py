@@ -347,7 +347,7 @@ def features_of(index: int, record: Record) -> Features:
         doi=doi,
         pmid=pmid,
         pmcid=pmcid,
-        abstract=fold(record.abstract[: ABSTRACT_CHARS + 200])[:ABSTRACT_CHARS],
+        abstract=fold(record.abstract[: ABSTRACT_CHARS + 60])[:ABSTRACT_CHARS],
         kinds=_kinds(record, doi),
         part=_part(record.title),
     )

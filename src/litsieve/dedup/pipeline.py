@@ -9,14 +9,12 @@ cluster's members, and every output is sorted.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from litsieve.dedup.blocking import candidate_pairs
 from litsieve.dedup.cluster import IDENTIFIER, METADATA, PERSON, Link, cluster
-from litsieve.dedup.compare import SAME, UNCERTAIN, PairResult, compare, worth_comparing
+from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, compare, worth_comparing
 from litsieve.dedup.features import Features, features_of
 from litsieve.dedup.merge import merge_cluster
 from litsieve.dedup.review import DIFFERENT as PERSON_DIFFERENT
@@ -51,77 +49,32 @@ def _check_ids(records: Sequence[Record]) -> None:
         seen[record.record_id] = row
 
 
-# Work shared with forked worker processes (read-only; fork copies it for free).
-_SHARED: dict[str, object] = {}
-PARALLEL_FROM = 20_000  # below this, starting processes costs more than it saves
+def compare_pairs(features: list[Features], pairs: set[tuple[int, int]]) -> dict[tuple[int, int], PairResult]:
+    """Verdicts on the candidate pairs that may be one work (``same`` or ``uncertain``; ``i < j``).
 
-
-def _jobs(jobs: int | None, size: int) -> int:
-    if size < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(jobs or available, available, 8))
-
-
-def _features_chunk(bounds: tuple[int, int]) -> list[Features]:
-    records = _SHARED["records"]
-    return [features_of(i, records[i]) for i in range(*bounds)]  # type: ignore[index]
-
-
-def compute_features(records: Sequence[Record], jobs: int | None = None) -> list[Features]:
-    """Features of every record, on several cores for large inputs (same result either way)."""
-    workers = _jobs(jobs, len(records))
-    if workers == 1:
-        return [features_of(i, r) for i, r in enumerate(records)]
-    step = -(-len(records) // (workers * 4))
-    chunks = [(start, min(start + step, len(records))) for start in range(0, len(records), step)]
-    _SHARED["records"] = records
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [f for part in pool.map(_features_chunk, chunks) for f in part]
-    finally:
-        _SHARED.clear()
-
-
-def _compare_chunk(pairs: list[tuple[int, int]]) -> list[tuple[tuple[int, int], PairResult]]:
-    features: list[Features] = _SHARED["features"]  # type: ignore[assignment]
-    return [((i, j), compare(features[i], features[j])) for i, j in pairs
-            if worth_comparing(features[i], features[j])]
-
-
-def compare_pairs(features: list[Features], pairs: set[tuple[int, int]], jobs: int | None = None,
-                  ) -> dict[tuple[int, int], PairResult]:
-    """Verdicts on the candidate pairs worth a full comparison (``i < j``)."""
-    ordered = sorted(pairs)
-    _SHARED["features"] = features
-    try:
-        workers = _jobs(jobs, len(features))
-        if workers == 1:
-            return dict(_compare_chunk(ordered))
-        step = -(-len(ordered) // (workers * 4))
-        chunks = [ordered[start:start + step] for start in range(0, len(ordered), step)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return {key: value for part in pool.map(_compare_chunk, chunks) for key, value in part}
-    finally:
-        _SHARED.clear()
+    "Different" verdicts are not kept: they are most pairs, and the consistency check
+    recomputes the few it needs. (Forking workers for this and for the features was
+    measured slower at 100,000 records: sending the results back costs more than it saves.)
+    """
+    found: dict[tuple[int, int], PairResult] = {}
+    for i, j in sorted(pairs):
+        if worth_comparing(features[i], features[j]):
+            result = compare(features[i], features[j])
+            if result.verdict != DIFFERENT:
+                found[(i, j)] = result
+    return found
 
 
 def deduplicate(
     records: Sequence[Record],
     decisions: Mapping[tuple[str, str], str] | None = None,
-    *,
-    jobs: int | None = None,
 ) -> DedupResult:
-    """Cluster ``records`` into works; ``decisions`` are a person's same/different pairs.
-
-    ``jobs`` caps the worker processes used for large inputs (default: every core this
-    process may use); the result does not depend on it.
-    """
+    """Cluster ``records`` into works; ``decisions`` are a person's same/different pairs."""
     _check_ids(records)
     decisions = decisions or {}
     ids = [r.record_id for r in records]
     position = {rid: i for i, rid in enumerate(ids)}
-    features = compute_features(records, jobs)
+    features = [features_of(i, r) for i, r in enumerate(records)]
 
     results: dict[tuple[int, int], PairResult] = {}
 
@@ -134,7 +87,7 @@ def deduplicate(
 
     links: list[Link] = []
     uncertain: list[tuple[int, int]] = []
-    results.update(compare_pairs(features, candidate_pairs(features), jobs))
+    results.update(compare_pairs(features, candidate_pairs(features)))
     for (i, j), result in results.items():
         if result.verdict == SAME:
             tier = IDENTIFIER if result.rule in _IDENTIFIER_RULES else METADATA

@@ -56,8 +56,9 @@ def maybe_policy(config: Mapping[str, Any]) -> str:
 def reason_names(config: Mapping[str, Any]) -> dict[str, str]:
     """Every name a screener may give as an exclusion reason, mapped to the reason reported.
 
-    The reasons are the protocol's exclusion criteria (``criteria:`` in the config), each
-    accepted by its id or its ``reason`` text so a screener may type the short id;
+    The reasons are the protocol's exclusion criteria and flags with a ``reason``
+    (``criteria:`` in the config), each accepted by its id or its ``reason`` text so a
+    screener may type the short id;
     an inclusion criterion by its id, reported as "Not met: <label>" (the record shows no
     peer support, say); and ``other`` (say what in the note).
     """
@@ -70,7 +71,9 @@ def _reason_names(criteria_json: str) -> tuple[tuple[str, str], ...]:
     Snakefile and every stage ask for the same list)."""
     names: dict[str, str] = {}
     for criterion in load_criteria({"criteria": json.loads(criteria_json)}):
-        if criterion.kind == "exclusion":
+        if criterion.kind != "inclusion" and criterion.reason:
+            # Exclusion criteria, and flags that name a reason (a protocol, a conference
+            # abstract): a screener may exclude for them by id or by the reason text.
             names.setdefault(criterion.id, criterion.reason)
             names.setdefault(criterion.reason, criterion.reason)
         else:
