@@ -169,8 +169,8 @@ def run_litsieve(source: Path, clusters: Path) -> tuple[dict[str, str], float, i
 def timed(command: Sequence[str]) -> tuple[float, int]:
     """Run ``command``; its wall time and its peak resident memory (Linux ru_maxrss in KiB).
 
-    ``wait4`` reports the process's own peak and, folded in, its worker processes' CPU time,
-    which :data:`CPU_SECONDS` keeps for the report (wall time depends on what else runs).
+    ``wait4`` also reports the process's CPU time, which :data:`CPU_SECONDS` keeps for the
+    report (wall time depends on what else runs on the machine).
     """
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

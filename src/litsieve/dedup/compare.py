@@ -75,6 +75,8 @@ def journals_compatible(a: Features, b: Features) -> bool | None:
     if joined_a == joined_b:
         return True
     short, long_ = sorted((a.journal, b.journal), key=len)
+    if len(short) == 1 and len(long_) >= 3 and short[0] == "".join(w[0] for w in long_):
+        return True  # an acronym: "ICIS" = "International Conference on Information Systems"
     if len(short) >= 3 and long_[: len(short)] == short:
         return True  # a parallel or alternative title after the name ("... Journal international du cancer")
     return similarity(" ".join(a.journal), " ".join(b.journal)) >= 0.9
@@ -113,6 +115,16 @@ def _pages_compatible(a: Features, b: Features) -> bool:
     return False
 
 
+def _shifted(one: Features, other: Features) -> bool:
+    """``one``'s fields slipped a column: no volume, its issue is ``other``'s volume, its page ``other``'s issue.
+
+    Some exports (Embase via a reference manager) put volume 26, issue 9 as issue 26,
+    pages 9: the same record with its numbers in the wrong fields, not a different place.
+    """
+    return (not one.volume and bool(one.issue) and one.issue == other.volume and not one.page_end
+            and bool(other.issue) and one.page_start == other.issue)
+
+
 def _field(x: str, y: str) -> bool | None:
     if not x or not y:
         return None
@@ -122,14 +134,16 @@ def _field(x: str, y: str) -> bool | None:
 def worth_comparing(a: Features, b: Features) -> bool:
     """Cheap first look: a pair with unlike titles and nothing exact in common is no match.
 
-    Every rule that can merge or doubt such a pair needs a shared identifier or the same
-    volume and page, so skipping the rest changes no verdict that matters and saves the
-    full comparison for most candidate pairs.
+    Every rule that can merge or doubt such a pair needs a shared identifier, the same
+    volume and page or the same page range, so skipping the rest changes no verdict that
+    matters and saves the full comparison for most candidate pairs.
     """
     if (a.doi and a.doi == b.doi) or (a.pmid and a.pmid == b.pmid) or (a.pmcid and a.pmcid == b.pmcid):
         return True
     if a.volume and a.page_start and a.volume == b.volume and a.page_start == b.page_start:
         return True
+    if a.page_end and a.page_start != a.page_end and (a.page_start, a.page_end) == (b.page_start, b.page_end):
+        return True  # one multi-page range: a title given without its subtitle is still worth a look
     if not a.title or not b.title:
         return False
     return Indel.normalized_similarity(a.title, b.title, score_cutoff=0.5) > 0
@@ -157,16 +171,24 @@ def compare(a: Features, b: Features) -> PairResult:
     first_author, author_share = _authors(a, b)
     journal = journals_compatible(a, b)
     volume = _field(a.volume, b.volume)
+    if volume is False and (a.volume == str(a.year) or b.volume == str(b.year)):
+        volume = None  # the year given as the volume (magazines): says nothing about the volume
     issue = _field(a.issue, b.issue)
     page = _field(a.page_start, b.page_start)
+    shifted = _shifted(a, b) or _shifted(b, a)
+    if shifted:
+        volume, issue, page = True, None, None
     if page is False and a.page_start.lstrip("abcdefghijklmnopqrtuvwxyz") == b.page_start.lstrip(
             "abcdefghijklmnopqrtuvwxyz"):
         page = True  # a section letter one database keeps ("c37" in Nephron Clinical Practice)
-    end_page = _field(a.page_end, b.page_end)
+    end_page = None if shifted else _field(a.page_end, b.page_end)
     if page is False and journal is True and volume is not False and _pages_compatible(a, b):
         page = None
     if page is False and end_page is True and volume is True and issue is not False:
         page = None  # one mistyped start page ("2297-2108" for "2097-2108")
+    if same_doi and page is False and CONFERENCE in a.kinds | b.kinds:
+        # A supplement's DOI is shared by every abstract in it: at other pages, other abstracts.
+        same_doi = False
     abstract = (similarity(a.abstract, b.abstract)
                 if len(a.abstract) >= 100 and len(b.abstract) >= 100 else None)
     authors_clash = first_author is False and (author_share or 0.0) < 0.34

@@ -37,6 +37,8 @@ _TITLE_NOISE = re.compile(
     re.IGNORECASE,
 )
 _BRACKETED = re.compile(r"\[[^\[\]]*(?:\]|$)")
+# "10 000", "10,000" and "10000" are one number; the space, comma or thin space is typography.
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ ,\u00a0\u2009\u202f]\d{3})+(?![\d]|[.,]\d)")
 _NOTE_START = re.compile(r"\s*(?:erratum|errata|comment|see |retract|correct|update|published|review|article|\d+ refs)", re.IGNORECASE)
 # A citation appended to a title ("... N Engl J Med. 2009 Jan 29;360(5):544-6") or an erratum's
 # reference to the corrected article ("(vol 360, pg 542, 2009)", "(New England Journal of
@@ -71,6 +73,7 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _PAGE_TOKEN = re.compile(r"[A-Za-z]*\d+[A-Za-z]*|[A-Za-z]+")
 _DIGITS = re.compile(r"\d+")
+_NON_DIGIT = re.compile(r"\D+")
 _PMID = re.compile(r"^\d{1,9}$")
 _PMCID = re.compile(r"(?i)pmc\s*(\d+)")
 
@@ -174,6 +177,8 @@ def normalise_title(title: str) -> str:
     """
     if "<" in title:
         title = _TAG.sub(" ", title)
+    if any(ch.isdigit() for ch in title):
+        title = _THOUSANDS.sub(lambda m: _NON_DIGIT.sub("", m.group(0)), title)
     if "[" in title or "(" in title or ":" in title or ";" in title:
         title = _CITATION.sub(" ", title)
         title = _TITLE_NOISE.sub(" ", title)
@@ -272,7 +277,11 @@ def _kinds(record: Record, doi: str) -> frozenset[str]:
         kinds.add(RETRACTION)
     if _REPLY_TITLE.search(raw_title) or _COMMENT_TYPE.search(types):
         kinds.add(REPLY)
-    if _PREPRINT_JOURNAL.search(record.journal) or "preprint" in types or _PREPRINT_DOI.search(doi):
+    # A preprint server's DOI on a record that names a journal or proceedings of its own is
+    # that published record with a link to its preprint, not the preprint.
+    venue = record.journal or _container(record)
+    if (_PREPRINT_JOURNAL.search(venue) or "preprint" in types
+            or (_PREPRINT_DOI.search(doi) and not venue.strip())):
         kinds.add(PREPRINT)
     if (_CONFERENCE_TYPES.search(types) or _CONFERENCE_TYPES.search(record.journal)
             or _SUPPLEMENT.search(record.issue.strip()) or _SUPPLEMENT.search(record.volume.strip())

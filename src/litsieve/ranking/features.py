@@ -13,7 +13,6 @@ from typing import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 def record_text(title: str, abstract: str, keywords: Sequence[str] | str = ()) -> str:
@@ -29,6 +28,10 @@ def tfidf_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
     dropped; an empty corpus (every text blank) gives an all-zero matrix rather than an
     error, so a queue of records without abstracts still gets its stable order.
     """
+    # Imported here: scikit-learn takes about a second to import, and every `litsieve`
+    # command builds the parser that reaches this module.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95, min_df=1,
                                  dtype=np.float64)
     try:
