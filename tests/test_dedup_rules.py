@@ -224,3 +224,140 @@ def test_pmid_and_pmcid_link_records_without_a_doi():
     e = article("e", doi="", pmid="23456789", year=2016, pages="300-310")
     result = verdict(a, e)
     assert result.verdict != SAME and result.conflict and "PMIDs" in result.rule
+
+
+def test_a_supplement_doi_does_not_join_abstracts_on_other_pages():
+    # Every abstract in a supplement carries the supplement's DOI: pages tell them apart,
+    # and each still merges with its own copy from a database that gave no DOI.
+    supplement = dict(journal="Diabetes/Metabolism Research and Reviews", volume="30", issue="Suppl 3",
+                      year=2014, doi="10.1002/dmrr.2604", abstract="")
+    p52 = Record(record_id="a", title="The effects of incretin on artery lesions in apolipoprotein E-deficient mice",
+                 authors=["Chen, R", "Wang, J", "Yan, C"], pages="52", **supplement)
+    p51 = Record(record_id="b", title="Effects of incretin on artery lesions in apolipoprotein E-deficient mice",
+                 authors=["Chen, R", "Wang, Y"], pages="51", **supplement)
+    assert verdict(p52, p51).verdict != SAME
+    p52_copy = Record(record_id="c", title=p52.title, authors=p52.authors, pages="52", year=2014,
+                      journal=p52.journal, volume="30")
+    assert verdict(p52, p52_copy).verdict == SAME
+    clusters = clusters_of([p52, p51, p52_copy])
+    assert clusters["a"] == clusters["c"] != clusters["b"]
+    # The same DOI at the same page is still one abstract.
+    assert verdict(p52, Record(record_id="d", title=p52.title.upper(), pages="52", **supplement)).rule == "same DOI"
+
+
+def test_a_preprint_doi_on_a_record_that_names_its_venue_is_that_published_record():
+    venue = {"booktitle": "International Conference on Information Systems"}
+    paper = Record(record_id="a", title="Gender wage gap in the online gig economy and job preferences",
+                   authors=["Liang, Chen", "Hong, Yili", "Gu, Bin"], year=2018, pages="1-17", extra=dict(venue))
+    with_ssrn_doi = Record(record_id="b", title=paper.title, authors=paper.authors, year=2018, pages="1-17",
+                           doi="10.2139/ssrn.3266249", extra=dict(venue))
+    assert PREPRINT not in features_of(0, with_ssrn_doi).kinds
+    assert verdict(paper, with_ssrn_doi).verdict == SAME
+    # Without a venue of its own, the same DOI marks the preprint, kept apart from the paper.
+    preprint = Record(record_id="c", title=paper.title, authors=paper.authors, year=2018,
+                      doi="10.2139/ssrn.3266249")
+    assert PREPRINT in features_of(0, preprint).kinds
+    assert verdict(paper, preprint).verdict == DIFFERENT
+
+
+def test_a_title_without_its_long_subtitle_is_still_compared():
+    from litsieve.dedup.compare import worth_comparing
+    proceedings = {"booktitle": "Proceedings of the 2016 CHI Conference on Human Factors in Computing Systems"}
+    a = Record(record_id="a", authors=["Soden, R", "Palen, L"], year=2016, pages="2796-2807",
+               title="Infrastructure in the wild: What mapping in post-earthquake Nepal reveals about "
+                     "infrastructural emergence", extra=dict(proceedings))
+    b = Record(record_id="b", title="Infrastructure in the Wild", authors=["Soden, Robert", "Palen, Leysia"],
+               year=2016, pages="2796--2807", doi="10.1145/2858036.2858545", extra=dict(proceedings))
+    fa, fb = features_of(0, a), features_of(1, b)
+    assert worth_comparing(fa, fb) and compare(fa, fb).verdict == SAME
+    assert clusters_of([a, b])["a"] == clusters_of([a, b])["b"]
+
+
+def test_a_year_given_as_the_volume_is_no_other_volume():
+    a = Record(record_id="a", title="Upwork's CEO on how an introverted engineer learned to lead",
+               authors=["Kasriel, S"], year=2016, journal="Harvard Business Review", volume="2016", issue="May")
+    b = Record(record_id="b", title="Upwork's CEO on how an introverted engineer learned to lead.",
+               authors=["Kasriel, Stephane"], year=2016, journal="Harvard Business Review", volume="94",
+               issue="5", pages="35")
+    assert verdict(a, b).verdict == SAME
+    # Two real volumes that differ still count against the pair.
+    c = Record(record_id="c", title=b.title, authors=b.authors, year=2016, journal=b.journal, volume="93",
+               issue="5")
+    assert "different volumes" in verdict(b, c).rule
+
+
+@pytest.mark.parametrize("acronym, name", [
+    ("ICIS", "International Conference on Information Systems"),
+    ("JAMA", "Journal of the American Medical Association"),
+])
+def test_a_journal_acronym_matches_its_full_name(acronym, name):
+    from litsieve.dedup.compare import journals_compatible
+    full, short = Record(record_id="a", journal=name), Record(record_id="b", journal=acronym)
+    assert journals_compatible(features_of(0, full), features_of(1, short)) is True
+    other = Record(record_id="c", journal="Journal of Medical Ethics")
+    assert journals_compatible(features_of(0, other), features_of(1, short)) is not True
+
+
+def test_proceedings_year_one_off_with_the_venue_abbreviated():
+    a = Record(record_id="a", title="Good Signals, Bad Signals - Performance and Trait Implications of Signaling",
+               authors=["Holthaus, Christian", "Stock, Ruth Maria"], year=2017, pages="1-13",
+               extra={"booktitle": "International Conference on Information Systems"})
+    b = Record(record_id="b", title="Good Signals, Bad Signals: Performance and Trait Implications of Signaling",
+               authors=["Holthaus, C.", "Stock, R.M."], year=2018,
+               extra={"booktitle": "ICIS : Transforming Society with Digital Innovation"})
+    assert verdict(a, b).verdict == SAME
+
+
+@pytest.mark.parametrize("spelling", ["10 000", "10,000", "10\u202f000", "10\u00a0000"])
+def test_digit_grouping_in_titles_is_typography(spelling):
+    a = features_of(0, Record(record_id="a", title=f"A seven-year study of HPV among {spelling} women in Costa Rica"))
+    b = features_of(1, Record(record_id="b", title="A seven-year study of HPV among 10000 women in Costa Rica"))
+    assert a.title == b.title and a.title_numbers == b.title_numbers
+    # A list of numbers is not one number, and a decimal stays a decimal.
+    assert features_of(0, Record(record_id="c", title="Doses of 50, 100 and 200 mg")).title_numbers == (
+        "100", "200", "50")
+    assert "1 500" in features_of(0, Record(record_id="d", title="Ratio 1.500 in 12 trials")).title
+
+
+def test_fields_slipped_one_column_are_the_same_place():
+    # An export that wrote volume 26, issue 9 as issue 26, pages 9.
+    meeting = "Pediatric Nephrology. Conference: 44th Annual Scientific Meeting of the ESPN"
+    a = Record(record_id="a", title="The treatment of atypical HUS", authors=["Loirat, C."], year=2011,
+               journal=meeting, issue="26", pages="9")
+    b = Record(record_id="b", title="The treatment of atypical HUS", authors=["Loirat, C."], year=2011,
+               journal=meeting, volume="26", issue="9", pages="1746")
+    assert verdict(a, b).verdict == SAME
+    # Missing a volume is not enough: the issue and page must be the other's volume and issue.
+    c = Record(record_id="c", title=a.title, authors=a.authors, year=2011, journal=meeting, issue="9", pages="1802")
+    assert verdict(c, b).verdict != SAME
+
+
+def test_html_entities_in_titles_and_names():
+    a = features_of(0, Record(record_id="a", title="Peer support &amp; recovery &#8211; a &lt;i&gt;trial&lt;/i&gt;",
+                              authors=["M&uuml;ller, A"]))
+    b = features_of(1, Record(record_id="b", title="Peer support & recovery - a trial", authors=["Müller, A"]))
+    assert a.title == b.title and a.authors == b.authors
+
+
+def test_a_reply_named_after_the_letter_stays_apart():
+    letter = Record(record_id="a", title="Atypical hemolytic uremic syndrome associated with group A streptococcus",
+                    authors=["Yildiz, B", "Kural, N"], year=2004, journal="Pediatric Nephrology", volume="19",
+                    issue="8", pages="943-944")
+    for title in (f"{letter.title} - Reply", f"{letter.title}: authors' reply"):
+        reply = Record(record_id="b", title=title, authors=["Shepherd, A B", "Baliga, R"], year=2004,
+                       journal="Pediatric Nephrology", volume="19", issue="8", pages="945")
+        assert REPLY in features_of(0, reply).kinds
+        result = verdict(letter, reply)
+        assert result.verdict == DIFFERENT and result.conflict
+    # A title that merely ends in "response" is no reply.
+    assert REPLY not in features_of(0, Record(record_id="c", title="Peer support and the immune response")).kinds
+
+
+def test_missing_value_markers_are_no_journal_and_no_author():
+    # R and pandas exports write "NA" for an empty field; it must not look like another journal.
+    marked = features_of(0, Record(record_id="a", title=TITLE, journal="NA", authors=["NA"]))
+    assert marked.journal == () and marked.authors == ()
+    full = article("b", doi="", abstract="")
+    bare = Record(record_id="c", title=TITLE, journal="NA", authors=["Smith, J A"], year=2015, volume="207",
+                  issue="NA", pages="221-228")
+    assert verdict(full, bare).verdict == SAME

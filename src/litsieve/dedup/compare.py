@@ -135,7 +135,7 @@ def worth_comparing(a: Features, b: Features) -> bool:
     """Cheap first look: a pair with unlike titles and nothing exact in common is no match.
 
     Every rule that can merge or doubt such a pair needs a shared identifier, the same
-    volume and page or the same page range, so skipping the rest changes no verdict that
+    volume and page, the same page range or one title the start of the other, so skipping the rest changes no verdict that
     matters and saves the full comparison for most candidate pairs.
     """
     if (a.doi and a.doi == b.doi) or (a.pmid and a.pmid == b.pmid) or (a.pmcid and a.pmcid == b.pmcid):
@@ -146,6 +146,9 @@ def worth_comparing(a: Features, b: Features) -> bool:
         return True  # one multi-page range: a title given without its subtitle is still worth a look
     if not a.title or not b.title:
         return False
+    short, long_ = sorted((a.title, b.title), key=len)
+    if long_.startswith(short + " ") and short.count(" ") >= 2:
+        return True  # a title given without its subtitle
     return Indel.normalized_similarity(a.title, b.title, score_cutoff=0.5) > 0
 
 

@@ -15,6 +15,7 @@ another work and must not be merged with it.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -64,7 +65,9 @@ _GENERIC_START = re.compile(
 # Where a journal's name ends: subtitles, places, "Conference: 53rd Annual Meeting ...".
 _JOURNAL_TAIL = re.compile(
     r"\s*(?:[:=(\[]|\.\s*(?:conference|meeting|congress|symposium|abstracts?|supplement|suppl)\b)", re.IGNORECASE)
-_NO_AUTHOR = frozenset({"anonymous", "anon", "no authors listed", "no author", "et al", "unknown"})
+# R and pandas write a missing value as "NA" or "nan": no value, not a name or a journal.
+_MISSING = frozenset({"na", "n a", "nan", "null", "none", "not available"})
+_NO_AUTHOR = frozenset({"anonymous", "anon", "no authors listed", "no author", "et al", "unknown"}) | _MISSING
 _PLAIN_VOLUME = re.compile(r"[\w\s./-]+")
 
 _JOURNAL_STOP = frozenset({"the", "of", "and", "for", "in", "on", "de", "la", "le", "und", "fur", "der", "et", "des", "du", "a", "an"})
@@ -98,7 +101,9 @@ _RETRACTION_TITLE = re.compile(
 )
 _REPLY_TITLE = re.compile(
     r"^(?:re\s*:|reply\b|in reply\b|author'?s?'? reply\b|response\b|authors'? response\b|comment(?:ary)? on\b"
-    r"|letter to the editor\b|a reply\b|rebuttal\b)",
+    r"|letter to the editor\b|a reply\b|rebuttal\b)"
+    # Web of Science and Embase name the authors' reply after the letter's title: "... - Reply".
+    r"|(?:\s[-\u2013\u2014]|:)\s*(?:(?:authors?'?s?'?\s+)?reply|authors?'?s?'?\s+response)\s*\.?\s*$",
     re.IGNORECASE,
 )
 _PREPRINT_JOURNAL = re.compile(
@@ -158,6 +163,8 @@ class Features:
 
 def fold(text: str) -> str:
     """Case-fold, strip accents, spell out Greek letters, keep letters and digits of any script."""
+    if "&" in text:
+        text = html.unescape(text)  # "&amp;", "&#8211;", "&uuml;" as some exports leave them
     if text.isascii():
         text = text.casefold()
     else:
@@ -175,6 +182,8 @@ def normalise_title(title: str) -> str:
     the words stay. Notes databases append (``[Review] [43 refs]``, ``[Erratum appears in
     ...]``, ``(Provisional abstract)``) are not part of the title and go entirely.
     """
+    if "&" in title:
+        title = html.unescape(title)  # before the tags: "&lt;i&gt;" is a tag too
     if "<" in title:
         title = _TAG.sub(" ", title)
     if any(ch.isdigit() for ch in title):
@@ -332,7 +341,9 @@ def features_of(index: int, record: Record) -> Features:
     surnames, author_tokens, first_author = _author_parts(record.authors)
     # "Journal of X: official journal of Y" and "Front Endocrinol (Lausanne)": the title proper.
     journal_name = _JOURNAL_TAIL.split(record.journal or _container(record), maxsplit=1)[0]
-    journal = tuple(w for w in fold(journal_name).split() if w not in _JOURNAL_STOP)
+    folded_journal = fold(journal_name)
+    journal = () if folded_journal in _MISSING else tuple(
+        w for w in folded_journal.split() if w not in _JOURNAL_STOP)
     issn = frozenset(_ISSN.findall(record.issn.replace(" ", ""))) if record.issn else frozenset()
     return Features(
         index=index,
