@@ -34,7 +34,6 @@ import csv
 import gzip
 import json
 import os
-import platform
 import random
 import re
 import subprocess
@@ -43,6 +42,8 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+
+from machine import machine
 from typing import Iterable, Mapping, Sequence
 
 REPO = Path(__file__).resolve().parents[1]
@@ -392,24 +393,6 @@ def write_synthetic(path: Path, records: Sequence[Mapping[str, object]]) -> None
 
 
 # ----------------------------------------------------------------------------- report
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        kib = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
-        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, StopIteration, ValueError):
-        pass
-    return f"{os.cpu_count()} CPUs ({cpu}){memory}, Python {platform.python_version()}"
-
 
 def fmt(value: float | int | None, digits: int = 3) -> str:
     if value is None:

@@ -18,12 +18,13 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from machine import machine
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -132,18 +133,6 @@ def queue_speed(size: int = 10_000) -> None:
     order_queue(records, {}, labels)
     print(f"order_queue on {size} records (400 decided): {time.perf_counter() - wall:.1f} s wall, "
           f"{time.process_time() - cpu:.1f} s CPU")
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
 
 
 def main() -> int:

@@ -4,4 +4,5 @@ from litsieve.report.extraction import update_extraction
 
 with rule_log(snakemake.log[0]):  # noqa: F821 (snakemake injects it)
     update_extraction(snakemake.input.full_text, snakemake.input.pool, snakemake.params.protocol,  # noqa: F821
-                      snakemake.output.csv, snakemake.output.xlsx)  # noqa: F821
+                      snakemake.output.csv, snakemake.output.xlsx,  # noqa: F821
+                      other_methods=snakemake.input.other_methods)  # noqa: F821

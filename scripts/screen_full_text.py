@@ -4,4 +4,5 @@ from litsieve.screening.stages import screen_full_text
 
 with rule_log(snakemake.log[0]):  # noqa: F821 (snakemake injects it)
     screen_full_text(snakemake.input.title_abstract, snakemake.input.pool,  # noqa: F821
-                     snakemake.params.protocol, snakemake.output[0])  # noqa: F821
+                     snakemake.params.protocol, snakemake.output[0],  # noqa: F821
+                     other_methods=snakemake.input.other_methods)  # noqa: F821

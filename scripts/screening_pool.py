@@ -4,4 +4,5 @@ from litsieve.screening.pool import screening_pool
 
 with rule_log(snakemake.log[0]):  # noqa: F821 (snakemake injects it)
     screening_pool(snakemake.input[0], snakemake.output.pool, snakemake.output.removed,  # noqa: F821
-                   snakemake.output.suggestions, snakemake.params.protocol)  # noqa: F821
+                   snakemake.output.suggestions, snakemake.params.protocol,  # noqa: F821
+                   snakemake.output.other_methods)  # noqa: F821

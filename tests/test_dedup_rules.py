@@ -361,3 +361,14 @@ def test_missing_value_markers_are_no_journal_and_no_author():
     bare = Record(record_id="c", title=TITLE, journal="NA", authors=["Smith, J A"], year=2015, volume="207",
                   issue="NA", pages="221-228")
     assert verdict(full, bare).verdict == SAME
+
+
+def test_registrations_differing_in_one_word_go_to_a_person():
+    # Only the title, year and sponsor are known: one other word can be another study.
+    adult = Record(record_id="a", authors=["Alexion Pharmaceuticals, Inc"], year=2011,
+                   title="Open Label Controlled Trial of Eculizumab in Adult Patients With Plasma Therapy-Resistant aHUS")
+    adolescent = Record(record_id="b", authors=adult.authors, year=2011, title=adult.title.replace("Adult", "Adolescent"))
+    assert verdict(adult, adolescent).verdict == UNCERTAIN
+    # The same registration exported twice (case, a final period) still merges.
+    again = Record(record_id="c", authors=adult.authors, year=2011, title=adult.title.upper() + ".")
+    assert verdict(adult, again).verdict == SAME

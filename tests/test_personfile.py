@@ -229,3 +229,13 @@ def test_stray_empty_columns_are_dropped_but_unnamed_typed_ones_kept(tmp_path: P
     table = read_person_file(path, SPEC)
     assert table.columns == ["record_id", "decision", "column D"]
     assert table.by_key()["r2"].get("column D") == "typed without a header"
+
+
+def test_choices_ignore_case_spacing_and_underscores() -> None:
+    spec = PersonFileSpec(relative="full_text/ana.csv", columns=("record_id", "retrieval", "reason"),
+                          person_columns=("retrieval", "reason"),
+                          choices={"retrieval": ("retrieved", "not retrieved"), "reason": ("not_mental_health",)})
+    # "not_retrieved" is how results/screening/full_text.csv spells it; screeners copy that.
+    assert [spec.choice("retrieval", v) for v in ("Not_Retrieved", " not  retrieved", "not-retrieved")] == [
+        "not retrieved", "not retrieved", ""]
+    assert spec.choice("reason", "Not mental health") == "not_mental_health"

@@ -97,3 +97,26 @@ def test_fast_windows_match_every_window() -> None:
         k = np.cumsum(recent_first)
         full = hypergeom.cdf(k, unscreened + n, np.minimum(k + missing, unscreened + n), n).min()
         assert _window_p_values(recent_first, unscreened, missing).min() == pytest.approx(full, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_screen_before_check_is_the_boundary_where_stopping_becomes_possible(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    total = int(rng.integers(200, 2000))
+    order = ranked_order(rng, total, int(rng.integers(5, 40)), 2.0)[: int(rng.integers(20, 150))]
+    result = stopping_estimate(order, total)
+    more = result.screen_before_check
+    assert not result.may_stop and 0 < more <= total - order.size
+    with_more = np.concatenate((order, np.zeros(more, dtype=np.int64)))
+    assert more == total - order.size or stopping_estimate(with_more, total).may_stop
+    assert not stopping_estimate(with_more[:-1], total).may_stop
+    assert f"screen at least {more} more" in result.message or "only screening them all" in result.message
+
+
+def test_estimate_never_exceeds_what_the_test_cannot_rule_out() -> None:
+    # Early in a demo-sized review: 46 of the first 55 were relevant, the last 9 not.
+    result = stopping_estimate([1] * 46 + [0] * 9, 92)
+    assert result.estimated_remaining <= result.remaining_upper
+    assert not result.may_stop and "you may stop" not in result.message
+    assert f"about {result.estimated_remaining} (at most {result.remaining_upper}) relevant remain" in result.message
+    assert stopping_estimate([1] * 40 + [0] * 2500, 3000).screen_before_check == 0

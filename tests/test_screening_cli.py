@@ -77,3 +77,44 @@ def test_the_order_decisions_were_made_in_is_kept_for_the_stopping_rule(review: 
     assert [record_id for _, record_id in order] == ["pubmed:2", "pubmed:5", "pubmed:1"]
     log = (review / "screening/.history/title_abstract/ana.order.csv").read_text(encoding="utf-8")
     assert log.splitlines()[0] == "record_id,run,priority"
+
+
+def state_rows(decided: dict[str, list[int]], total: int) -> list[dict[str, str]]:
+    """A title/abstract state file: each screener's labels (1 include, 0 exclude) in screening order."""
+    rows = [{"record_id": f"r{i:04d}", "decision": "awaiting", "basis": ""} for i in range(total)]
+    for name, labels in decided.items():
+        for position, label in enumerate(labels, start=1):
+            rows[position - 1].update({f"decision_{name}": "include" if label else "exclude",
+                                       f"order_{name}": str(position)})
+    return rows
+
+
+def test_status_says_may_stop_only_when_every_screeners_test_allows_it() -> None:
+    from litsieve.screening.status import stage_status, summary_lines
+
+    config = protocol(["ana", "ben"])
+    done = [1] * 40 + [0] * 2500  # forty includes, then a long run of exclusions
+    rows = state_rows({"ana": done, "ben": [1, 0] * 10}, 3000)
+    item = stage_status("title_abstract", rows, config, "screening")
+    ana, ben = item["screeners"]["ana"], item["screeners"]["ben"]
+    assert ana["stopping"]["may_stop"] and not ben["stopping"]["may_stop"]
+    assert item["stopping"] == {"may_stop": False, "screeners_may_stop": ["ana"],
+                                "message": "keep screening: 95% recall is not yet shown with 95% confidence for ben"}
+    assert ben["stopping"]["screen_before_check"] > 0
+    assert (ana["ranking"], ben["ranking"]) == (
+        {"enabled": True, "ranked": True, "trained_on": 2540, "rerun_after": 50},
+        {"enabled": True, "ranked": True, "trained_on": 20, "rerun_after": 1})
+    status = {"title_abstract": item, "full_text": stage_status("full_text", [], config, "screening")}
+    text = "\n".join(summary_lines(status))
+    assert "you may stop with 95% confidence of 95% recall" in text  # ana's own line
+    assert f"screen at least {ben['stopping']['screen_before_check']} more" in text
+    assert "queue ranked on 2540 decisions; rerun after 50 more decisions for a fresh ranking" in text
+
+    both = stage_status("title_abstract", state_rows({"ana": done, "ben": done}, 3000), config, "screening")
+    assert both["stopping"]["may_stop"]
+    assert both["stopping"]["message"] == ("you may stop with 95% confidence of 95% recall "
+                                           "(every screener's test allows it)")
+
+    config["ranking"] = {**config["ranking"], "enabled": False}
+    unranked = stage_status("title_abstract", rows, config, "screening")["screeners"]["ana"]["ranking"]
+    assert unranked == {"enabled": False, "ranked": False, "trained_on": 0, "rerun_after": 0}

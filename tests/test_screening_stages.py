@@ -242,3 +242,59 @@ def test_full_text_disagreement_on_retrieval_is_resolved_by_the_third_person(rev
     final = state(review / "results/screening/full_text.csv")["pubmed:1"]
     assert (final["decision"], final["basis"]) == ("not_retrieved", "resolution")
     assert status["full_text"]["conflicts"]["resolved"] == 1
+
+
+KNEE = "Knee surgery outcomes in older patients after arthroplasty"
+PEER = "Peer support groups for adults using mental health services"
+STABLE = ["pubmed:6", "pubmed:1", "pubmed:4", "pubmed:7", "pubmed:5", "pubmed:8"]  # suggestion, then id
+
+
+@pytest.fixture
+def two_topics(tmp_path: Path) -> Path:
+    """Eight records on two unrelated topics, so a ranked queue visibly differs from the stable one."""
+    write_pool(tmp_path, [record(i, title=KNEE if i in (1, 2, 5, 8) else PEER, abstract=f"{KNEE if i in (1, 2, 5, 8) else PEER} {i}")
+                          for i in range(1, 9)])
+    return tmp_path
+
+
+def undecided_order(path: Path) -> list[str]:
+    _, rows, _ = read_rows(path)
+    return [row["record_id"] for row in rows if not row["decision"]]
+
+
+KNEE_FIRST = ["pubmed:1", "pubmed:5", "pubmed:8"]
+PEER_FIRST = ["pubmed:4", "pubmed:6", "pubmed:7"]
+
+
+def ranked_like(order: list[str], first: list[str]) -> bool:
+    return sorted(order[:3]) == first and order != STABLE
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_ranking_enabled_in_the_protocol_decides_whether_the_queue_is_ranked(two_topics: Path, enabled: bool) -> None:
+    config = protocol(["ana"])
+    config["ranking"] = {**config.get("ranking", {}), "enabled": enabled}
+    run(two_topics, config)
+    spreadsheet_edit(two_topics / TA / "ana.csv", {"pubmed:2": {"decision": "include"},
+                                                   "pubmed:3": {"decision": "exclude"}})
+    status = run(two_topics, config)
+    order = undecided_order(two_topics / TA / "ana.csv")
+    # Ranked: the records like the include (knee surgery) come first; disabled: the stable order.
+    assert ranked_like(order, KNEE_FIRST) if enabled else order == STABLE
+    assert status["title_abstract"]["screeners"]["ana"]["ranking"]["ranked"] is enabled
+
+
+@pytest.mark.parametrize("maybe,edits,expected", [
+    # A third person decides maybes: a maybe is no label at all, so one include alone keeps the stable order.
+    ("conflict", {"pubmed:2": {"decision": "include"}, "pubmed:3": {"decision": "maybe"}}, STABLE),
+    # Maybes move on like includes: a maybe is a positive label, never a negative one.
+    ("include", {"pubmed:2": {"decision": "exclude"}, "pubmed:3": {"decision": "maybe"}}, PEER_FIRST),
+])
+def test_a_maybe_is_never_trained_on_as_an_exclusion(two_topics: Path, maybe: str, edits: dict[str, dict[str, str]],
+                                                     expected: list[str]) -> None:
+    config = protocol(["ana"], maybe=maybe)
+    run(two_topics, config)
+    spreadsheet_edit(two_topics / TA / "ana.csv", edits)
+    run(two_topics, config)
+    order = undecided_order(two_topics / TA / "ana.csv")
+    assert order == STABLE if expected == STABLE else ranked_like(order, expected)

@@ -76,7 +76,7 @@ class PersonFileSpec:
     ``columns`` is the full column order litsieve writes, starting with the key column;
     ``person_columns`` are the ones people fill (never changed by litsieve); every other
     column is generated and refreshed on each merge. ``choices`` restricts a person column
-    to listed values (compared case- and space-insensitively, empty always allowed).
+    to listed values (case, spaces and underscores do not matter; empty always allowed).
     """
 
     relative: str
@@ -101,8 +101,7 @@ class PersonFileSpec:
 
     @cached_property
     def _canonical(self) -> dict[str, dict[str, str]]:
-        return {column: {" ".join(a.split()).casefold(): a for a in allowed}
-                for column, allowed in self.choices.items()}
+        return {column: {_spelling(a): a for a in allowed} for column, allowed in self.choices.items()}
 
     def path(self, people: str | os.PathLike[str]) -> Path:
         return Path(people) / self.relative
@@ -111,7 +110,13 @@ class PersonFileSpec:
         """The canonical spelling of an allowed value (``" Include"`` gives ``include``)."""
         if not value:
             return ""
-        return self._canonical.get(column, {}).get(" ".join(value.split()).casefold(), "")
+        return self._canonical.get(column, {}).get(_spelling(value), "")
+
+
+def _spelling(value: str) -> str:
+    """How an allowed value is compared: case, spacing and underscores do not matter, so
+    ``Not_Retrieved`` (the spelling results/ files use) is ``not retrieved``."""
+    return " ".join(value.replace("_", " ").split()).casefold()
 
 
 @dataclass

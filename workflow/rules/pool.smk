@@ -8,10 +8,15 @@ rule screening_pool:
         pool="results/screening/pool.csv",
         removed="results/screening/removed_before_screening.csv",
         suggestions="results/screening/suggestions.csv",
+        # Works found by other methods only (websites, organisations, citation
+        # searching): not screened at title/abstract, straight to full text.
+        other_methods="results/screening/other_methods.csv",
     params:
         # Only the parts of the protocol the pool depends on, so editing another
         # section does not rebuild it.
-        protocol={"search": config["search"], "criteria": config.get("criteria", [])},
+        protocol={"search": config["search"], "criteria": config.get("criteria", []),
+                  "sources": [s for s in config["sources"]
+                              if s.get("kind") in ("website", "organisation", "citation_search")]},
     log:
         "results/logs/screening/pool.log",
     conda:

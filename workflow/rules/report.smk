@@ -14,6 +14,7 @@ rule prisma:
         removed="results/screening/removed_before_screening.csv",
         title_abstract="results/screening/title_abstract.csv",
         full_text="results/screening/full_text.csv",
+        other_methods="results/screening/other_methods.csv",
     output:
         counts="results/prisma/counts.json",
         svg=report("results/prisma/flow.svg", caption=f"{REPORT_CAPTIONS}/prisma_flow.rst",
@@ -37,6 +38,7 @@ rule extraction:
     input:
         full_text="results/screening/full_text.csv",
         pool="results/screening/pool.csv",
+        other_methods="results/screening/other_methods.csv",
         # Reviewers' corrections: saving the sheet rebuilds the table.
         sheet=f"{PEOPLE}/extraction.csv",
     output:
@@ -56,6 +58,7 @@ rule extraction:
 rule exports:
     input:
         pool="results/screening/pool.csv",
+        other_methods="results/screening/other_methods.csv",
         title_abstract="results/screening/title_abstract.csv",
         full_text="results/screening/full_text.csv",
     output:

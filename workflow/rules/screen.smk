@@ -32,6 +32,7 @@ rule screen_full_text:
     input:
         title_abstract="results/screening/title_abstract.csv",
         pool="results/screening/pool.csv",
+        other_methods="results/screening/other_methods.csv",
         queues=expand(f"{PEOPLE}/full_text/{{screener}}.csv", screener=FT_SCREENERS),
         conflicts=f"{PEOPLE}/conflicts/full_text.csv",
     output:

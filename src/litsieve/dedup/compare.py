@@ -135,8 +135,9 @@ def worth_comparing(a: Features, b: Features) -> bool:
     """Cheap first look: a pair with unlike titles and nothing exact in common is no match.
 
     Every rule that can merge or doubt such a pair needs a shared identifier, the same
-    volume and page, the same page range or one title the start of the other, so skipping the rest changes no verdict that
-    matters and saves the full comparison for most candidate pairs.
+    volume and page, the same page range or one title the start of the other, so skipping
+    the rest changes no verdict that matters and saves the full comparison for most
+    candidate pairs.
     """
     if (a.doi and a.doi == b.doi) or (a.pmid and a.pmid == b.pmid) or (a.pmcid and a.pmcid == b.pmcid):
         return True
@@ -303,8 +304,14 @@ def compare(a: Features, b: Features) -> PairResult:
             return PairResult(UNCERTAIN, f"titles alike but {soft[0]}", score)
         return PairResult(DIFFERENT, f"kept apart: {soft[0]}", score)
 
+    # With nothing but year and authors besides the title (trial registrations, bare
+    # exports), one other word ("adult" vs "adolescent" patients) may be another study.
+    unplaced = not (journal is True or volume is True or page is True or issue is True
+                    or (abstract is not None and abstract >= 0.8))
     if tsim >= 0.95:
         if year_gap is not None and year_gap <= 1 and support >= 2 and (first_author is not False or placed):
+            if unplaced and tsim < 0.98:
+                return PairResult(UNCERTAIN, "titles differ in a word, only year and authors agree", score)
             return PairResult(SAME, f"same title, {support} other fields agree", score)
         return PairResult(UNCERTAIN, f"same title, only {support} other field(s) agree", score)
     if tsim >= 0.85:

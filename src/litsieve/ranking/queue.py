@@ -43,12 +43,16 @@ def order_queue(
     records: Sequence[Record],
     suggestions: Mapping[str, str | None],
     labels: Mapping[str, int],
+    *,
+    ranked: bool = True,
 ) -> list[str]:
     """Every record id once, in screening priority order.
 
     ``suggestions`` maps record_id to ``include``/``unsure``/``exclude`` or ``None``;
     ``labels`` maps record_id to 1 (included at this stage) or 0 (excluded) for the
-    records already decided. Deterministic: the same inputs give the same order.
+    records already decided. ``ranked=False`` (the protocol's ``ranking.enabled: false``)
+    keeps the stable order whatever the labels say, decided records still last.
+    Deterministic: the same inputs give the same order.
     """
     record_ids = [r.record_id for r in records]
     if len(set(record_ids)) != len(record_ids):
@@ -57,7 +61,7 @@ def order_queue(
     decided = [(row, int(labels[record_ids[row]])) for row in stable if record_ids[row] in labels]
     decided_rows = [row for row, _ in decided]
     decided_labels = [label for _, label in decided]
-    if not can_learn(decided_labels):
+    if not ranked or not can_learn(decided_labels):
         undecided = [row for row in stable if record_ids[row] not in labels]
         return [record_ids[row] for row in undecided + decided_rows]
     texts = [record_text(r.title, r.abstract, r.keywords) for r in records]

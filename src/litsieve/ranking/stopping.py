@@ -39,6 +39,9 @@ class StoppingEstimate:
     ``may_stop`` is true only when it is below ``1 - confidence``. ``estimated_remaining``
     is a point estimate of the relevant records not yet screened and
     ``remaining_upper`` the most that can remain at the stated confidence.
+    ``screen_before_check`` is how many more records must be screened, even if every one
+    of them is excluded, before the test could allow stopping (0 once it does): checking
+    earlier cannot say anything new.
     """
 
     screened: int
@@ -49,6 +52,7 @@ class StoppingEstimate:
     p_value: float
     estimated_remaining: int
     remaining_upper: int
+    screen_before_check: int
     may_stop: bool
     message: str
 
@@ -84,13 +88,14 @@ def hypergeom_cdf(k: np.ndarray, population: np.ndarray, successes: np.ndarray, 
     windows at every check, and ``k`` (relevant records in a window) stays small, which
     makes this much faster than ``scipy.stats.hypergeom.cdf``.
     """
-    k, population, successes, draws = (np.asarray(a, dtype=np.float64) for a in (k, population, successes, draws))
-    total = np.zeros(np.broadcast(k, population, successes, draws).shape)
-    log_all = _log_choose(population, draws)
-    for j in range(int(k.max(initial=0)) + 1):
-        term = _log_choose(successes, np.full_like(successes, j)) + _log_choose(population - successes, draws - j)
-        total += np.where(j <= k, np.exp(term - log_all), 0.0)
-    return np.clip(total, 0.0, 1.0)
+    k, population, successes, draws = np.broadcast_arrays(
+        *(np.asarray(a, dtype=np.float64) for a in (k, population, successes, draws)))
+    # All terms at once: axis 0 is j, the other axes are the inputs' (one gammaln call per
+    # factor instead of one per j; the stopping rule calls this thousands of times).
+    j = np.arange(int(k.max(initial=0)) + 1, dtype=np.float64).reshape((-1,) + (1,) * k.ndim)
+    term = _log_choose(successes, j) + _log_choose(population - successes, draws - j)
+    terms = np.where(j <= k, np.exp(term - _log_choose(population, draws)), 0.0)
+    return np.clip(terms.sum(axis=0), 0.0, 1.0)
 
 
 def _window_p_values(recent_first: np.ndarray, unscreened: int, missing: int) -> np.ndarray:
@@ -136,18 +141,48 @@ def _upper_bound(recent_first: np.ndarray, unscreened: int, alpha: float) -> int
     return low
 
 
-def _point_estimate(labels: np.ndarray, unscreened: int) -> int:
+def _point_estimate(labels: np.ndarray, unscreened: int, upper: int) -> int:
     """Relevant records expected among the unscreened, from the rate in the recent screening.
 
     Uses the most recent tenth of the screened records (at least 50, or all of them when
     fewer). Ranked screening makes recent records richer in relevant ones than the
-    remainder, so this errs on the high side, which is the safe side for a screener.
+    remainder, so this errs on the high side, which is the safe side for a screener; it
+    is capped at ``upper`` (early in a review the window still holds the first, include-rich
+    records, and an estimate above what the test cannot rule out would contradict it).
     """
     if unscreened == 0 or labels.size == 0:
         return 0
     window = min(labels.size, max(50, labels.size // 10))
     rate = float(labels[-window:].mean())
-    return int(round(rate * unscreened))
+    return min(int(round(rate * unscreened)), upper)
+
+
+def screen_before_check(labels_in_order: Sequence[int], total: int, recall_target: float, confidence: float) -> int:
+    """The fewest further records that, all excluded, would let the test allow stopping.
+
+    0 when it already does. Screening every remaining record always settles the question
+    (nothing is left unscreened), so the answer is at most the number unscreened. Each
+    further exclusion lengthens every window without adding a relevant record, so the
+    p-value only falls as more are screened, and bisection finds the boundary.
+    """
+    labels = np.asarray(labels_in_order, dtype=np.int64)
+    unscreened = total - int(labels.size)
+    alpha = 1 - confidence
+
+    def stops_after(more: int) -> bool:
+        return more >= unscreened or shortfall_p_value(
+            np.concatenate((labels, np.zeros(more, dtype=np.int64))), total, recall_target) < alpha
+
+    if stops_after(0):
+        return 0
+    low, high = 0, unscreened  # stops_after(low) is false, stops_after(high) true
+    while high - low > 1:
+        middle = (low + high) // 2
+        if stops_after(middle):
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def shortfall_p_value(labels_in_order: Sequence[int], total: int, recall_target: float) -> float:
@@ -190,25 +225,28 @@ def stopping_estimate(
     confidence_text = f"{confidence:.0%}"
 
     if unscreened == 0:
-        return StoppingEstimate(screened, total, found, recall_target, confidence, 0.0, 0, 0, True,
+        return StoppingEstimate(screened, total, found, recall_target, confidence, 0.0, 0, 0, 0, True,
                                 "every record has been screened")
 
     recent_first = labels[::-1]
     p_value = shortfall_p_value(labels, total, recall_target)
     may_stop = p_value < alpha
     upper = _upper_bound(recent_first, unscreened, alpha)
-    estimate = _point_estimate(labels, unscreened)
+    estimate = _point_estimate(labels, unscreened, upper)
+    more = 0 if may_stop else screen_before_check(labels, total, recall_target, confidence)
     if may_stop:
         message = (f"you may stop with {confidence_text} confidence of {target_text} recall: "
                    f"{found} relevant found in {screened} screened; at most {upper} relevant "
                    f"remain among {unscreened} unscreened ({confidence_text} confidence)")
     else:
+        check = ("only screening them all can show it" if more >= unscreened else
+                 f"screen at least {more} more before checking again")
         message = (f"keep screening: {target_text} recall is not yet shown with "
-                   f"{confidence_text} confidence (p = {p_value:.3g}); {found} relevant found in "
-                   f"{screened} screened, about {estimate} (at most {upper}) remain among "
-                   f"{unscreened} unscreened")
+                   f"{confidence_text} confidence (p = {p_value:.2g}); {found} relevant found in "
+                   f"{screened} screened; about {estimate} (at most {upper}) relevant remain among "
+                   f"{unscreened} unscreened; {check}")
     return StoppingEstimate(screened, total, found, recall_target, confidence, p_value, estimate,
-                            upper, may_stop, message)
+                            upper, more, may_stop, message)
 
 
 def stopping_for_protocol(labels_in_order: Sequence[int], total: int, config: Mapping[str, Any]) -> StoppingEstimate:

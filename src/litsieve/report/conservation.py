@@ -14,16 +14,22 @@ every failed sum:
   either in the screening pool or removed before screening (not both), every
   title/abstract decision is on a record of the pool, and every full-text decision on a
   record included at title/abstract. A decision on a record that deduplication removed,
-  say, is reported with the record and the file it is in.
+  say, is reported with the record and the file it is in;
+* for the second column (other methods: websites, organisations, citation searching):
+  identified = duplicates + sought; sought = not retrieved + assessed + awaiting
+  retrieval; assessed = excluded (the sum over reasons) + included + awaiting (+
+  conflicts); the duplicates of both columns add up to deduplication's; and every work
+  sent straight to full text is a work found by other methods only, never screened at
+  title/abstract nor removed before screening, with a full-text row.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from typing import Collection, Sequence
 
 from litsieve.errors import ConservationError
-from litsieve.report.counts import INCLUDE, FlowCounts, FlowInputs
+from litsieve.report.counts import INCLUDE, FlowCounts, FlowInputs, OtherMethodsCounts
 
 MAX_IDS = 5
 
@@ -59,16 +65,39 @@ def arithmetic_failures(counts: FlowCounts) -> list[str]:
              [("reports not retrieved", counts.not_retrieved), ("reports assessed", counts.assessed),
               ("awaiting retrieval", counts.retrieval_awaiting)]),
         _sum("reports assessed for eligibility", counts.assessed,
-             [("reports excluded", counts.reports_excluded), ("studies included", counts.studies_included),
+             [("reports excluded", counts.reports_excluded), ("studies included", counts.dbr_included),
               ("awaiting a decision", counts.assessment_awaiting),
               ("conflicts awaiting resolution", counts.assessment_conflicts)]),
         _sum("reports excluded", counts.reports_excluded, sorted(counts.exclusion_reasons.items())),
     ]
+    if counts.other is not None:
+        checks += other_method_failures(counts.other)
     return [c for c in checks if c]
 
 
-def flow_failures(inputs: FlowInputs) -> list[str]:
-    """Ids that do not flow from one stage to the next, and stage files that disagree."""
+def other_method_failures(other: OtherMethodsCounts) -> list[str | None]:
+    """The same sums for the second column (other methods), each named as such."""
+    return [
+        _sum("other methods: records identified", other.identified, [(s.label, s.records) for s in other.sources]),
+        _sum("other methods: records identified", other.identified,
+             [("duplicate records removed", other.duplicates), ("reports sought for retrieval", other.sought)]),
+        _sum("other methods: reports sought for retrieval", other.sought,
+             [("reports not retrieved", other.not_retrieved), ("reports assessed", other.assessed),
+              ("awaiting retrieval", other.retrieval_awaiting)]),
+        _sum("other methods: reports assessed for eligibility", other.assessed,
+             [("reports excluded", other.reports_excluded), ("studies included", other.included),
+              ("awaiting a decision", other.assessment_awaiting),
+              ("conflicts awaiting resolution", other.assessment_conflicts)]),
+        _sum("other methods: reports excluded", other.reports_excluded, sorted(other.exclusion_reasons.items())),
+    ]
+
+
+def flow_failures(inputs: FlowInputs, other_sources: Collection[str] = ()) -> list[str]:
+    """Ids that do not flow from one stage to the next, and stage files that disagree.
+
+    ``other_sources`` names the protocol's other-method sources, whose works alone go
+    straight to full text (``inputs.other_method_ids``).
+    """
     files = inputs.files
     failures: list[str] = []
     dedup = inputs.dedup
@@ -120,14 +149,23 @@ def flow_failures(inputs: FlowInputs) -> list[str]:
     both = pool & set(removed_ids)
     if both:
         failures.append(f"records both in the screening pool and removed before screening: {_ids(both)}")
-    not_kept = [r for r in (pool | set(removed_ids)) if r not in kept]
+    direct = set(inputs.other_method_ids)
+    if len(direct) != len(inputs.other_method_ids):
+        failures.append(f"{files.other_methods}: repeated record ids")
+    screened_too = direct & (pool | set(removed_ids))
+    if screened_too:
+        failures.append(f"{files.other_methods}: works sent straight to full text that are also in the screening "
+                        f"pool or removed before screening: {_ids(screened_too)}")
+    not_kept = [r for r in (pool | set(removed_ids) | direct) if r not in kept]
     if not_kept:
-        failures.append(f"records screened or removed before screening that are not kept after deduplication: "
-                        + ", ".join(where(r) for r in sorted(not_kept)[:MAX_IDS]))
-    unaccounted = kept - pool - set(removed_ids)
+        failures.append(f"records screened, removed before screening or sent straight to full text that are not "
+                        f"kept after deduplication: " + ", ".join(where(r) for r in sorted(not_kept)[:MAX_IDS]))
+    unaccounted = kept - pool - set(removed_ids) - direct
     if unaccounted:
         failures.append(f"works kept after deduplication that are neither screened nor removed before "
-                        f"screening: {_ids(unaccounted)}")
+                        f"screening{' nor sent straight to full text' if other_sources else ''}: "
+                        f"{_ids(unaccounted)}")
+    failures += _other_method_routes(inputs, set(other_sources))
 
     ta = {row["record_id"]: row for row in inputs.title_abstract}
     stray = [r for r in ta if r not in pool]
@@ -140,7 +178,7 @@ def flow_failures(inputs: FlowInputs) -> list[str]:
         failures.append(f"{files.title_abstract}: records of the screening pool without a row: {_ids(missing)}")
     included = {r for r, row in ta.items() if row["decision"] == INCLUDE}
     ft = {row["record_id"] for row in inputs.full_text}
-    stray_ft = ft - included
+    stray_ft = ft - included - direct
     if stray_ft:
         failures.append(f"{files.full_text}: full-text decision(s) on records not included at title/abstract: "
                         + ", ".join(where(r) if r not in ta else f"{r} ({ta[r]['decision']} at title/abstract)"
@@ -148,12 +186,49 @@ def flow_failures(inputs: FlowInputs) -> list[str]:
     missing_ft = included - ft
     if missing_ft:
         failures.append(f"{files.full_text}: records included at title/abstract without a row: {_ids(missing_ft)}")
+    missing_direct = direct - ft
+    if missing_direct:
+        failures.append(f"{files.full_text}: works found by other methods (sent straight to full text) without "
+                        f"a row: {_ids(missing_direct)}")
     return failures
+
+
+def _other_method_routes(inputs: FlowInputs, other_sources: set[str]) -> list[str]:
+    """A work goes straight to full text exactly when every record of it came from other methods."""
+    members: dict[str, list[str]] = {}
+    cluster_of: dict[str, str] = {}
+    for row in inputs.clusters:
+        members.setdefault(row.cluster_id, []).append(row.source)
+        cluster_of[row.record_id] = row.cluster_id
+    only_other = {c for c, sources in members.items() if all(s in other_sources for s in sources)}
+    direct = set(inputs.other_method_ids)
+    kept = {c.record_id for c in inputs.clusters if c.kept}
+    failures = []
+    wrong = sorted(r for r in direct if r in cluster_of and cluster_of[r] not in only_other)
+    if wrong:
+        failures.append(f"{inputs.files.other_methods}: works sent straight to full text that a database or "
+                        f"register also found (they must be screened at title/abstract): {_ids(wrong)}")
+    skipped = sorted(r for r in kept - direct if cluster_of.get(r) in only_other)
+    if skipped:
+        failures.append(f"works found by other methods only that were not sent straight to full text: "
+                        f"{_ids(skipped)}")
+    return failures
+
+
+def duplicate_failures(inputs: FlowInputs, counts: FlowCounts) -> list[str]:
+    """The two columns' duplicates are all of deduplication's, no more and no fewer."""
+    if counts.other is None:
+        return []
+    failure = _sum(f"{inputs.files.dedup_counts}: duplicates removed", int(inputs.dedup.get("duplicates_removed", 0)),
+                   [("databases and registers", counts.duplicates), ("other methods", counts.other.duplicates)])
+    return [failure] if failure else []
 
 
 def check_conservation(inputs: FlowInputs, counts: FlowCounts) -> None:
     """Raise :class:`ConservationError` listing every failed rule; return quietly if all hold."""
-    failures = flow_failures(inputs) + arithmetic_failures(counts)
+    other_sources = {s.name for s in counts.other.sources} if counts.other else set()
+    failures = (flow_failures(inputs, other_sources) + duplicate_failures(inputs, counts)
+                + arithmetic_failures(counts))
     if failures:
         raise ConservationError(
             "the PRISMA numbers do not add up, so no diagram was drawn:\n  " + "\n  ".join(failures),

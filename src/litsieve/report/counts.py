@@ -10,7 +10,15 @@ automation / other reasons         ``results/screening/removed_before_screening.
 records screened                   ``results/screening/pool.csv`` (= rows of title_abstract.csv)
 records excluded, awaiting         ``results/screening/title_abstract.csv``
 reports sought ... included        ``results/screening/full_text.csv``
+other methods, sought for reports  ``results/screening/other_methods.csv``
 =================================  ==========================================================
+
+Sources of ``kind`` website, organisation or citation_search are PRISMA 2020's "other
+methods": their records are deduplicated with the rest, and a work found only by other
+methods skips title/abstract screening (PRISMA 2020 counts no screening for them) and goes
+straight to full text, counted in the diagram's second column (:class:`OtherMethodsCounts`).
+A work found by a database and by another method is the database's, screened like the
+others: the other method's record is counted as a duplicate in the second column.
 
 The record ids themselves are kept (:class:`FlowInputs`) so that :mod:`.conservation` can
 check not only that the sums hold but that every decision is on a record that is really in
@@ -45,6 +53,10 @@ DATABASE_LABELS = {
     "clinicaltrials": "ClinicalTrials.gov", "clinicaltrials_gov": "ClinicalTrials.gov",
     "ictrp": "WHO ICTRP", "isrctn": "ISRCTN registry", "anzctr": "ANZCTR",
 }
+# PRISMA 2020's other methods, in the diagram's second column, and how each is named there
+# (the PRISMA2020 R template's rows: website_results, organisation_results, citations_results).
+OTHER_METHOD_KINDS = {"website": "Websites", "organisation": "Organisations",
+                      "citation_search": "Citation searching"}
 # Trial and study registers are counted apart from bibliographic databases in PRISMA 2020.
 REGISTER_WORDS = ("clinicaltrials", "ictrp", "isrctn", "anzctr", "register", "registry", "trials_gov")
 
@@ -60,6 +72,8 @@ class FlowFiles:
     removed: Path
     title_abstract: Path
     full_text: Path
+    # Works found only by other methods, sent straight to full text (absent: none).
+    other_methods: Path | None = None
 
     @classmethod
     def under(cls, results: str | os.PathLike[str] = "results") -> "FlowFiles":
@@ -72,6 +86,7 @@ class FlowFiles:
             removed=root / "screening" / "removed_before_screening.csv",
             title_abstract=root / "screening" / "title_abstract.csv",
             full_text=root / "screening" / "full_text.csv",
+            other_methods=root / "screening" / "other_methods.csv",
         )
 
 
@@ -95,6 +110,7 @@ class FlowInputs:
     removed: list[tuple[str, str]]  # (record_id, category)
     title_abstract: list[dict[str, str]]
     full_text: list[dict[str, str]]
+    other_method_ids: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -103,8 +119,34 @@ class SourceCount:
 
     name: str
     label: str
-    kind: str  # "database" or "register"
+    kind: str  # "database", "register" or one of OTHER_METHOD_KINDS
     records: int
+
+
+@dataclass
+class OtherMethodsCounts:
+    """The second column of the PRISMA 2020 diagram: studies identified via other methods.
+
+    ``duplicates`` are records of these sources that are one work with a record found
+    earlier (by a database, or by another of these sources); the rest are the reports
+    sought for retrieval, since PRISMA 2020 screens no titles and abstracts here.
+    """
+
+    sources: list[SourceCount]
+    identified: int
+    duplicates: int
+    sought: int
+    not_retrieved: int
+    retrieval_awaiting: int
+    assessed: int
+    reports_excluded: int
+    exclusion_reasons: dict[str, int] = field(default_factory=dict)
+    assessment_awaiting: int = 0
+    assessment_conflicts: int = 0
+    included: int = 0
+
+    def by_kind(self, kind: str) -> int:
+        return sum(s.records for s in self.sources if s.kind == kind)
 
 
 @dataclass
@@ -131,6 +173,14 @@ class FlowCounts:
     studies_included: int = 0
     reports_included: int = 0
     duplicate_pairs_awaiting_review: int = 0
+    # The other-methods column; None when the protocol has no such source (then the
+    # diagram, counts.json and prisma2020.csv are those of a databases-only review).
+    other: OtherMethodsCounts | None = None
+
+    @property
+    def dbr_included(self) -> int:
+        """Studies included that came through the databases and registers column."""
+        return self.studies_included - (self.other.included if self.other else 0)
 
     @property
     def databases(self) -> int:
@@ -147,12 +197,15 @@ class FlowCounts:
     @property
     def waiting(self) -> dict[str, int]:
         """What still waits for people, by step (empty when the review is complete)."""
+        other = self.other
         items = {
             "records awaiting screening": self.screening_awaiting,
             "screening conflicts awaiting resolution": self.screening_conflicts,
-            "reports awaiting retrieval": self.retrieval_awaiting,
-            "reports awaiting an eligibility decision": self.assessment_awaiting,
-            "eligibility conflicts awaiting resolution": self.assessment_conflicts,
+            "reports awaiting retrieval": self.retrieval_awaiting + (other.retrieval_awaiting if other else 0),
+            "reports awaiting an eligibility decision": (self.assessment_awaiting
+                                                         + (other.assessment_awaiting if other else 0)),
+            "eligibility conflicts awaiting resolution": (self.assessment_conflicts
+                                                          + (other.assessment_conflicts if other else 0)),
             "possible duplicate pairs awaiting review": self.duplicate_pairs_awaiting_review,
         }
         return {k: v for k, v in items.items() if v}
@@ -164,6 +217,10 @@ class FlowCounts:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["sources"] = [asdict(s) for s in self.sources]
+        data.pop("other")
+        if self.other is not None:
+            data["other_methods"] = asdict(self.other)
+            data["other_methods"]["sources"] = [asdict(s) for s in self.other.sources]
         data.update(databases=self.databases, registers=self.registers,
                     removed_before_screening=self.removed_before_screening,
                     status="in progress" if self.in_progress else "complete",
@@ -222,6 +279,9 @@ def read_flow_inputs(files: FlowFiles) -> FlowInputs:
                 for r in cluster_rows]
     removed_rows = _rows(files.removed)
     _need(files.removed, removed_rows, ["record_id", "category"])
+    other_ids: list[str] = []
+    if files.other_methods is not None and files.other_methods.exists():
+        other_ids = _ids_only(files.other_methods)
     stages = {}
     for name, path in (("title_abstract", files.title_abstract), ("full_text", files.full_text)):
         rows = _rows(path)
@@ -241,22 +301,55 @@ def read_flow_inputs(files: FlowFiles) -> FlowInputs:
         removed=[(r["record_id"], r["category"]) for r in removed_rows],
         title_abstract=stages["title_abstract"],
         full_text=stages["full_text"],
+        other_method_ids=other_ids,
     )
 
 
 # --------------------------------------------------------------------------- counting
 
 def source_kind(source: Mapping[str, Any]) -> str:
-    """``register`` for trial/study registers, else ``database`` (PRISMA counts them apart)."""
-    if source.get("kind") in ("database", "register"):
+    """The ``kind`` the protocol gives; else ``register`` for trial/study registers and
+    ``database`` for the rest (PRISMA counts them apart)."""
+    if source.get("kind") in ("database", "register", *OTHER_METHOD_KINDS):
         return str(source["kind"])
     text = f"{source.get('name', '')} {source.get('database', '')}".casefold().replace(".", "_")
     return "register" if any(word in text for word in REGISTER_WORDS) else "database"
 
 
 def source_label(source: Mapping[str, Any]) -> str:
+    if source.get("label"):
+        return str(source["label"])
+    if source.get("kind") in OTHER_METHOD_KINDS:
+        return OTHER_METHOD_KINDS[str(source["kind"])]
     database = str(source.get("database") or source.get("name") or "")
-    return str(source.get("label") or DATABASE_LABELS.get(database.casefold(), database))
+    return DATABASE_LABELS.get(database.casefold(), database)
+
+
+def other_method_sources(sources_config: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Names of the protocol's sources that are PRISMA 2020 "other methods"."""
+    return {str(s["name"]) for s in sources_config if s.get("kind") in OTHER_METHOD_KINDS}
+
+
+def cluster_duplicates(clusters: Sequence[ClusterRow], other_sources: set[str]) -> tuple[int, int]:
+    """Duplicates removed in the (databases and registers, other methods) columns.
+
+    A cluster with a record from a database or register is that column's work: its other
+    database and register records are its duplicates, and every other-method record in it
+    is a duplicate in the other column (the work was found already). A cluster of
+    other-method records only is an other-methods work, with size - 1 duplicates.
+    """
+    members: dict[str, list[ClusterRow]] = {}
+    for row in clusters:
+        members.setdefault(row.cluster_id, []).append(row)
+    dbr = other = 0
+    for rows in members.values():
+        found_by_other = sum(1 for r in rows if r.source in other_sources)
+        if found_by_other < len(rows):
+            dbr += len(rows) - found_by_other - 1
+            other += found_by_other
+        else:
+            other += found_by_other - 1
+    return dbr, other
 
 
 def _screener_decisions(row: Mapping[str, str]) -> list[str]:
@@ -281,26 +374,56 @@ def full_text_state(row: Mapping[str, str]) -> str:
     return "assessment_awaiting" if by_screener else "retrieval_awaiting"
 
 
+def _reasons(rows: Sequence[Mapping[str, str]]) -> dict[str, int]:
+    """Full-text exclusion reasons, largest first."""
+    reasons = Counter((row["reason"].strip() or NO_REASON) for row in rows if row["decision"] == EXCLUDE)
+    return dict(sorted(reasons.items(), key=lambda item: (-item[1], item[0].casefold())))
+
+
+def _assessed(states: Counter[str]) -> int:
+    return states["included"] + states["excluded"] + states["assessment_awaiting"] + states["assessment_conflict"]
+
+
 def compute_counts(inputs: FlowInputs, sources_config: Sequence[Mapping[str, Any]] = ()) -> FlowCounts:
     """The diagram's numbers from the stage files (check them with :mod:`.conservation`)."""
     configured = {str(s["name"]): s for s in sources_config}
-    sources = []
+    all_sources = []
     for name in sorted(inputs.source_records, key=lambda n: (list(configured).index(n) if n in configured
                                                             else len(configured), n)):
         config = configured.get(name, {"name": name, "database": name})
-        sources.append(SourceCount(name, source_label(config), source_kind(config), inputs.source_records[name]))
+        all_sources.append(SourceCount(name, source_label(config), source_kind(config), inputs.source_records[name]))
+    sources = [s for s in all_sources if s.kind not in OTHER_METHOD_KINDS]
+    other_sources = [s for s in all_sources if s.kind in OTHER_METHOD_KINDS]
+    dbr_duplicates, other_duplicates = cluster_duplicates(inputs.clusters, {s.name for s in other_sources})
+    direct = set(inputs.other_method_ids)
+    dbr_rows = [row for row in inputs.full_text if row["record_id"] not in direct]
+    other_rows = [row for row in inputs.full_text if row["record_id"] in direct]
     categories = Counter(category for _, category in inputs.removed)
     ta = Counter(row["decision"] for row in inputs.title_abstract)
-    ft_states = Counter(full_text_state(row) for row in inputs.full_text)
-    reasons = Counter((row["reason"].strip() or NO_REASON) for row in inputs.full_text
-                      if row["decision"] == EXCLUDE)
-    ordered_reasons = dict(sorted(reasons.items(), key=lambda item: (-item[1], item[0].casefold())))
-    assessed = (ft_states["included"] + ft_states["excluded"]
-                + ft_states["assessment_awaiting"] + ft_states["assessment_conflict"])
+    ft_states = Counter(full_text_state(row) for row in dbr_rows)
+    other = None
+    if other_sources or direct:
+        states = Counter(full_text_state(row) for row in other_rows)
+        other = OtherMethodsCounts(
+            sources=other_sources,
+            identified=sum(s.records for s in other_sources),
+            duplicates=other_duplicates,
+            sought=len(direct),
+            not_retrieved=states["not_retrieved"],
+            retrieval_awaiting=states["retrieval_awaiting"],
+            assessed=_assessed(states),
+            reports_excluded=states["excluded"],
+            exclusion_reasons=_reasons(other_rows),
+            assessment_awaiting=states["assessment_awaiting"],
+            assessment_conflicts=states["assessment_conflict"],
+            included=states["included"],
+        )
+    included = ft_states["included"] + (other.included if other else 0)
     return FlowCounts(
         sources=sources,
-        identified=sum(inputs.source_records.values()),
-        duplicates=int(inputs.dedup.get("duplicates_removed", 0)),
+        identified=sum(s.records for s in sources),
+        # Without other methods every duplicate is the first column's: dedup's own total.
+        duplicates=dbr_duplicates if other else int(inputs.dedup.get("duplicates_removed", 0)),
         automation=categories[AUTOMATION],
         other_reasons=categories[OTHER],
         screened=len(inputs.pool_ids),
@@ -310,12 +433,13 @@ def compute_counts(inputs: FlowInputs, sources_config: Sequence[Mapping[str, Any
         sought=ta[INCLUDE],
         not_retrieved=ft_states["not_retrieved"],
         retrieval_awaiting=ft_states["retrieval_awaiting"],
-        assessed=assessed,
+        assessed=_assessed(ft_states),
         reports_excluded=ft_states["excluded"],
-        exclusion_reasons=ordered_reasons,
+        exclusion_reasons=_reasons(dbr_rows),
         assessment_awaiting=ft_states["assessment_awaiting"],
         assessment_conflicts=ft_states["assessment_conflict"],
-        studies_included=ft_states["included"],
-        reports_included=ft_states["included"],
+        studies_included=included,
+        reports_included=included,
         duplicate_pairs_awaiting_review=int(inputs.dedup.get("pairs_awaiting_review", 0) or 0),
+        other=other,
     )

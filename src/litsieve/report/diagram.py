@@ -1,5 +1,6 @@
-"""The PRISMA 2020 flow diagram (new systematic review, databases and registers), drawn with
-matplotlib to SVG, PDF and PNG from one layout.
+"""The PRISMA 2020 flow diagram (new systematic review, databases and registers, and other
+methods when the protocol has such sources), drawn with matplotlib to SVG, PDF and PNG from
+one layout.
 
 Why draw it ourselves rather than use the ``prisma-flow`` package (docs/report.md): the
 boxes must grow with their text (six-digit counts, ten exclusion reasons, five databases)
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from litsieve.report.counts import FlowCounts
+from litsieve.report.counts import FlowCounts, OtherMethodsCounts
 
 FONT = "DejaVu Sans"
 FONT_SIZE = 9.0
@@ -43,6 +44,7 @@ WIDTH_SLACK = 1.04
 BOX_FILL = "#ffffff"
 EDGE = "#333333"
 HEADER_FILL = "#fdd96a"
+OTHER_HEADER_FILL = "#d9d9d9"   # the template's grey title box for other methods
 PHASE_FILL = "#a7c5e6"
 NOTE_COLOUR = "#a33a00"
 DPI_PNG = 300
@@ -82,6 +84,9 @@ class Box:
 class Arrow:
     start: tuple[float, float]
     end: tuple[float, float]
+    # Corners of an elbow arrow, between start and end (the other-methods column's arrow
+    # down and across into "studies included").
+    via: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass
@@ -185,7 +190,7 @@ def box_texts(counts: FlowCounts) -> dict[str, list[Line]]:
     excluded = [Line(f"Reports excluded {n(counts.reports_excluded)}" + (":" if counts.exclusion_reasons else ""))]
     excluded += [Line(f"{reason} {n(count)}", 1) for reason, count in counts.exclusion_reasons.items()]
 
-    return {
+    texts = {
         "identified": identified,
         "removed": removed,
         "screened": screened,
@@ -196,6 +201,34 @@ def box_texts(counts: FlowCounts) -> dict[str, list[Line]]:
         "reports_excluded": excluded,
         "included": [Line(f"Studies included in review {n(counts.studies_included)}"),
                      Line(f"Reports of included studies {n(counts.reports_included)}")],
+    }
+    if counts.other is not None:
+        texts.update(other_box_texts(counts.other))
+    return texts
+
+
+def other_box_texts(other: OtherMethodsCounts) -> dict[str, list[Line]]:
+    """The second column's boxes (PRISMA 2020: identification of studies via other methods)."""
+    identified = [Line("Records identified from:")]
+    identified += [Line(f"{s.label} {n(s.records)}", 1) for s in other.sources]
+    if other.duplicates:
+        identified.append(Line(f"Duplicates of records already identified {n(other.duplicates)}"))
+    sought = [Line(f"Reports sought for retrieval {n(other.sought)}")]
+    if other.retrieval_awaiting:
+        sought.append(Line(f"Awaiting retrieval {n(other.retrieval_awaiting)}", 1))
+    assessed = [Line(f"Reports assessed for eligibility {n(other.assessed)}")]
+    if other.assessment_awaiting:
+        assessed.append(Line(f"Awaiting a decision {n(other.assessment_awaiting)}", 1))
+    if other.assessment_conflicts:
+        assessed.append(Line(f"Conflicts awaiting resolution {n(other.assessment_conflicts)}", 1))
+    excluded = [Line(f"Reports excluded {n(other.reports_excluded)}" + (":" if other.exclusion_reasons else ""))]
+    excluded += [Line(f"{reason} {n(count)}", 1) for reason, count in other.exclusion_reasons.items()]
+    return {
+        "other_identified": identified,
+        "other_sought": sought,
+        "other_not_retrieved": [Line(f"Reports not retrieved {n(other.not_retrieved)}")],
+        "other_assessed": assessed,
+        "other_reports_excluded": excluded,
     }
 
 
@@ -226,6 +259,16 @@ ROWS: tuple[tuple[str, str | None], ...] = (
 )
 PHASES: tuple[tuple[str, int, int], ...] = (("Identification", 0, 0), ("Screening", 1, 3), ("Included", 4, 4))
 HEADER = "Identification of studies via databases and registers"
+OTHER_HEADER = "Identification of studies via other methods"
+# The second column's boxes, by row of ROWS (the screening row has none: PRISMA 2020 does
+# not screen titles and abstracts of records found by other methods).
+OTHER_ROWS: tuple[tuple[str | None, str | None], ...] = (
+    ("other_identified", None),
+    (None, None),
+    ("other_sought", "other_not_retrieved"),
+    ("other_assessed", "other_reports_excluded"),
+    (None, None),
+)
 
 
 def _content_width(lines: Sequence[Line]) -> float:
@@ -237,13 +280,26 @@ def _content_height(lines: Sequence[Line]) -> float:
 
 
 def layout(counts: FlowCounts, title: str = "") -> Layout:
-    """Place every box and arrow; sizes come from the measured text."""
+    """Place every box and arrow; sizes come from the measured text.
+
+    With other methods the databases-and-registers half is placed exactly as without them,
+    and the second column (its own header, main and side boxes) is added to its right.
+    """
     texts = {key: wrapped(lines) for key, lines in box_texts(counts).items()}
+    other = counts.other is not None
     main_width = max(MIN_MAIN_WIDTH, *(_content_width(texts[m]) for m, _ in ROWS))
     side_width = max(MIN_SIDE_WIDTH, *(_content_width(texts[s]) for _, s in ROWS if s))
     main_x = MARGIN + PHASE_WIDTH + PHASE_GAP
     side_x = main_x + main_width + COLUMN_GAP
-    full_width = side_x + side_width - main_x
+    half_width = side_x + side_width - main_x
+    full_width = half_width
+    if other:
+        other_main_width = max(MIN_MAIN_WIDTH, *(_content_width(texts[m]) for m, _ in OTHER_ROWS if m))
+        other_side_width = max(MIN_SIDE_WIDTH, *(_content_width(texts[s]) for _, s in OTHER_ROWS if s))
+        other_main_x = side_x + side_width + COLUMN_GAP
+        other_side_x = other_main_x + other_main_width + COLUMN_GAP
+        other_width = other_side_x + other_side_width - other_main_x
+        full_width = other_side_x + other_side_width - main_x
 
     boxes: list[Box] = []
     y = MARGIN
@@ -251,9 +307,16 @@ def layout(counts: FlowCounts, title: str = "") -> Layout:
         title_lines = wrapped([Line(title, bold=True)], full_width)
         boxes.append(Box("title", title_lines, main_x, y, full_width, _content_height(title_lines), edge=False))
         y += boxes[-1].height + 4
-    header_lines = wrapped([Line(HEADER, bold=True)], full_width - 2 * PAD)
-    header = Box("header", header_lines, main_x, y, full_width, _content_height(header_lines), fill=HEADER_FILL)
+    header_lines = wrapped([Line(HEADER, bold=True)], half_width - 2 * PAD)
+    header_height = _content_height(header_lines)
+    if other:
+        other_header_lines = wrapped([Line(OTHER_HEADER, bold=True)], other_width - 2 * PAD)
+        header_height = max(header_height, _content_height(other_header_lines))
+    header = Box("header", header_lines, main_x, y, half_width, header_height, fill=HEADER_FILL)
     boxes.append(header)
+    if other:
+        boxes.append(Box("other_header", other_header_lines, other_main_x, y, other_width, header_height,
+                         fill=OTHER_HEADER_FILL))
     y = header.bottom + 10
     notice = status_lines(counts)
     if notice:
@@ -265,12 +328,16 @@ def layout(counts: FlowCounts, title: str = "") -> Layout:
     arrows: list[Arrow] = []
     row_spans: list[tuple[float, float]] = []
     previous: Box | None = None
+    previous_other: Box | None = None
+    other_rows = OTHER_ROWS if other else tuple((None, None) for _ in ROWS)
     # A phase bar spanning one row needs the row at least as tall as its rotated label.
     phase_need = {first: _content_width([Line(name, bold=True)]) for name, first, last in PHASES if first == last}
-    for index, (main_key, side_key) in enumerate(ROWS):
-        main_h = _content_height(texts[main_key])
-        side_h = _content_height(texts[side_key]) if side_key else 0.0
-        row_h = max(main_h, side_h, phase_need.get(index, 0.0))
+    included_row = len(ROWS) - 1
+    for index, ((main_key, side_key), (other_key, other_side_key)) in enumerate(zip(ROWS, other_rows)):
+        heights = [_content_height(texts[key]) if key else 0.0
+                   for key in (main_key, side_key, other_key, other_side_key)]
+        row_h = max(*heights, phase_need.get(index, 0.0))
+        main_h, side_h, other_h, other_side_h = heights
         main = Box(main_key, texts[main_key], main_x, y + (row_h - main_h) / 2, main_width, main_h)
         boxes.append(main)
         if side_key:
@@ -279,6 +346,22 @@ def layout(counts: FlowCounts, title: str = "") -> Layout:
             arrows.append(Arrow((main.right, y + row_h / 2), (side.x, y + row_h / 2)))
         if previous is not None:
             arrows.append(Arrow((main_x + main_width / 2, previous.bottom), (main_x + main_width / 2, main.y)))
+        if other_key:
+            box = Box(other_key, texts[other_key], other_main_x, y + (row_h - other_h) / 2, other_main_width, other_h)
+            boxes.append(box)
+            if other_side_key:
+                side = Box(other_side_key, texts[other_side_key], other_side_x, y + (row_h - other_side_h) / 2,
+                           other_side_width, other_side_h)
+                boxes.append(side)
+                arrows.append(Arrow((box.right, y + row_h / 2), (side.x, y + row_h / 2)))
+            if previous_other is not None:
+                centre = other_main_x + other_main_width / 2
+                arrows.append(Arrow((centre, previous_other.bottom), (centre, box.y)))
+            previous_other = box
+        if index == included_row and previous_other is not None:
+            # Down from the other column's last box, then across into "studies included".
+            centre, middle = other_main_x + other_main_width / 2, y + row_h / 2
+            arrows.append(Arrow((centre, previous_other.bottom), (main.right, middle), via=((centre, middle),)))
         row_spans.append((y, y + row_h))
         previous = main
         y += row_h + ROW_GAP
@@ -287,7 +370,8 @@ def layout(counts: FlowCounts, title: str = "") -> Layout:
         top, bottom = row_spans[first][0], row_spans[last][1]
         boxes.append(Box(f"phase_{name.lower()}", [Line(name, bold=True)], MARGIN, top, PHASE_WIDTH,
                          bottom - top, fill=PHASE_FILL, rotated=True))
-    return Layout(width=side_x + side_width + MARGIN, height=height, boxes=boxes, arrows=arrows)
+    right = other_side_x + other_side_width if other else side_x + side_width
+    return Layout(width=right + MARGIN, height=height, boxes=boxes, arrows=arrows)
 
 
 def overflows(result: Layout) -> list[str]:
@@ -345,7 +429,13 @@ def render(result: Layout, fmt: str) -> bytes:
                 ))
             _draw_text(axes, box)
         for arrow in result.arrows:
-            axes.add_patch(FancyArrowPatch(arrow.start, arrow.end, arrowstyle="-|>", mutation_scale=10,
+            start = arrow.start
+            if arrow.via:
+                corners = [arrow.start, *arrow.via]
+                axes.plot([p[0] for p in corners], [p[1] for p in corners], color=EDGE, linewidth=0.8,
+                          solid_capstyle="butt")
+                start = arrow.via[-1]
+            axes.add_patch(FancyArrowPatch(start, arrow.end, arrowstyle="-|>", mutation_scale=10,
                                            color=EDGE, linewidth=0.8, shrinkA=0, shrinkB=0))
         buffer = io.BytesIO()
         figure.savefig(buffer, format=fmt, dpi=DPI_PNG if fmt == "png" else 72,
@@ -359,7 +449,7 @@ def _draw_text(axes, box: Box) -> None:  # type: ignore[no-untyped-def]
                   ha="center", va="center", fontsize=FONT_SIZE, fontweight="bold", parse_math=False)
         return
     colour = NOTE_COLOUR if box.key == "status" else "black"
-    centred = box.key in ("header", "title")
+    centred = box.key in ("header", "other_header", "title")
     for index, line in enumerate(box.lines):
         baseline = box.y + PAD + index * LINE_HEIGHT + FONT_SIZE * 0.95
         x = box.x + box.width / 2 if centred else box.x + PAD + line.indent * INDENT

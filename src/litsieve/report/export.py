@@ -156,12 +156,16 @@ def decision_notes(title_abstract: str | os.PathLike[str],
 
 
 def write_exports(pool: str | os.PathLike[str], title_abstract: str | os.PathLike[str],
-                  full_text: str | os.PathLike[str], outputs: Mapping[str, str | os.PathLike[str]]) -> dict[str, int]:
+                  full_text: str | os.PathLike[str], outputs: Mapping[str, str | os.PathLike[str]],
+                  *, other_methods: str | os.PathLike[str] | None = None) -> dict[str, int]:
     """The ``exports`` rule: ``outputs`` has ``included_ris``, ``included_bib``,
-    ``excluded_ris``, ``excluded_bib``. Returns how many records each set has."""
+    ``excluded_ris``, ``excluded_bib``. Returns how many records each set has.
+    ``other_methods`` holds the works found by other methods, which skip the pool."""
     from litsieve.records_io import read_records
 
     records = {r.record_id: r for r in read_records(pool)}
+    if other_methods is not None:
+        records.update((r.record_id, r) for r in read_records(other_methods))
     included, excluded = decision_notes(title_abstract, full_text)
     sizes = {}
     for name, notes in (("included", included), ("excluded", excluded)):

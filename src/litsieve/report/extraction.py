@@ -186,16 +186,19 @@ def update_extraction(
     *,
     root: str | os.PathLike[str] = ".",
     ids: Sequence[str] | None = None,
+    other_methods: str | os.PathLike[str] | None = None,
 ) -> list[dict[str, str]]:
     """The ``extraction`` rule: merge the sheet people edit, then write the final table.
 
     ``ids`` replaces the studies included at full text (to pre-fill any set of records).
+    ``other_methods`` holds the works found by other methods, which skip the pool.
     The person file is written before the outputs, so they are newer than it.
     """
     from litsieve.records_io import read_records
 
     wanted = set(ids if ids is not None else included_ids(full_text))
-    records = [r for r in read_records(pool) if r.record_id in wanted]
+    candidates = read_records(pool) + (read_records(other_methods) if other_methods is not None else [])
+    records = [r for r in candidates if r.record_id in wanted]
     missing = wanted - {r.record_id for r in records}
     if missing:
         LOG.warning("included record(s) not in the screening pool, left out: %s", ", ".join(sorted(missing)))

@@ -10,8 +10,12 @@ layout lets R users redraw or restyle litsieve's diagram with their own tools:
 
 Rows, node and box names follow the template; lists (records per database, reports
 excluded per reason) go in ``n`` as ``Name, count; Name, count``, as the template asks.
-The arms litsieve does not have (previous versions of the review, other methods) are
-written with 0 so the file stays complete.
+The other-methods rows (``website_results``, ``organisation_results``,
+``citations_results``, ``other_sought_reports``, ``other_notretrieved_reports``,
+``other_assessed``, ``other_excluded``) hold the second column's numbers when the protocol
+has such sources (draw with ``other = TRUE``); the arm litsieve does not have (previous
+versions of the review) and other methods in a review without them are written with 0,
+so the file stays complete.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import os
 from typing import Iterable
 
 from litsieve.fileio import write_csv
-from litsieve.report.counts import FlowCounts
+from litsieve.report.counts import FlowCounts, OtherMethodsCounts
 
 COLUMNS = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
 NA = "NA"
@@ -32,6 +36,8 @@ def _pairs(items: Iterable[tuple[str, int]]) -> str:
 
 
 def prisma2020_rows(counts: FlowCounts) -> list[dict[str, str]]:
+    other = counts.other or OtherMethodsCounts(sources=[], identified=0, duplicates=0, sought=0, not_retrieved=0,
+                                               retrieval_awaiting=0, assessed=0, reports_excluded=0)
     databases = [(s.label, s.records) for s in counts.sources if s.kind == "database"]
     registers = [(s.label, s.records) for s in counts.sources if s.kind == "register"]
     # data, node, box, description, boxtext, n
@@ -51,9 +57,12 @@ def prisma2020_rows(counts: FlowCounts) -> list[dict[str, str]]:
          "Specific Registers", _pairs(registers)),
         (NA, "node16", "othstud", "Grey title box; identification of new studies via other methods",
          "Identification of new studies via other methods", 0),
-        ("website_results", "node17", "box11", "Records identified from websites", "Websites", 0),
-        ("organisation_results", NA, "box11", "Records identified from organisations", "Organisations", 0),
-        ("citations_results", NA, "box11", "Records identified from citation searching", "Citation searching", 0),
+        ("website_results", "node17", "box11", "Records identified from websites", "Websites",
+         other.by_kind("website")),
+        ("organisation_results", NA, "box11", "Records identified from organisations", "Organisations",
+         other.by_kind("organisation")),
+        ("citations_results", NA, "box11", "Records identified from citation searching", "Citation searching",
+         other.by_kind("citation_search")),
         ("duplicates", "node8", "box3", "Duplicate records removed before screening", "Duplicate records",
          counts.duplicates),
         ("excluded_automatic", NA, "box3", "Records marked as ineligible by automation tools (protocol limits "
@@ -69,17 +78,17 @@ def prisma2020_rows(counts: FlowCounts) -> list[dict[str, str]]:
         ("dbr_notretrieved_reports", "node12", "box7", "Reports not retrieved (databases and registers)",
          "Reports not retrieved", counts.not_retrieved),
         ("other_sought_reports", "node18", "box12", "Reports sought for retrieval (other methods)",
-         "Reports sought for retrieval", 0),
+         "Reports sought for retrieval", other.sought),
         ("other_notretrieved_reports", "node19", "box13", "Reports not retrieved (other methods)",
-         "Reports not retrieved", 0),
+         "Reports not retrieved", other.not_retrieved),
         ("dbr_assessed", "node13", "box8", "Reports assessed for eligibility (databases and registers)",
          "Reports assessed for eligibility", counts.assessed),
         ("dbr_excluded", "node14", "box9", "Reports excluded with reasons (databases and registers): "
          "reason, count; reason, count", "Reports excluded", _pairs(counts.exclusion_reasons.items())),
         ("other_assessed", "node20", "box14", "Reports assessed for eligibility (other methods)",
-         "Reports assessed for eligibility", 0),
+         "Reports assessed for eligibility", other.assessed),
         ("other_excluded", "node21", "box15", "Reports excluded with reasons (other methods)",
-         "Reports excluded", ""),
+         "Reports excluded", _pairs(other.exclusion_reasons.items())),
         ("new_studies", "node15", "box10", "New studies included in the review",
          "New studies included in review", counts.studies_included),
         ("new_reports", NA, "box10", "Reports of new included studies", "Reports of new included studies",

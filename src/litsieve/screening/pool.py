@@ -14,13 +14,20 @@ screening, for one of the two reasons PRISMA 2020 counts separately:
 Automatic criteria are checked first, so a record failing both is counted once, under
 automation. Every removal names the criterion and the evidence, so the counts in the flow
 diagram can be traced back to records.
+
+A work found only by PRISMA 2020's "other methods" (sources of ``kind`` website,
+organisation or citation_search: a reference list, a charity's report) is neither
+screened at title/abstract nor removed here: PRISMA 2020 sends such records straight to
+"reports sought for retrieval", and neither the search string nor the automatic limits
+were ever applied to how they were found. They go to ``other_methods.csv`` and the
+full-text stage. A work a database also found is screened with the database's records.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from litsieve.fileio import write_csv
 from litsieve.logs import get_logger
@@ -32,6 +39,8 @@ from litsieve.screening.criteria import load_criteria
 from litsieve.screening.suggest import Suggestion, suggest_record, write_suggestions
 
 AUTOMATION, OTHER = "automation", "other"
+# Source kinds that are PRISMA 2020 "other methods" (config schema, sources[].kind).
+OTHER_METHOD_KINDS = ("website", "organisation", "citation_search")
 QUERY_CRITERION = "intended_query"
 REMOVED_COLUMNS: tuple[str, ...] = ("record_id", "category", "criterion", "evidence")
 LOG = get_logger("screening.pool")
@@ -58,6 +67,18 @@ class Pool:
     records: list[Record]
     removed: list[Removal]
     suggestions: list[Suggestion]
+    other_methods: list[Record] = field(default_factory=list)
+
+
+def other_method_sources(config: Mapping[str, Any]) -> set[str]:
+    """Names of the protocol's sources that are other methods."""
+    return {str(s["name"]) for s in config.get("sources") or () if s.get("kind") in OTHER_METHOD_KINDS}
+
+
+def found_by(record: Record) -> set[str]:
+    """The sources of every record merged into this work (deduplication keeps them in ``extra``)."""
+    by_source = record.extra.get("dedup_source_ids")
+    return set(by_source) if isinstance(by_source, dict) and by_source else {record.source}
 
 
 def build_pool(records: list[Record], config: dict[str, Any]) -> Pool:
@@ -65,10 +86,15 @@ def build_pool(records: list[Record], config: dict[str, Any]) -> Pool:
     search = config["search"]
     matcher = Matcher(protocol_query(search), fields=str(search.get("fields") or "tiab"))
     criteria = load_criteria(config)
+    other_sources = other_method_sources(config)
     pool: list[Record] = []
     removed: list[Removal] = []
     suggestions: list[Suggestion] = []
+    direct: list[Record] = []
     for record in records:
+        if other_sources and found_by(record) <= other_sources:
+            direct.append(record)
+            continue
         suggestion = suggest_record(record, criteria)
         if suggestion.automatic:
             evidence = next((e for e in suggestion.evidence if e.startswith(f"{suggestion.automatic}:")), "")
@@ -81,7 +107,7 @@ def build_pool(records: list[Record], config: dict[str, Any]) -> Pool:
             continue
         pool.append(record)
         suggestions.append(suggestion)
-    return Pool(pool, removed, suggestions)
+    return Pool(pool, removed, suggestions, direct)
 
 
 def screening_pool(
@@ -90,11 +116,17 @@ def screening_pool(
     removed_path: str | os.PathLike[str],
     suggestions_path: str | os.PathLike[str],
     config: dict[str, Any],
+    other_methods_path: str | os.PathLike[str] | None = None,
 ) -> Pool:
-    """The ``screening_pool`` rule: read deduplicated records, write the three files."""
+    """The ``screening_pool`` rule: read deduplicated records, write the three files (four
+    with ``other_methods_path``: the works sent straight to full text)."""
     records = read_records(records_path)
     pool = build_pool(records, config)
+    if pool.other_methods and other_methods_path is None:
+        raise ValueError("the protocol has other-method sources: pass other_methods_path")
     write_records(pool_path, pool.records)
+    if other_methods_path is not None:
+        write_records(other_methods_path, pool.other_methods)
     write_csv(removed_path, [r.to_row() for r in pool.removed], REMOVED_COLUMNS,
               neutralise=("evidence",))
     write_suggestions(suggestions_path, pool.suggestions)
@@ -102,6 +134,8 @@ def screening_pool(
     by_suggestion = {k: sum(s.suggestion == k for s in pool.suggestions) for k in ("include", "exclude", "unsure")}
     LOG.info("%d records: %d to screen, %d removed by automation, %d removed for other reasons",
              len(records), len(pool.records), by_category[AUTOMATION], by_category[OTHER])
+    if pool.other_methods:
+        LOG.info("%d works found by other methods only go straight to full text", len(pool.other_methods))
     LOG.info("suggestions for the pool: %s",
              ", ".join(f"{n} {k}" for k, n in by_suggestion.items()))
     return pool

@@ -170,13 +170,20 @@ def aliases(records: Sequence[Record]) -> dict[str, str]:
     return mapping
 
 
+def ranking_enabled(config: Mapping[str, Any]) -> bool:
+    """The protocol's ``ranking.enabled``: ``false`` keeps every queue in its stable order."""
+    return bool((config.get("ranking") or {}).get("enabled", True))
+
+
 def priority_order(
-    records: Sequence[Record], suggestions: Mapping[str, Suggestion], labels: Mapping[str, str]
+    records: Sequence[Record], suggestions: Mapping[str, Suggestion], labels: Mapping[str, str],
+    *, ranked: bool = True,
 ) -> list[str]:
     """Every record id in queue order, learnt from this screener's own labels only.
 
     :func:`litsieve.ranking.order_queue` keeps a stable order (suggested includes first)
-    until the labels hold an include and an exclude, then ranks by predicted relevance.
+    until the labels hold an include and an exclude, then ranks by predicted relevance;
+    with ``ranked=False`` (ranking disabled in the protocol) it keeps the stable order.
     """
     # Imported here: the Snakefile imports this module at parse time (person_files) and
     # should not pay for loading scikit-learn.
@@ -186,6 +193,7 @@ def priority_order(
         list(records),
         {i: (s.suggestion or None) for i, s in suggestions.items()},
         {i: int(label == "include") for i, label in labels.items()},
+        ranked=ranked,
     )
 
 

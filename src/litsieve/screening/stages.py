@@ -38,6 +38,7 @@ from litsieve.screening.queue import (
     maybe_policy,
     priority_order,
     queue_spec,
+    ranking_enabled,
     read_suggestions,
     reason_names,
     record_cells,
@@ -162,10 +163,12 @@ def screen_title_abstract(
     suggested = read_suggestions(suggestions)
     alias_map = aliases(records)
     policy = maybe_policy(config)
+    ranked = ranking_enabled(config)
 
     def rows_for(name: str, table: PersonTable | None, spec: PersonFileSpec) -> list[dict[str, str]]:
         labels = labels_from(table, spec, alias_map, policy)
-        return title_abstract_rows(records, suggested, priority_order(records, suggested, labels))
+        order = priority_order(records, suggested, labels, ranked=ranked)
+        return title_abstract_rows(records, suggested, order)
 
     people = Path(root) / config.get("paths", {}).get("people", "screening")
     outcomes = run_stage(TITLE_ABSTRACT, config, people, records, rows_for, undecided_first)
@@ -181,10 +184,15 @@ def screen_full_text(
     output: str | os.PathLike[str],
     *,
     root: str | os.PathLike[str] = ".",
+    other_methods: str | os.PathLike[str] | None = None,
 ) -> list[Outcome]:
-    """The full-text stage: every record included at title/abstract, final decisions to ``output``."""
+    """The full-text stage: every record included at title/abstract, and every work found
+    by other methods only (``other_methods``: PRISMA 2020 sends those straight to retrieval),
+    final decisions to ``output``."""
     included = {row["record_id"] for row in read_state(title_abstract) if row["decision"] == INCLUDE}
     records = [r for r in read_records(pool) if r.record_id in included]
+    if other_methods is not None:
+        records += read_records(other_methods)
     rows = [record_cells(r) for r in sorted(records, key=lambda r: r.record_id)]
 
     def rows_for(name: str, table: PersonTable | None, spec: PersonFileSpec) -> list[dict[str, str]]:

@@ -16,7 +16,7 @@ from litsieve.fileio import write_json
 from litsieve.personfile import people_folder
 from litsieve.screening.agreement import agreement_summary
 from litsieve.screening.decisions import CONFLICT, FINAL_DECISIONS, Decision, Outcome, category
-from litsieve.screening.queue import FULL_TEXT, STAGES, TITLE_ABSTRACT, maybe_policy, screeners
+from litsieve.screening.queue import FULL_TEXT, STAGES, TITLE_ABSTRACT, maybe_policy, ranking_enabled, screeners
 from litsieve.screening.stages import read_state
 
 if TYPE_CHECKING:
@@ -48,9 +48,11 @@ def stage_status(stage: str, rows: Sequence[Mapping[str, str]], config: Mapping[
     for name in names:
         done = sum(1 for row in rows if row.get(f"decision_{name}"))
         per_screener[name] = {"file": f"{people}/{stage}/{name}.csv", "done": done, "waiting": len(rows) - done}
-        if stage == TITLE_ABSTRACT and 0 < done < len(rows):
-            per_screener[name]["stopping"] = stopping(rows, name, config).to_dict()
-    return {
+        if stage == TITLE_ABSTRACT:
+            per_screener[name]["ranking"] = ranking_state(rows, name, config)
+            if 0 < done < len(rows):
+                per_screener[name]["stopping"] = stopping(rows, name, config).to_dict()
+    status: dict[str, Any] = {
         "records": len(rows),
         "decisions": counts,
         "screeners": per_screener,
@@ -60,6 +62,48 @@ def stage_status(stage: str, rows: Sequence[Mapping[str, str]], config: Mapping[
             "resolved": sum(1 for row in rows if row.get("basis") == "resolution"),
         },
     }
+    estimates = {name: item["stopping"] for name, item in per_screener.items() if "stopping" in item}
+    if estimates:
+        status["stopping"] = stage_stopping(estimates, names)
+    return status
+
+
+def ranking_state(rows: Sequence[Mapping[str, str]], name: str, config: Mapping[str, Any]) -> dict[str, Any]:
+    """How the screener's queue is ordered now, and when a fresh ranking is worth a rerun.
+
+    The queue is retrained on every run from the screener's own decisions (a "maybe" is
+    an include when maybes move on, and no label when a third person decides them), so it
+    is freshest when the workflow reruns after ``batch_size(trained_on)`` more decisions:
+    the schedule ``litsieve simulate`` measures.
+    """
+    from litsieve.ranking.schedule import batch_size
+
+    policy = maybe_policy(config)
+    labels = [category(row.get(f"decision_{name}", ""), policy) for row in rows]
+    includes, excludes = labels.count("include"), labels.count("exclude")
+    enabled = ranking_enabled(config)
+    ranked = enabled and includes > 0 and excludes > 0
+    return {"enabled": enabled, "ranked": ranked, "trained_on": includes + excludes if ranked else 0,
+            "rerun_after": batch_size(includes + excludes) if ranked else 0}
+
+
+def stage_stopping(estimates: Mapping[str, Mapping[str, Any]], names: Sequence[str]) -> dict[str, Any]:
+    """The stage may stop only when every screener's own test allows it.
+
+    Each screener works through their own ranked queue, and a record is settled only by
+    all of them, so the stage stops when the last of them may.
+    """
+    target, confidence = (next(iter(estimates.values()))[key] for key in ("recall_target", "confidence"))
+    allowed = [name for name in names if estimates.get(name, {}).get("may_stop")]
+    may_stop = len(allowed) == len(names)
+    if may_stop:
+        message = (f"you may stop with {confidence:.0%} confidence of {target:.0%} recall"
+                   + (" (every screener's test allows it)" if len(names) > 1 else ""))
+    else:
+        waiting = [name for name in names if name not in allowed]
+        message = (f"keep screening: {target:.0%} recall is not yet shown with {confidence:.0%} "
+                   f"confidence for {', '.join(waiting)}")
+    return {"may_stop": may_stop, "screeners_may_stop": allowed, "message": message}
 
 
 def stopping(rows: Sequence[Mapping[str, str]], name: str, config: Mapping[str, Any]) -> StoppingEstimate:
@@ -117,10 +161,19 @@ def summary_lines(status: Mapping[str, Any], agreement: Mapping[str, Any] | None
         item = status[stage]
         counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in item["decisions"].items() if v)
         lines.append(f"  {STAGE_TITLES[stage]}: {item['records']} records" + (f" ({counts})" if counts else ""))
+        if item.get("stopping"):
+            lines.append(f"    stopping: {item['stopping']['message']}")
         for name, person in item["screeners"].items():
             lines.append(f"    {name}: {person['done']} done, {person['waiting']} waiting  [{person['file']}]")
             if person.get("stopping"):
                 lines.append(f"      {person['stopping']['message']}")
+            ranking = person.get("ranking") or {}
+            if ranking.get("ranked") and person["waiting"]:
+                more = ranking["rerun_after"]
+                lines.append(f"      queue ranked on {ranking['trained_on']} decisions; rerun after {more} more "
+                             f"decision{'s' if more > 1 else ''} for a fresh ranking")
+            elif ranking.get("enabled") and person["done"] and person["waiting"]:
+                lines.append("      queue in its stable order until there is at least one include and one exclude")
         conflicts = item["conflicts"]
         if conflicts["open"] or conflicts["resolved"]:
             lines.append(f"    conflicts: {conflicts['open']} open, {conflicts['resolved']} resolved  "
