@@ -118,3 +118,22 @@ def test_status_says_may_stop_only_when_every_screeners_test_allows_it() -> None
     config["ranking"] = {**config["ranking"], "enabled": False}
     unranked = stage_status("title_abstract", rows, config, "screening")["screeners"]["ana"]["ranking"]
     assert unranked == {"enabled": False, "ranked": False, "trained_on": 0, "rerun_after": 0}
+
+
+def test_a_screener_who_screened_everything_does_not_hold_the_stage_back() -> None:
+    from litsieve.screening.status import stage_status, summary_lines
+
+    config = protocol(["ana", "ben"])
+    done = [1] * 40 + [0] * 2500
+    item = stage_status("title_abstract", state_rows({"ana": done + [0] * 460, "ben": done}, 3000), config, "screening")
+    assert item["screeners"]["ana"]["stopping"]["may_stop"]
+    assert item["stopping"]["may_stop"] and item["stopping"]["screeners_may_stop"] == ["ana", "ben"]
+    finished = stage_status("title_abstract", state_rows({"ana": [1, 0] * 50, "ben": [0, 1] * 50}, 100), config,
+                            "screening")
+    assert finished["stopping"]["message"] == "every record has been screened"
+    status = {"title_abstract": finished, "full_text": stage_status("full_text", [], config, "screening")}
+    assert "every record has been screened" in "\n".join(summary_lines(status))
+    # One screener finished, the other not started: the stage is not done.
+    half = stage_status("title_abstract", state_rows({"ana": [1, 0] * 50}, 100), config, "screening")["stopping"]
+    assert (half["may_stop"], half["message"]) == (
+        False, "keep screening: 95% recall is not yet shown with 95% confidence for ben")

@@ -96,9 +96,12 @@ def screening_html(status: Mapping[str, Any], agreement: Mapping[str, Any]) -> s
         parts.append(f"<h2>{title}: {item.get('records', 0)} records</h2>")
         decisions = item.get("decisions") or {}
         parts.append(_table(["decision", "records"], [[k.replace("_", " "), v] for k, v in decisions.items()]))
-        people = [[name, p.get("done", 0), p.get("waiting", 0), p.get("file", "")]
+        people = [[name, p.get("done", 0), p.get("waiting", 0), p.get("file", ""),
+                   (p.get("stopping") or {}).get("message", "")]
                   for name, p in (item.get("screeners") or {}).items()]
-        parts.append(_table(["screener", "done", "waiting", "file"], people))
+        parts.append(_table(["screener", "done", "waiting", "file", "stopping estimate"], people))
+        if item.get("stopping"):
+            parts.append(f"<p>Stopping ({title.lower()}): {html.escape(str(item['stopping']['message']))}.</p>")
         conflicts = item.get("conflicts") or {}
         parts.append(f"<p>Conflicts: {conflicts.get('open', 0)} open, {conflicts.get('resolved', 0)} resolved "
                      f"({html.escape(str(conflicts.get('file', '')))}).</p>")

@@ -71,7 +71,7 @@ def summary_lines(results: str | os.PathLike[str] = "results") -> list[str]:
     state = "interim, review in progress" if counts.get("status") == "in progress" else "complete"
     lines = [f"PRISMA flow diagram ({state}): {Path(results) / 'prisma' / 'flow.svg'} (.pdf, .png); "
              f"{counts['identified']} records identified, {counts['screened']} screened, "
-             f"{counts['studies_included']} studies included"]
+             f"{counts['studies_included']} stud{'y' if counts['studies_included'] == 1 else 'ies'} included"]
     extraction = Path(results) / "extraction" / "extraction.csv"
     if extraction.exists():
         import csv

@@ -50,7 +50,7 @@ def stage_status(stage: str, rows: Sequence[Mapping[str, str]], config: Mapping[
         per_screener[name] = {"file": f"{people}/{stage}/{name}.csv", "done": done, "waiting": len(rows) - done}
         if stage == TITLE_ABSTRACT:
             per_screener[name]["ranking"] = ranking_state(rows, name, config)
-            if 0 < done < len(rows):
+            if done:
                 per_screener[name]["stopping"] = stopping(rows, name, config).to_dict()
     status: dict[str, Any] = {
         "records": len(rows),
@@ -96,7 +96,9 @@ def stage_stopping(estimates: Mapping[str, Mapping[str, Any]], names: Sequence[s
     target, confidence = (next(iter(estimates.values()))[key] for key in ("recall_target", "confidence"))
     allowed = [name for name in names if estimates.get(name, {}).get("may_stop")]
     may_stop = len(allowed) == len(names)
-    if may_stop:
+    if all(name in estimates and estimates[name]["screened"] == estimates[name]["total"] for name in names):
+        message = "every record has been screened"
+    elif may_stop:
         message = (f"you may stop with {confidence:.0%} confidence of {target:.0%} recall"
                    + (" (every screener's test allows it)" if len(names) > 1 else ""))
     else:
@@ -165,7 +167,7 @@ def summary_lines(status: Mapping[str, Any], agreement: Mapping[str, Any] | None
             lines.append(f"    stopping: {item['stopping']['message']}")
         for name, person in item["screeners"].items():
             lines.append(f"    {name}: {person['done']} done, {person['waiting']} waiting  [{person['file']}]")
-            if person.get("stopping"):
+            if person.get("stopping") and person["waiting"]:
                 lines.append(f"      {person['stopping']['message']}")
             ranking = person.get("ranking") or {}
             if ranking.get("ranked") and person["waiting"]:
