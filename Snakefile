@@ -50,6 +50,8 @@ rule all:
 onsuccess:
     from litsieve.report.prisma import print_summary as print_report_summary
     from litsieve.screening.status import print_summary
+    from litsieve.search.strategy import summary_lines as search_summary
 
+    print("\n".join(search_summary("results")))
     print_summary("results")
     print_report_summary("results")

@@ -90,3 +90,18 @@ def test_lint_and_translations_are_written_and_an_ambiguous_protocol_is_refused(
     with pytest.raises(QueryError, match="intended_query"):
         write_lint_and_translations(config, tmp_path / "lint2.txt", tmp_path / "t2")
     assert not (tmp_path / "lint2.txt").exists()
+
+
+def test_end_of_run_summary_names_the_documentation_and_unmatched_counts(tmp_path) -> None:
+    from litsieve.search.strategy import summary_lines
+
+    assert summary_lines(tmp_path) == []  # nothing before the search rules have run
+    folder = tmp_path / "search"
+    folder.mkdir()
+    (folder / "search_strategy.json").write_text(json.dumps({"sources": [
+        {"name": "psycinfo", "query_check": {"not_matching": 23, "records": 98}},
+        {"name": "europepmc"},  # a live source: nothing to check
+    ]}))
+    (line,) = summary_lines(tmp_path)
+    assert "search_strategy.md" in line
+    assert line.endswith("does not match: psycinfo 23 of 98")

@@ -16,6 +16,7 @@ files are byte-identical on every rerun over the same inputs.
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -253,3 +254,19 @@ def write_strategy_from_inputs(config: Mapping[str, Any], inputs: Any, outputs: 
     matches = {Path(p).stem: str(p) for p in inputs.matches}
     manifests = {Path(p).parent.parent.name: str(p) for p in inputs.manifests}
     write_search_strategy(config, records, matches, manifests, outputs.md, outputs.json)
+
+
+def summary_lines(results: str | os.PathLike[str] = "results") -> list[str]:
+    """The end-of-run line about the search: where its documentation is, and per source how
+    many exported records the protocol's query does not match (they are removed before
+    screening, so a reviewer should know the number)."""
+    strategy = Path(results) / "search" / "search_strategy.json"
+    if not strategy.exists():
+        return []
+    doc = json.loads(strategy.read_text(encoding="utf-8"))
+    checked = [f"{s['name']} {s['query_check']['not_matching']} of {s['query_check']['records']}"
+               for s in doc["sources"] if s.get("query_check")]
+    line = f"Search documentation: {strategy.with_suffix('.md')} (+ .json)"
+    if checked:
+        line += "; exported records the query does not match: " + ", ".join(checked)
+    return [line]
