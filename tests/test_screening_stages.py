@@ -147,7 +147,7 @@ def test_full_text_retrieval_reasons_and_final_state(review: Path) -> None:
     config = full_text_ready(review)
     path = review / "screening/full_text/ana.csv"
     header, rows, _ = read_rows(path)
-    assert header == ["record_id", "title", "authors", "year", "journal", "doi", "link",
+    assert header == ["record_id", "title", "authors", "year", "journal", "doi", "link", "sources",
                       "retrieval", "decision", "reason", "note"]
     spreadsheet_edit(path, {
         "pubmed:1": {"retrieval": "retrieved", "decision": "include"},

@@ -105,3 +105,48 @@ def test_end_of_run_summary_names_the_documentation_and_unmatched_counts(tmp_pat
     (line,) = summary_lines(tmp_path)
     assert "search_strategy.md" in line
     assert line.endswith("does not match: psycinfo 23 of 98")
+
+
+def test_a_citation_search_is_documented_as_another_method_without_a_query_check(tmp_path: Path) -> None:
+    from litsieve.search.strategy import summary_lines
+
+    config = _config(tmp_path)
+    psycinfo_export = config["sources"][0]["files"][0]
+    refs = tmp_path / "reference_lists.ris"
+    refs.write_text("TY  - JOUR\nER  - \n", encoding="utf-8")
+    config["sources"].append({"name": "citations", "database": "Reference lists of included studies",
+                              "kind": "citation_search", "method": "export", "files": [str(refs)],
+                              "searched_on": "2018-02-01"})
+    psycinfo, citations = tmp_path / "psycinfo.csv", tmp_path / "citations.csv"
+    _records(psycinfo, psycinfo_export)
+    # Found in a bibliography: out of the protocol's years, and not matched by the string.
+    write_records(citations, [Record(record_id="citations:1", source="citations", source_file=str(refs),
+                                     year=1985, title="Mutual aid among former patients")])
+    match, citations_match = tmp_path / "match.csv", tmp_path / "citations_match.csv"
+    check_export(psycinfo, config, match)
+    check_export(citations, config, citations_match)  # the workflow checks every export
+    md, js = tmp_path / "strategy.md", tmp_path / "strategy.json"
+    write_search_strategy(config, {"psycinfo": str(psycinfo), "citations": str(citations)},
+                          {"psycinfo": str(match), "citations": str(citations_match)}, {}, md, js)
+    doc = json.loads(js.read_text(encoding="utf-8"))
+    psycinfo_entry, other = doc["sources"]
+    assert psycinfo_entry["kind"] == "database" and psycinfo_entry["query_check"]["not_matching"] == 3
+    assert other == {
+        "name": "citations", "kind": "citation_search", "method": "Citation searching",
+        "searched": "Reference lists of included studies",
+        "database": "Reference lists of included studies", "date_searched": "2018-02-01", "records": 1,
+        "files": [{"path": str(refs), "sha256": file_sha256(refs), "records": 1}],
+    }
+    assert doc["total_records"] == 5
+    text = md.read_text(encoding="utf-8")
+    sources_table = text.split("## Sources")[1].split("## Other methods")[0]
+    assert "citations" not in sources_table
+    assert ("| citations | Citation searching | Reference lists of included studies | 2018-02-01 | 1 |"
+            in text)
+    section = text.split("## citations")[1].split("\n## ")[0]
+    assert "String as run" not in section and "Checked against the query" not in section
+    assert "Method: Citation searching (other methods; no search string)" in section
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_strategy.json").write_text(js.read_text(encoding="utf-8"))
+    (line,) = summary_lines(tmp_path)
+    assert line.endswith("does not match: psycinfo 3 of 4")

@@ -2,7 +2,10 @@
 # and the PRISMA-S search documentation. Live sources are read from their frozen snapshots
 # (see source_files in common.smk); only `litsieve search refresh` touches the network.
 SEARCH_TARGETS = ["pubmed", "europepmc", "ebsco", "ovid"]
-EXPORT_SOURCES = sorted(n for n, s in SOURCES.items() if s.get("method", "export") == "export")
+# Exports of database and register searches are checked against the query; records found by
+# other methods (websites, organisations, citation searching) were not found with the string.
+EXPORT_SOURCES = sorted(n for n, s in SOURCES.items() if s.get("method", "export") == "export"
+                        and s.get("kind", "database") in ("database", "register"))
 LIVE_SOURCES = sorted(n for n, s in SOURCES.items() if s.get("method") == "live")
 
 # Export files are inputs of the documentation so that a replaced export changes its checksum there.

@@ -63,6 +63,18 @@ _EXCEL_TEXT = re.compile(r'^="(.*)"$', re.DOTALL)
 _INITIALS = r"(?:[A-Z]\.?-?){1,4}"
 # "Griffin DK, Larkin DM" (PubMed CSV) and "Yang Z., Jiang B." (Embase CSV).
 _INITIALS_AUTHORS = re.compile(rf"^[^,;]+ {_INITIALS}(?:, [^,;]+ {_INITIALS})*$")
+# "Chen R.Wang J. Y.Yan C." (ASySD, some EndNote CSV exports): dotted initials run straight
+# into the next surname. A surname never holds a dot, so each initials run ends where a
+# dot is followed by a letter that does not start another initial ("McDonald J.R." is one).
+_RUN_INITIALS = r"[A-Z]\.(?:[ -]?-?[A-Z]\.)*"
+_RUN_SURNAME = r"[^\W\d_][^.,;]*?"
+_RUN_AUTHOR = re.compile(rf"({_RUN_SURNAME}) ({_RUN_INITIALS})")
+_RUN_TOGETHER = re.compile(rf"(?:{_RUN_SURNAME} {_RUN_INITIALS}){{2,}}")
+# What spreadsheet and R/pandas exports write into an empty bibliographic cell. Only these
+# fields are cleared: in a title or abstract "NA" may be text.
+_MISSING = frozenset({"na", "n/a", "nan"})
+_MISSING_FIELDS = frozenset({"volume", "issue", "pages", "page_start", "page_end", "doi",
+                             "year", "journal"})
 
 
 @dataclass(frozen=True)
@@ -189,6 +201,8 @@ def _split_authors(value: str) -> list[str]:
         return [v for v in value.split(";") if v.strip()]
     if re.search(r"\s+and\s+", value):
         return re.split(r"\s+and\s+", value)
+    if _RUN_TOGETHER.fullmatch(value.strip()):
+        return [f"{m.group(1)}, {m.group(2)}" for m in _RUN_AUTHOR.finditer(value.strip())]
     if "," in value and _INITIALS_AUTHORS.match(value.strip()):
         names = [v.strip() for v in value.split(",") if v.strip()]
         # PubMed's "Repper J, Carter T." ends the list with a full stop, not an initial's dot.
@@ -201,11 +215,15 @@ def _split_authors(value: str) -> list[str]:
 def _to_record(
     names: Sequence[str], columns: dict[str, list[int]], row: list[str], path: str
 ) -> Record:
+    def value(field_name: str, index: int) -> str:
+        text = _cell(row, index)
+        return "" if field_name in _MISSING_FIELDS and text.casefold() in _MISSING else text
+
     def get(field_name: str) -> str:
-        return next((_cell(row, i) for i in columns.get(field_name, []) if _cell(row, i)), "")
+        return next((v for i in columns.get(field_name, []) if (v := value(field_name, i))), "")
 
     def every(field_name: str) -> list[str]:
-        return [_cell(row, i) for i in columns.get(field_name, []) if _cell(row, i)]
+        return [v for i in columns.get(field_name, []) if (v := value(field_name, i))]
 
     used = {i for indexes in columns.values() for i in indexes}
     extra: dict[str, list[str]] = {}

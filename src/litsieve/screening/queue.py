@@ -39,7 +39,9 @@ RECORD_COLUMNS = ("title", "abstract", "authors", "year", "journal", "doi", "lin
 SUGGESTION_COLUMNS = ("suggestion", "criteria", "evidence")
 TA_COLUMNS = ("record_id", "priority", *RECORD_COLUMNS, *SUGGESTION_COLUMNS, "decision", "reason", "note")
 TA_PERSON = ("decision", "reason", "note")
-FT_COLUMNS = ("record_id", "title", "authors", "year", "journal", "doi", "link",
+# ``sources``: the databases and other methods that found the work, so a screener
+# retrieving the report knows where to look (a citation search, an export's own link).
+FT_COLUMNS = ("record_id", "title", "authors", "year", "journal", "doi", "link", "sources",
               "retrieval", "decision", "reason", "note")
 FT_PERSON = ("retrieval", "decision", "reason", "note")
 
@@ -136,6 +138,14 @@ def record_cells(record: Record) -> dict[str, str]:
     }
 
 
+def record_sources(record: Record) -> str:
+    """The sources that found the work, ``"; "``-joined in name order (``psycinfo; pubmed``):
+    every source deduplication merged into the record, else the record's own source."""
+    merged = record.extra.get("dedup_source_ids")
+    names = sorted(merged) if isinstance(merged, dict) else []
+    return LIST_SEPARATOR.join(names or ([record.source] if record.source else []))
+
+
 @dataclass(frozen=True)
 class Suggestion:
     suggestion: str = ""
@@ -162,6 +172,8 @@ def aliases(records: Sequence[Record]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for record in records:
         members = record.extra.get("dedup_source_ids") or []
+        if isinstance(members, dict):  # {source: [ids]}, as deduplication writes it
+            members = [m for ids in members.values() for m in ids]
         if isinstance(members, str):
             members = [m.strip() for m in members.split(";")]
         for member in members:

@@ -42,6 +42,7 @@ from litsieve.screening.queue import (
     read_suggestions,
     reason_names,
     record_cells,
+    record_sources,
     screeners,
     title_abstract_rows,
     undecided_first,
@@ -193,7 +194,8 @@ def screen_full_text(
     records = [r for r in read_records(pool) if r.record_id in included]
     if other_methods is not None:
         records += read_records(other_methods)
-    rows = [record_cells(r) for r in sorted(records, key=lambda r: r.record_id)]
+    rows = [{**record_cells(r), "sources": record_sources(r)}
+            for r in sorted(records, key=lambda r: r.record_id)]
 
     def rows_for(name: str, table: PersonTable | None, spec: PersonFileSpec) -> list[dict[str, str]]:
         return rows

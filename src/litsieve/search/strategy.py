@@ -9,6 +9,12 @@ SHA-256 checksums, and how many records the protocol's query does not match. The
 findings for the string as the authors wrote it and the reading they intend come first,
 because that is where databases disagree.
 
+Sources of ``kind`` website, organisation or citation_search are PRISMA-S "other methods":
+they were not searched with the string, so they are described by the method, what was
+searched, the date and the records found, and are never checked against the query (a
+reference from an included study's bibliography that the string would not find is not a
+fault of the export).
+
 Nothing here reads a clock: dates are data (``searched_on``, the snapshot's date), so the
 files are byte-identical on every rerun over the same inputs.
 """
@@ -29,6 +35,7 @@ from litsieve.query.parser import render
 from litsieve.query.protocol import protocol_query
 from litsieve.query.translate import TARGET_LABELS, TARGETS
 from litsieve.records_io import iter_records
+from litsieve.report.counts import OTHER_METHOD_KINDS, source_kind
 from litsieve.search.protocol import describe_limits, translations
 from litsieve.search.snapshot import read_manifest
 
@@ -80,15 +87,43 @@ def _match_counts(match_csv: str | os.PathLike[str]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def _export_files(source: Mapping[str, Any], per_file: Counter[str]) -> list[dict[str, Any]]:
+    return [{"path": path, "sha256": file_sha256(path), "records": per_file.get(path, 0)}
+            for path in source.get("files", [])]
+
+
+def other_method_entry(source: Mapping[str, Any], records_csv: str) -> dict[str, Any]:
+    """The PRISMA-S facts about a source found by other methods: no string, no query check."""
+    total, per_file = _records_per_file(records_csv)
+    kind = str(source["kind"])
+    entry: dict[str, Any] = {
+        "name": source["name"],
+        "kind": kind,
+        "method": OTHER_METHOD_KINDS[kind],
+        "searched": source.get("label") or source.get("database"),
+        "database": source.get("database"),
+        "date_searched": source.get("searched_on"),
+        "records": total,
+        "files": _export_files(source, per_file),
+    }
+    if not source.get("searched_on"):
+        entry["warning"] = (f"no searched_on date for this source; add `searched_on: YYYY-MM-DD` (the day "
+                            f"it was searched) to source '{source['name']}' in config/config.yaml")
+    return entry
+
+
 def source_entry(config: Mapping[str, Any], source: Mapping[str, Any], records_csv: str,
                  match_csv: str | None, snapshot_manifest: str | None) -> dict[str, Any]:
-    """The PRISMA-S facts about one source."""
+    """The PRISMA-S facts about one source searched with the string (a database or register)."""
+    if source.get("kind") in OTHER_METHOD_KINDS:
+        return other_method_entry(source, records_csv)
     found = translations(config)
     platform = source.get("platform", "other")
     translation = found.get(platform)
     total, per_file = _records_per_file(records_csv)
     entry: dict[str, Any] = {
         "name": source["name"],
+        "kind": source_kind(source),
         "database": source.get("database"),
         "platform": platform,
         "method": source.get("method", "export"),
@@ -125,10 +160,7 @@ def source_entry(config: Mapping[str, Any], source: Mapping[str, Any], records_c
     else:
         entry["date_searched"] = source.get("searched_on")
         entry["hits"] = total
-        entry["files"] = [
-            {"path": path, "sha256": file_sha256(path), "records": per_file.get(path, 0)}
-            for path in source.get("files", [])
-        ]
+        entry["files"] = _export_files(source, per_file)
         if not source.get("searched_on"):
             entry["warning"] = (f"no searched_on date for this export; add `searched_on: YYYY-MM-DD` to "
                                 f"source '{source['name']}' in config/config.yaml")
@@ -186,14 +218,24 @@ def render_markdown(doc: Mapping[str, Any], lint_report: str) -> str:
            "## Sources", "",
            "| source | database | interface | method | date searched | hits | records | not matching the query |",
            "|---|---|---|---|---|---|---|---|"]
-    for s in doc["sources"]:
+    searched = [s for s in doc["sources"] if s.get("kind") not in OTHER_METHOD_KINDS]
+    others = [s for s in doc["sources"] if s.get("kind") in OTHER_METHOD_KINDS]
+    for s in searched:
         check = s.get("query_check")
         out.append(f"| {s['name']} | {s['database']} | {PLATFORM_LABELS.get(s['platform'], s['platform'])} | "
                    f"{s['method']} | {s.get('date_searched') or 'not given'} | {s.get('hits', '')} | "
                    f"{s['records']} | {check['not_matching'] if check and 'not_matching' in check else (0 if check else 'n/a')} |")
+    if others:
+        out += ["", "## Other methods", "",
+                "Not searched with the string, so not checked against the query (PRISMA-S items 4-7).", "",
+                "| source | method | what was searched | date searched | records |", "|---|---|---|---|---|"]
+        out += [f"| {s['name']} | {s['method']} | {s['searched']} | {s.get('date_searched') or 'not given'} | "
+                f"{s['records']} |" for s in others]
     out += ["", f"Records from all sources, before deduplication: {doc['total_records']}.", ""]
-    for s in doc["sources"]:
+    for s in searched:
         out += _source_markdown(s)
+    for s in others:
+        out += _other_method_markdown(s)
     out += ["## Strings for every interface", "",
             "The same reading translated for each interface (also in results/search/translations/).", ""]
     for target, t in doc["translations"].items():
@@ -235,6 +277,21 @@ def _source_markdown(s: Mapping[str, Any]) -> list[str]:
         out += [f"Checked against the query: {check.get('not_matching', 0)} of {check.get('records', 0)} records "
                 "are not matched by the intended query with its limits"
                 + (f" ({', '.join(reasons)})" if reasons else "") + f"; rows in `{check['file']}`.", ""]
+    return out
+
+
+def _other_method_markdown(s: Mapping[str, Any]) -> list[str]:
+    out = [f"## {s['name']}", "",
+           f"- Method: {s['method']} (other methods; no search string)",
+           f"- What was searched: {s['searched']}",
+           f"- Date searched: {s.get('date_searched') or 'not given'}",
+           f"- Records found: {s['records']}", ""]
+    if s.get("warning"):
+        out += [f"**Warning:** {s['warning']}.", ""]
+    if s["files"]:
+        out += ["| file | SHA-256 | records |", "|---|---|---|"]
+        out += [f"| {f['path']} | `{f['sha256']}` | {f['records']} |" for f in s["files"]]
+        out.append("")
     return out
 
 
