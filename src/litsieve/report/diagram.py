@@ -177,28 +177,12 @@ def box_texts(counts: FlowCounts) -> dict[str, list[Line]]:
     if counts.screening_conflicts:
         screened.append(Line(f"Conflicts awaiting resolution {n(counts.screening_conflicts)}", 1))
 
-    sought = [Line(f"Reports sought for retrieval {n(counts.sought)}")]
-    if counts.retrieval_awaiting:
-        sought.append(Line(f"Awaiting retrieval {n(counts.retrieval_awaiting)}", 1))
-
-    assessed = [Line(f"Reports assessed for eligibility {n(counts.assessed)}")]
-    if counts.assessment_awaiting:
-        assessed.append(Line(f"Awaiting a decision {n(counts.assessment_awaiting)}", 1))
-    if counts.assessment_conflicts:
-        assessed.append(Line(f"Conflicts awaiting resolution {n(counts.assessment_conflicts)}", 1))
-
-    excluded = [Line(f"Reports excluded {n(counts.reports_excluded)}" + (":" if counts.exclusion_reasons else ""))]
-    excluded += [Line(f"{reason} {n(count)}", 1) for reason, count in counts.exclusion_reasons.items()]
-
     texts = {
         "identified": identified,
         "removed": removed,
         "screened": screened,
         "records_excluded": [Line(f"Records excluded {n(counts.records_excluded)}")],
-        "sought": sought,
-        "not_retrieved": [Line(f"Reports not retrieved {n(counts.not_retrieved)}")],
-        "assessed": assessed,
-        "reports_excluded": excluded,
+        **retrieval_box_texts(counts),
         "included": [Line(f"Studies included in review {n(counts.studies_included)}"),
                      Line(f"Reports of included studies {n(counts.reports_included)}")],
     }
@@ -213,22 +197,28 @@ def other_box_texts(other: OtherMethodsCounts) -> dict[str, list[Line]]:
     identified += [Line(f"{s.label} {n(s.records)}", 1) for s in other.sources]
     if other.duplicates:
         identified.append(Line(f"Duplicates of records already identified {n(other.duplicates)}"))
-    sought = [Line(f"Reports sought for retrieval {n(other.sought)}")]
-    if other.retrieval_awaiting:
-        sought.append(Line(f"Awaiting retrieval {n(other.retrieval_awaiting)}", 1))
-    assessed = [Line(f"Reports assessed for eligibility {n(other.assessed)}")]
-    if other.assessment_awaiting:
-        assessed.append(Line(f"Awaiting a decision {n(other.assessment_awaiting)}", 1))
-    if other.assessment_conflicts:
-        assessed.append(Line(f"Conflicts awaiting resolution {n(other.assessment_conflicts)}", 1))
-    excluded = [Line(f"Reports excluded {n(other.reports_excluded)}" + (":" if other.exclusion_reasons else ""))]
-    excluded += [Line(f"{reason} {n(count)}", 1) for reason, count in other.exclusion_reasons.items()]
+    boxes = {"other_identified": identified}
+    boxes.update({f"other_{name}": lines for name, lines in retrieval_box_texts(other).items()})
+    return boxes
+
+
+def retrieval_box_texts(counts: FlowCounts | OtherMethodsCounts) -> dict[str, list[Line]]:
+    """The retrieval and eligibility boxes, the same in both columns of the diagram."""
+    sought = [Line(f"Reports sought for retrieval {n(counts.sought)}")]
+    if counts.retrieval_awaiting:
+        sought.append(Line(f"Awaiting retrieval {n(counts.retrieval_awaiting)}", 1))
+    assessed = [Line(f"Reports assessed for eligibility {n(counts.assessed)}")]
+    if counts.assessment_awaiting:
+        assessed.append(Line(f"Awaiting a decision {n(counts.assessment_awaiting)}", 1))
+    if counts.assessment_conflicts:
+        assessed.append(Line(f"Conflicts awaiting resolution {n(counts.assessment_conflicts)}", 1))
+    excluded = [Line(f"Reports excluded {n(counts.reports_excluded)}" + (":" if counts.exclusion_reasons else ""))]
+    excluded += [Line(f"{reason} {n(count)}", 1) for reason, count in counts.exclusion_reasons.items()]
     return {
-        "other_identified": identified,
-        "other_sought": sought,
-        "other_not_retrieved": [Line(f"Reports not retrieved {n(other.not_retrieved)}")],
-        "other_assessed": assessed,
-        "other_reports_excluded": excluded,
+        "sought": sought,
+        "not_retrieved": [Line(f"Reports not retrieved {n(counts.not_retrieved)}")],
+        "assessed": assessed,
+        "reports_excluded": excluded,
     }
 
 
