@@ -216,21 +216,28 @@ def _pubmed(node: Node, years: Years | None, langs: tuple[str, ...], fields: str
     return Translation("pubmed", " AND ".join(parts), core, limits=tuple(limits), notes=tuple(notes))
 
 
+def _field_leaf(codes: dict[str, tuple[str, ...]], joiner: str, fields: str) -> Callable[[Term], str]:
+    """A term written with each field code of its field (``TITLE:x``, ``TI x``), OR-ed
+    when the field is title-and-abstract: Europe PMC and EBSCOhost both search that way."""
+
+    def leaf(term: Term) -> str:
+        text = f'"{term.text}"' if _needs_quotes(term) else term.text
+        names = codes[_field(term, fields)]
+        if not names:
+            return text
+        parts = [f"{name}{joiner}{text}" for name in names]
+        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+    return leaf
+
+
 # --------------------------------------------------------------------------- Europe PMC
 
 _EPMC_FIELDS = {"ti": ("TITLE",), "ab": ("ABSTRACT",), "tiab": ("TITLE", "ABSTRACT"), "all": ()}
 
 
 def _europepmc(node: Node, years: Years | None, langs: tuple[str, ...], fields: str) -> Translation:
-    def leaf(term: Term) -> str:
-        text = f'"{term.text}"' if _needs_quotes(term) else term.text
-        names = _EPMC_FIELDS[_field(term, fields)]
-        if not names:
-            return text
-        parts = [f"{name}:{text}" for name in names]
-        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
-
-    core = _single_line(node, leaf)
+    core = _single_line(node, _field_leaf(_EPMC_FIELDS, ":", fields))
     limits, parts = [], [core]
     if years:
         parts.append(f"PUB_YEAR:[{years[0]} TO {years[1]}]")
@@ -262,15 +269,7 @@ _EBSCO_CODES = {"ti": ("TI",), "ab": ("AB",), "tiab": ("TI", "AB"), "all": ()}
 
 
 def _ebsco(node: Node, years: Years | None, langs: tuple[str, ...], fields: str) -> Translation:
-    def leaf(term: Term) -> str:
-        text = f'"{term.text}"' if _needs_quotes(term) else term.text
-        codes = _EBSCO_CODES[_field(term, fields)]
-        if not codes:
-            return text
-        parts = [f"{code} {text}" for code in codes]
-        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
-
-    core = _single_line(node, leaf)
+    core = _single_line(node, _field_leaf(_EBSCO_CODES, " ", fields))
     limits = []
     if years:
         limits.append(f"Published Date: January {years[0]} to December {years[1]}")
