@@ -27,9 +27,8 @@ from typing import Any, Literal
 from litsieve.errors import ConfigError
 from litsieve.record import Record
 from litsieve.screening.age import AgeSignal, age_signals, all_below, none_below
-from litsieve.screening.terms import (
-    Hit, Term, compile_terms, find_hits, same_length_lower, sentence_spans, snippet, word_prefixes,
-)
+from litsieve.screening.terms import Hit, compile_terms, find_hits, sentence_spans, snippet
+from litsieve.text import FieldText, Term, language_name, language_names
 
 TEXT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords", "publication_types", "language")
 ALL_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "year")
@@ -39,27 +38,6 @@ DEFAULT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords")
 METADATA_FIELDS: frozenset[str] = frozenset({"year", "language", "publication_types"})
 Kind = Literal["inclusion", "exclusion", "flag"]
 KINDS: tuple[str, ...] = ("inclusion", "exclusion", "flag")
-
-# Language codes exports use (MEDLINE LA, RIS LA, ISO 639) mapped to names.
-LANGUAGE_CODES: dict[str, str] = {
-    "en": "english", "eng": "english", "de": "german", "ger": "german", "deu": "german",
-    "fr": "french", "fre": "french", "fra": "french", "es": "spanish", "spa": "spanish",
-    "it": "italian", "ita": "italian", "pt": "portuguese", "por": "portuguese",
-    "nl": "dutch", "dut": "dutch", "nld": "dutch", "sv": "swedish", "swe": "swedish",
-    "no": "norwegian", "nor": "norwegian", "da": "danish", "dan": "danish",
-    "fi": "finnish", "fin": "finnish", "zh": "chinese", "chi": "chinese", "zho": "chinese",
-    "ja": "japanese", "jpn": "japanese", "ko": "korean", "kor": "korean",
-    "ru": "russian", "rus": "russian", "pl": "polish", "pol": "polish",
-    "tr": "turkish", "tur": "turkish", "ar": "arabic", "ara": "arabic",
-    "he": "hebrew", "heb": "hebrew", "el": "greek", "gre": "greek", "ell": "greek",
-}
-
-
-def language_name(value: str) -> str:
-    """``"eng"``, ``"EN"``, ``"English"`` -> ``"english"``."""
-    key = value.strip().lower()
-    return LANGUAGE_CODES.get(key, key)
-
 
 @dataclass(frozen=True)
 class Evidence:
@@ -133,7 +111,7 @@ class Criterion:
                 return Outcome(self, False, ())
             evidence.append(Evidence("year", f"[{record.year}] is outside {span}", True))
         if self.languages:
-            stated = [language_name(v) for v in _split_languages(record.language)]
+            stated = language_names(record.language)
             if not stated or any(lang in self.languages for lang in stated):
                 return Outcome(self, False, ())
             evidence.append(Evidence("language", f"[{record.language}]", True))
@@ -150,7 +128,7 @@ class Criterion:
         if self.any:
             hits = [h for term in self.any for h in self._hits(term, text, ignored) if not h.negated]
             if self.near:
-                hits = [h for h in hits if self._near(h, self.near, texts, ignored)]
+                hits = [h for h in hits if self._near(h, self.near, text, ignored)]
             if not hits:
                 return Outcome(self, False, ())
             evidence.extend(_evidence(hits, texts))
@@ -162,7 +140,7 @@ class Criterion:
         if self.none:
             against = [h for term in self.none for h in self._hits(term, text, ignored) if not h.negated]
             if self.none_near:
-                against = [h for h in against if self._near(h, self.none_near, texts, ignored)]
+                against = [h for h in against if self._near(h, self.none_near, text, ignored)]
             if against:
                 return Outcome(self, False, tuple(evidence), tuple(_evidence(against, texts)))
         if self.age_below is not None or self.age_at_least is not None:
@@ -196,40 +174,35 @@ class Criterion:
 
     def _hits(self, term: Term, text: "RecordText", ignored: dict[str, list[tuple[int, int]]]) -> list[Hit]:
         hits: list[Hit] = []
+        may_occur = term.pattern.may_occur
         for field in self._fields_for(term):
-            value = text.texts.get(field, "")
-            if value and term.key in text.prefixes[field]:
-                hits.extend(find_hits(term, field, value, blocked=ignored.get(field, []),
-                                      lowered=text.lowered[field]))
+            value = text.fields.get(field)
+            if value is not None and may_occur(value):
+                hits.extend(find_hits(term, field, value, blocked=ignored.get(field, [])))
         return hits
 
     def _ignored_spans(self, text: "RecordText") -> dict[str, list[tuple[int, int]]]:
         spans: dict[str, list[tuple[int, int]]] = {}
         for term in self.ignore:
             for field in TEXT_FIELDS:
-                value = text.texts.get(field, "")
-                if value and term.key in text.prefixes[field]:
-                    spans.setdefault(field, []).extend(m.span() for m in term.pattern.finditer(value))
+                value = text.fields.get(field)
+                if value is not None and term.pattern.may_occur(value):
+                    spans.setdefault(field, []).extend(term.pattern.spans(value))
         return spans
 
-    def _near(self, hit: Hit, near: tuple[Term, ...], texts: dict[str, str],
+    def _near(self, hit: Hit, near: tuple[Term, ...], text: "RecordText",
               ignored: dict[str, list[tuple[int, int]]]) -> bool:
         """Whether one of ``near`` shares the hit's sentence (the whole field for a title)."""
-        text = texts[hit.field]
-        begin, end = 0, len(text)
+        value = text.texts[hit.field]
+        begin, end = 0, len(value)
         if hit.field == "abstract":
-            begin, end = next((b, e) for b, e in sentence_spans(text) if b <= hit.start <= e)
+            begin, end = next((b, e) for b, e in sentence_spans(value) if b <= hit.start <= e)
         skip = [(hit.start, hit.end), *ignored.get(hit.field, [])]
         for term in near:
-            for match in term.pattern.finditer(text, begin, end):
-                s, e = match.span()
+            for s, e in term.pattern.spans(text.fields[hit.field], begin, end):
                 if not any(s < b_end and b_start < e for b_start, b_end in skip):
                     return True
         return False
-
-
-def _split_languages(value: str) -> list[str]:
-    return [part for part in (p.strip() for p in value.replace(",", ";").split(";")) if part]
 
 
 INDEXED_AGE = "age_groups"
@@ -252,12 +225,12 @@ def database_indexing(record: Record) -> dict[str, list[str]]:
 
 
 class RecordText:
-    """A record's searchable fields, their word prefixes and age statements, computed once."""
+    """A record's searchable fields, folded once (:class:`~litsieve.text.FieldText`), and
+    their age statements, computed once for all criteria."""
 
     def __init__(self, texts: dict[str, str]) -> None:
         self.texts = texts
-        self.prefixes = {field: word_prefixes(value) for field, value in texts.items()}
-        self.lowered = {field: same_length_lower(value) for field, value in texts.items()}
+        self.fields = {field: FieldText(value) for field, value in texts.items()}
         self._ages: dict[str, list[AgeSignal]] = {}
 
     @classmethod
