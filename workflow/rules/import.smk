@@ -1,8 +1,11 @@
+# Import: each exported source's files into the record model, then all sources in one file.
 rule import_source:
     input:
-        source_files,
+        lambda wildcards: SOURCES[wildcards.source].files,
     output:
         "results/records/sources/{source}.csv",
+    wildcard_constraints:
+        source=one_of(EXPORTED),
     params:
         source=lambda wildcards: SOURCES[wildcards.source],
     log:

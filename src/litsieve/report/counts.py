@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from litsieve.errors import ConservationError
+from litsieve.protocol import OTHER_METHODS, Source
 
 # Final decisions in results/screening/{stage}.csv (litsieve.screening.decisions).
 INCLUDE, EXCLUDE, AWAITING, CONFLICT, NOT_RETRIEVED = "include", "exclude", "awaiting", "conflict", "not_retrieved"
@@ -44,21 +45,6 @@ STAGE_DECISIONS = (INCLUDE, EXCLUDE, AWAITING, CONFLICT, NOT_RETRIEVED)
 AUTOMATION, OTHER = "automation", "other"
 NO_REASON = "Reason not given"
 
-# How databases are named in the diagram; anything else is shown as the config names it.
-DATABASE_LABELS = {
-    "pubmed": "PubMed", "medline": "MEDLINE", "psycinfo": "APA PsycInfo", "embase": "Embase",
-    "europepmc": "Europe PMC", "cinahl": "CINAHL", "scopus": "Scopus", "web_of_science": "Web of Science",
-    "wos": "Web of Science", "cochrane": "Cochrane Library", "central": "Cochrane CENTRAL",
-    "assia": "ASSIA", "ssci": "Social Sciences Citation Index", "proquest": "ProQuest",
-    "clinicaltrials": "ClinicalTrials.gov", "clinicaltrials_gov": "ClinicalTrials.gov",
-    "ictrp": "WHO ICTRP", "isrctn": "ISRCTN registry", "anzctr": "ANZCTR",
-}
-# PRISMA 2020's other methods, in the diagram's second column, and how each is named there
-# (the PRISMA2020 R template's rows: website_results, organisation_results, citations_results).
-OTHER_METHOD_KINDS = {"website": "Websites", "organisation": "Organisations",
-                      "citation_search": "Citation searching"}
-# Trial and study registers are counted apart from bibliographic databases in PRISMA 2020.
-REGISTER_WORDS = ("clinicaltrials", "ictrp", "isrctn", "anzctr", "register", "registry", "trials_gov")
 
 
 @dataclass(frozen=True)
@@ -119,7 +105,7 @@ class SourceCount:
 
     name: str
     label: str
-    kind: str  # "database", "register" or one of OTHER_METHOD_KINDS
+    kind: str  # "database", "register" or one of litsieve.protocol.OTHER_METHODS
     records: int
 
 
@@ -307,29 +293,6 @@ def read_flow_inputs(files: FlowFiles) -> FlowInputs:
 
 # --------------------------------------------------------------------------- counting
 
-def source_kind(source: Mapping[str, Any]) -> str:
-    """The ``kind`` the protocol gives; else ``register`` for trial/study registers and
-    ``database`` for the rest (PRISMA counts them apart)."""
-    if source.get("kind") in ("database", "register", *OTHER_METHOD_KINDS):
-        return str(source["kind"])
-    text = f"{source.get('name', '')} {source.get('database', '')}".casefold().replace(".", "_")
-    return "register" if any(word in text for word in REGISTER_WORDS) else "database"
-
-
-def source_label(source: Mapping[str, Any]) -> str:
-    if source.get("label"):
-        return str(source["label"])
-    if source.get("kind") in OTHER_METHOD_KINDS:
-        return OTHER_METHOD_KINDS[str(source["kind"])]
-    database = str(source.get("database") or source.get("name") or "")
-    return DATABASE_LABELS.get(database.casefold(), database)
-
-
-def other_method_sources(sources_config: Sequence[Mapping[str, Any]]) -> set[str]:
-    """Names of the protocol's sources that are PRISMA 2020 "other methods"."""
-    return {str(s["name"]) for s in sources_config if s.get("kind") in OTHER_METHOD_KINDS}
-
-
 def cluster_duplicates(clusters: Sequence[ClusterRow], other_sources: set[str]) -> tuple[int, int]:
     """Duplicates removed in the (databases and registers, other methods) columns.
 
@@ -384,16 +347,17 @@ def _assessed(states: Counter[str]) -> int:
     return states["included"] + states["excluded"] + states["assessment_awaiting"] + states["assessment_conflict"]
 
 
-def compute_counts(inputs: FlowInputs, sources_config: Sequence[Mapping[str, Any]] = ()) -> FlowCounts:
-    """The diagram's numbers from the stage files (check them with :mod:`.conservation`)."""
-    configured = {str(s["name"]): s for s in sources_config}
+def compute_counts(inputs: FlowInputs, protocol_sources: Sequence[Source] = ()) -> FlowCounts:
+    """The diagram's numbers from the stage files (check them with :mod:`.conservation`);
+    a source the records name but the protocol does not list is a database of that name."""
+    configured = {s.name: s for s in protocol_sources}
+    order = list(configured)
     all_sources = []
-    for name in sorted(inputs.source_records, key=lambda n: (list(configured).index(n) if n in configured
-                                                            else len(configured), n)):
-        config = configured.get(name, {"name": name, "database": name})
-        all_sources.append(SourceCount(name, source_label(config), source_kind(config), inputs.source_records[name]))
-    sources = [s for s in all_sources if s.kind not in OTHER_METHOD_KINDS]
-    other_sources = [s for s in all_sources if s.kind in OTHER_METHOD_KINDS]
+    for name in sorted(inputs.source_records, key=lambda n: (order.index(n) if n in configured else len(order), n)):
+        source = configured.get(name) or Source.unlisted(name)
+        all_sources.append(SourceCount(name, source.label, source.kind, inputs.source_records[name]))
+    sources = [s for s in all_sources if s.kind not in OTHER_METHODS]
+    other_sources = [s for s in all_sources if s.kind in OTHER_METHODS]
     dbr_duplicates, other_duplicates = cluster_duplicates(inputs.clusters, {s.name for s in other_sources})
     direct = set(inputs.other_method_ids)
     dbr_rows = [row for row in inputs.full_text if row["record_id"] not in direct]

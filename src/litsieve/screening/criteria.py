@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any, Literal
+from functools import cached_property, lru_cache
+from typing import Any, Literal, Mapping
 
 from litsieve.errors import ConfigError
+from litsieve.protocol import CriterionSpec, criterion_spec
 from litsieve.record import Record
 from litsieve.screening.age import AgeSignal, age_signals, all_below, none_below
 from litsieve.screening.terms import Hit, compile_terms, find_hits, sentence_spans, snippet
-from litsieve.text import FieldText, Term, language_name, language_names
+from litsieve.text import FieldText, Term, language_names
 
 TEXT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords", "publication_types", "language")
 ALL_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "year")
@@ -277,47 +278,27 @@ def _age_evidence(signals: list[AgeSignal], texts: dict[str, str], limit: int = 
             for s in signals[:limit]]
 
 
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"{value!r} is not a number", field=where)
-    return float(value)
+def parse_criterion(entry: Mapping[str, Any], index: int) -> Criterion:
+    """Compile one ``criteria:`` entry as written (validated against the schema first)."""
+    return compile_criterion(criterion_spec(entry, index), index)
 
 
-def parse_criterion(entry: dict[str, Any], index: int) -> Criterion:
-    """Compile one ``criteria:`` entry; anything unusable is a :class:`ConfigError`."""
-    where = f"criteria.{index}"
-    cid = str(entry.get("id", "")).strip()
-    if not cid:
-        raise ConfigError("criterion without an id", field=where)
-    where = f"criteria.{index} ({cid})"
-    kind = entry.get("kind")
-    if kind not in KINDS:
-        raise ConfigError(f"kind must be inclusion, exclusion or flag, not {kind!r}", field=where)
-    fields = tuple(entry.get("fields") or DEFAULT_FIELDS)
-    unknown = [f for f in fields if f not in ALL_FIELDS]
-    if unknown:
-        raise ConfigError(f"unknown field(s) {', '.join(unknown)}", field=f"{where}.fields",
-                          hint=f"use {', '.join(ALL_FIELDS)}")
-    age = entry.get("age") or {}
-    years = entry.get("year_outside")
+def compile_criterion(spec: CriterionSpec, index: int) -> Criterion:
+    """Compile one criterion of the protocol; anything unusable is a :class:`ConfigError`."""
+    where = f"criteria.{index} ({spec.id})"
     criterion = Criterion(
-        id=cid,
-        label=str(entry.get("label") or cid),
-        kind=kind,
-        fields=fields,
-        any=compile_terms(entry.get("any") or (), where=f"{where}.any"),
-        all=compile_terms(entry.get("all") or (), where=f"{where}.all"),
-        none=compile_terms(entry.get("none") or (), where=f"{where}.none"),
-        ignore=compile_terms(entry.get("ignore") or (), where=f"{where}.ignore"),
-        near=compile_terms(entry.get("near") or (), where=f"{where}.near"),
-        none_near=compile_terms(entry.get("none_near") or (), where=f"{where}.none_near"),
-        age_below=_number(age["below"], f"{where}.age.below") if "below" in age else None,
-        age_at_least=_number(age["at_least"], f"{where}.age.at_least") if "at_least" in age else None,
-        years=(years.get("start"), years.get("end")) if years else None,
-        languages=tuple(language_name(v) for v in entry.get("language_not") or ()),
-        automatic=bool(entry.get("automatic", False)),
-        # A flag only asks a person to look, so it offers a reason only when given one.
-        reason=str(entry.get("reason") or ("" if kind == "flag" else entry.get("label") or cid)),
+        id=spec.id,
+        label=spec.label,
+        kind=spec.kind,  # type: ignore[arg-type]  # the schema allows only KINDS
+        fields=spec.fields,
+        **{key: compile_terms(getattr(spec, key), where=f"{where}.{key}")
+           for key in ("any", "all", "none", "ignore", "near", "none_near")},
+        age_below=spec.age_below,
+        age_at_least=spec.age_at_least,
+        years=(spec.year_outside.start, spec.year_outside.end) if spec.year_outside else None,
+        languages=spec.language_not,
+        automatic=spec.automatic,
+        reason=spec.reason,
     )
     if not (criterion.has_text_conditions or criterion.years or criterion.languages):
         raise ConfigError("criterion has no condition", field=where,
@@ -343,10 +324,11 @@ def parse_criterion(entry: dict[str, Any], index: int) -> Criterion:
     return criterion
 
 
-def load_criteria(config: dict[str, Any]) -> tuple[Criterion, ...]:
-    """The protocol's criteria in config order (empty when the protocol has none)."""
-    entries = config.get("criteria") or []
-    criteria = tuple(parse_criterion(entry, i) for i, entry in enumerate(entries))
+@lru_cache(maxsize=8)
+def compile_criteria(specs: tuple[CriterionSpec, ...]) -> tuple[Criterion, ...]:
+    """The protocol's criteria compiled, in protocol order (compiled once per list: the
+    Snakefile and every stage ask for the same one)."""
+    criteria = tuple(compile_criterion(spec, i) for i, spec in enumerate(specs))
     seen: set[str] = set()
     for criterion in criteria:
         if criterion.id in seen:
@@ -356,10 +338,10 @@ def load_criteria(config: dict[str, Any]) -> tuple[Criterion, ...]:
     return criteria
 
 
-def exclusion_reasons(config: dict[str, Any]) -> list[str]:
+def exclusion_reasons(specs: tuple[CriterionSpec, ...]) -> list[str]:
     """The exclusion reasons a screener picks from, in protocol order, without repeats."""
     reasons: list[str] = []
-    for criterion in load_criteria(config):
+    for criterion in compile_criteria(specs):
         if criterion.kind != "inclusion" and criterion.reason and criterion.reason not in reasons:
             reasons.append(criterion.reason)
     return reasons

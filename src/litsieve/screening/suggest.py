@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from litsieve.fileio import write_csv
+from litsieve.protocol import CriterionSpec
 from litsieve.record import Record
-from litsieve.screening.criteria import Criterion, Outcome, RecordText, load_criteria
+from litsieve.screening.criteria import Criterion, Outcome, RecordText, compile_criteria
 
 INCLUDE, EXCLUDE, UNSURE = "include", "exclude", "unsure"
 SUGGESTION_COLUMNS: tuple[str, ...] = (
@@ -111,9 +112,9 @@ def _render(outcome: Outcome) -> str:
     return f"{outcome.criterion.id}: " + " / ".join(e.render() for e in outcome.evidence)
 
 
-def suggest_records(records: Iterable[Record], config: dict[str, Any]) -> list[Suggestion]:
-    """Suggestions for ``records`` (in their order) under the protocol in ``config``."""
-    criteria = load_criteria(config)
+def suggest_records(records: Iterable[Record], specs: tuple[CriterionSpec, ...]) -> list[Suggestion]:
+    """Suggestions for ``records`` (in their order) under the protocol's criteria."""
+    criteria = compile_criteria(specs)
     return [suggest_record(record, criteria) for record in records]
 
 
