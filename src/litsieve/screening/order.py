@@ -70,7 +70,16 @@ def update_order(
     priorities = {alias_map.get(row.key, row.key): _priority(row.get("priority")) for row in (table.rows if table else [])}
     for record_id in sorted(decided - set(log)):
         log[record_id] = Seen(record_id, run, priorities.get(record_id, 10**9))
-    ordered = sorted(log.values(), key=lambda s: (s.run, s.priority, s.record_id))
+    ordered = _write_order(path, log)
+    return {seen.record_id: position for position, seen in enumerate(ordered, start=1)}
+
+
+def _ordered(log: Mapping[str, Seen]) -> list[Seen]:
+    return sorted(log.values(), key=lambda s: (s.run, s.priority, s.record_id))
+
+
+def _write_order(path: Path, log: Mapping[str, Seen]) -> list[Seen]:
+    ordered = _ordered(log)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -78,4 +87,29 @@ def update_order(
     text = buffer.getvalue()
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         atomic_write_text(path, text)
-    return {seen.record_id: position for position, seen in enumerate(ordered, start=1)}
+    return ordered
+
+
+def decision_order(people: Path, stage: str, screener: str) -> list[str]:
+    """The record ids of the logged decisions, first made first."""
+    return [seen.record_id for seen in _ordered(read_order(order_path(people, stage, screener)))]
+
+
+def log_decision(people: Path, stage: str, screener: str, record_id: str, priority: int) -> None:
+    """Log one decision the moment it is made (the screening page), after every one logged
+    so far: the page knows the exact order, so each decision is a run of its own. A
+    record already logged keeps its place (a changed decision was still made then)."""
+    path = order_path(people, stage, screener)
+    log = read_order(path)
+    if record_id not in log:
+        run = max((seen.run for seen in log.values()), default=0) + 1
+        log[record_id] = Seen(record_id, run, priority)
+        _write_order(path, log)
+
+
+def forget_decision(people: Path, stage: str, screener: str, record_id: str) -> None:
+    """Drop a decision from the log (undone on the screening page)."""
+    path = order_path(people, stage, screener)
+    log = read_order(path)
+    if log.pop(record_id, None) is not None:
+        _write_order(path, log)

@@ -1,0 +1,711 @@
+"""One screener's queue behind the screening page: read, decide, undo, re-rank, over the files.
+
+The screener's file (``<people>/<stage>/<screener>.csv``) is the truth. The session holds
+it as last read or written (:class:`litsieve.personfile.Snapshot`) and writes each
+decision into it with :func:`litsieve.personfile.merge_person_cells` before the page
+shows the decision as saved, so stopping the server loses nothing it acknowledged.
+
+Someone else may save the file meanwhile (the screener's spreadsheet, a workflow run).
+The session notices (every request and every second) and merges: what was typed there
+stays; every cell typed on the page in this session is written back if a save dropped
+it; a cell typed differently in both places is not overwritten but shown as a conflict,
+and the screener picks which one stands.
+
+Everything else follows the workflow, with its own code:
+
+- which records, and their order: the rows of the file the workflow wrote, ranked by
+  :func:`litsieve.screening.queue.priority_order` (the ranker the workflow's queue uses,
+  its features computed once in the background) and retrained on the ranking schedule
+  (:func:`litsieve.ranking.batch_size` decisions after the last training);
+- the order decisions were made in goes to the same log the workflow keeps for the
+  stopping rule (:mod:`litsieve.screening.order`), one entry per decision as it is made;
+- the stopping estimate is :func:`litsieve.ranking.stopping_for_protocol`, computed in
+  the background (it takes up to a second on a long queue);
+- the reasons are the protocol's (:func:`litsieve.screening.queue.reason_names`).
+
+A screener sees only their own file: the other screener's file is read only for the
+agreement figures, once both have finished the stage.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from markupsafe import Markup
+
+from litsieve.errors import ScreeningFileError, ServeError
+from litsieve.fileio import unneutralise_cell
+from litsieve.people import people_folder
+from litsieve.personfile import (
+    CellConflict,
+    FileStamp,
+    PersonRow,
+    Snapshot,
+    changed_on_disk,
+    merge_person_cells,
+    read_snapshot,
+)
+from litsieve.protocol import Protocol
+from litsieve.record import LIST_SEPARATOR, Record
+from litsieve.records_io import read_records
+from litsieve.screening.decisions import NOT_RETRIEVED, combine, read_decisions
+from litsieve.screening.order import decision_order, forget_decision, log_decision, order_path
+from litsieve.screening.queue import (
+    FULL_TEXT,
+    OTHER_REASON,
+    STAGES,
+    TITLE_ABSTRACT,
+    aliases,
+    labels_from,
+    priority_order,
+    queue_ranker,
+    queue_spec,
+    read_suggestions,
+    reason_names,
+    record_sources,
+)
+from litsieve.serve.highlight import Highlight, marked, record_highlights
+from litsieve.serve.links import Link, LinkedReport, StudyLinks, record_links, titles_from
+from litsieve.serve.progress import Counts, Stopping
+
+#: What the page offers at each stage (at full text "not retrieved" fills ``retrieval``).
+PAGE_DECISIONS: dict[str, tuple[str, ...]] = {
+    TITLE_ABSTRACT: ("include", "exclude", "maybe"),
+    FULL_TEXT: ("include", "exclude", NOT_RETRIEVED),
+}
+NOTE_LIMIT = 10_000
+POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+def reason_menu(protocol: Protocol) -> list[Choice]:
+    """The protocol's exclusion reasons, then its inclusion criteria as "Not met: …", then ``other``."""
+    names = reason_names(protocol.criteria)
+    reasons = [Choice(c.id, names[c.id]) for c in protocol.criteria
+               if c.id in names and not names[c.id].startswith("Not met: ")]
+    unmet = [Choice(c.id, names[c.id]) for c in protocol.criteria
+             if c.id in names and names[c.id].startswith("Not met: ")]
+    return [*reasons, *unmet, Choice(OTHER_REASON, "other (say what in the note)")]
+
+
+def menu_reason(protocol: Protocol, spec: Any, typed: str) -> str:
+    """The menu value (a criterion id or ``other``) of a reason as typed in a file (its id
+    or its reason text, any capitals)."""
+    canonical = spec.choice("reason", typed) if typed else ""
+    if not canonical or canonical == OTHER_REASON:
+        return canonical
+    names = reason_names(protocol.criteria)
+    label = names.get(canonical, canonical)
+    return next((c.id for c in protocol.criteria if names.get(c.id) == label), "")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One decision made on the page: the row's cells before and after (for undo)."""
+
+    key: str
+    before: dict[str, str]
+    after: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A decision typed on the page that clashes with one typed in the file meanwhile."""
+
+    key: str
+    ours: dict[str, str]
+    cells: tuple[CellConflict, ...]
+
+
+@dataclass
+class View:
+    """Everything the page shows about one record."""
+
+    key: str
+    title: Markup
+    abstract: Markup
+    keywords: Markup
+    authors: list[str]
+    journal: str
+    year: str
+    links: list[Link]
+    sources: str
+    linked: list[LinkedReport]
+    suggestion: str
+    criteria: list[str]
+    suggestion_reason: str
+    why: str
+    evidence: str
+    highlights: dict[str, list[Highlight]]
+    cells: dict[str, str]
+    decided: bool
+    rank: int | None
+    undecided: int
+    ranking: str
+    previous: str | None
+    next: str | None
+    skipped: bool
+    pending: Pending | None
+
+
+@dataclass(frozen=True)
+class Ack:
+    """What the page says after a change: which record, what now stands, and how."""
+
+    key: str
+    cells: dict[str, str]
+    what: str  # "saved", "undone", "conflict", "unchanged"
+
+
+@dataclass
+class _Ranking:
+    ranker: Any = None
+    order: list[str] | None = None
+    trained_on: int | None = None
+    since: int = 0
+    message: str = ""
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in (value or "").split(";") if part.strip()]
+
+
+class ScreeningSession:
+    """The queue of ``screener`` at ``stage`` in the review under ``root``."""
+
+    def __init__(self, root: str | Path, protocol: Protocol, stage: str, screener: str) -> None:
+        if stage not in STAGES:
+            raise ServeError(f"unknown stage {stage!r}", hint=f"use one of: {', '.join(STAGES)}")
+        names = protocol.screeners.of(stage)
+        if screener not in names:
+            raise ServeError(
+                f"{screener!r} is not a {stage.replace('_', '/')} screener in the protocol",
+                field="screeners", hint=f"use one of: {', '.join(names)} (screeners.{stage} in the protocol)")
+        self.root = Path(root)
+        self.protocol = protocol
+        self.stage = stage
+        self.screener = screener
+        self.names = names
+        self.policy = protocol.screeners.maybe if stage == TITLE_ABSTRACT else "include"
+        self.people = people_folder(protocol.paths, self.root)
+        self.results = self.root / "results"
+        self.spec = queue_spec(stage, screener, protocol.criteria)
+        self.path = self.spec.path(self.people)
+        self.reasons = reason_menu(protocol)
+        self.query = protocol.search.intended_query or protocol.search.query
+        self.lock = threading.RLock()
+        self.snapshot = self._first_read()
+        self.records = self._read_records()
+        self.alias_map = aliases(list(self.records.values()))
+        self.suggestions = self._read_suggestion_rows()
+        titles = titles_from(self.records, self.results / "dedup" / "records.csv")
+        self.study_links = StudyLinks(self.results / "dedup" / "clusters.csv", titles)
+        self.typed: dict[str, dict[str, str]] = {}
+        self.pending: dict[str, Pending] = {}
+        self.actions: list[Action] = []
+        self.skipped: list[str] = []
+        self.notices: list[str] = []
+        self.file_error = ""
+        self.last: Ack | None = None
+        self.trail = self._read_trail()
+        self._order_stamp = FileStamp.of(order_path(self.people, stage, screener))
+        self._ranking = _Ranking()
+        self._stopping: Stopping | None = None
+        self._stopping_for = -1
+        self._other: tuple[FileStamp | None, dict[str, Any]] | None = None
+        self._counts: tuple[int, Counts] | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._worker: threading.Thread | None = None
+        if stage == TITLE_ABSTRACT and protocol.ranking.enabled and self.records:
+            ranker_suggestions = read_suggestions(self._suggestions_path) if self._suggestions_path.exists() else {}
+            self._ranking.ranker = queue_ranker(list(self._pool), ranker_suggestions)
+            self._ranking_suggestions = ranker_suggestions
+            self._ranking.message = "queue in the workflow's order until the ranker is ready"
+
+    # ------------------------------------------------------------------ loading
+
+    def _first_read(self) -> Snapshot:
+        if not self.path.exists():
+            raise ServeError("there is no queue file yet", file=str(self.path),
+                             hint="run `snakemake` first: it writes every screener's queue")
+        snapshot = read_snapshot(self.path, self.spec)
+        if not snapshot.table.rows:
+            raise ServeError("the queue has no records yet", file=str(self.path),
+                             hint="run `snakemake` first: it fills the queue with the records to screen")
+        return snapshot
+
+    @property
+    def _suggestions_path(self) -> Path:
+        return self.results / "screening" / "suggestions.csv"
+
+    def _read_records(self) -> dict[str, Record]:
+        """The stage's records as the workflow's rule reads them (the pool; at full text
+        also the works found by other methods), for what the queue file does not hold."""
+        pool = self.results / "screening" / "pool.csv"
+        self._pool: list[Record] = read_records(pool) if pool.exists() else []
+        records = {r.record_id: r for r in self._pool}
+        other = self.results / "screening" / "other_methods.csv"
+        if self.stage == FULL_TEXT and other.exists():
+            records.update({r.record_id: r for r in read_records(other)})
+        return records
+
+    def _read_suggestion_rows(self) -> dict[str, dict[str, str]]:
+        if not self._suggestions_path.exists():
+            return {}
+        csv.field_size_limit(1 << 30)
+        with open(self._suggestions_path, newline="", encoding="utf-8") as handle:
+            return {row["record_id"]: {k: unneutralise_cell(v or "") for k, v in row.items()}
+                    for row in csv.DictReader(handle)}
+
+    def _read_trail(self) -> list[str]:
+        logged = decision_order(self.people, self.stage, self.screener)
+        rows = self.snapshot.table.rows
+        known = set(logged)
+        unlogged = [r.key for r in rows if self._decided(r.values) and r.key not in known]
+        return unlogged + [key for key in logged if self.snapshot.row(key) is not None]
+
+    # ------------------------------------------------------------------ background work
+
+    def start(self) -> None:
+        """Start the background thread: ranker features, file watching, stopping estimate."""
+        if self._worker is None:
+            self.snapshot.encode(self.spec)
+            self._worker = threading.Thread(target=self._work, name="litsieve-session", daemon=True)
+            self._worker.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._worker is not None:
+            self._worker.join(timeout=5)
+
+    def wait_ready(self, timeout: float = 60.0) -> bool:
+        """Wait until the ranker is prepared (benchmarks and tests)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ranker = self._ranking.ranker
+            if ranker is None or (ranker.prepared and self._ranking.order is not None):
+                return True
+            time.sleep(0.02)
+        return False
+
+    def _work(self) -> None:
+        ranker = self._ranking.ranker
+        while not self._stop.is_set():
+            if ranker is not None and not ranker.prepared:
+                ranker.prepare()
+                with self.lock:
+                    self._retrain(force=True)
+            with self.lock:
+                try:
+                    self.refresh()
+                except Exception as exc:  # noqa: BLE001 - shown on the page, the thread goes on
+                    self.file_error = str(exc)
+                labels, total, count = self._stopping_input()
+            if self.stage == TITLE_ABSTRACT and count != self._stopping_for:
+                estimate = self._estimate(labels, total)
+                with self.lock:
+                    self._stopping, self._stopping_for = estimate, count
+            self._wake.wait(POLL_SECONDS)
+            self._wake.clear()
+
+    # ------------------------------------------------------------------ the file
+
+    def refresh(self) -> None:
+        """Pick up a save made elsewhere, merging this session's decisions back in."""
+        with self.lock:
+            stamp = FileStamp.of(order_path(self.people, self.stage, self.screener))
+            if changed_on_disk(self.snapshot, self.path):
+                try:
+                    result = self._merge()
+                except ScreeningFileError as exc:
+                    self.file_error = str(exc)
+                    return
+                self.file_error = ""
+                if result.external:
+                    self._counts = None
+                    kept = len(result.restored)
+                    self.notices.append(
+                        f"{time.strftime('%H:%M:%S')}: the file was saved elsewhere; its decisions are kept"
+                        + (f", and {kept} decision(s) made here that the save dropped were written back" if kept else ""))
+                    self._retrain(force=True)  # the workflow retrains on every run; so does a save
+                    self.trail = self._read_trail()
+                    self._order_stamp = stamp
+            elif self.file_error and self.path.exists():
+                self.file_error = ""
+            if stamp != self._order_stamp:
+                self._order_stamp = stamp
+                self.trail = self._read_trail()
+
+    def _merge(self) -> Any:
+        result = merge_person_cells(self.people, self.spec, dict(self.typed), self.snapshot)
+        self.snapshot = result.snapshot
+        clashes: dict[str, list[CellConflict]] = {}
+        for conflict in result.conflicts:
+            clashes.setdefault(conflict.key, []).append(conflict)
+        for key, cells in clashes.items():
+            ours = self.typed.pop(key, {})
+            self.pending[key] = Pending(key, ours, tuple(cells))
+        if result.written or result.external:
+            self._counts = None
+        return result
+
+    def spreadsheet_open(self) -> bool:
+        """Whether LibreOffice or Excel has the file open (their lock files are beside it)."""
+        folder, name = self.path.parent, self.path.name
+        return (folder / f".~lock.{name}#").exists() or (folder / f"~${name}").exists()
+
+    # ------------------------------------------------------------------ decisions
+
+    def reason_value(self, typed: str) -> str:
+        return menu_reason(self.protocol, self.spec, typed)
+
+    def _decided(self, values: Mapping[str, str]) -> bool:
+        if self.spec.choice("decision", values.get("decision", "")):
+            return True
+        return self.stage == FULL_TEXT and self.spec.choice("retrieval", values.get("retrieval", "")) == NOT_RETRIEVED
+
+    def cells_for(self, decision: str, reason: str = "", note: str = "") -> dict[str, str]:
+        """The person cells a decision on the page writes; checks what the protocol requires."""
+        decision = " ".join(decision.replace("_", " ").split()).casefold()
+        if decision not in PAGE_DECISIONS[self.stage]:
+            raise ServeError(f"{decision!r} is not a decision at {self.stage.replace('_', '/')}",
+                             hint=f"use one of: {', '.join(PAGE_DECISIONS[self.stage])}")
+        note = note.replace("\x00", "").replace("\r\n", "\n").strip()
+        if len(note) > NOTE_LIMIT:
+            raise ServeError(f"the note is longer than {NOTE_LIMIT} characters", field="note")
+        reason = reason.strip()
+        if reason and not self.spec.choice("reason", reason):
+            raise ServeError(f"{reason!r} is not one of the protocol's reasons", field="reason",
+                             hint="pick one from the menu")
+        reason = self.spec.choice("reason", reason) if reason else ""
+        if decision != "exclude":
+            reason = ""
+        if decision == "exclude" and self.stage == FULL_TEXT and not reason:
+            raise ServeError("an exclusion at full text needs a reason", field="reason",
+                             hint="pick the protocol's reason from the menu (key r), then exclude again")
+        if reason == OTHER_REASON and not note:
+            raise ServeError("say what the other reason is in the note", field="note",
+                             hint="write it in the note (key n), then exclude again")
+        if self.stage == FULL_TEXT:
+            if decision == NOT_RETRIEVED:
+                return {"retrieval": NOT_RETRIEVED, "decision": "", "reason": "", "note": note}
+            return {"retrieval": "retrieved", "decision": decision, "reason": reason, "note": note}
+        return {"decision": decision, "reason": reason, "note": note}
+
+    def _row(self, key: str) -> PersonRow:
+        row = self.snapshot.row(key)
+        if row is None:
+            raise ServeError(f"record {key!r} is not in this queue", hint="go back to the queue and pick another")
+        return row
+
+    def _check_writable(self) -> None:
+        if self.file_error:
+            raise ServeError(f"the queue file cannot be read as it is on disk now: {self.file_error}",
+                             hint="fix it in the spreadsheet and save (or restore it from .history); "
+                                  "nothing was saved")
+
+    def decide(self, key: str, decision: str, reason: str = "", note: str = "") -> Ack:
+        """Write one decision into the file; returns once it is on disk."""
+        with self.lock:
+            self.refresh()
+            self._check_writable()
+            cells = self.cells_for(decision, reason, note)
+            before = {c: self._row(key).get(c) for c in cells}
+            self.pending.pop(key, None)
+            if before == cells:
+                self.last = Ack(key, cells, "unchanged")
+                return self.last
+            return self._apply(key, before, cells, record=True)
+
+    def _apply(self, key: str, before: dict[str, str], cells: dict[str, str], *, record: bool) -> Ack:
+        self.typed[key] = cells
+        try:
+            self._merge()
+        except ScreeningFileError as exc:
+            self.typed.pop(key, None)
+            self.file_error = str(exc)
+            self._check_writable()
+        if key in self.pending:
+            self.last = Ack(key, cells, "conflict")
+            return self.last
+        was, now = self._decided(before), self._decided(cells)
+        if now and not was:
+            rank = self.rank(key)
+            log_decision(self.people, self.stage, self.screener, key, rank or 0)
+            self.trail = [k for k in self.trail if k != key] + [key]
+        elif was and not now:
+            forget_decision(self.people, self.stage, self.screener, key)
+            self.trail = [k for k in self.trail if k != key]
+        self._order_stamp = FileStamp.of(order_path(self.people, self.stage, self.screener))
+        if record:
+            self.actions.append(Action(key, before, cells))
+        if key in self.skipped:
+            self.skipped.remove(key)
+        self._ranking.since += 1
+        self._retrain()
+        self._wake.set()
+        self.last = Ack(key, cells, "saved" if record else "undone")
+        return self.last
+
+    def undo(self) -> Ack | None:
+        """Undo the last decision made on the page in this session (the row gets back what it had)."""
+        with self.lock:
+            self.refresh()
+            self._check_writable()
+            if not self.actions:
+                return None
+            action = self.actions.pop()
+            self.pending.pop(action.key, None)
+            return self._apply(action.key, action.after, action.before, record=False)
+
+    def skip(self, key: str) -> None:
+        """Put a record after every other undecided one for this session (the file is unchanged)."""
+        with self.lock:
+            self._row(key)
+            if key in self.skipped:
+                self.skipped.remove(key)
+            self.skipped.append(key)
+
+    def settle(self, key: str, keep: str) -> Ack:
+        """Settle a clash between the page and the file: ``keep`` is ``file`` or ``page``."""
+        with self.lock:
+            pending = self.pending.get(key)
+            if pending is None:
+                raise ServeError(f"there is no conflict on record {key!r}")
+            if keep == "file":
+                del self.pending[key]
+                self.last = Ack(key, {c: self._row(key).get(c) for c in pending.ours}, "saved")
+                return self.last
+            if keep != "page":
+                raise ServeError("keep the file's decision or the page's")
+            self.refresh()
+            self._check_writable()
+            del self.pending[key]
+            before = {c: self._row(key).get(c) for c in pending.ours}
+            return self._apply(key, before, dict(pending.ours), record=True)
+
+    # ------------------------------------------------------------------ order
+
+    def _retrain(self, *, force: bool = False) -> None:
+        """Retrain when the schedule says so: after ``batch_size(trained_on)`` decisions."""
+        from litsieve.ranking import batch_size
+
+        ranking = self._ranking
+        if ranking.ranker is None:
+            return
+        if not force and ranking.order is not None and ranking.trained_on is not None \
+                and ranking.since < batch_size(ranking.trained_on):
+            return
+        labels = labels_from(self.snapshot.table, self.spec, self.alias_map, self.policy)
+        can_learn = "include" in labels.values() and "exclude" in labels.values()
+        if can_learn and not ranking.ranker.prepared:
+            return  # the background thread prepares the features, then retrains
+        ranking.order = priority_order(self._pool, self._ranking_suggestions, labels, ranked=True,
+                                       ranker=ranking.ranker)
+        ranking.trained_on = len(labels) if can_learn else 0
+        ranking.since = 0
+        if can_learn:
+            more = batch_size(len(labels))
+            ranking.message = (f"ranked on {len(labels)} decisions; retrained after "
+                               f"{more} more decision{'s' if more > 1 else ''}")
+        else:
+            ranking.message = "stable order (suggested includes first) until there is one include and one exclude"
+
+    def _file_order(self) -> list[str]:
+        rows = self.snapshot.table.rows
+        if self.stage == FULL_TEXT:
+            return [r.key for r in rows]
+
+        def priority(item: tuple[int, PersonRow]) -> tuple[int, int]:
+            text = item[1].get("priority").strip().lstrip("'")
+            return (int(text) if text.isdigit() else 10**9, item[0])
+
+        return [row.key for _, row in sorted(enumerate(rows), key=priority)]
+
+    def order(self) -> list[str]:
+        """Every record of the file, in the freshest order (undecided ones in screening order)."""
+        ranked = self._ranking.order
+        if ranked is None:
+            return self._file_order()
+        present = [key for key in ranked if self.snapshot.row(key) is not None]
+        if len(present) != len(self.snapshot.table.rows):
+            seen = set(present)
+            present += [r.key for r in self.snapshot.table.rows if r.key not in seen]
+        return present
+
+    def undecided(self) -> list[str]:
+        """Undecided records in screening order; skipped ones last."""
+        keys = [key for key in self.order() if not self._decided(self.snapshot.row(key).values)]  # type: ignore[union-attr]
+        if not self.skipped:
+            return keys
+        skipped, open_ = set(self.skipped), set(keys)
+        return [k for k in keys if k not in skipped] + [k for k in self.skipped if k in open_]
+
+    def next_key(self, after: str | None = None) -> str | None:
+        """The record to screen next (``after``: not this one)."""
+        for key in self.undecided():
+            if key != after:
+                return key
+        return None
+
+    def rank(self, key: str) -> int | None:
+        try:
+            return self.undecided().index(key) + 1
+        except ValueError:
+            return None
+
+    # ------------------------------------------------------------------ what the page shows
+
+    def view(self, key: str | None = None) -> View | None:
+        """The record ``key`` (default: the next to screen), or ``None`` when all are decided."""
+        with self.lock:
+            if key is None:
+                key = self.next_key()
+                if key is None:
+                    return None
+            row = self._row(key)
+            record = self.records.get(key)
+            suggestion = self.suggestions.get(key) or {}
+            evidence = suggestion.get("evidence") or row.get("evidence")
+            keywords = LIST_SEPARATOR.join(record.keywords) if record else ""
+            title = (record.title if record else "") or row.get("title")
+            abstract = (record.abstract if record else "") or row.get("abstract")
+            highlights = record_highlights({"title": title, "abstract": abstract, "keywords": keywords},
+                                           evidence, self.query)
+            undecided = self.undecided()
+            decided = self._decided(row.values)
+            previous, following = self._neighbours(key, decided, undecided)
+            authors = list(record.authors) if record else _split(row.get("authors"))
+            year = (str(record.year) if record and record.year else "") or row.get("year")
+            return View(
+                key=key,
+                title=marked(title, highlights["title"]),
+                abstract=marked(abstract, highlights["abstract"]),
+                keywords=marked(keywords, highlights["keywords"]),
+                authors=authors,
+                journal=(record.journal if record else "") or row.get("journal"),
+                year=year,
+                links=record_links(record, row.get("doi"), row.get("link")),
+                sources=record_sources(record) if record else row.get("sources"),
+                linked=self.study_links.reports(key),
+                suggestion=suggestion.get("suggestion") or row.get("suggestion"),
+                criteria=_split(suggestion.get("criteria") or row.get("criteria")),
+                suggestion_reason=suggestion.get("reason", ""),
+                why=suggestion.get("why", ""),
+                evidence=evidence,
+                highlights=highlights,
+                cells={c: row.get(c) for c in self.spec.person_columns},
+                decided=decided,
+                rank=(undecided.index(key) + 1) if key in undecided else None,
+                undecided=len(undecided),
+                ranking=self._ranking.message,
+                previous=previous,
+                next=following,
+                skipped=key in self.skipped,
+                pending=self.pending.get(key),
+            )
+
+    def _neighbours(self, key: str, decided: bool, undecided: Sequence[str]) -> tuple[str | None, str | None]:
+        trail = [k for k in self.trail if (row := self.snapshot.row(k)) is not None and self._decided(row.values)]
+        if decided and key in trail:
+            index = trail.index(key)
+            previous = trail[index - 1] if index > 0 else None
+            following = trail[index + 1] if index + 1 < len(trail) else next(iter(undecided), None)
+            return previous, following
+        previous = trail[-1] if trail else None
+        following = next((k for k in undecided if k != key), None)
+        return previous, following
+
+    def counts(self) -> Counts:
+        with self.lock:
+            marker = id(self.snapshot)
+            if self._counts is not None and self._counts[0] == marker:
+                return self._counts[1]
+            tally = {"include": 0, "exclude": 0, "maybe": 0, NOT_RETRIEVED: 0}
+            rows = self.snapshot.table.rows
+            decided = 0
+            for row in rows:
+                if not self._decided(row.values):
+                    continue
+                decided += 1
+                value = self.spec.choice("decision", row.get("decision")) or NOT_RETRIEVED
+                tally[value] = tally.get(value, 0) + 1
+            includes = tally["include"] + (tally["maybe"] if self.policy == "include" else 0)
+            counts = Counts(len(rows), decided, includes, tally["maybe"], tally["exclude"], tally[NOT_RETRIEVED])
+            self._counts = (marker, counts)
+            return counts
+
+    def curve_labels(self) -> list[int]:
+        """1 for each relevant decision, 0 for each other, in the order they were made.
+
+        As in the workflow's stopping rule, anything but an exclusion is relevant at
+        title/abstract; at full text only an include is."""
+        with self.lock:
+            labels = []
+            for key in self.trail:
+                row = self.snapshot.row(key)
+                if row is None or not self._decided(row.values):
+                    continue
+                decision = self.spec.choice("decision", row.get("decision"))
+                if self.stage == TITLE_ABSTRACT:
+                    labels.append(0 if decision == "exclude" else 1)
+                else:
+                    labels.append(1 if decision == "include" else 0)
+            return labels
+
+    def _stopping_input(self) -> tuple[list[int], int, int]:
+        labels = self.curve_labels()
+        return labels, len(self.snapshot.table.rows), hash((len(labels), tuple(labels[-200:]), sum(labels)))
+
+    def _estimate(self, labels: list[int], total: int) -> Stopping | None:
+        if not labels:
+            return None
+        from litsieve.ranking import stopping_for_protocol
+
+        estimate = stopping_for_protocol(labels, total, self.protocol.ranking)
+        return Stopping(len(labels), estimate.may_stop, estimate.message)
+
+    def stopping(self) -> Stopping | None:
+        """The latest stopping estimate (computed in the background; ``None`` until then)."""
+        return self._stopping if self.stage == TITLE_ABSTRACT else None
+
+    def agreement(self) -> dict[str, Any] | None:
+        """Raw agreement and Cohen's kappa, once both screeners have finished the stage."""
+        from litsieve.screening.agreement import agreement_summary
+
+        with self.lock:
+            if len(self.names) != 2 or self.counts().remaining:
+                return None
+            other = next(n for n in self.names if n != self.screener)
+            spec = queue_spec(self.stage, other, self.protocol.criteria)
+            path = spec.path(self.people)
+            stamp = FileStamp.of(path)
+            if self._other is not None and self._other[0] == stamp:
+                return self._other[1] or None
+            summary: dict[str, Any] = {}
+            reasons = reason_names(self.protocol.criteria)
+            try:
+                table = read_snapshot(path, spec).table
+                theirs = read_decisions(table.rows, spec, self.stage, reasons)
+                mine = read_decisions(self.snapshot.table.rows, self.spec, self.stage, reasons)
+            except ScreeningFileError:  # their file has a problem: the workflow will say so
+                theirs, mine = {}, {}
+            if theirs:
+                if all(d.decision for d in theirs.values()):
+                    keys = sorted(set(mine) | set(theirs))
+                    outcomes = combine(keys, self.names, {self.screener: mine, other: theirs}, {}, self.policy)
+                    summary = agreement_summary(outcomes, self.names, self.policy)
+            self._other = (stamp, summary)
+            return summary or None
