@@ -32,6 +32,7 @@ import contextlib
 import csv
 import io
 import os
+import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -663,6 +664,29 @@ def _snapshot_of(path: Path, spec: PersonFileSpec, data: bytes, stamp: FileStamp
     return Snapshot(table, stamp, data)
 
 
+def read_settled(path: str | os.PathLike[str], settle: float = 0.0, *, timeout: float = 30.0) -> tuple[bytes, FileStamp | None]:
+    """The file's bytes once nobody is writing it: at least ``settle`` seconds since its
+    last change, and unchanged while it was read. ``b""`` for a missing file."""
+    deadline = time.monotonic() + timeout
+    while True:
+        stamp = FileStamp.of(path)
+        if stamp is None:
+            return b"", None
+        age = time.time() - stamp.mtime_ns / 1e9
+        if age < settle and time.monotonic() < deadline:
+            time.sleep(min(settle - age, 0.25) + 0.01)
+            continue
+        data = Path(path).read_bytes()
+        if FileStamp.of(path) == stamp or time.monotonic() >= deadline:
+            return data, stamp
+
+
+def settled(path: str | os.PathLike[str], settle: float) -> bool:
+    """Whether the file's last change is at least ``settle`` seconds old."""
+    stamp = FileStamp.of(path)
+    return stamp is None or time.time() - stamp.mtime_ns / 1e9 >= settle
+
+
 def changed_on_disk(snapshot: Snapshot, path: str | os.PathLike[str]) -> bool:
     """Whether someone saved the file with other content since ``snapshot`` was taken."""
     stamp = FileStamp.of(path)
@@ -711,6 +735,7 @@ def merge_person_cells(
     base: Snapshot,
     *,
     templates: Mapping[str, Mapping[str, str]] | None = None,
+    settle: float = 0.0,
 ) -> CellMerge:
     """Set person cells of some rows, merging with whatever the file holds on disk now.
 
@@ -732,6 +757,10 @@ def merge_person_cells(
     file's issued ids. The version replaced is kept in the history unless this process
     wrote it itself. Raises :class:`ScreeningFileError` when the file on disk cannot be
     read (nothing is written then) and ``ValueError`` for a value the spec does not allow.
+
+    A program that saves in place (rather than by renaming a finished file) leaves a
+    half-written file for a moment; a version saved elsewhere is therefore read only once
+    it is ``settle`` seconds old and did not change while being read.
     """
     people = Path(people)
     path = spec.path(people)
@@ -746,7 +775,7 @@ def merge_person_cells(
         stamp = FileStamp.of(path)
         current, external = base, False
         if stamp != base.stamp:
-            data = path.read_bytes() if stamp is not None else b""
+            data, stamp = read_settled(path, settle)
             if data == base.data:
                 current = replace(base, stamp=stamp)
             else:

@@ -89,7 +89,7 @@ def create_app(target: Target, *, token: str, port: int, review: str = "") -> Fl
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cache-Control"] = "no-store"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
@@ -144,7 +144,9 @@ def _screening_routes(app: Flask, session: ScreeningSession, common: dict[str, A
     @app.post("/decide")
     def decide() -> Response:
         key = _form("id")
-        response = act(lambda: session.decide(key, _form("decision"), _form("reason"), _form("note")), key)
+        seen = {c: _form(f"seen_{c}") for c in session.spec.person_columns if f"seen_{c}" in request.form}
+        response = act(lambda: session.decide(key, _form("decision"), _form("reason"), _form("note"),
+                                              seen=seen or None), key)
         if session.last and session.last.key == key and session.last.what == "conflict":
             return redirect(url_for("index", id=key), 303)
         return response

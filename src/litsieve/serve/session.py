@@ -49,6 +49,7 @@ from litsieve.personfile import (
     changed_on_disk,
     merge_person_cells,
     read_snapshot,
+    settled,
 )
 from litsieve.protocol import Protocol
 from litsieve.record import LIST_SEPARATOR, Record
@@ -80,6 +81,8 @@ PAGE_DECISIONS: dict[str, tuple[str, ...]] = {
 }
 NOTE_LIMIT = 10_000
 POLL_SECONDS = 1.0
+# A spreadsheet may save in place: a file changed less than this long ago may be half written.
+SETTLE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -309,7 +312,7 @@ class ScreeningSession:
                     self._retrain(force=True)
             with self.lock:
                 try:
-                    self.refresh()
+                    self.refresh(wait=False)
                 except Exception as exc:  # noqa: BLE001 - shown on the page, the thread goes on
                     self.file_error = str(exc)
                 labels, total, count = self._stopping_input()
@@ -322,11 +325,14 @@ class ScreeningSession:
 
     # ------------------------------------------------------------------ the file
 
-    def refresh(self) -> None:
-        """Pick up a save made elsewhere, merging this session's decisions back in."""
+    def refresh(self, *, wait: bool = True) -> None:
+        """Pick up a save made elsewhere, merging this session's decisions back in.
+
+        A save younger than :data:`SETTLE_SECONDS` is waited for (``wait``) or left for
+        the next call."""
         with self.lock:
             stamp = FileStamp.of(order_path(self.people, self.stage, self.screener))
-            if changed_on_disk(self.snapshot, self.path):
+            if changed_on_disk(self.snapshot, self.path) and (wait or settled(self.path, SETTLE_SECONDS)):
                 try:
                     result = self._merge()
                 except ScreeningFileError as exc:
@@ -349,7 +355,8 @@ class ScreeningSession:
                 self.trail = self._read_trail()
 
     def _merge(self) -> Any:
-        result = merge_person_cells(self.people, self.spec, dict(self.typed), self.snapshot)
+        result = merge_person_cells(self.people, self.spec, dict(self.typed), self.snapshot,
+                                    settle=SETTLE_SECONDS)
         self.snapshot = result.snapshot
         clashes: dict[str, list[CellConflict]] = {}
         for conflict in result.conflicts:
@@ -416,14 +423,26 @@ class ScreeningSession:
                              hint="fix it in the spreadsheet and save (or restore it from .history); "
                                   "nothing was saved")
 
-    def decide(self, key: str, decision: str, reason: str = "", note: str = "") -> Ack:
-        """Write one decision into the file; returns once it is on disk."""
+    def decide(self, key: str, decision: str, reason: str = "", note: str = "",
+               *, seen: Mapping[str, str] | None = None) -> Ack:
+        """Write one decision into the file; returns once it is on disk.
+
+        ``seen`` are the row's cells as the page showed them: if the file holds other
+        values now (typed in the spreadsheet since), the decision is not written but
+        kept as a conflict for the screener to settle (:meth:`settle`)."""
         with self.lock:
             self.refresh()
             self._check_writable()
             cells = self.cells_for(decision, reason, note)
             before = {c: self._row(key).get(c) for c in cells}
             self.pending.pop(key, None)
+            if seen is not None:
+                clash = tuple(CellConflict(key, c, seen.get(c, ""), before[c], cells[c]) for c in cells
+                              if before[c] != seen.get(c, "") and before[c] != cells[c])
+                if clash:
+                    self.pending[key] = Pending(key, cells, clash)
+                    self.last = Ack(key, cells, "conflict")
+                    return self.last
             if before == cells:
                 self.last = Ack(key, cells, "unchanged")
                 return self.last
