@@ -627,7 +627,7 @@ class Snapshot:
     stamp: FileStamp | None
     data: bytes
     ours: bool = False
-    lines: dict[str, str] = field(default_factory=dict, repr=False)
+    lines: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def encode(self, spec: PersonFileSpec) -> None:
         """Fill :attr:`lines` now (a long-running process does it before the first write)."""
@@ -635,9 +635,10 @@ class Snapshot:
             self.lines = _encode_rows(spec, self.table, None, set())
 
     def row(self, key: str) -> PersonRow | None:
-        return self._index().get(key)
+        return self.index().get(key)
 
-    def _index(self) -> dict[str, PersonRow]:
+    def index(self) -> dict[str, PersonRow]:
+        """The rows by key (built once per snapshot)."""
         index = self.__dict__.get("_by_key")
         if index is None or len(index) != len(self.table.rows):
             index = self.table.by_key()
@@ -838,8 +839,8 @@ def merge_person_cells(
                 columns.append(column)
         table = PersonTable(path, columns, rows, current.table.delimiter, "utf-8-sig")
         lines = _encode_rows(spec, table, base, changed, compare=external)
-        data = (UTF8_BOM + _header_line(columns, table.delimiter)
-                + "".join(lines[row.key] for row in rows)).encode("utf-8")
+        data = b"".join([(UTF8_BOM + _header_line(columns, table.delimiter)).encode("utf-8"),
+                         *(lines[row.key] for row in rows)])
         if stamp is not None and not (current.ours and not external) and current.table.rows:
             keep_previous_version(path, history_dir(people, spec.relative))
         atomic_write_bytes(path, data)
@@ -857,7 +858,7 @@ def _header_line(columns: Sequence[str], delimiter: str) -> str:
 
 
 def _encode_rows(spec: PersonFileSpec, table: PersonTable, previous: Snapshot | None, changed: set[str],
-                 *, compare: bool = True) -> dict[str, str]:
+                 *, compare: bool = True) -> dict[str, bytes]:
     """Each row as :func:`person_csv_bytes` writes it.
 
     A row not in ``changed`` reuses its line from ``previous`` when the columns and the
@@ -867,17 +868,26 @@ def _encode_rows(spec: PersonFileSpec, table: PersonTable, previous: Snapshot | 
              and previous.table.delimiter == table.delimiter else {})
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=table.delimiter, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL)
-    lines: dict[str, str] = {}
-    for row in table.rows:
-        line = reuse.get(row.key) if row.key not in changed else None
-        if line is not None and compare:
-            before = previous.row(row.key) if previous is not None else None
-            if before is None or before.values != row.values:
-                line = None
-        if line is None:
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerow([neutralise_cell(row.get(c)) if c in guard else row.get(c) for c in table.columns])
-            line = buffer.getvalue()
-        lines[row.key] = line
+    if reuse and not compare:
+        # The usual case (one decision into the file as this process left it): copy, then
+        # encode only the rows that changed or are new.
+        lines = dict(reuse)
+        todo = [row for row in table.rows if row.key in changed or row.key not in lines]
+    else:
+        lines, todo = {}, []
+        for row in table.rows:
+            line = reuse.get(row.key) if row.key not in changed else None
+            if line is not None and compare:
+                before = previous.row(row.key) if previous is not None else None
+                if before is None or before.values != row.values:
+                    line = None
+            if line is None:
+                todo.append(row)
+            else:
+                lines[row.key] = line
+    for row in todo:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([neutralise_cell(row.get(c)) if c in guard else row.get(c) for c in table.columns])
+        lines[row.key] = buffer.getvalue().encode("utf-8")
     return lines

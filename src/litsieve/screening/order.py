@@ -37,9 +37,14 @@ def order_path(people: Path, stage: str, screener: str) -> Path:
 def read_order(path: Path) -> dict[str, Seen]:
     if not path.exists():
         return {}
+    log: dict[str, Seen] = {}
     with open(path, newline="", encoding="utf-8") as handle:
-        return {row["record_id"]: Seen(row["record_id"], int(row["run"]), int(row["priority"]))
-                for row in csv.DictReader(handle)}
+        for row in csv.DictReader(handle):
+            try:
+                log[row["record_id"]] = Seen(row["record_id"], int(row["run"]), int(row["priority"]))
+            except (TypeError, ValueError):
+                continue  # a line cut short by a crash while it was appended (log_decision)
+    return log
 
 
 def _priority(value: str) -> int:
@@ -98,13 +103,24 @@ def decision_order(people: Path, stage: str, screener: str) -> list[str]:
 def log_decision(people: Path, stage: str, screener: str, record_id: str, priority: int) -> None:
     """Log one decision the moment it is made (the screening page), after every one logged
     so far: the page knows the exact order, so each decision is a run of its own. A
-    record already logged keeps its place (a changed decision was still made then)."""
+    record already logged keeps its place (a changed decision was still made then).
+
+    The line is appended (the next workflow run rewrites the log sorted): one small write
+    per decision instead of rewriting the log. A line cut short by a crash is skipped
+    when read, and the workflow logs that decision on its next run."""
     path = order_path(people, stage, screener)
     log = read_order(path)
-    if record_id not in log:
-        run = max((seen.run for seen in log.values()), default=0) + 1
-        log[record_id] = Seen(record_id, run, priority)
-        _write_order(path, log)
+    if record_id in log:
+        return
+    run = max((seen.run for seen in log.values()), default=0) + 1
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if not path.exists() or path.stat().st_size == 0:
+        writer.writerow(COLUMNS)
+    writer.writerow((record_id, run, priority))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        handle.write(buffer.getvalue())
 
 
 def forget_decision(people: Path, stage: str, screener: str, record_id: str) -> None:

@@ -202,15 +202,19 @@ def priority_order(
 
 def labels_from(table: PersonTable | None, spec: PersonFileSpec, alias_map: Mapping[str, str], policy: str) -> dict[str, str]:
     """A screener's decisions as ranking labels (a "maybe" counts as include unless a third person decides)."""
-    labels: dict[str, str] = {}
     if table is None:
-        return labels
-    for row in table.rows:
-        decision = spec.choice("decision", row.get("decision"))
+        return {}
+    return labels_of({row.key: spec.choice("decision", row.get("decision")) for row in table.rows}, alias_map, policy)
+
+
+def labels_of(decisions: Mapping[str, str], alias_map: Mapping[str, str], policy: str) -> dict[str, str]:
+    """:func:`labels_from` over canonical decisions by record id (the screening page keeps them)."""
+    labels: dict[str, str] = {}
+    for key, decision in decisions.items():
         if decision == "maybe":
             decision = "include" if policy == "include" else ""
-        if decision:
-            labels[alias_map.get(row.key, row.key)] = decision
+        if decision in ("include", "exclude"):
+            labels[alias_map.get(key, key)] = decision
     return labels
 
 

@@ -27,7 +27,7 @@ from litsieve.screening.conflicts import conflict_rows, conflict_spec
 from litsieve.screening.decisions import Decision, Outcome, combine, read_decisions
 from litsieve.screening.queue import FULL_TEXT, STAGES, TITLE_ABSTRACT, queue_spec, reason_names
 from litsieve.serve.links import Link, record_links
-from litsieve.serve.session import Choice, menu_reason, reason_menu
+from litsieve.serve.session import Choice, relative_path, menu_reason, reason_menu
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class ConflictSession:
         self.specs = {name: queue_spec(stage, name, protocol.criteria) for name in self.names}
         self.spec = conflict_spec(stage, self.names, protocol.criteria)
         self.path = self.spec.path(self.people)
+        self.shown_path = relative_path(self.path, self.root)
         self.reasons = reason_menu(protocol)
         self.resolutions: tuple[Choice, ...] = tuple(Choice(v, v) for v in self.spec.choices["resolution"])
         self.lock = threading.RLock()

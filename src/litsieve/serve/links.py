@@ -76,13 +76,13 @@ class LinkedReport:
 class StudyLinks:
     """The study links of ``results/dedup/clusters.csv`` (none when it has no ``study_id``)."""
 
-    def __init__(self, clusters: str | os.PathLike[str], titles: Callable[[str], str]) -> None:
+    def __init__(self, clusters: str | os.PathLike[str] | None, titles: Callable[[str], str]) -> None:
         self._titles = titles
         self._study: dict[str, str] = {}
         self._members: dict[str, list[tuple[str, str, str]]] = {}
-        path = Path(clusters)
-        if not path.exists():
+        if clusters is None or not Path(clusters).exists():
             return
+        path = Path(clusters)
         csv.field_size_limit(1 << 30)
         with open(path, newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)

@@ -62,7 +62,7 @@ from litsieve.screening.queue import (
     STAGES,
     TITLE_ABSTRACT,
     aliases,
-    labels_from,
+    labels_of,
     priority_order,
     queue_ranker,
     queue_spec,
@@ -83,6 +83,7 @@ NOTE_LIMIT = 10_000
 POLL_SECONDS = 1.0
 # A spreadsheet may save in place: a file changed less than this long ago may be half written.
 SETTLE_SECONDS = 1.0
+STOPPING_IDLE_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,16 @@ class _Ranking:
     order: list[str] | None = None
     trained_on: int | None = None
     since: int = 0
+    trainings: int = 0
     message: str = ""
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """``path`` as the screener knows it: under the review's folder when it is there."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _split(value: str) -> list[str]:
@@ -204,15 +214,29 @@ class ScreeningSession:
         self.results = self.root / "results"
         self.spec = queue_spec(stage, screener, protocol.criteria)
         self.path = self.spec.path(self.people)
+        self.shown_path = relative_path(self.path, self.root)
         self.reasons = reason_menu(protocol)
         self.query = protocol.search.intended_query or protocol.search.query
         self.lock = threading.RLock()
         self.snapshot = self._first_read()
-        self.records = self._read_records()
-        self.alias_map = aliases(list(self.records.values()))
-        self.suggestions = self._read_suggestion_rows()
-        titles = titles_from(self.records, self.results / "dedup" / "records.csv")
-        self.study_links = StudyLinks(self.results / "dedup" / "clusters.csv", titles)
+        # What each decided row holds, canonically spelled (include, exclude, maybe, not
+        # retrieved), kept up to date row by row: everything the page counts and orders
+        # is read from here, not from 10,000 rows on every request.
+        self._outcome: dict[str, str] = {}
+        self._version = 0
+        self._cache: dict[str, tuple[int, Any]] = {}
+        self._reindex()
+        # The pool, the suggestions and the study links: read by :meth:`load_details`, in
+        # the background once the server runs, so the first page does not wait for them
+        # (until then it shows what the queue file holds).
+        self.records: dict[str, Record] = {}
+        self._pool: list[Record] = []
+        self.alias_map: dict[str, str] = {}
+        self.suggestions: dict[str, dict[str, str]] = {}
+        self.study_links = StudyLinks(None, lambda key: "")
+        self._details = threading.Event()
+        self._details_lock = threading.Lock()
+        self._last_change = 0.0
         self.typed: dict[str, dict[str, str]] = {}
         self.pending: dict[str, Pending] = {}
         self.actions: list[Action] = []
@@ -226,14 +250,11 @@ class ScreeningSession:
         self._stopping: Stopping | None = None
         self._stopping_for = -1
         self._other: tuple[FileStamp | None, dict[str, Any]] | None = None
-        self._counts: tuple[int, Counts] | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
-        if stage == TITLE_ABSTRACT and protocol.ranking.enabled and self.records:
-            ranker_suggestions = read_suggestions(self._suggestions_path) if self._suggestions_path.exists() else {}
-            self._ranking.ranker = queue_ranker(list(self._pool), ranker_suggestions)
-            self._ranking_suggestions = ranker_suggestions
+        self._ranking_suggestions: dict[str, Any] = {}
+        if stage == TITLE_ABSTRACT and protocol.ranking.enabled:
             self._ranking.message = "queue in the workflow's order until the ranker is ready"
 
     # ------------------------------------------------------------------ loading
@@ -252,11 +273,31 @@ class ScreeningSession:
     def _suggestions_path(self) -> Path:
         return self.results / "screening" / "suggestions.csv"
 
+    def load_details(self) -> None:
+        """Read the pool, the suggestions and the study links, and set up the ranker (once)."""
+        with self._details_lock:
+            if self._details.is_set():
+                return
+            records = self._read_records()
+            suggestions = self._read_suggestion_rows()
+            titles = titles_from(records, self.results / "dedup" / "records.csv")
+            links = StudyLinks(self.results / "dedup" / "clusters.csv", titles)
+            ranker, ranker_suggestions = None, {}
+            if self.stage == TITLE_ABSTRACT and self.protocol.ranking.enabled and self._pool:
+                ranker_suggestions = read_suggestions(self._suggestions_path) if self._suggestions_path.exists() else {}
+                ranker = queue_ranker(list(self._pool), ranker_suggestions)
+            with self.lock:
+                self.records, self.suggestions, self.study_links = records, suggestions, links
+                self.alias_map = aliases(self._pool)
+                self._ranking.ranker, self._ranking_suggestions = ranker, ranker_suggestions
+                self._retrain(force=True)  # the stable order needs no features; a ranked one waits for them
+            self._details.set()
+
     def _read_records(self) -> dict[str, Record]:
         """The stage's records as the workflow's rule reads them (the pool; at full text
         also the works found by other methods), for what the queue file does not hold."""
         pool = self.results / "screening" / "pool.csv"
-        self._pool: list[Record] = read_records(pool) if pool.exists() else []
+        self._pool = read_records(pool) if pool.exists() else []
         records = {r.record_id: r for r in self._pool}
         other = self.results / "screening" / "other_methods.csv"
         if self.stage == FULL_TEXT and other.exists():
@@ -272,11 +313,42 @@ class ScreeningSession:
                     for row in csv.DictReader(handle)}
 
     def _read_trail(self) -> list[str]:
+        """Decided records in the order they were decided: those the order log does not
+        know yet (typed in the spreadsheet since the last workflow run) first."""
         logged = decision_order(self.people, self.stage, self.screener)
-        rows = self.snapshot.table.rows
         known = set(logged)
-        unlogged = [r.key for r in rows if self._decided(r.values) and r.key not in known]
-        return unlogged + [key for key in logged if self.snapshot.row(key) is not None]
+        unlogged = [r.key for r in self.snapshot.table.rows if r.key in self._outcome and r.key not in known]
+        return unlogged + [key for key in logged if key in self._outcome]
+
+    def _outcome_of(self, values: Mapping[str, str]) -> str:
+        decision = self.spec.choice("decision", values.get("decision", ""))
+        if decision:
+            return decision
+        if self.stage == FULL_TEXT and self.spec.choice("retrieval", values.get("retrieval", "")) == NOT_RETRIEVED:
+            return NOT_RETRIEVED
+        return ""
+
+    def _reindex(self, keys: Sequence[str] | None = None) -> None:
+        """Refresh :attr:`_outcome` from the snapshot: every row, or only ``keys``."""
+        if keys is None:
+            self._outcome = {}
+            rows: Sequence[PersonRow] = self.snapshot.table.rows
+        else:
+            rows = [row for key in keys if (row := self.snapshot.row(key)) is not None]
+        for row in rows:
+            outcome = self._outcome_of(row.values)
+            if outcome:
+                self._outcome[row.key] = outcome
+            else:
+                self._outcome.pop(row.key, None)
+        self._version += 1
+
+    def _cached(self, name: str, compute: Any) -> Any:
+        hit = self._cache.get(name)
+        if hit is None or hit[0] != self._version:
+            hit = (self._version, compute())
+            self._cache[name] = hit
+        return hit[1]
 
     # ------------------------------------------------------------------ background work
 
@@ -294,29 +366,32 @@ class ScreeningSession:
             self._worker.join(timeout=5)
 
     def wait_ready(self, timeout: float = 60.0) -> bool:
-        """Wait until the ranker is prepared (benchmarks and tests)."""
+        """Wait until the details are read and the ranker is prepared (benchmarks and tests)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             ranker = self._ranking.ranker
-            if ranker is None or (ranker.prepared and self._ranking.order is not None):
+            if self._details.is_set() and (ranker is None or (ranker.prepared and self._ranking.order is not None)):
                 return True
             time.sleep(0.02)
         return False
 
     def _work(self) -> None:
+        self.load_details()
         ranker = self._ranking.ranker
+        if ranker is not None:
+            ranker.prepare()
+            with self.lock:
+                self._retrain(force=True)
         while not self._stop.is_set():
-            if ranker is not None and not ranker.prepared:
-                ranker.prepare()
-                with self.lock:
-                    self._retrain(force=True)
             with self.lock:
                 try:
                     self.refresh(wait=False)
                 except Exception as exc:  # noqa: BLE001 - shown on the page, the thread goes on
                     self.file_error = str(exc)
                 labels, total, count = self._stopping_input()
-            if self.stage == TITLE_ABSTRACT and count != self._stopping_for:
+            # The estimate takes CPU the next page needs: computed once the screener pauses.
+            idle = time.monotonic() - self._last_change >= STOPPING_IDLE_SECONDS
+            if self.stage == TITLE_ABSTRACT and count != self._stopping_for and idle:
                 estimate = self._estimate(labels, total)
                 with self.lock:
                     self._stopping, self._stopping_for = estimate, count
@@ -340,7 +415,6 @@ class ScreeningSession:
                     return
                 self.file_error = ""
                 if result.external:
-                    self._counts = None
                     kept = len(result.restored)
                     self.notices.append(
                         f"{time.strftime('%H:%M:%S')}: the file was saved elsewhere; its decisions are kept"
@@ -364,8 +438,10 @@ class ScreeningSession:
         for key, cells in clashes.items():
             ours = self.typed.pop(key, {})
             self.pending[key] = Pending(key, ours, tuple(cells))
-        if result.written or result.external:
-            self._counts = None
+        if result.external:
+            self._reindex()
+        elif result.written:
+            self._reindex(result.written)
         return result
 
     def spreadsheet_open(self) -> bool:
@@ -379,9 +455,7 @@ class ScreeningSession:
         return menu_reason(self.protocol, self.spec, typed)
 
     def _decided(self, values: Mapping[str, str]) -> bool:
-        if self.spec.choice("decision", values.get("decision", "")):
-            return True
-        return self.stage == FULL_TEXT and self.spec.choice("retrieval", values.get("retrieval", "")) == NOT_RETRIEVED
+        return bool(self._outcome_of(values))
 
     def cells_for(self, decision: str, reason: str = "", note: str = "") -> dict[str, str]:
         """The person cells a decision on the page writes; checks what the protocol requires."""
@@ -449,6 +523,7 @@ class ScreeningSession:
             return self._apply(key, before, cells, record=True)
 
     def _apply(self, key: str, before: dict[str, str], cells: dict[str, str], *, record: bool) -> Ack:
+        rank = self.rank(key)
         self.typed[key] = cells
         try:
             self._merge()
@@ -461,7 +536,6 @@ class ScreeningSession:
             return self.last
         was, now = self._decided(before), self._decided(cells)
         if now and not was:
-            rank = self.rank(key)
             log_decision(self.people, self.stage, self.screener, key, rank or 0)
             self.trail = [k for k in self.trail if k != key] + [key]
         elif was and not now:
@@ -474,7 +548,7 @@ class ScreeningSession:
             self.skipped.remove(key)
         self._ranking.since += 1
         self._retrain()
-        self._wake.set()
+        self._last_change = time.monotonic()
         self.last = Ack(key, cells, "saved" if record else "undone")
         return self.last
 
@@ -496,6 +570,7 @@ class ScreeningSession:
             if key in self.skipped:
                 self.skipped.remove(key)
             self.skipped.append(key)
+            self._version += 1
 
     def settle(self, key: str, keep: str) -> Ack:
         """Settle a clash between the page and the file: ``keep`` is ``file`` or ``page``."""
@@ -527,7 +602,7 @@ class ScreeningSession:
         if not force and ranking.order is not None and ranking.trained_on is not None \
                 and ranking.since < batch_size(ranking.trained_on):
             return
-        labels = labels_from(self.snapshot.table, self.spec, self.alias_map, self.policy)
+        labels = labels_of(self._outcome, self.alias_map, self.policy)
         can_learn = "include" in labels.values() and "exclude" in labels.values()
         if can_learn and not ranking.ranker.prepared:
             return  # the background thread prepares the features, then retrains
@@ -535,6 +610,8 @@ class ScreeningSession:
                                        ranker=ranking.ranker)
         ranking.trained_on = len(labels) if can_learn else 0
         ranking.since = 0
+        ranking.trainings += can_learn
+        self._version += 1
         if can_learn:
             more = batch_size(len(labels))
             ranking.message = (f"ranked on {len(labels)} decisions; retrained after "
@@ -555,40 +632,53 @@ class ScreeningSession:
 
     def order(self) -> list[str]:
         """Every record of the file, in the freshest order (undecided ones in screening order)."""
+        return list(self._cached("order", self._order))
+
+    def _order(self) -> list[str]:
         ranked = self._ranking.order
         if ranked is None:
             return self._file_order()
-        present = [key for key in ranked if self.snapshot.row(key) is not None]
-        if len(present) != len(self.snapshot.table.rows):
+        rows = self.snapshot.table.rows
+        index = self.snapshot.index()
+        present = [key for key in ranked if key in index]
+        if len(present) != len(rows):
             seen = set(present)
-            present += [r.key for r in self.snapshot.table.rows if r.key not in seen]
+            present += [r.key for r in rows if r.key not in seen]
         return present
 
     def undecided(self) -> list[str]:
         """Undecided records in screening order; skipped ones last."""
-        keys = [key for key in self.order() if not self._decided(self.snapshot.row(key).values)]  # type: ignore[union-attr]
+        return list(self._cached("undecided", self._undecided))
+
+    def _undecided(self) -> list[str]:
+        outcome = self._outcome
+        keys = [key for key in self._cached("order", self._order) if key not in outcome]
         if not self.skipped:
             return keys
         skipped, open_ = set(self.skipped), set(keys)
         return [k for k in keys if k not in skipped] + [k for k in self.skipped if k in open_]
 
+    def _positions(self) -> dict[str, int]:
+        return self._cached("positions", lambda: {k: i for i, k in enumerate(self._cached("undecided", self._undecided))})
+
     def next_key(self, after: str | None = None) -> str | None:
         """The record to screen next (``after``: not this one)."""
-        for key in self.undecided():
+        for key in self._cached("undecided", self._undecided)[:2]:
             if key != after:
                 return key
         return None
 
     def rank(self, key: str) -> int | None:
-        try:
-            return self.undecided().index(key) + 1
-        except ValueError:
-            return None
+        """1 for the next record to screen, and so on; ``None`` for a decided one."""
+        position = self._positions().get(key)
+        return None if position is None else position + 1
 
     # ------------------------------------------------------------------ what the page shows
 
     def view(self, key: str | None = None) -> View | None:
         """The record ``key`` (default: the next to screen), or ``None`` when all are decided."""
+        if self._worker is None:
+            self.load_details()  # not serving (tests, scripts): read them now
         with self.lock:
             if key is None:
                 key = self.next_key()
@@ -603,8 +693,8 @@ class ScreeningSession:
             abstract = (record.abstract if record else "") or row.get("abstract")
             highlights = record_highlights({"title": title, "abstract": abstract, "keywords": keywords},
                                            evidence, self.query)
-            undecided = self.undecided()
-            decided = self._decided(row.values)
+            undecided = self._cached("undecided", self._undecided)
+            decided = key in self._outcome
             previous, following = self._neighbours(key, decided, undecided)
             authors = list(record.authors) if record else _split(row.get("authors"))
             year = (str(record.year) if record and record.year else "") or row.get("year")
@@ -627,7 +717,7 @@ class ScreeningSession:
                 highlights=highlights,
                 cells={c: row.get(c) for c in self.spec.person_columns},
                 decided=decided,
-                rank=(undecided.index(key) + 1) if key in undecided else None,
+                rank=self.rank(key),
                 undecided=len(undecided),
                 ranking=self._ranking.message,
                 previous=previous,
@@ -637,7 +727,7 @@ class ScreeningSession:
             )
 
     def _neighbours(self, key: str, decided: bool, undecided: Sequence[str]) -> tuple[str | None, str | None]:
-        trail = [k for k in self.trail if (row := self.snapshot.row(k)) is not None and self._decided(row.values)]
+        trail = [k for k in self.trail if k in self._outcome]
         if decided and key in trail:
             index = trail.index(key)
             previous = trail[index - 1] if index > 0 else None
@@ -649,22 +739,12 @@ class ScreeningSession:
 
     def counts(self) -> Counts:
         with self.lock:
-            marker = id(self.snapshot)
-            if self._counts is not None and self._counts[0] == marker:
-                return self._counts[1]
             tally = {"include": 0, "exclude": 0, "maybe": 0, NOT_RETRIEVED: 0}
-            rows = self.snapshot.table.rows
-            decided = 0
-            for row in rows:
-                if not self._decided(row.values):
-                    continue
-                decided += 1
-                value = self.spec.choice("decision", row.get("decision")) or NOT_RETRIEVED
-                tally[value] = tally.get(value, 0) + 1
+            for outcome in self._outcome.values():
+                tally[outcome] = tally.get(outcome, 0) + 1
             includes = tally["include"] + (tally["maybe"] if self.policy == "include" else 0)
-            counts = Counts(len(rows), decided, includes, tally["maybe"], tally["exclude"], tally[NOT_RETRIEVED])
-            self._counts = (marker, counts)
-            return counts
+            return Counts(len(self.snapshot.table.rows), len(self._outcome), includes, tally["maybe"],
+                          tally["exclude"], tally[NOT_RETRIEVED])
 
     def curve_labels(self) -> list[int]:
         """1 for each relevant decision, 0 for each other, in the order they were made.
@@ -672,17 +752,10 @@ class ScreeningSession:
         As in the workflow's stopping rule, anything but an exclusion is relevant at
         title/abstract; at full text only an include is."""
         with self.lock:
-            labels = []
-            for key in self.trail:
-                row = self.snapshot.row(key)
-                if row is None or not self._decided(row.values):
-                    continue
-                decision = self.spec.choice("decision", row.get("decision"))
-                if self.stage == TITLE_ABSTRACT:
-                    labels.append(0 if decision == "exclude" else 1)
-                else:
-                    labels.append(1 if decision == "include" else 0)
-            return labels
+            outcomes = [self._outcome[key] for key in self.trail if key in self._outcome]
+            if self.stage == TITLE_ABSTRACT:
+                return [0 if outcome == "exclude" else 1 for outcome in outcomes]
+            return [1 if outcome == "include" else 0 for outcome in outcomes]
 
     def _stopping_input(self) -> tuple[list[int], int, int]:
         labels = self.curve_labels()
