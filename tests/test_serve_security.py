@@ -135,3 +135,42 @@ def test_a_screener_not_in_the_protocol_is_refused(review: Path, name: str, caps
     assert code == 2
     assert "is not a title/abstract screener in the protocol" in capsys.readouterr().err
     assert not (review / "screening" / "x.csv").exists() and not (review.parent / "x.csv").exists()
+
+
+def test_the_screeners_page_is_blind_and_the_third_persons_page_resolves(tmp_path: Path) -> None:
+    from litsieve.serve.adjudication import ConflictSession
+
+    p = build_protocol(["ana", "ben"])
+    write_pool(tmp_path, [record(i) for i in range(1, 4)])
+    run(tmp_path, p)
+    ana = ScreeningSession(tmp_path, p, "title_abstract", "ana")
+    ben = ScreeningSession(tmp_path, p, "title_abstract", "ben")
+    ana.decide("pubmed:1", "include", note="ana's own note")
+    ben.decide("pubmed:1", "exclude", reason="children", note="ben's secret note")
+    screener = create_app(ana, token=TOKEN, port=PORT).test_client()
+    signed_in(screener)
+    html = page(screener, "/?id=pubmed:1").get_data(as_text=True)
+    assert "ben's secret note" not in html and "ben" not in html.split("</header>", 1)[1]
+    assert screener.post("/resolve", data={}, base_url=f"http://{HOST}").status_code in (403, 404)
+    third = create_app(ConflictSession(tmp_path, p, "title_abstract"), token=TOKEN, port=PORT).test_client()
+    signed_in(third)
+    html = page(third).get_data(as_text=True)
+    assert "ben&#39;s secret note" in html and "ana&#39;s own note" in html and "1 open" in html
+    response = third.post("/resolve", base_url=f"http://{HOST}", headers={"Origin": f"http://{HOST}"},
+                          data={"id": "pubmed:1", "resolution": "include", "reason": "", "note": "adults too",
+                                "csrf": csrf(html)})
+    assert response.status_code == 303
+    assert person_cells(tmp_path / "screening/conflicts/title_abstract.csv", ("resolution", "reason", "note")) == {
+        "pubmed:1": {"resolution": "include", "reason": "", "note": "adults too"}}
+    assert "0 open" in page(third).get_data(as_text=True)
+
+
+def test_the_page_says_when_everything_is_decided(client, review: Path) -> None:
+    signed_in(client)
+    for i in range(1, 5):
+        html = page(client).get_data(as_text=True)
+        key = re.search(r'name="id" value="([^"]+)"', html).group(1)
+        client.post("/decide", data={"id": key, "decision": "exclude", "csrf": csrf(html)}, base_url=f"http://{HOST}")
+    html = page(client).get_data(as_text=True)
+    assert "Every record in your queue is decided" in html and "4 decided" in html
+    assert len(person_cells(review / "screening/title_abstract/ana.csv")) == 4
