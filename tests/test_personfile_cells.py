@@ -15,7 +15,6 @@ import pytest
 from litsieve.errors import ScreeningFileError
 from litsieve.personfile import (
     FileStamp,
-    PersonFileSpec,
     changed_on_disk,
     merge_person_cells,
     person_csv_bytes,
@@ -26,13 +25,7 @@ from litsieve.personfile import (
     update_person_file,
 )
 from screening_helpers import person_cells, spreadsheet_edit
-
-SPEC = PersonFileSpec(
-    relative="title_abstract/ana.csv",
-    columns=("record_id", "title", "decision", "reason", "note"),
-    person_columns=("decision", "reason", "note"),
-    choices={"decision": ("include", "exclude", "maybe")},
-)
+from test_personfile import SPEC
 
 
 def setup(tmp_path: Path, n: int = 4) -> Path:
