@@ -85,6 +85,7 @@ class Source(NamedTuple):
     base_url: str | None
     kind: str  # one of SOURCE_KINDS
     label: str
+    string_as_run: str | None = None  # the string exactly as typed in the database
 
     @classmethod
     def from_mapping(cls, entry: Mapping[str, Any]) -> "Source":
@@ -96,6 +97,7 @@ class Source(NamedTuple):
             searched_on=entry.get("searched_on"), snapshot=entry.get("snapshot"),
             base_url=entry.get("base_url"), kind=kind,
             label=source_label(name, database, kind, entry.get("label")),
+            string_as_run=entry.get("string_as_run"),
         )
 
     @classmethod

@@ -113,9 +113,11 @@ class Vocabulary:
         """Descriptor names spelled like ``name`` (best first; empty when none is close)."""
         from rapidfuzz import fuzz, process
 
-        found = process.extract(heading_key(name), self._keys, scorer=fuzz.ratio, limit=limit,
-                                score_cutoff=80)
-        return [self._by_key[key].name for key, _, _ in found]
+        key = heading_key(name)
+        found = process.extract(key, self._keys, scorer=fuzz.WRatio, limit=limit + 3, score_cutoff=86)
+        # WRatio also scores short names inside long ones highly ("Art" in "Heart Attack").
+        names = [self._by_key[k].name for k, _, _ in found if 2 * len(k) >= len(key)]
+        return names[:limit]
 
 
 @lru_cache(maxsize=1)
@@ -123,6 +125,6 @@ def mesh() -> Vocabulary:
     """The shipped MeSH descriptors (read once per process)."""
     data = files("litsieve").joinpath("data", DATA_FILE).read_bytes()
     lines = gzip.decompress(data).decode("utf-8").splitlines()
-    source = lines[0].lstrip("# ").strip()
+    source = lines[0].lstrip("# ").split(";")[0].strip()
     descriptors = [Descriptor(*line.split("\t", 1)) for line in lines[1:] if line]
     return Vocabulary(descriptors, source)
