@@ -114,8 +114,8 @@ class Translation:
             out += [f"- {item}" for item in self.for_review]
             out.append("")
         if self.approximations:
-            out.append(f"Approximations (where this string searches something other than the query, "
-                       f"because {label} cannot search it as written):")
+            out.append("Approximations (where this string searches something other than the query, "
+                       "and what it searches instead):")
             out += [f"- {item}" for item in self.approximations]
             out.append("")
         if self.limits:

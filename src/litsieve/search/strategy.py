@@ -38,7 +38,7 @@ from litsieve.query.protocol import meaning_differences, protocol_query, string_
 from litsieve.query.translate import TARGET_LABELS, TARGETS
 from litsieve.protocol import OTHER_METHODS, Review, Search, Source
 from litsieve.records_io import iter_records
-from litsieve.search.protocol import describe_limits, translations
+from litsieve.search.protocol import describe_limits, source_translation, translations
 from litsieve.search.snapshot import read_manifest
 
 PLATFORM_LABELS = {**TARGET_LABELS, "other": "other interface"}
@@ -117,9 +117,8 @@ def source_entry(search: Search, source: Source, records_csv: str,
     """The PRISMA-S facts about one source searched with the string (a database or register)."""
     if source.other_method:
         return other_method_entry(source, records_csv)
-    found = translations(search)
     platform = source.platform
-    translation = found.get(platform)
+    translation = source_translation(search, source)
     total, per_file = _records_per_file(records_csv)
     entry: dict[str, Any] = {
         "name": source.name,
@@ -133,6 +132,10 @@ def source_entry(search: Search, source: Source, records_csv: str,
     if translation:
         entry["string"] = translation.text
         entry["translation"] = translation.text
+        if translation.approximations:
+            entry["approximations"] = list(translation.approximations)
+        if translation.for_review:
+            entry["for_review"] = list(translation.for_review)
     else:
         entry["string"] = render(protocol_query(search))
         entry["string_note"] = ("litsieve has no translation for this interface; the intended query is "
@@ -278,6 +281,12 @@ def _source_markdown(s: Mapping[str, Any]) -> list[str]:
                 s["translation"], "```", ""]
     if s.get("string_note"):
         out += [f"Note: {s['string_note']}.", ""]
+    if s.get("for_review"):
+        out += ["For a person to decide in this database's thesaurus:", ""]
+        out += [f"- {item}" for item in s["for_review"]] + [""]
+    if s.get("approximations"):
+        out += ["Where litsieve's translation searches something other than the query:", ""]
+        out += [f"- {item}" for item in s["approximations"]] + [""]
     if s.get("meaning_differences"):
         out += ["**The string as run differs in meaning from the protocol's query:** "
                 + "; ".join(s["meaning_differences"]) + ".", ""]
