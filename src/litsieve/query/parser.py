@@ -230,6 +230,8 @@ _OVID_CODES = {"ti": "ti", "ab": "ab", "tw": "tiab", "mp": "all", "kw": "all", "
 _OVID_CODE = "|".join(_OVID_CODES)
 _OVID_SUFFIX = re.compile(rf"\.((?:{_OVID_CODE})(?:,(?:{_OVID_CODE}))*)\.", re.IGNORECASE)
 _OVID_SUFFIX_END = re.compile(_OVID_SUFFIX.pattern + "$", re.IGNORECASE)
+# Published strategies sometimes drop the closing dot at the end of a line: ").tw"
+_OVID_SUFFIX_UNCLOSED = re.compile(rf"\.((?:{_OVID_CODE})(?:,(?:{_OVID_CODE}))*)(?=\s*$)", re.IGNORECASE)
 _PREFIX_WORDS = {"TI": "ti", "AB": "ab", "TIAB": "tiab", "TX": "all", "KW": "kw", "SU": "kw",
                  "PT": "pt", "LA": "la", "DT": "dp",
                  "MH": "heading:MH", "MM": "heading:MM", "DE": "heading:DE", "MJ": "heading:MJ"}
@@ -256,8 +258,8 @@ _NEAR_FORMS: tuple[tuple[re.Pattern[str], bool, int], ...] = (
 _HEADING_END = re.compile(r"^(?P<body>.*[^/\s])/(?P<quals>[A-Za-z]{2}(?:,[A-Za-z]{2})*)?$")
 _COMBINE = re.compile(r"^(and|or)/([\d,\-s]+)$", re.IGNORECASE)
 _LINE_LABEL = re.compile(r"^[ \t]*(?:#|S)?(\d+)[ \t]*[.):]?[ \t]+(?=\S)", re.IGNORECASE)
-_LIMIT_LINE = re.compile(r"^limit\s+(S?\d+)\s+to\s+(.+)$", re.IGNORECASE)
-_REMOVE_DUPLICATES = re.compile(r"^remove\s+duplicates\s+from\s+(S?\d+)$", re.IGNORECASE)
+_LIMIT_LINE = re.compile(r"^limit\s+([S#]?\d+)\s+to\s+(.+)$", re.IGNORECASE)
+_REMOVE_DUPLICATES = re.compile(r"^remove\s+duplicates\s+from\s+([S#]?\d+)$", re.IGNORECASE)
 _YEARS_LIMIT = re.compile(r'^yr\s*=\s*"\s*(\d{4})\s*-\s*(\d{4}|current)\s*"$', re.IGNORECASE)
 _DATE_TERM = re.compile(r"^(\d{4})(?::(\d{4}))?$")
 
@@ -282,7 +284,7 @@ def scan(text: str, *, lines: bool = False) -> tuple[list[Token], list[Problem]]
     i, n = 0, len(text)
 
     def ovid_suffix_at(pos: int) -> int:
-        match = _OVID_SUFFIX.match(text, pos)
+        match = _OVID_SUFFIX.match(text, pos) or _OVID_SUFFIX_UNCLOSED.match(text, pos)
         if match and (match.end() == n or text[match.end()] in " \t\r\n)"):
             tokens.append(Token("suffix", _ovid_field(match.group(1)), (pos, match.end()), match.group(0)))
             return match.end()
@@ -313,6 +315,10 @@ def scan(text: str, *, lines: bool = False) -> tuple[list[Token], list[Problem]]
             if not phrase:
                 problems.append(Problem("empty-phrase", (i, end), "empty quoted phrase",
                                         "remove the quotes or put the phrase between them"))
+            elif end < n and text[end] == "/" and (end + 1 == n or text[end + 1] in " \t\r\n)"):
+                # Ovid: exp "intracranial embolism and thrombosis"/
+                tokens.append(Token("hword", phrase, (i, end + 1), text[i:end + 1]))
+                end += 1
             else:
                 tokens.append(Token("phrase", phrase, (i, end), text[i:end]))
             i = ovid_suffix_at(end)
@@ -370,17 +376,17 @@ def _truncation_problems(tokens: list[Token]) -> list[Problem]:
             start = token.span[0] + match.start()
             span = (start, start + len(word))
             stem = word.rstrip("*$")
-            if ("*" in word or "$" in word) and ("*" in stem or "$" in stem or not stem):
+            if re.search(r"\w[*$]\d+$", word):
+                problems.append(Problem(
+                    "limited-truncation", span,
+                    f"limited truncation ({word}) is not supported",
+                    "use unlimited truncation (*) or spell the variants out with OR"))
+            elif ("*" in word or "$" in word) and ("*" in stem or "$" in stem or not stem):
                 problems.append(Problem(
                     "inner-truncation", span,
                     f"'*' inside or before a word ({word}): only truncation at the end of a word is supported",
                     "put * at the end of the word stem, use ? or # for one character, or spell the "
                     "variants out with OR"))
-            elif re.search(r"[*$]\d+$", word):
-                problems.append(Problem(
-                    "limited-truncation", span,
-                    f"limited truncation ({word}) is not supported",
-                    "use unlimited truncation (*) or spell the variants out with OR"))
             elif stem and all(c in WILDCARD_SIGNS for c in stem):
                 problems.append(Problem("empty-term", span, f"'{word}' has no letters to search",
                                         "write a word around the wildcard"))
@@ -415,8 +421,8 @@ def _word_tokens(raw: str, start: int, tokens: list[Token], lines: bool) -> None
             numbers = _line_numbers(combine.group(2))
             tokens.append(Token("ref", combine.group(1).upper(), span, raw, tuple(numbers)))
             return
-        if re.fullmatch(r"S?\d+", raw, re.IGNORECASE):
-            tokens.append(Token("ref", "LINE", span, raw, (raw.upper().lstrip("S"),)))
+        if re.fullmatch(r"[S#]?\d+", raw, re.IGNORECASE):
+            tokens.append(Token("ref", "LINE", span, raw, (raw.upper().lstrip("S#"),)))
             return
     colon = _COLON_PREFIX.match(raw)
     if colon:
@@ -647,12 +653,12 @@ def _dialect(text: str, statements: list[tuple[Line | None, list[Token]]], numbe
     ovid = (any(t.kind == "heading" or (t.kind == "suffix" and t.raw.startswith("."))
                 or (t.kind == "near" and t.raw.lower().startswith("adj"))
                 or (t.kind in ("word", "phrase") and "$" in t.raw) for t in tokens)
-            or (numbered and not re.search(r"(?m)^\s*S\d", text)))
+            or (numbered and not re.search(r"(?m)^\s*[S#]\d", text, re.IGNORECASE)))
     if ovid:
         return "ovid"
     ebsco = any(t.kind == "prefix" and t.value.startswith("heading:") and t.value != "heading:MESH"
                 or (t.kind == "near" and re.fullmatch(r"[NW]\d+", t.raw)) for t in tokens)
-    return "ebsco" if ebsco or numbered else ""
+    return "ebsco" if ebsco or (numbered and re.search(r"(?m)^\s*S\d", text, re.IGNORECASE)) else ""
 
 
 # --------------------------------------------------------------------------- parsing
@@ -719,7 +725,7 @@ def _special_line(text: str, line: Line, defined: dict[str, Node], problems: lis
     body = text[line.start:line.end]
     span = (line.start, line.end)
     duplicates = _REMOVE_DUPLICATES.match(body)
-    number = (duplicates or _LIMIT_LINE.match(body)).group(1).upper().lstrip("S")  # type: ignore[union-attr]
+    number = (duplicates or _LIMIT_LINE.match(body)).group(1).upper().lstrip("S#")  # type: ignore[union-attr]
     if number not in defined:
         problems.append(Problem("unknown-line", span, f"line {number} is not defined before this line",
                                 "refer only to lines above"))

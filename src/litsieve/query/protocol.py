@@ -162,15 +162,37 @@ def _meaning(node: Node, fields: str, top: bool = False) -> Any:
 
 
 def _merged_fields(children: list[Any]) -> list[Any]:
-    """``x[ti] OR x[ab]`` is ``x[tiab]``: how EBSCOhost and Europe PMC write title-or-abstract."""
+    """``x[ti] OR x[ab]`` is ``x[tiab]`` (also for a proximity, which is always within one
+    field): how EBSCOhost and Europe PMC write title-or-abstract."""
     merged = list(children)
-    texts = {(c[1]) for c in children if c[0] == "term" and c[2] == "ti"}
-    for text in texts:
-        if ("term", text, "ab") in merged:
-            merged.remove(("term", text, "ti"))
-            merged.remove(("term", text, "ab"))
-            merged.append(("term", text, "tiab"))
+    for child in children:
+        if _fields_of(child) == {"ti"}:
+            twin = _with_field(child, "ab")
+            if twin in merged and child in merged:
+                merged.remove(child)
+                merged.remove(twin)
+                merged.append(_with_field(child, "tiab"))
     return merged
+
+
+def _fields_of(meaning: Any) -> set[str]:
+    if meaning[0] == "term":
+        return {meaning[2]}
+    if meaning[0] == "near":
+        return {f for c in meaning[3] for f in _fields_of(c)}
+    if meaning[0] in ("Or", "And"):
+        return {f for c in meaning[1] for f in _fields_of(c)}
+    return {"-"}
+
+
+def _with_field(meaning: Any, field: str) -> Any:
+    if meaning[0] == "term":
+        return ("term", meaning[1], field)
+    if meaning[0] == "near":
+        return ("near", meaning[1], meaning[2], tuple(_with_field(c, field) for c in meaning[3]))
+    if meaning[0] in ("Or", "And"):
+        return (meaning[0], frozenset(_with_field(c, field) for c in meaning[1]))
+    return meaning
 
 
 def _leaf_keys(meaning: Any) -> set[str]:

@@ -266,6 +266,8 @@ class _Writer:
             return self.free_text(heading.qualifiers[0])
         source = heading.thesaurus
         known = mesh().lookup(heading.name)
+        if known is not None and (source == "mesh" or self.thesaurus in (None, "mesh")):
+            heading = replace(heading, name=known.name)  # as MeSH spells it
         if source == "mesh" and self.thesaurus not in (None, "mesh"):
             return self.needs_person(heading, f"{label} is a MeSH heading, but {self.database} is indexed "
                                               f"with {THESAURUS_LABELS[self.thesaurus]}")
@@ -636,7 +638,8 @@ class _OvidWriter(_Writer):
         if heading.floating:
             return f"{qualifier_abbreviation(heading.qualifiers[0])}.fs."
         quals = ",".join(qualifier_abbreviation(q) for q in heading.qualifiers)
-        return f"{'exp ' if heading.explode else ''}{'*' if heading.major else ''}{heading.name}/{quals}"
+        name = f'"{heading.name}"' if _OVID_RESERVED.search(heading.name) else heading.name
+        return f"{'exp ' if heading.explode else ''}{'*' if heading.major else ''}{name}/{quals}"
 
     def near(self, near: Near) -> str:
         """``adjN``: the words in any order with at most N-1 words between (Ovid training
