@@ -281,7 +281,7 @@ class Matcher:
         values: dict[tuple[Any, ...], tuple[Value, str]] = {}
         for key, leaf in self._leaves.items():
             values[key] = leaf.decide(texts)
-        result = self._evaluate(lambda node: values[_key(node)][0])
+        result = self._evaluate(lambda key: values[key][0])
         hits = tuple(dict.fromkeys(leaf.label for key, leaf in self._leaves.items() if values[key][0]))
         unverified = ""
         if result is None:
@@ -309,11 +309,12 @@ def _key(node: Node) -> tuple[Any, ...]:
     return shape(node)
 
 
-def _evaluator(node: Node) -> Callable[[Callable[[Node], Value]], Value]:
-    """A function of "what is this leaf for the record" that evaluates the whole tree
-    (Kleene's three-valued logic: false wins in AND, true wins in OR)."""
+def _evaluator(node: Node) -> Callable[[Callable[[tuple[Any, ...]], Value]], Value]:
+    """A function of "what is this leaf (by its key) for the record" that evaluates the
+    whole tree (Kleene's three-valued logic: false wins in AND, true wins in OR)."""
     if isinstance(node, (Term, Heading, Near)):
-        return lambda value: value(node)
+        key = _key(node)
+        return lambda value: value(key)
     children = [_evaluator(child) for child in node.children]  # type: ignore[union-attr]
     if isinstance(node, And):
         return lambda value: _all(child(value) for child in children)
