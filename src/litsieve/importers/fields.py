@@ -155,22 +155,82 @@ def pages(start: str, end: str = "") -> str:
 
 
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+# What exports write where there is no (further) author: not a name.
+_NO_AUTHOR = re.compile(
+    r"^(?:\[?no authors? (?:name )?(?:available|listed|given)\]?|et al\.?|"
+    r"and others|others|\[?et al\.?\]?|n/?a|unknown)$", re.IGNORECASE)
+# Words that make a name an organisation ("Peer Support Trial Group", "World Health
+# Organization"): such a name is kept as written, never turned into "Surname, Given".
+_ORGANISATION_WORDS = frozenset("""
+organization organisation group consortium collaboration collaborative committee society
+association institute institution university council foundation investigators team network
+centre center department ministry agency trust alliance federation board panel task force
+office programme program initiative services service hospital college academy commission
+collaborators trialists working party authority corporation company inc ltd llc gmbh
+bureau unit laboratory laboratories council coalition partnership project registry
+""".split())
+
+
+def is_organisation(name: str) -> bool:
+    """True for a group author written in one piece (no comma): kept as written."""
+    if "," in name:
+        return False
+    words = re.findall(r"[^\W\d_]+", name.casefold())
+    if any(word in _ORGANISATION_WORDS for word in words):
+        return True
+    return bool(re.search(r"\s(?:of|for|on|&)\s", name))
+
+
+def clean_name(name: str) -> str:
+    """A name without e-mail addresses, brackets left empty by them, or placeholder text."""
+    name = clean(name)
+    if "@" in name:
+        name = clean(_EMAIL.sub("", name).replace("()", "").replace("[]", "")).strip(" ,;")
+    if _NO_AUTHOR.match(name.strip(" .")) or _NO_AUTHOR.match(name):
+        return ""
+    return name
 
 
 def authors(names: Iterable[str]) -> list[str]:
-    """``Surname, Given`` names, blanks dropped, order kept.
+    """``Surname, Given`` names, blanks and placeholders dropped, order kept.
 
-    ``Wilson L.N.`` (Scopus) is read as surname plus initials, like MEDLINE's ``Smith JA``.
+    ``Wilson L.N.`` (Scopus) is read as surname plus initials, like MEDLINE's ``Smith JA``;
+    an organisation is kept as written; e-mail addresses inside a name (Zoological Record)
+    and "[No author name available]" / "et al." / "and others" are not authors.
     """
     result = []
-    for name in names:
-        tokens = clean(name).split(" ")
+    for raw in names:
+        name = clean_name(raw)
+        if not name:
+            continue
+        if is_organisation(name):
+            result.append(name)
+            continue
+        tokens = name.split(" ")
         if "," not in name and len(tokens) > 1 and _INITIALS.match(tokens[-1]):
             name = f"{' '.join(tokens[:-1])}, {tokens[-1]}"
         author = normalize_author(name)
         if author:
             result.append(author)
     return result
+
+
+def split_outside_parentheses(value: str, separator: str = ",") -> list[str]:
+    """Split at ``separator`` where it is not inside parentheses or brackets (one pass)."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(value):
+        if char in "([":
+            depth += 1
+        elif char in ")]" and depth:
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(value[start:index])
+            start = index + 1
+    parts.append(value[start:])
+    return [clean(p) for p in parts if clean(p)]
 
 
 def split_keywords(values: Iterable[str]) -> list[str]:
@@ -200,6 +260,92 @@ def compact(extra: dict[str, list[str]]) -> dict[str, Any]:
         result[key] = kept[0] if len(kept) == 1 else kept
     return result
 
+
+
+_PMID_IN_URL = re.compile(
+    r"(?:ncbi\.nlm\.nih\.gov/(?:pubmed|entrez/query\.fcgi\?[^#]*?list_uids=)|"
+    r"pubmed\.ncbi\.nlm\.nih\.gov|europepmc\.org/(?:abstract|article)/med|"
+    r"info:pmid|[?&](?:pmid|pubmed_?id)=)/?(\d{1,8})(?!\d)", re.IGNORECASE)
+# "34589295 [PMID]", "PMC8434810 [PMCID]", "10.1000/x [DOI]" (Dimensions U1, MEDLINE AID).
+_TAGGED_ID = re.compile(r"^\s*(\S{1,200})\s*\[(PMID|PMCID|PMC|DOI)\]\s*$", re.IGNORECASE)
+
+
+def pmid_from_url(urls: Iterable[str]) -> str:
+    """The PMID in a PubMed / Europe PMC link or an OpenURL ``rft_id=info:pmid/...``."""
+    for url in urls:
+        if url and ("pubmed" in url or "pmid" in url.casefold() or "europepmc" in url
+                    or "uids" in url):
+            match = _PMID_IN_URL.search(unquote(url))
+            if match:
+                return match.group(1)
+    return ""
+
+
+def tagged_identifiers(values: Iterable[str]) -> dict[str, str]:
+    """``{"pmid"|"pmcid"|"doi": value}`` from values that say what they are in brackets."""
+    found: dict[str, str] = {}
+    for value in values:
+        if "[" not in value:
+            continue
+        match = _TAGGED_ID.match(value)
+        if not match:
+            continue
+        kind = match.group(2).casefold()
+        ident = match.group(1)
+        if kind == "pmid" and ident.isdigit():
+            found.setdefault("pmid", ident)
+        elif kind in {"pmcid", "pmc"} and re.fullmatch(r"PMC\d+", ident, re.IGNORECASE):
+            found.setdefault("pmcid", ident.upper())
+        elif kind == "doi" and normalize_doi(ident):
+            found.setdefault("doi", normalize_doi(ident))
+    return found
+
+
+# An issue number, not a status code: Ovid writes "eag, 7805975" (epub ahead of print and
+# the NLM journal id) into the issue of records not yet in an issue.
+_NOT_AN_ISSUE = re.compile(r"^[a-z]{2,5},\s*\d{5,}$")
+
+
+def issue(value: str) -> str:
+    """The issue, unless the value is a database status code rather than an issue."""
+    value = clean(value)
+    return "" if _NOT_AN_ISSUE.match(value) else value
+
+
+_CITATIONS = (
+    # Embase.com: "Psychiatric Services (2014) 65:4 (429-441). Date of Publication: ..."
+    re.compile(r"^(?P<journal>[^()]{2,300}?) \((?P<year>\d{4})\)(?: (?P<volume>[^\s:(]+))?"
+               r"(?::(?P<issue>[^\s(]+))?(?: \((?P<pages>[^()]*)\))?"),
+    # Ovid MEDLINE: "Journal of Mental Health. 20(4):392-411, 2011 Aug."
+    re.compile(r"^(?P<journal>.{2,300}?)\. (?P<volume>[\w-]+)\((?P<issue>[^()]*)\):"
+               r"(?P<pages>[\w-]+), (?P<year>\d{4})"),
+    # Ovid Embase/PsycINFO: "BMC Proceedings. 12 (Supplement 3) (no pagination), 2018."
+    re.compile(r"^(?P<journal>.{2,300}?)\. (?P<volume>[\w-]+)(?: \((?P<issue>[^()]*)\))?"
+               r"(?: \((?:pp |p )?(?P<pages>[^()]*)\))?, (?P<year>\d{4})"),
+    # PubMed SO: "Proc Natl Acad Sci U S A. 1996 Jul 9;93(14):6913-7."
+    re.compile(r"^(?P<journal>.{2,300}?)\. (?P<year>\d{4})[^;]{0,40};(?P<volume>[^(:;]+)?"
+               r"(?:\((?P<issue>[^()]+)\))?(?::(?P<pages>[^.;\s]+))?"),
+    # ERIC SO: "v10 n1 p1-9 2000"
+    re.compile(r"^v(?P<volume>\S+)(?: n(?P<issue>\S+))?(?: p(?P<pages>\S+))?(?: .*?)?"
+               r"\b(?P<year>\d{4})\b"),
+)
+
+
+def parse_citation(text: str) -> dict[str, str]:
+    """Journal, year, volume, issue and pages from a one-line source citation (or ``{}``)."""
+    text = clean(text)[:600]
+    for pattern in _CITATIONS:
+        match = pattern.match(text)
+        if match:
+            parts = {k: clean(v) for k, v in match.groupdict().items() if v}
+            # Embase conference abstracts: "BMC Proceedings. Conference: <name>. <place>."
+            journal, _, conference = parts.get("journal", "").partition(". Conference: ")
+            if conference:
+                parts["journal"], parts["conference"] = journal, conference
+            if parts.get("pages", "").casefold() in {"no pagination", "var.pagings"}:
+                parts.pop("pages")
+            return parts
+    return {}
 
 
 def accession_from_url(urls: Iterable[str]) -> str:

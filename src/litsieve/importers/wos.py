@@ -14,10 +14,11 @@ from typing import Iterator
 from litsieve.errors import ImportFormatError
 from litsieve.importers import fields as F
 from litsieve.importers.encoding import ExportFile
+from litsieve.importers.markup import strip_markup
 from litsieve.record import Record, parse_year
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
-_LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1", "C3", "RP", "EM",
+LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1", "C3", "RP", "EM",
                         "RI", "OI", "FU"})
 _TYPES = {"J": "Journal Article", "B": "Book", "S": "Book in Series", "C": "Conference Paper",
           "P": "Patent"}
@@ -43,7 +44,7 @@ def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
             continue
         if line.startswith("   ") and tags is not None and last_tag:
             value = line.strip()
-            if last_tag in _LIST_TAGS:
+            if last_tag in LIST_TAGS:
                 tags[last_tag].append(value)
             else:
                 tags[last_tag][-1] += " " + value
@@ -96,8 +97,8 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
     return Record(
         record_id=first.get("UT", ""),
         source_file=path,
-        title=first.get("TI", ""),
-        abstract=first.get("AB", ""),
+        title=strip_markup(first.get("TI", "")),
+        abstract=strip_markup(first.get("AB", "")),
         authors=F.authors(tags.get("AF") or tags.get("AU", [])),
         year=parse_year(first.get("PY") or first.get("PD", "")),
         journal=first.get("SO", ""),
