@@ -234,7 +234,7 @@ def wos_row_record(names: Sequence[str], row: list[str], path: str) -> Record:
         if not tag or not value:
             continue
         if tag in wos.LIST_TAGS:
-            tags[tag] = F.split_outside_parentheses(value, ";") if tag in {"C1", "RP"} \
+            tags[tag] = F.split_outside_parentheses(value, ";") if tag in {"C1", "C3"} \
                 else [v.strip() for v in value.split(";") if v.strip()]
         else:
             tags[tag] = [value]

@@ -48,6 +48,7 @@ _LANGUAGE_CODES: dict[str, str] = {
 }
 
 _ISSN = re.compile(r"(?<![\dXx-])(\d{4})-?(\d{3}[\dXx])(?![\dXx-])")
+_ISSN_LABEL = re.compile(r"\bE?ISSN[-:\s]*(?=\d)", re.IGNORECASE)
 _DASHES = re.compile(r"\s*(?:--|[\u2010-\u2015\u2212])\s*")
 
 
@@ -130,7 +131,8 @@ def split_identifiers(values: Iterable[str]) -> tuple[str, str]:
     issn_list: list[str] = []
     isbn_list: list[str] = []
     for value in values:
-        for part in re.split(r"[;,\r\n]+|\s(?=\d)", value or ""):
+        value = _ISSN_LABEL.sub("", value or "")  # ERIC's "ISSN-0963-8237", "EISSN-..."
+        for part in re.split(r"[;,\r\n]+|\s(?=\d)", value):
             part = re.sub(r"\(.*?\)", "", part).strip()
             if not part:
                 continue
@@ -325,9 +327,9 @@ _CITATIONS = (
     # PubMed SO: "Proc Natl Acad Sci U S A. 1996 Jul 9;93(14):6913-7."
     re.compile(r"^(?P<journal>.{2,300}?)\. (?P<year>\d{4})[^;]{0,40};(?P<volume>[^(:;]+)?"
                r"(?:\((?P<issue>[^()]+)\))?(?::(?P<pages>[^.;\s]+))?"),
-    # ERIC SO: "v10 n1 p1-9 2000"
-    re.compile(r"^v(?P<volume>\S+)(?: n(?P<issue>\S+))?(?: p(?P<pages>\S+))?(?: .*?)?"
-               r"\b(?P<year>\d{4})\b"),
+    # ERIC SO: "v10 n1 p1-9 2000", "p1-20 2016"
+    re.compile(r"^(?=[vnp]\d)(?:v(?P<volume>\S+) ?)?(?:n(?P<issue>\S+) ?)?(?:p(?P<pages>\S+) ?)?"
+               r"[^\d]{0,80}(?P<year>\d{4})\b"),
 )
 
 

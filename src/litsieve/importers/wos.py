@@ -18,8 +18,9 @@ from litsieve.importers.markup import strip_markup
 from litsieve.record import Record, parse_year
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
-LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1", "C3", "RP", "EM",
-                        "RI", "OI", "FU"})
+# Tags whose continuation lines are new items; in all others (RP, EM, RI, OI, FU, text
+# fields) a continuation line continues the value.
+LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1", "C3"})
 _TYPES = {"J": "Journal Article", "B": "Book", "S": "Book in Series", "C": "Conference Paper",
           "P": "Patent"}
 _MAPPED = frozenset({"PT", "TI", "AB", "AU", "AF", "PY", "SO", "VL", "IS", "BP", "EP", "AR",
