@@ -167,15 +167,18 @@ def normalize_doi(value: str | None) -> str:
     from urllib.parse import unquote
 
     doi = _DOI_TAG.sub("", unquote(match.group(0)))
-    while doi:
-        last = doi[-1]
+    balance = {closer: doi.count(closer) - doi.count(opener) for closer, opener in _CLOSERS.items()}
+    end = len(doi)
+    while end:
+        last = doi[end - 1]
         if last in ".,;:'\"":
-            doi = doi[:-1]
-        elif last in _CLOSERS and doi.count(last) > doi.count(_CLOSERS[last]):
-            doi = doi[:-1]
+            end -= 1
+        elif balance.get(last, 0) > 0:  # a closer with no opener: not part of the DOI
+            balance[last] -= 1
+            end -= 1
         else:
             break
-    return doi.lower()
+    return doi[:end].lower()
 
 
 def normalize_author(name: str) -> str:

@@ -111,13 +111,11 @@ def first_doi(direct: Iterable[str], links: Iterable[str] = ()) -> str:
 
 def issns(values: Iterable[str]) -> list[str]:
     """ISSNs in ``NNNN-NNNC`` form found in the values, in order, without repeats."""
-    found: list[str] = []
+    found: dict[str, None] = {}
     for value in values:
         for first, second in _ISSN.findall(value or ""):
-            issn = f"{first}-{second.upper()}"
-            if issn not in found:
-                found.append(issn)
-    return found
+            found.setdefault(f"{first}-{second.upper()}", None)
+    return list(found)
 
 
 def is_isbn(value: str) -> bool:
@@ -128,22 +126,19 @@ def is_isbn(value: str) -> bool:
 
 def split_identifiers(values: Iterable[str]) -> tuple[str, str]:
     """Sort serial-number values (RIS ``SN``, EndNote ``isbn``) into ISSNs and ISBNs."""
-    issn_list: list[str] = []
-    isbn_list: list[str] = []
+    issn_list: dict[str, None] = {}
+    isbn_list: dict[str, None] = {}
     for value in values:
         value = _ISSN_LABEL.sub("", value or "")  # ERIC's "ISSN-0963-8237", "EISSN-..."
         for part in re.split(r"[;,\r\n]+|\s(?=\d)", value):
-            part = re.sub(r"\(.*?\)", "", part).strip()
+            part = re.sub(r"\([^()]{0,200}\)", "", part).strip()
             if not part:
                 continue
             if is_isbn(part):
-                isbn = re.sub(r"\s", "", part)
-                if isbn not in isbn_list:
-                    isbn_list.append(isbn)
+                isbn_list.setdefault(re.sub(r"\s", "", part), None)
             else:
                 for issn in issns([part]):
-                    if issn not in issn_list:
-                        issn_list.append(issn)
+                    issn_list.setdefault(issn, None)
     return "; ".join(issn_list), "; ".join(isbn_list)
 
 
@@ -238,10 +233,12 @@ def split_outside_parentheses(value: str, separator: str = ",") -> list[str]:
 def split_keywords(values: Iterable[str]) -> list[str]:
     """Keywords from fields that hold one or several (``;``-separated), without repeats."""
     result: list[str] = []
+    seen: set[str] = set()
     for value in values:
         for part in re.split(r";|\r|\n", value or ""):
             keyword = clean(part)
-            if keyword and keyword not in result:
+            if keyword and keyword not in seen:
+                seen.add(keyword)
                 result.append(keyword)
     return result
 
@@ -265,7 +262,7 @@ def compact(extra: dict[str, list[str]]) -> dict[str, Any]:
 
 
 _PMID_IN_URL = re.compile(
-    r"(?:ncbi\.nlm\.nih\.gov/(?:pubmed|entrez/query\.fcgi\?[^#]*?list_uids=)|"
+    r"(?:ncbi\.nlm\.nih\.gov/(?:pubmed|entrez/query\.fcgi\?[^#]{0,300}?list_uids=)|"
     r"pubmed\.ncbi\.nlm\.nih\.gov|europepmc\.org/(?:abstract|article)/med|"
     r"info:pmid|[?&](?:pmid|pubmed_?id)=)/?(\d{1,8})(?!\d)", re.IGNORECASE)
 # "34589295 [PMID]", "PMC8434810 [PMCID]", "10.1000/x [DOI]" (Dimensions U1, MEDLINE AID).

@@ -96,26 +96,36 @@ def iter_blocks(export: ExportFile) -> Iterator[tuple[dict[str, list[str]], int]
     tags: dict[str, list[str]] = {}
     start = 0
     last: list[str] | None = None
+    folded: list[str] = []  # continuation lines of last[-1], joined once (never +=)
+
+    def fold() -> None:
+        nonlocal folded
+        if folded and last is not None:
+            last[-1] = " ".join([last[-1]] + folded)
+        folded = []
+
     for number, raw in enumerate(export.lines(), start=1):
         line = raw.lstrip("\ufeff").rstrip()
         if not line.strip() or _OVID_NUMBER.match(line):
+            fold()
             if tags:
                 yield tags, start
             tags, last = {}, None
             continue
         if _CONTINUATION.match(line) and last is not None:
-            last[-1] = f"{last[-1]} {line.strip()}"
+            folded.append(line.strip())
             continue
         match = _TAG.match(line)
         if not match:
             if last is not None:
                 # Ovid continues an abstract on lines with no indent ("Method(s): ...").
-                last[-1] = f"{last[-1]} {line.strip()}"
+                folded.append(line.strip())
                 continue
             raise ImportFormatError(
                 f"not a MEDLINE line: {line[:60]!r}", file=export.path, line=number,
                 hint="each line should start with a tag such as 'TI  - '",
             )
+        fold()
         tag, value = match.group(1), match.group(2).strip()
         if tag == "PMID" and tags:
             # A new record without the usual blank line in between.
@@ -125,6 +135,7 @@ def iter_blocks(export: ExportFile) -> Iterator[tuple[dict[str, list[str]], int]
             start = number
         last = tags.setdefault(tag, [])
         last.append(value)
+    fold()
     if tags:
         yield tags, start
 

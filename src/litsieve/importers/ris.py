@@ -63,6 +63,7 @@ def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
     ended: dict[str, list[str]] | None = None
     start = 0
     last: list[str] | None = None
+    folded: list[str] = []  # continuation lines of last[-1], joined once (never +=)
     warned_stray = warned_tag = False
     for number, raw in enumerate(export.lines(), start=1):
         line = raw.lstrip("\ufeff").rstrip()
@@ -94,6 +95,9 @@ def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
                 warned_stray = True
             continue
         if match:
+            if folded and last is not None:
+                last[-1] = "\n".join([last[-1]] + folded) if last[-1] else "\n".join(folded)
+                folded = []
             tag, value = match.group(1), (match.group(2) or "").strip()
             if tag == "ER":
                 ended, tags, last = tags, None, None
@@ -108,7 +112,7 @@ def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
             last.append(value)
         elif line.strip() and last is not None:
             # Untagged continuation line (Web of Science folds long values this way).
-            last[-1] = f"{last[-1]}\n{line.strip()}" if last[-1] else line.strip()
+            folded.append(line.strip())
     if tags is not None:
         raise ImportFormatError(
             f"the record starting at line {start} has no 'ER  -' end tag; the file is "

@@ -39,6 +39,14 @@ def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
     start = 0
     last_tag = ""
     ended = False
+    folded: list[str] = []  # continuation lines of a text tag, joined once (never +=)
+
+    def fold() -> None:
+        nonlocal folded
+        if folded and tags is not None and last_tag:
+            tags[last_tag][-1] = " ".join([tags[last_tag][-1]] + folded)
+        folded = []
+
     for number, raw in enumerate(export.lines(), start=1):
         line = raw.lstrip("\ufeff").rstrip()
         if not line.strip():
@@ -48,8 +56,9 @@ def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
             if last_tag in LIST_TAGS:
                 tags[last_tag].append(value)
             else:
-                tags[last_tag][-1] += " " + value
+                folded.append(value)
             continue
+        fold()
         match = _TAG.match(line)
         if not match:
             raise ImportFormatError(f"not a Web of Science line: {line[:60]!r}",
