@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping
+from urllib.parse import unquote
 
 RECORD_FIELDS: tuple[str, ...] = (
     "record_id",
@@ -164,17 +165,20 @@ def normalize_doi(value: str | None) -> str:
     match = _DOI_IN_TEXT.search(text)
     if not match:
         return ""
-    from urllib.parse import unquote
-
-    doi = _DOI_TAG.sub("", unquote(match.group(0)))
-    balance = {closer: doi.count(closer) - doi.count(opener) for closer, opener in _CLOSERS.items()}
+    doi = match.group(0)
+    doi = _DOI_TAG.sub("", unquote(doi) if "%" in doi else doi)
     end = len(doi)
+    balance: dict[str, int] = {}
     while end:
         last = doi[end - 1]
         if last in ".,;:'\"":
             end -= 1
-        elif balance.get(last, 0) > 0:  # a closer with no opener: not part of the DOI
-            balance[last] -= 1
+        elif last in _CLOSERS:
+            if last not in balance:
+                balance[last] = doi.count(last) - doi.count(_CLOSERS[last])
+            if balance[last] <= 0:
+                break
+            balance[last] -= 1  # a closer with no opener: not part of the DOI
             end -= 1
         else:
             break

@@ -156,7 +156,8 @@ _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 # What exports write where there is no (further) author: not a name.
 _NO_AUTHOR = re.compile(
     r"^(?:\[?no authors? (?:name )?(?:available|listed|given)\]?|et al\.?|"
-    r"and others|others|\[?et al\.?\]?|n/?a|unknown)$", re.IGNORECASE)
+    r"and others|others|\[?et al\.?\]?|n/?a|unknown)\.?$", re.IGNORECASE)
+_NO_AUTHOR_START = frozenset("[NnEeAaOoUu")
 # Words that make a name an organisation ("Peer Support Trial Group", "World Health
 # Organization"): such a name is kept as written, never turned into "Surname, Given".
 _ORGANISATION_WORDS = frozenset("""
@@ -169,14 +170,14 @@ bureau unit laboratory laboratories council coalition partnership project regist
 """.split())
 
 
+_ORGANISATION = re.compile(
+    r"\b(?:" + "|".join(sorted(_ORGANISATION_WORDS, key=len, reverse=True)) + r")\b"
+    r"|\s(?:of|for|on|&)\s", re.IGNORECASE)
+
+
 def is_organisation(name: str) -> bool:
     """True for a group author written in one piece (no comma): kept as written."""
-    if "," in name:
-        return False
-    words = re.findall(r"[^\W\d_]+", name.casefold())
-    if any(word in _ORGANISATION_WORDS for word in words):
-        return True
-    return bool(re.search(r"\s(?:of|for|on|&)\s", name))
+    return "," not in name and _ORGANISATION.search(name) is not None
 
 
 def clean_name(name: str) -> str:
@@ -184,7 +185,7 @@ def clean_name(name: str) -> str:
     name = clean(name)
     if "@" in name:
         name = clean(_EMAIL.sub("", name).replace("()", "").replace("[]", "")).strip(" ,;")
-    if _NO_AUTHOR.match(name.strip(" .")) or _NO_AUTHOR.match(name):
+    if len(name) < 40 and name[:1] in _NO_AUTHOR_START and _NO_AUTHOR.match(name.rstrip(" .")):
         return ""
     return name
 
@@ -235,7 +236,9 @@ def split_keywords(values: Iterable[str]) -> list[str]:
     result: list[str] = []
     seen: set[str] = set()
     for value in values:
-        for part in re.split(r";|\r|\n", value or ""):
+        parts = re.split(r";|\r|\n", value) if value and (";" in value or "\n" in value
+                                                             or "\r" in value) else [value]
+        for part in parts:
             keyword = clean(part)
             if keyword and keyword not in seen:
                 seen.add(keyword)

@@ -66,7 +66,7 @@ def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
     folded: list[str] = []  # continuation lines of last[-1], joined once (never +=)
     warned_stray = warned_tag = False
     for number, raw in enumerate(export.lines(), start=1):
-        line = raw.lstrip("\ufeff").rstrip()
+        line = raw.rstrip() if number > 1 else raw.lstrip("\ufeff").rstrip()
         if tags is None:
             # Between records an indented tag still counts; inside one it is a continuation.
             line = line.lstrip()
