@@ -254,3 +254,17 @@ def test_names_with_emails_placeholders_and_organisations() -> None:
                     "Anonymous"]) == [
         "Smith, J.", "Doe, J", "World Health Organization",
         "Mental Health Foundation of Australia", "Anonymous"]
+
+
+def test_pmid_from_pubmed_europepmc_openurl_and_ovid_medline_links() -> None:
+    from litsieve.importers.fields import pmid_from_url
+
+    assert pmid_from_url(["https://www.ncbi.nlm.nih.gov/pubmed/10105986"]) == "10105986"
+    assert pmid_from_url(["https://pubmed.ncbi.nlm.nih.gov/29377890/"]) == "29377890"
+    assert pmid_from_url(["http://europepmc.org/abstract/MED/10105986"]) == "10105986"
+    assert pmid_from_url(["http://sfx.example.org/?rft_id=info:pmid/21827289&x=1"]) == "21827289"
+    assert pmid_from_url(["http://ovidsp.ovid.com/ovidweb.cgi?T=JS&PAGE=reference&D=medl&NEWS=N"
+                          "&AN=21827289"]) == "21827289"
+    # In other Ovid databases the accession number is that database's own.
+    assert pmid_from_url(["http://ovidsp.ovid.com/ovidweb.cgi?T=JS&PAGE=reference&D=psyc2&NEWS=N"
+                          "&AN=1977-25037-001", "https://doi.org/10.1000/123"]) == ""

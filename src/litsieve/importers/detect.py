@@ -18,12 +18,12 @@ from litsieve.importers.encoding import ExportFile
 FORMATS: tuple[str, ...] = ("ris", "medline", "pubmed-xml", "bibtex", "endnote-xml", "wos", "csv")
 FORMAT_DESCRIPTIONS: dict[str, str] = {
     "ris": "RIS (EBSCOhost, Ovid, APA PsycNet, Scopus, Web of Science, Embase)",
-    "medline": "MEDLINE / PubMed text or .nbib",
+    "medline": "MEDLINE layout: PubMed text or .nbib, ERIC .nbib, Ovid direct export",
     "pubmed-xml": "PubMed XML (EFetch PubmedArticleSet)",
     "bibtex": "BibTeX",
     "endnote-xml": "EndNote XML",
     "wos": "Web of Science tagged plain text",
-    "csv": "CSV or TSV with a header row",
+    "csv": "CSV or TSV with a header row (also Web of Science tab-delimited)",
 }
 ALIASES: dict[str, str] = {
     "nbib": "medline", "pubmed": "medline", "txt": "medline",

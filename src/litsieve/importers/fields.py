@@ -280,6 +280,15 @@ def pmid_from_url(urls: Iterable[str]) -> str:
             match = _PMID_IN_URL.search(unquote(url))
             if match:
                 return match.group(1)
+        if url and "ovid" in url and "AN=" in url:
+            # Ovid's own link: in its MEDLINE segments (D=medl, medc, prem, mesz...) the
+            # accession number is the PMID.
+            params = {k.lower(): v for k, v in parse_qs(urlsplit(clean(url)).query).items()}
+            database = params.get("d", [""])[0].casefold()
+            accession = params.get("an", [""])[0]
+            if database.startswith(("med", "prem", "mesz")) and accession.isdigit() \
+                    and len(accession) <= 8:
+                return accession
     return ""
 
 
