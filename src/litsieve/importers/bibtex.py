@@ -126,6 +126,7 @@ class _Scanner:
         self.path = export.path
         self._pos = 0
         self._line = 1
+        self.stray_closers = 0  # extra closing braces found (warned about once)
 
     def line(self, pos: int) -> int:
         if pos < self._pos:
@@ -215,9 +216,12 @@ def _fields(
             if after is None:
                 return fields, pos + 1
             # "title = {A}}," closed the entry early; the fields after it are still its own.
-            LOG.warning("%s line %d: an extra '%s' ends the entry that starts on line %d "
-                        "before its last fields; they were read into it: check the braces",
-                        scanner.path, scanner.line(pos), closer, scanner.line(start))
+            scanner.stray_closers += 1
+            if scanner.stray_closers == 1:
+                entry_line = scanner.line(start)  # before pos: lines are counted forwards
+                LOG.warning("%s line %d: an extra '%s' ends the entry that starts on line %d "
+                            "before its last fields; they were read into it: check the braces",
+                            scanner.path, scanner.line(pos), closer, entry_line)
             pos = after.end()
             continue
         name_match = _NAME.match(text, pos)
