@@ -268,3 +268,5 @@ def test_pmid_from_pubmed_europepmc_openurl_and_ovid_medline_links() -> None:
     # In other Ovid databases the accession number is that database's own.
     assert pmid_from_url(["http://ovidsp.ovid.com/ovidweb.cgi?T=JS&PAGE=reference&D=psyc2&NEWS=N"
                           "&AN=1977-25037-001", "https://doi.org/10.1000/123"]) == ""
+    # A malformed link is no identifier, and no error.
+    assert pmid_from_url(["http://[ovid.example?D=medl&AN=1"]) == ""

@@ -283,7 +283,7 @@ def pmid_from_url(urls: Iterable[str]) -> str:
         if url and "ovid" in url and "AN=" in url:
             # Ovid's own link: in its MEDLINE segments (D=medl, medc, prem, mesz...) the
             # accession number is the PMID.
-            params = {k.lower(): v for k, v in parse_qs(urlsplit(clean(url)).query).items()}
+            params = _query(url)
             database = params.get("d", [""])[0].casefold()
             accession = params.get("an", [""])[0]
             if database.startswith(("med", "prem", "mesz")) and accession.isdigit() \
@@ -362,10 +362,17 @@ def parse_citation(text: str) -> dict[str, str]:
 def accession_from_url(urls: Iterable[str]) -> str:
     """A database's own record number carried in its link (Scopus ``eid=``, EBSCO/Ovid ``AN=``)."""
     for url in urls:
-        query = urlsplit(clean(url)).query if "?" in url else ""
-        params = {k.lower(): v for k, v in parse_qs(query).items()}
+        params = _query(url) if "?" in url else {}
         for key in ("eid", "an"):
             value = clean(params.get(key, [""])[0])
             if value and re.fullmatch(r"[\w.:-]+", value):
                 return value
     return ""
+
+
+def _query(url: str) -> dict[str, list[str]]:
+    """A link's query parameters, keys lower-cased; ``{}`` for a malformed link."""
+    try:
+        return {k.lower(): v for k, v in parse_qs(urlsplit(clean(url)).query).items()}
+    except ValueError:  # "http://[..." is not a URL urlsplit accepts
+        return {}
