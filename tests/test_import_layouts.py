@@ -32,6 +32,8 @@ HARD = DATA / "hard"
         (REAL / "ovid_embase_direct_export.cgi", "medline", 2),
         (REAL / "wos_plaintext.txt", "wos", 2),
         (REAL / "wos_tab_delimited.txt", "csv", 2),
+        (REAL / "trid.ris", "ris", 3),
+        (REAL / "jstor.ris", "ris", 3),
         (HARD / "eric.nbib", "medline", 2),
         (HARD / "medline_truncated_last.txt", "medline", 3),
         (HARD / "ris_identifiers_names_dates.ris", "ris", 2),
@@ -270,3 +272,18 @@ def test_pmid_from_pubmed_europepmc_openurl_and_ovid_medline_links() -> None:
                           "&AN=1977-25037-001", "https://doi.org/10.1000/123"]) == ""
     # A malformed link is no identifier, and no error.
     assert pmid_from_url(["http://[ovid.example?D=medl&AN=1"]) == ""
+
+
+def test_trid_start_date_and_page_labels() -> None:
+    first, second, third = load(REAL / "trid.ris", source="trid")
+    assert first.year == 2017  # "PY  - Start date: 20170812"
+    assert second.pages == "37-64"  # "SP  - pp 37-64"
+    assert third.authors[2:] == ["Name of a Research Center", "Name of a University"]
+
+
+def test_jstor_provider_lines_between_records(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="litsieve"):
+        first, second, third = load(REAL / "jstor.ris")
+    assert "line 27: text between records ignored: Provider: JSTOR" in caplog.text
+    assert second.issn == "2111-1112; 2777-777X" and second.pages == "80-87"
+    assert third.extra["SN"] == "9777777777779"  # not an ISSN or ISBN: kept, not dropped

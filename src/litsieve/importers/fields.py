@@ -49,6 +49,7 @@ _LANGUAGE_CODES: dict[str, str] = {
 
 _ISSN = re.compile(r"(?<![\dXx-])(\d{4})-?(\d{3}[\dXx])(?![\dXx-])")
 _ISSN_LABEL = re.compile(r"\bE?ISSN[-:\s]*(?=\d)", re.IGNORECASE)
+_PAGE_LABEL = re.compile(r"^(?:pp?\.?\s*)(?=\d)", re.IGNORECASE)  # TRID's "pp 37-64"
 _DASHES = re.compile(r"\s*(?:--|[\u2010-\u2015\u2212])\s*")
 
 
@@ -144,8 +145,8 @@ def split_identifiers(values: Iterable[str]) -> tuple[str, str]:
 
 def pages(start: str, end: str = "") -> str:
     """``start-end`` with en dashes and spaces normalised; one page stays one page."""
-    start = _DASHES.sub("-", clean(start))
-    end = _DASHES.sub("-", clean(end))
+    start = _DASHES.sub("-", _PAGE_LABEL.sub("", clean(start)))
+    end = _DASHES.sub("-", _PAGE_LABEL.sub("", clean(end)))
     if start and end and "-" not in start and start != end:
         return f"{start}-{end}"
     return start or end

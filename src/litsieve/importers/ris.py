@@ -182,7 +182,10 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
             if not url and re.match(r"https?://", F.clean(value)):
                 url = F.clean(value)
                 rest.take(tag, value)
-    issn, isbn = F.split_identifiers(rest.take_all("SN"))
+    serials = rest.take_all("SN")
+    issn, isbn = F.split_identifiers(serials)
+    if serials and not issn and not isbn:
+        rest.tags["SN"] = serials  # neither an ISSN nor an ISBN: kept as written
 
     pub_types = [F.clean(v) for v in rest.take_all("PT") if F.clean(v)]
     if not pub_types:
