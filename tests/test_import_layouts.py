@@ -33,6 +33,7 @@ HARD = DATA / "hard"
         (REAL / "wos_plaintext.txt", "wos", 2),
         (REAL / "wos_tab_delimited.txt", "csv", 2),
         (REAL / "trid.ris", "ris", 3),
+        (REAL / "citavi.ris", "ris", 2),
         (REAL / "jstor.ris", "ris", 3),
         (HARD / "eric.nbib", "medline", 2),
         (HARD / "medline_truncated_last.txt", "medline", 3),
@@ -287,3 +288,11 @@ def test_jstor_provider_lines_between_records(caplog: pytest.LogCaptureFixture) 
     assert "line 27: text between records ignored: Provider: JSTOR" in caplog.text
     assert second.issn == "2111-1112; 2777-777X" and second.pages == "80-87"
     assert third.extra["SN"] == "9777777777779"  # not an ISSN or ISBN: kept, not dropped
+
+
+def test_citavi_identifiers_only_in_links() -> None:
+    first, second = load(REAL / "citavi.ris")
+    assert (first.pmid, first.pmcid) == ("33523284", "PMC8382607")  # Europe PMC, PMC links
+    assert (second.pmid, second.pmcid) == ("31793055", "PMC7318295")
+    assert "p < 0.001, p < 0.001" in first.abstract  # a literal "<" is kept
+    assert first.issn == "0937-4477" and second.authors[2] == "van den Heuvel, Michel M."

@@ -331,7 +331,7 @@ def _to_record(
         or F.pages(citation.get("pages", "")),
         doi=F.first_doi([get("doi")], [url] + links),
         pmid=pmid,
-        pmcid=F.clean(get("pmcid")),
+        pmcid=F.clean(get("pmcid")) or F.pmcid_from_url(links),
         issn=issn,
         isbn=isbn,
         language=F.normalize_language(get("language")),

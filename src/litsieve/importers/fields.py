@@ -293,6 +293,20 @@ def pmid_from_url(urls: Iterable[str]) -> str:
     return ""
 
 
+_PMCID_IN_URL = re.compile(r"(?:/pmc/articles/|europepmc\.org/articles?/(?:pmc/)?)(PMC\d{1,9})",
+                           re.IGNORECASE)
+
+
+def pmcid_from_url(urls: Iterable[str]) -> str:
+    """The PMCID in a PubMed Central or Europe PMC link."""
+    for url in urls:
+        if url and "PMC" in url.upper():
+            match = _PMCID_IN_URL.search(url)
+            if match:
+                return match.group(1).upper()
+    return ""
+
+
 def tagged_identifiers(values: Iterable[str]) -> dict[str, str]:
     """``{"pmid"|"pmcid"|"doi": value}`` from values that say what they are in brackets."""
     found: dict[str, str] = {}

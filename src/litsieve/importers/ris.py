@@ -231,7 +231,7 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
         pages=pages,
         doi=doi,
         pmid=pmid,
-        pmcid=tagged.get("pmcid", ""),
+        pmcid=tagged.get("pmcid", "") or F.pmcid_from_url(links),
         issn=issn,
         isbn=isbn,
         language=language,
