@@ -34,6 +34,7 @@ HARD = DATA / "hard"
         (REAL / "wos_tab_delimited.txt", "csv", 2),
         (REAL / "trid.ris", "ris", 3),
         (REAL / "citavi.ris", "ris", 2),
+        (REAL / "ieee.ris", "ris", 2),
         (REAL / "jstor.ris", "ris", 3),
         (HARD / "eric.nbib", "medline", 2),
         (HARD / "medline_truncated_last.txt", "medline", 3),
@@ -296,3 +297,10 @@ def test_citavi_identifiers_only_in_links() -> None:
     assert (second.pmid, second.pmcid) == ("31793055", "PMC7318295")
     assert "p < 0.001, p < 0.001" in first.abstract  # a literal "<" is kept
     assert first.issn == "0937-4477" and second.authors[2] == "van den Heuvel, Michel M."
+
+
+def test_ieee_initials_first_names_and_empty_tags() -> None:
+    first, second = load(REAL / "ieee.ris")
+    assert first.authors[0] == "Author-One, A."  # "A. Author-One"
+    assert (first.year, first.volume, first.issue, first.pages) == (2020, "", "", "183-186")
+    assert (second.volume, second.issue, second.issn) == ("50", "3", "1111-2222")
