@@ -147,7 +147,6 @@ def parse(export: ExportFile) -> Iterator[Record]:
             f"{HEADER_SCAN} lines", file=export.path, line=1,
             hint="the first row should name the columns, e.g. Title, Authors, Year, DOI",
         )
-    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))  # Scopus reference lists
     keys = [_key(n) for n in header.names]
     own_records = all(f in keys for f in RECORD_FIELDS)
     wos = is_wos_tab_delimited(header)

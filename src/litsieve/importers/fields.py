@@ -12,40 +12,7 @@ from typing import Any, Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from litsieve.record import normalize_author, normalize_doi
-
-# ISO 639-2 (bibliographic and terminological) and 639-1 codes seen in exports.
-_LANGUAGE_CODES: dict[str, str] = {
-    "eng": "english", "en": "english",
-    "fre": "french", "fra": "french", "fr": "french",
-    "ger": "german", "deu": "german", "de": "german",
-    "spa": "spanish", "es": "spanish",
-    "ita": "italian", "it": "italian",
-    "por": "portuguese", "pt": "portuguese",
-    "dut": "dutch", "nld": "dutch", "nl": "dutch",
-    "chi": "chinese", "zho": "chinese", "zh": "chinese",
-    "jpn": "japanese", "ja": "japanese",
-    "kor": "korean", "ko": "korean",
-    "rus": "russian", "ru": "russian",
-    "pol": "polish", "pl": "polish",
-    "swe": "swedish", "sv": "swedish",
-    "nor": "norwegian", "no": "norwegian",
-    "dan": "danish", "da": "danish",
-    "fin": "finnish", "fi": "finnish",
-    "tur": "turkish", "tr": "turkish",
-    "ara": "arabic", "ar": "arabic",
-    "heb": "hebrew", "he": "hebrew",
-    "gre": "greek", "ell": "greek", "el": "greek",
-    "hun": "hungarian", "hu": "hungarian",
-    "cze": "czech", "ces": "czech", "cs": "czech",
-    "per": "persian", "fas": "persian", "fa": "persian",
-    "ice": "icelandic", "isl": "icelandic",
-    "cat": "catalan", "hrv": "croatian", "srp": "serbian", "slv": "slovenian",
-    "slo": "slovak", "slk": "slovak", "ukr": "ukrainian", "rum": "romanian",
-    "ron": "romanian", "bul": "bulgarian", "lit": "lithuanian", "lav": "latvian",
-    "est": "estonian", "tha": "thai", "vie": "vietnamese", "ind": "indonesian",
-    "may": "malay", "msa": "malay", "hin": "hindi", "afr": "afrikaans",
-    "lat": "latin", "mul": "multiple", "und": "undetermined",
-}
+from litsieve.text import language_names
 
 _ISSN = re.compile(r"(?<![\dXx-])(\d{4})-?(\d{3}[\dXx])(?![\dXx-])")
 _ISSN_LABEL = re.compile(r"\bE?ISSN[-:\s]*(?=\d)", re.IGNORECASE)
@@ -61,16 +28,9 @@ def clean(value: Any) -> str:
 
 
 def normalize_language(value: str) -> str:
-    """Lower-case English language name(s): ``eng`` and ``English`` both give ``english``."""
-    names: list[str] = []
-    for part in re.split(r"[;,/|]| and ", value or ""):
-        part = clean(part).casefold()
-        if not part:
-            continue
-        name = _LANGUAGE_CODES.get(part, part)
-        if name not in names:
-            names.append(name)
-    return "; ".join(names)
+    """Lower-case English language name(s): ``eng`` and ``English`` both give ``english``
+    (the one table of :mod:`litsieve.text.languages`)."""
+    return "; ".join(language_names(clean(value)))
 
 
 def doi_from_url(url: str) -> str:

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from litsieve.config import DEFAULT_CONFIG, load_config
+from litsieve.config import DEFAULT_CONFIG
+from litsieve.protocol import load_protocol
 from litsieve.errors import QueryError
 from litsieve.query.lint import (
     concept_reading,
@@ -131,11 +132,10 @@ def _unambiguous(args: argparse.Namespace) -> Node:
         return resolve(tree, args.reading)
     config_path = Path(args.config) if args.config else DEFAULT_CONFIG
     if args.config or config_path.exists():
-        config = load_config(config_path)
-        search = config.get("search", {})
-        if search.get("intended_query") and shape(parse(search["query"])) == shape(tree):
+        search = load_protocol(config_path).search
+        if search.intended_query and shape(parse(search.query)) == shape(tree):
             print(f"litsieve query: reading the string as search.intended_query in {config_path}: "
-                  f"{search['intended_query']}", file=sys.stderr)
+                  f"{search.intended_query}", file=sys.stderr)
             return protocol_query(search, file=str(config_path))
     readings = "; ".join(f"{CONVENTION_LABELS[name]}: {render(resolve(chains[0], name))}" for name in PRECEDENCE)
     raise QueryError(

@@ -21,11 +21,12 @@ from dataclasses import dataclass, replace
 from typing import Iterator, Union
 
 from litsieve.errors import QueryError
+from litsieve.text import QUERY_TAGS
 
 Span = tuple[int, int]
 
 #: Field values a term can carry; ``None`` means "the review's default fields".
-FIELDS: tuple[str, ...] = ("ti", "ab", "tiab", "all")
+FIELDS: tuple[str, ...] = QUERY_TAGS
 FIELD_NAMES = {"ti": "title", "ab": "abstract", "tiab": "title or abstract", "all": "all fields"}
 
 #: How each database groups an unparenthesised chain: higher binds tighter; equal

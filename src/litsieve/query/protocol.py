@@ -8,25 +8,24 @@ parentheses the authors mean, and that tree is what every database is searched w
 
 from __future__ import annotations
 
-from typing import Any, Mapping
-
 from litsieve.errors import QueryError
 from litsieve.query.lint import concept_reading
 from litsieve.query.parser import CONVENTION_LABELS, Node, ambiguities, parse, render, resolve, terms
+from litsieve.protocol import Search
 from litsieve.query.translate import Years
 
 
-def protocol_query(search_config: Mapping[str, Any], *, file: str | None = None) -> Node:
+def protocol_query(search: Search, *, file: str | None = None) -> Node:
     """The tree to search with, from the protocol's ``search`` section."""
-    query = search_config.get("query")
-    if not isinstance(query, str) or not query.strip():
+    query = search.query
+    if not query.strip():
         raise QueryError("the protocol has no search string", file=file, field="search.query",
                          hint="write the review's search string in search.query")
     try:
         written = parse(query)
     except QueryError as exc:
         raise QueryError(exc.message, file=file, field="search.query", hint=exc.hint) from None
-    intended_text = search_config.get("intended_query")
+    intended_text = search.intended_query
     chains = ambiguities(written)
     if not intended_text:
         if chains:
@@ -74,17 +73,8 @@ def _term_keys(node: Node) -> set[str]:
     return {" ".join(term.text.lower().split()) for term in terms(node)}
 
 
-def protocol_limits(search_config: Mapping[str, Any]) -> tuple[Years | None, tuple[str, ...], str]:
-    """``(years, languages, fields)`` from the protocol, as :func:`translate` takes them.
-
-    A range with only one end is closed with 1800 or 3000, the open-ended convention
-    PubMed and Europe PMC accept.
-    """
-    years_config = search_config.get("years") or {}
-    start, end = years_config.get("start"), years_config.get("end")
-    years: Years | None = None
-    if start is not None or end is not None:
-        years = (int(start) if start is not None else 1800, int(end) if end is not None else 3000)
-    languages = tuple(str(lang) for lang in search_config.get("languages") or ())
-    return years, languages, str(search_config.get("fields") or "tiab")
+def protocol_limits(search: Search) -> tuple[Years | None, tuple[str, ...], str]:
+    """``(years, languages, fields)`` from the protocol, as :func:`translate` takes them
+    (a range with one open end closed as :meth:`~litsieve.protocol.YearRange.closed` says)."""
+    return (search.years.closed() if search.years else None), search.languages, search.fields
 

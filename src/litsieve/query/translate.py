@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Sequence
 
 from litsieve.errors import QueryError
+from litsieve.text import bibliographic_code, language_name
 from litsieve.query.parser import (
     CONVENTION_LABELS,
     FIELDS,
@@ -41,16 +42,6 @@ TARGET_LABELS = {
     "ebsco": "EBSCOhost",
     "ovid": "Ovid",
 }
-
-#: ISO 639-2 (bibliographic) codes, which Europe PMC's LANG field uses.
-LANGUAGE_CODES = {
-    "english": "eng", "french": "fre", "german": "ger", "spanish": "spa", "italian": "ita",
-    "portuguese": "por", "dutch": "dut", "chinese": "chi", "japanese": "jpn",
-    "russian": "rus", "swedish": "swe", "norwegian": "nor", "danish": "dan",
-    "finnish": "fin", "polish": "pol", "turkish": "tur", "korean": "kor",
-    "arabic": "ara", "hebrew": "heb", "greek": "gre", "czech": "cze", "hungarian": "hun",
-}
-LANGUAGE_NAMES = {code: name for name, code in LANGUAGE_CODES.items()}
 
 Years = tuple[int, int]
 
@@ -114,13 +105,6 @@ def parse_years(value: str) -> Years:
     return start, end
 
 
-def normalise_language(value: str) -> str:
-    """A language as a lower-case English name (``eng`` and ``English`` give ``english``)."""
-    name = value.strip().lower()
-    return LANGUAGE_NAMES.get(name, {"en": "english", "fr": "french", "de": "german",
-                                     "es": "spanish"}.get(name, name))
-
-
 def translate(
     node: Node,
     target: str,
@@ -145,7 +129,7 @@ def translate(
             field="query",
             hint="add parentheses for the meaning you intend (litsieve query lint suggests one)",
         )
-    langs = tuple(dict.fromkeys(normalise_language(lang) for lang in languages if lang.strip()))
+    langs = tuple(dict.fromkeys(language_name(lang) for lang in languages if lang.strip()))
     builder = {"pubmed": _pubmed, "europepmc": _europepmc, "ebsco": _ebsco, "ovid": _ovid}[target]
     return builder(node, years, langs, fields)
 
@@ -243,7 +227,7 @@ def _europepmc(node: Node, years: Years | None, langs: tuple[str, ...], fields: 
         parts.append(f"PUB_YEAR:[{years[0]} TO {years[1]}]")
         limits.append(f"publication year {years[0]} to {years[1]}: PUB_YEAR:[{years[0]} TO {years[1]}]")
     if langs:
-        codes = [f'LANG:"{LANGUAGE_CODES.get(lang, lang)}"' for lang in langs]
+        codes = [f'LANG:"{bibliographic_code(lang) or lang}"' for lang in langs]
         la = " OR ".join(codes)
         parts.append(f"({la})" if len(codes) > 1 else la)
         limits.append(f"language: {la}")
@@ -256,7 +240,7 @@ def _europepmc(node: Node, years: Years | None, langs: tuple[str, ...], fields: 
     if _truncated_phrases(node):
         notes.append("Europe PMC's documentation describes * truncation for words; for truncated "
                      "phrases compare the hit count with the same phrase spelled out.")
-    unknown = [lang for lang in langs if lang not in LANGUAGE_CODES]
+    unknown = [lang for lang in langs if not bibliographic_code(lang)]
     if unknown:
         notes.append(f"No ISO 639-2 code known for {', '.join(unknown)}; the name was used as it is.")
     return Translation("europepmc", " AND ".join(parts), core, limits=tuple(limits),

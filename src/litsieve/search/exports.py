@@ -10,21 +10,21 @@ search documentation, and the rows into ``results/search/match/{source}.csv``.
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
 
 from litsieve.logs import get_logger
 from litsieve.query.match import Matcher, format_summary, match_records, summarise, write_matches
 from litsieve.query.protocol import protocol_limits, protocol_query
+from litsieve.protocol import Search
 from litsieve.records_io import read_records
 
 LOG = get_logger("search.exports")
 
 
-def check_export(records_csv: str | os.PathLike[str], config: Mapping[str, Any],
+def check_export(records_csv: str | os.PathLike[str], search: Search,
                  out_csv: str | os.PathLike[str]) -> dict[str, int]:
     """Write one match row per record of ``records_csv``; return the source's counts."""
-    node = protocol_query(config["search"])
-    years, languages, fields = protocol_limits(config["search"])
+    node = protocol_query(search)
+    years, languages, fields = protocol_limits(search)
     matcher = Matcher(node, fields=fields, years=years, languages=languages)
     rows = match_records(matcher, read_records(records_csv))
     write_matches(str(out_csv), rows)
