@@ -23,7 +23,6 @@ files are byte-identical on every rerun over the same inputs.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections import Counter
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from litsieve import __version__
-from litsieve.fileio import atomic_write_text, file_sha256, write_json
+from litsieve.fileio import atomic_write_text, file_sha256, iter_csv, write_json
 from litsieve.query.lint import format_report, lint
 from litsieve.query.parser import render
 from litsieve.query.protocol import meaning_differences, protocol_query, string_as_run
@@ -78,13 +77,12 @@ def _records_per_file(records_csv: str | os.PathLike[str]) -> tuple[int, Counter
 
 def _match_counts(match_csv: str | os.PathLike[str]) -> dict[str, int]:
     counts: Counter[str] = Counter()
-    with open(match_csv, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            counts["records"] += 1
-            if row["matched"] != "true":
-                counts["not_matching"] += 1
-                for reason in filter(None, row["failed_on"].split("; ")):
-                    counts[f"failed_on_{reason}"] += 1
+    for row in iter_csv(match_csv, required=("record_id", "matched", "failed_on")):
+        counts["records"] += 1
+        if row["matched"] != "true":
+            counts["not_matching"] += 1
+            for reason in filter(None, row["failed_on"].split("; ")):
+                counts[f"failed_on_{reason}"] += 1
     return dict(sorted(counts.items()))
 
 
