@@ -4,4 +4,4 @@ from litsieve.search.exports import check_export
 
 with rule_log(snakemake.log[0]):  # noqa: F821 (snakemake injects it)
     check_export(snakemake.input[0], snakemake.params.search, snakemake.output[0],  # noqa: F821
-                 snakemake.params.source)  # noqa: F821
+                 snakemake.params.as_run)  # noqa: F821

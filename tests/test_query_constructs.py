@@ -370,7 +370,7 @@ def test_exports_are_checked_against_the_string_as_run_and_differences_documente
                title="Open dialogue in mental health"),
     ])
     match = tmp_path / "match.csv"
-    check_export(records, proto.search, match, proto.sources[0])
+    check_export(records, proto.search, match, proto.sources[0].as_run)
     rows = {r["record_id"]: r["matched"] for r in csv.DictReader(match.open(encoding="utf-8"))}
     assert rows == {"psycinfo:1": "true", "psycinfo:2": "false"}  # open dialogue was not in the string run
     md, js = tmp_path / "s.md", tmp_path / "s.json"

@@ -71,6 +71,15 @@ def source_label(name: str, database: str, kind: str, label: str | None = None) 
     return DATABASE_LABELS.get(database.casefold(), database)
 
 
+class StringAsRun(NamedTuple):
+    """The string a source was searched with, and the interface that read it (all that the
+    export check needs, so that editing another key of the source does not rerun it)."""
+
+    source: str
+    platform: str
+    text: str
+
+
 class Source(NamedTuple):
     """One entry of ``sources:``, with its ``kind`` and ``label`` decided."""
 
@@ -109,6 +118,11 @@ class Source(NamedTuple):
     @property
     def live(self) -> bool:
         return self.method == "live"
+
+    @property
+    def as_run(self) -> StringAsRun | None:
+        """``sources[].string_as_run`` with what reading it needs, or ``None``."""
+        return StringAsRun(self.name, self.platform, self.string_as_run) if self.string_as_run else None
 
     @property
     def other_method(self) -> bool:

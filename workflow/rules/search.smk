@@ -48,7 +48,7 @@ rule search_match:
     params:
         search=PROTOCOL.search,
         # Checked against the string as run in that database when the protocol gives it.
-        source=lambda wildcards: SOURCES[wildcards.source],
+        as_run=lambda wildcards: SOURCES[wildcards.source].as_run,
     log:
         "results/logs/search/match_{source}.log",
     conda:

@@ -16,7 +16,7 @@ from litsieve.query.parser import (
     CONVENTION_LABELS, PRECEDENCE, And, Heading, Near, Node, Or, Term, ambiguities, leaves, parse, render,
     resolve,
 )
-from litsieve.protocol import Search, Source
+from litsieve.protocol import Search, StringAsRun
 from litsieve.query.translate import Years
 from litsieve.text import language_name
 
@@ -80,26 +80,22 @@ def _term_keys(node: Node) -> set[str]:
             for leaf in leaves(node)}
 
 
-def string_as_run(source: Source, text: str | None = None, *, file: str | None = None) -> Node:
+def string_as_run(run: StringAsRun, *, file: str | None = None) -> Node:
     """The tree of the string a source was searched with (``sources[].string_as_run``, or
-    ``text``: a live search's frozen request). A string that mixes AND and OR without
-    parentheses is read the way the source's interface read it when it was run."""
-    text = text if text is not None else source.string_as_run
-    field = f"sources.{source.name}.string_as_run"
-    if not text:
-        raise QueryError(f"source '{source.name}' has no string_as_run", file=file, field=field,
-                         hint="give the string exactly as it was typed in the database")
+    a live search's frozen request). A string that mixes AND and OR without parentheses
+    is read the way the source's interface read it when it was run."""
+    field = f"sources.{run.source}.string_as_run"
     try:
-        tree = parse(text)
+        tree = parse(run.text)
     except QueryError as exc:
         raise QueryError(exc.message, file=file, field=field, hint=exc.hint) from None
     if ambiguities(tree):
-        if source.platform not in PRECEDENCE:
+        if run.platform not in PRECEDENCE:
             raise QueryError(
                 "the string as run mixes AND and OR without parentheses, and litsieve does not know how "
-                f"the interface '{source.platform}' reads that: " + _readings(ambiguities(tree)[0]),
+                f"the interface '{run.platform}' reads that: " + _readings(ambiguities(tree)[0]),
                 file=file, field=field, hint="set the source's platform, or add the parentheses it was run with")
-        tree = resolve(tree, source.platform)
+        tree = resolve(tree, run.platform)
     return tree
 
 

@@ -17,16 +17,17 @@ import os
 from litsieve.logs import get_logger
 from litsieve.query.match import Matcher, format_summary, match_records, summarise, write_matches
 from litsieve.query.protocol import protocol_limits, protocol_query, string_as_run
-from litsieve.protocol import Search, Source
+from litsieve.protocol import Search, StringAsRun
 from litsieve.records_io import read_records
 
 LOG = get_logger("search.exports")
 
 
 def check_export(records_csv: str | os.PathLike[str], search: Search,
-                 out_csv: str | os.PathLike[str], source: Source | None = None) -> dict[str, int]:
-    """Write one match row per record of ``records_csv``; return the source's counts."""
-    node = string_as_run(source) if source is not None and source.string_as_run else protocol_query(search)
+                 out_csv: str | os.PathLike[str], as_run: StringAsRun | None = None) -> dict[str, int]:
+    """Write one match row per record of ``records_csv``; return the source's counts
+    (checked against ``as_run``, the source's string as run, when given)."""
+    node = string_as_run(as_run) if as_run is not None else protocol_query(search)
     years, languages, fields = protocol_limits(search)
     matcher = Matcher(node, fields=fields, years=years, languages=languages)
     rows = match_records(matcher, read_records(records_csv))

@@ -35,7 +35,7 @@ from litsieve.query.lint import format_report, lint
 from litsieve.query.parser import render
 from litsieve.query.protocol import meaning_differences, protocol_query, string_as_run
 from litsieve.query.translate import TARGET_LABELS, TARGETS
-from litsieve.protocol import OTHER_METHODS, Review, Search, Source
+from litsieve.protocol import OTHER_METHODS, Review, Search, Source, StringAsRun
 from litsieve.records_io import iter_records
 from litsieve.search.protocol import describe_limits, source_translation, translations
 from litsieve.search.snapshot import read_manifest
@@ -142,7 +142,7 @@ def source_entry(search: Search, source: Source, records_csv: str,
         entry["string"] = source.string_as_run
         entry["string_as_run_from"] = "the protocol (sources[].string_as_run)"
         entry["meaning_differences"] = meaning_differences(
-            string_as_run(source), protocol_query(search), search.fields, **_limits(search))
+            string_as_run(source.as_run), protocol_query(search), search.fields, **_limits(search))
     elif not snapshot_manifest:
         entry["string_as_run_from"] = "not recorded"
         entry["string_note"] = ("the protocol does not record the string as it was typed in this database, so "
@@ -169,7 +169,8 @@ def source_entry(search: Search, source: Source, records_csv: str,
         entry["string_as_run_from"] = "the request frozen in the snapshot"
         if manifest.get("query"):
             entry["meaning_differences"] = meaning_differences(
-                string_as_run(source, manifest["query"]), protocol_query(search), search.fields,
+                string_as_run(StringAsRun(source.name, source.platform, manifest["query"])),
+                protocol_query(search), search.fields,
                 **_limits(search))
         if translation and manifest.get("query") != translation.text:
             entry["warning"] = ("the snapshot was taken with a different string from the protocol's current "
