@@ -25,7 +25,7 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/snakemake --lint
 
-## Benchmarks: deduplication, ranking and screening page figures (installs bib-dedupe and asreview into .venv-bench).
+## Benchmarks: deduplication, ranking, import-speed and screening page figures (installs bib-dedupe and asreview into .venv-bench).
 bench: $(VENV)/.installed
 	$(MAKE) -C benchmarks PYTHON=$(abspath $(BIN)/python)
 

@@ -16,7 +16,8 @@ import pytest
 from litsieve.errors import ServeError
 from litsieve.records_io import read_records
 from litsieve.screening.order import decision_order
-from litsieve.screening.queue import labels_from, priority_order, read_suggestions
+from litsieve.screening.queue import labels_from, priority_order
+from litsieve.stagefiles import read_suggestions
 from litsieve.serve.adjudication import ConflictSession
 from litsieve.serve.session import ScreeningSession
 from screening_helpers import person_cells, protocol, record, run, spreadsheet_edit, state, write_pool

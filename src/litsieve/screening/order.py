@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from litsieve.fileio import atomic_write_text
+from litsieve.fileio import atomic_write_text, iter_csv
 from litsieve.personfile import PersonTable, history_dir
 
 COLUMNS = ("record_id", "run", "priority")
@@ -38,12 +38,11 @@ def read_order(path: Path) -> dict[str, Seen]:
     if not path.exists():
         return {}
     log: dict[str, Seen] = {}
-    with open(path, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            try:
-                log[row["record_id"]] = Seen(row["record_id"], int(row["run"]), int(row["priority"]))
-            except (TypeError, ValueError):
-                continue  # a line cut short by a crash while it was appended (log_decision)
+    for row in iter_csv(path, required=("record_id", "run", "priority")):
+        try:
+            log[row["record_id"]] = Seen(row["record_id"], int(row["run"]), int(row["priority"]))
+        except (TypeError, ValueError):
+            continue  # a line cut short by a crash while it was appended (log_decision)
     return log
 
 

@@ -14,17 +14,14 @@ first).
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from litsieve.fileio import unneutralise_cell
 from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable
 from litsieve.protocol import CriterionSpec, Protocol
 from litsieve.record import LIST_SEPARATOR, Record
 from litsieve.screening.criteria import compile_criteria
+from litsieve.stagefiles import EVIDENCE_SEPARATOR, Suggestion
 
 if TYPE_CHECKING:
     from litsieve.ranking import QueueRanker
@@ -139,27 +136,6 @@ def record_sources(record: Record) -> str:
     return LIST_SEPARATOR.join(names or ([record.source] if record.source else []))
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    suggestion: str = ""
-    criteria: str = ""
-    evidence: str = ""
-
-
-def read_suggestions(path: str | Path) -> dict[str, Suggestion]:
-    """``results/screening/suggestions.csv`` by record id."""
-    csv.field_size_limit(1 << 30)
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {
-            row["record_id"]: Suggestion(
-                unneutralise_cell(row.get("suggestion") or ""),
-                unneutralise_cell(row.get("criteria") or ""),
-                unneutralise_cell(row.get("evidence") or ""),
-            )
-            for row in csv.DictReader(handle)
-        }
-
-
 def aliases(records: Sequence[Record]) -> dict[str, str]:
     """Ids deduplication folded into each record, mapped onto the record's own id."""
     mapping: dict[str, str] = {}
@@ -224,13 +200,13 @@ def title_abstract_rows(
     by_id = {r.record_id: r for r in records}
     rows = []
     for priority, record_id in enumerate(order, start=1):
-        suggestion = suggestions.get(record_id, Suggestion())
+        suggestion = suggestions.get(record_id) or Suggestion(record_id, "", (), ())
         rows.append({
             **record_cells(by_id[record_id]),
             "priority": str(priority),
             "suggestion": suggestion.suggestion,
-            "criteria": suggestion.criteria,
-            "evidence": suggestion.evidence,
+            "criteria": LIST_SEPARATOR.join(suggestion.criteria),
+            "evidence": EVIDENCE_SEPARATOR.join(suggestion.evidence),
         })
     return rows
 

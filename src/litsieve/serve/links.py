@@ -13,7 +13,6 @@ without them it gives none.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from dataclasses import dataclass
@@ -21,7 +20,9 @@ from pathlib import Path
 from typing import Callable, Mapping
 from urllib.parse import quote, urlsplit
 
+from litsieve.fileio import iter_csv
 from litsieve.record import Record
+from litsieve.stagefiles import read_clusters
 
 _PMID = re.compile(r"^\d{1,9}$")
 _PMCID = re.compile(r"^PMC\d{1,9}$", re.IGNORECASE)
@@ -82,20 +83,14 @@ class StudyLinks:
         self._members: dict[str, list[tuple[str, str, str]]] = {}
         if clusters is None or not Path(clusters).exists():
             return
-        path = Path(clusters)
-        csv.field_size_limit(1 << 30)
-        with open(path, newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            if "study_id" not in (reader.fieldnames or ()):
-                return
-            for row in reader:
-                study = (row.get("study_id") or "").strip()
-                if not study or (row.get("kept") or "true").strip().lower() not in ("true", "1", "yes"):
-                    continue
-                record_id = row["record_id"]
-                self._study[record_id] = study
-                self._members.setdefault(study, []).append(
-                    (record_id, (row.get("relation") or "").strip(), (row.get("related_to") or "").strip()))
+        for row in read_clusters(clusters):
+            study = (row.explanation.get("study_id") or "").strip()
+            if not study or not row.kept:
+                continue
+            self._study[row.record_id] = study
+            self._members.setdefault(study, []).append(
+                (row.record_id, (row.explanation.get("relation") or "").strip(),
+                 (row.explanation.get("related_to") or "").strip()))
 
     def __bool__(self) -> bool:
         return bool(self._members)
@@ -121,12 +116,10 @@ def titles_from(records: Mapping[str, Record], *more: str | os.PathLike[str]) ->
             return records[record_id].title
         if not loaded:
             loaded = True
-            csv.field_size_limit(1 << 30)
             for path in more:
                 if Path(path).exists():
-                    with open(path, newline="", encoding="utf-8") as handle:
-                        for row in csv.DictReader(handle):
-                            cache.setdefault(row.get("record_id", ""), row.get("title", ""))
+                    for row in iter_csv(path, required=("record_id",)):
+                        cache.setdefault(row["record_id"], row.get("title", ""))
         return cache.get(record_id, "")
 
     return title

@@ -29,7 +29,6 @@ agreement figures, once both have finished the stage.
 
 from __future__ import annotations
 
-import csv
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,7 +38,6 @@ from typing import Any, Mapping, Sequence
 from markupsafe import Markup
 
 from litsieve.errors import ScreeningFileError, ServeError
-from litsieve.fileio import unneutralise_cell
 from litsieve.people import people_folder
 from litsieve.personfile import (
     CellConflict,
@@ -66,13 +64,13 @@ from litsieve.screening.queue import (
     priority_order,
     queue_ranker,
     queue_spec,
-    read_suggestions,
     reason_names,
     record_sources,
 )
 from litsieve.serve.highlight import Highlight, marked, record_highlights
 from litsieve.serve.links import Link, LinkedReport, StudyLinks, record_links, titles_from
 from litsieve.serve.progress import Counts, Stopping
+from litsieve.stagefiles import EVIDENCE_SEPARATOR, Suggestion, read_suggestions
 
 #: What the page offers at each stage (at full text "not retrieved" fills ``retrieval``).
 PAGE_DECISIONS: dict[str, tuple[str, ...]] = {
@@ -232,7 +230,7 @@ class ScreeningSession:
         self.records: dict[str, Record] = {}
         self._pool: list[Record] = []
         self.alias_map: dict[str, str] = {}
-        self.suggestions: dict[str, dict[str, str]] = {}
+        self.suggestions: dict[str, Suggestion] = {}
         self.study_links = StudyLinks(None, lambda key: "")
         self._details = threading.Event()
         self._details_lock = threading.Lock()
@@ -253,7 +251,6 @@ class ScreeningSession:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
-        self._ranking_suggestions: dict[str, Any] = {}
         if stage == TITLE_ABSTRACT and protocol.ranking.enabled:
             self._ranking.message = "queue in the workflow's order until the ranker is ready"
 
@@ -269,27 +266,23 @@ class ScreeningSession:
                              hint="run `snakemake` first: it fills the queue with the records to screen")
         return snapshot
 
-    @property
-    def _suggestions_path(self) -> Path:
-        return self.results / "screening" / "suggestions.csv"
-
     def load_details(self) -> None:
         """Read the pool, the suggestions and the study links, and set up the ranker (once)."""
         with self._details_lock:
             if self._details.is_set():
                 return
             records = self._read_records()
-            suggestions = self._read_suggestion_rows()
+            path = self.results / "screening" / "suggestions.csv"
+            suggestions = read_suggestions(path) if path.exists() else {}
             titles = titles_from(records, self.results / "dedup" / "records.csv")
             links = StudyLinks(self.results / "dedup" / "clusters.csv", titles)
-            ranker, ranker_suggestions = None, {}
+            ranker = None
             if self.stage == TITLE_ABSTRACT and self.protocol.ranking.enabled and self._pool:
-                ranker_suggestions = read_suggestions(self._suggestions_path) if self._suggestions_path.exists() else {}
-                ranker = queue_ranker(list(self._pool), ranker_suggestions)
+                ranker = queue_ranker(list(self._pool), suggestions)
             with self.lock:
                 self.records, self.suggestions, self.study_links = records, suggestions, links
                 self.alias_map = aliases(self._pool)
-                self._ranking.ranker, self._ranking_suggestions = ranker, ranker_suggestions
+                self._ranking.ranker = ranker
                 self._retrain(force=True)  # the stable order needs no features; a ranked one waits for them
             self._details.set()
 
@@ -303,14 +296,6 @@ class ScreeningSession:
         if self.stage == FULL_TEXT and other.exists():
             records.update({r.record_id: r for r in read_records(other)})
         return records
-
-    def _read_suggestion_rows(self) -> dict[str, dict[str, str]]:
-        if not self._suggestions_path.exists():
-            return {}
-        csv.field_size_limit(1 << 30)
-        with open(self._suggestions_path, newline="", encoding="utf-8") as handle:
-            return {row["record_id"]: {k: unneutralise_cell(v or "") for k, v in row.items()}
-                    for row in csv.DictReader(handle)}
 
     def _read_trail(self) -> list[str]:
         """Decided records in the order they were decided: those the order log does not
@@ -606,8 +591,7 @@ class ScreeningSession:
         can_learn = "include" in labels.values() and "exclude" in labels.values()
         if can_learn and not ranking.ranker.prepared:
             return  # the background thread prepares the features, then retrains
-        ranking.order = priority_order(self._pool, self._ranking_suggestions, labels, ranked=True,
-                                       ranker=ranking.ranker)
+        ranking.order = priority_order(self._pool, self.suggestions, labels, ranked=True, ranker=ranking.ranker)
         ranking.trained_on = len(labels) if can_learn else 0
         ranking.since = 0
         ranking.trainings += can_learn
@@ -686,8 +670,8 @@ class ScreeningSession:
                     return None
             row = self._row(key)
             record = self.records.get(key)
-            suggestion = self.suggestions.get(key) or {}
-            evidence = suggestion.get("evidence") or row.get("evidence")
+            suggestion = self.suggestions.get(key)
+            evidence = EVIDENCE_SEPARATOR.join(suggestion.evidence) if suggestion else row.get("evidence")
             keywords = LIST_SEPARATOR.join(record.keywords) if record else ""
             title = (record.title if record else "") or row.get("title")
             abstract = (record.abstract if record else "") or row.get("abstract")
@@ -709,10 +693,10 @@ class ScreeningSession:
                 links=record_links(record, row.get("doi"), row.get("link")),
                 sources=record_sources(record) if record else row.get("sources"),
                 linked=self.study_links.reports(key),
-                suggestion=suggestion.get("suggestion") or row.get("suggestion"),
-                criteria=_split(suggestion.get("criteria") or row.get("criteria")),
-                suggestion_reason=suggestion.get("reason", ""),
-                why=suggestion.get("why", ""),
+                suggestion=(suggestion.suggestion if suggestion else "") or row.get("suggestion"),
+                criteria=list(suggestion.criteria) if suggestion else _split(row.get("criteria")),
+                suggestion_reason=suggestion.reason if suggestion else "",
+                why=suggestion.why if suggestion else "",
                 evidence=evidence,
                 highlights=highlights,
                 cells={c: row.get(c) for c in self.spec.person_columns},
