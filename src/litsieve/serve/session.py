@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -271,31 +271,32 @@ class ScreeningSession:
         with self._details_lock:
             if self._details.is_set():
                 return
-            records = self._read_records()
+            pool, records = self._read_records()
             path = self.results / "screening" / "suggestions.csv"
             suggestions = read_suggestions(path) if path.exists() else {}
             titles = titles_from(records, self.results / "dedup" / "records.csv")
             links = StudyLinks(self.results / "dedup" / "clusters.csv", titles)
             ranker = None
-            if self.stage == TITLE_ABSTRACT and self.protocol.ranking.enabled and self._pool:
-                ranker = queue_ranker(list(self._pool), suggestions)
+            if self.stage == TITLE_ABSTRACT and self.protocol.ranking.enabled and pool:
+                ranker = queue_ranker(pool, suggestions)
             with self.lock:
-                self.records, self.suggestions, self.study_links = records, suggestions, links
-                self.alias_map = aliases(self._pool)
+                self._pool, self.records, self.suggestions, self.study_links = pool, records, suggestions, links
+                self.alias_map = aliases(pool)
                 self._ranking.ranker = ranker
                 self._retrain(force=True)  # the stable order needs no features; a ranked one waits for them
             self._details.set()
 
-    def _read_records(self) -> dict[str, Record]:
-        """The stage's records as the workflow's rule reads them (the pool; at full text
-        also the works found by other methods), for what the queue file does not hold."""
-        pool = self.results / "screening" / "pool.csv"
-        self._pool = read_records(pool) if pool.exists() else []
-        records = {r.record_id: r for r in self._pool}
+    def _read_records(self) -> tuple[list[Record], dict[str, Record]]:
+        """The pool as the workflow's rule reads it (the ranker's records), and the stage's
+        records by id (at full text also the works found by other methods), for what the
+        queue file does not hold."""
+        path = self.results / "screening" / "pool.csv"
+        pool = read_records(path) if path.exists() else []
+        records = {r.record_id: r for r in pool}
         other = self.results / "screening" / "other_methods.csv"
         if self.stage == FULL_TEXT and other.exists():
             records.update({r.record_id: r for r in read_records(other)})
-        return records
+        return pool, records
 
     def _read_trail(self) -> list[str]:
         """Decided records in the order they were decided: those the order log does not
