@@ -17,6 +17,7 @@ from litsieve.personfile import (
     FileStamp,
     changed_on_disk,
     merge_person_cells,
+    orphans_path,
     person_csv_bytes,
     person_file_lock,
     read_issued,
@@ -173,3 +174,16 @@ def test_changed_on_disk_ignores_a_save_with_the_same_content(tmp_path: Path) ->
     assert not changed_on_disk(snapshot, path)
     spreadsheet_edit(path, {"r1": {"note": "x"}})
     assert changed_on_disk(snapshot, path)
+
+
+def test_a_row_the_workflow_orphaned_is_not_brought_back(tmp_path: Path) -> None:
+    path = setup(tmp_path, 3)
+    base = read_snapshot(path, SPEC)
+    written = merge_person_cells(tmp_path, SPEC, {"r3": {"decision": "include"}}, base)
+    # A workflow run: r3's record left the review, so its row went to the orphans file.
+    update_person_file(tmp_path, SPEC, [{"record_id": "r1", "title": "x"}, {"record_id": "r2", "title": "y"}])
+    result = merge_person_cells(tmp_path, SPEC, {"r3": {"decision": "include"}, "r1": {"decision": "exclude"}},
+                                written.snapshot)
+    assert result.gone == ["r3"] and "r3" not in cells(path)
+    assert cells(path)["r1"]["decision"] == "exclude"
+    assert cells(orphans_path(tmp_path, SPEC.relative)) == {"r3": {"decision": "include", "reason": "", "note": ""}}

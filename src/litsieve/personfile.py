@@ -718,7 +718,8 @@ class CellMerge:
     writing); ``written`` the keys whose cells now hold the requested values;
     ``conflicts`` the cells left as someone else typed them; ``external`` whether the
     file had been saved by someone else since the base snapshot; ``restored`` the keys
-    whose row or cells a save had dropped and that were put back.
+    whose row or cells a save had dropped and that were put back; ``gone`` the keys whose
+    rows a workflow run moved to the orphans file (their records left the review).
     """
 
     snapshot: Snapshot
@@ -726,6 +727,7 @@ class CellMerge:
     conflicts: list[CellConflict]
     external: bool
     restored: list[str]
+    gone: list[str] = field(default_factory=list)
 
 
 def merge_person_cells(
@@ -754,7 +756,9 @@ def merge_person_cells(
     Every other row and cell is left exactly as on disk. A row missing from the file is
     appended again from ``base`` (its generated cells) or, for a record the file never
     had, from ``templates`` (its generated cells by key); an appended key is added to the
-    file's issued ids. The version replaced is kept in the history unless this process
+    file's issued ids. A row the workflow moved to the orphans file (its record left the
+    review) is not brought back: it is reported in ``gone``, and its cells stay in the
+    orphans file, which gives them back if the record returns. The version replaced is kept in the history unless this process
     wrote it itself. Raises :class:`ScreeningFileError` when the file on disk cannot be
     read (nothing is written then) and ``ValueError`` for a value the spec does not allow.
 
@@ -788,9 +792,17 @@ def merge_person_cells(
         restored: list[str] = []
         conflicts: list[CellConflict] = []
         appended: list[str] = []
+        gone: list[str] = []
+        orphaned: set[str] | None = None
         for key, cells in changes.items():
             seen = base.row(key)
             index = position.get(key)
+            if index is None and seen is not None:
+                if orphaned is None:
+                    orphaned = _orphan_keys(people, spec)
+                if key in orphaned:
+                    gone.append(key)
+                    continue
             if index is None:
                 source = seen.values if seen is not None else templates.get(key)
                 if source is None:
@@ -832,7 +844,7 @@ def merge_person_cells(
                 rows[index] = PersonRow(key, {**row.values, **wanted}, row.line)
                 changed.add(key)
         if not changed:
-            return CellMerge(current, written, conflicts, external, restored)
+            return CellMerge(current, written, conflicts, external, restored, gone)
         for column in spec.columns:
             if column not in columns:  # a person column deleted in the spreadsheet comes back
                 columns.append(column)
@@ -847,7 +859,14 @@ def merge_person_cells(
             issued = read_issued(people, spec.relative) | {row.key for row in current.table.rows} | set(appended)
             atomic_write_text(issued_path(people, spec.relative), "".join(f"{key}\n" for key in sorted(issued)))
         snapshot = Snapshot(table, FileStamp.of(path), data, ours=True, lines=lines)
-        return CellMerge(snapshot, written, conflicts, external, restored)
+        return CellMerge(snapshot, written, conflicts, external, restored, gone)
+
+
+def _orphan_keys(people: Path, spec: PersonFileSpec) -> set[str]:
+    path = orphans_path(people, spec.relative)
+    if not path.exists():
+        return set()
+    return {row.key for row in read_person_file(path, replace(spec, choices={})).rows}
 
 
 def _header_line(columns: Sequence[str], delimiter: str) -> str:

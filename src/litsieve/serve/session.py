@@ -424,6 +424,11 @@ class ScreeningSession:
         for key, cells in clashes.items():
             ours = self.typed.pop(key, {})
             self.pending[key] = Pending(key, ours, tuple(cells))
+        for key in result.gone:
+            self.typed.pop(key, None)
+        if result.gone:
+            self.notices.append(f"{len(result.gone)} record(s) you decided here left the review in the last "
+                                f"workflow run; their decisions are kept in the orphans file")
         if result.external:
             self._reindex()
         elif result.written:
