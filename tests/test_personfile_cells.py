@@ -187,3 +187,30 @@ def test_a_row_the_workflow_orphaned_is_not_brought_back(tmp_path: Path) -> None
     assert result.gone == ["r3"] and "r3" not in cells(path)
     assert cells(path)["r1"]["decision"] == "exclude"
     assert cells(orphans_path(tmp_path, SPEC.relative)) == {"r3": {"decision": "include", "reason": "", "note": ""}}
+
+
+def test_a_file_caught_empty_mid_save_is_waited_for_and_never_merged_into(tmp_path: Path) -> None:
+    import os
+
+    from litsieve.personfile import read_settled
+
+    path = setup(tmp_path)
+    base = read_snapshot(path, SPEC)
+    full = path.read_bytes()
+    old = time.time() - 60
+    # A program saving in place has truncated the file; here the truncation kept the old time stamp.
+    path.write_bytes(b"")
+    os.utime(path, (old, old))
+    with pytest.raises(ScreeningFileError, match="empty"):
+        merge_person_cells(tmp_path, SPEC, {"r1": {"decision": "include"}}, base)
+    assert path.read_bytes() == b""  # nothing was written into it
+
+    def finish() -> None:
+        time.sleep(0.3)
+        path.write_bytes(full)
+
+    writer = threading.Thread(target=finish)
+    writer.start()
+    data, _ = read_settled(path, 0.05, timeout=10)
+    writer.join()
+    assert data == full

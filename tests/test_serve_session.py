@@ -246,3 +246,27 @@ def test_other_reports_of_the_study_are_listed(review, ana: ScreeningSession) ->
     linked = session.view("pubmed:1").linked
     assert [(r.record_id, r.title, r.relation) for r in linked] == [("pubmed:2", "Peer support study 2", "erratum of")]
     assert session.view("pubmed:3").linked == []
+
+
+def test_a_broken_save_stops_saving_until_fixed_and_loses_nothing(review, ana: ScreeningSession) -> None:
+    root, _ = review
+    path = queue(root, "ana")
+    first = ana.next_key()
+    ana.decide(first, "include")
+    second = ana.next_key()
+    good = path.read_bytes()
+    spreadsheet_edit(path, {second: {"decision": "inclde"}})  # a typo saved from the spreadsheet
+    with pytest.raises(ServeError, match="cannot be read"):
+        ana.decide(second, "exclude")
+    assert b"inclde" in path.read_bytes()  # nothing was written over the screener's file
+    view = ana.view(second)
+    assert view is not None and ana.file_error
+    path.write_bytes(good)  # fixed (here: restored from before the typo)
+    spreadsheet_edit(path, {second: {"decision": "include"}})
+    ana.refresh()  # as the next page does
+    third = ana.next_key()
+    assert third not in (first, second)
+    view = ana.view(third)
+    ana.decide(third, "exclude", seen=view.cells)
+    decisions = {k: v["decision"] for k, v in person_cells(path).items()}
+    assert decisions[first] == "include" and decisions[second] == "include" and len(decisions) == 3

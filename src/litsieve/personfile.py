@@ -664,17 +664,23 @@ def _snapshot_of(path: Path, spec: PersonFileSpec, data: bytes, stamp: FileStamp
     return Snapshot(table, stamp, data)
 
 
+def _stable(stamp: FileStamp, settle: float) -> bool:
+    """Not being written: changed at least ``settle`` seconds ago, and not empty (a program
+    saving in place truncates the file first, and on some file systems the truncation
+    leaves the old time stamp: an empty person file is a save in progress)."""
+    return stamp.size > 0 and time.time() - stamp.mtime_ns / 1e9 >= settle
+
+
 def read_settled(path: str | os.PathLike[str], settle: float = 0.0, *, timeout: float = 30.0) -> tuple[bytes, FileStamp | None]:
-    """The file's bytes once nobody is writing it: at least ``settle`` seconds since its
-    last change, and unchanged while it was read. ``b""`` for a missing file."""
+    """The file's bytes once nobody is writing it (:func:`_stable`, with ``settle`` > 0),
+    unchanged while they were read. ``b""`` for a missing file."""
     deadline = time.monotonic() + timeout
     while True:
         stamp = FileStamp.of(path)
         if stamp is None:
             return b"", None
-        age = time.time() - stamp.mtime_ns / 1e9
-        if age < settle and time.monotonic() < deadline:
-            time.sleep(min(settle - age, 0.25) + 0.01)
+        if settle > 0 and not _stable(stamp, settle) and time.monotonic() < deadline:
+            time.sleep(0.1)
             continue
         data = Path(path).read_bytes()
         if FileStamp.of(path) == stamp or time.monotonic() >= deadline:
@@ -682,9 +688,9 @@ def read_settled(path: str | os.PathLike[str], settle: float = 0.0, *, timeout: 
 
 
 def settled(path: str | os.PathLike[str], settle: float) -> bool:
-    """Whether the file's last change is at least ``settle`` seconds old."""
+    """Whether nobody is writing the file now (see :func:`_stable`); a missing file is settled."""
     stamp = FileStamp.of(path)
-    return stamp is None or time.time() - stamp.mtime_ns / 1e9 >= settle
+    return stamp is None or _stable(stamp, settle)
 
 
 def changed_on_disk(snapshot: Snapshot, path: str | os.PathLike[str]) -> bool:
@@ -782,6 +788,11 @@ def merge_person_cells(
             data, stamp = read_settled(path, settle)
             if data == base.data:
                 current = replace(base, stamp=stamp)
+            elif not data.strip() and base.table.rows:
+                raise ScreeningFileError(
+                    "the file is empty on disk (cut short while saving?)", file=str(path),
+                    hint="save it again from the spreadsheet, or restore it from the .history folder; "
+                         "nothing was written")
             else:
                 current, external = _snapshot_of(path, spec, data, stamp), True
         rows = list(current.table.rows)

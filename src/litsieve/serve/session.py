@@ -393,7 +393,8 @@ class ScreeningSession:
         the next call."""
         with self.lock:
             stamp = FileStamp.of(order_path(self.people, self.stage, self.screener))
-            if changed_on_disk(self.snapshot, self.path) and (wait or settled(self.path, SETTLE_SECONDS)):
+            changed = changed_on_disk(self.snapshot, self.path)
+            if changed and (wait or settled(self.path, SETTLE_SECONDS)):
                 try:
                     result = self._merge()
                 except ScreeningFileError as exc:
@@ -408,8 +409,8 @@ class ScreeningSession:
                     self._retrain(force=True)  # the workflow retrains on every run; so does a save
                     self.trail = self._read_trail()
                     self._order_stamp = stamp
-            elif self.file_error and self.path.exists():
-                self.file_error = ""
+            elif not changed:
+                self.file_error = ""  # the file is as this session last wrote it
             if stamp != self._order_stamp:
                 self._order_stamp = stamp
                 self.trail = self._read_trail()
