@@ -25,6 +25,7 @@ from litsieve.text import bibliographic_code, language_name
 from litsieve.query.parser import (
     CONVENTION_LABELS,
     FIELDS,
+    Ambiguous,
     And,
     Node,
     Or,
@@ -150,6 +151,7 @@ def _single_line(node: Node, leaf: Callable[[Term], str]) -> str:
     if isinstance(node, Term):
         return leaf(node)
     name = "AND" if isinstance(node, And) else "OR" if isinstance(node, Or) else "NOT"
+    assert not isinstance(node, Ambiguous), "ambiguous trees are resolved before translation"
     return "(" + f" {name} ".join(_single_line(c, leaf) for c in node.children) + ")"
 
 
@@ -292,6 +294,7 @@ def _ovid(node: Node, years: Years | None, langs: tuple[str, ...], fields: str) 
                 text = f'"{text}"'
             return add(f"{text}{_OVID_SUFFIX[_field(current, fields)]}")
         name = "and" if isinstance(current, And) else "or" if isinstance(current, Or) else "not"
+        assert not isinstance(current, Ambiguous), "ambiguous trees are resolved before translation"
         refs = [emit(child) for child in current.children]
         return add(f" {name} ".join(str(r) for r in refs))
 

@@ -26,7 +26,7 @@ every failed sum:
 from __future__ import annotations
 
 from collections import Counter
-from typing import Collection, Sequence
+from typing import Collection, Iterable, Sequence
 
 from litsieve.errors import ConservationError
 from litsieve.report.counts import INCLUDE, FlowCounts, FlowInputs, OtherMethodsCounts
@@ -34,7 +34,7 @@ from litsieve.report.counts import INCLUDE, FlowCounts, FlowInputs, OtherMethods
 MAX_IDS = 5
 
 
-def _ids(ids: Sequence[str]) -> str:
+def _ids(ids: Iterable[str]) -> str:
     ids = sorted(ids)
     shown = ", ".join(ids[:MAX_IDS])
     return shown + (f" and {len(ids) - MAX_IDS} more" if len(ids) > MAX_IDS else "")
@@ -158,8 +158,8 @@ def flow_failures(inputs: FlowInputs, other_sources: Collection[str] = ()) -> li
                         f"pool or removed before screening: {_ids(screened_too)}")
     not_kept = [r for r in (pool | set(removed_ids) | direct) if r not in kept]
     if not_kept:
-        failures.append(f"records screened, removed before screening or sent straight to full text that are not "
-                        f"kept after deduplication: " + ", ".join(where(r) for r in sorted(not_kept)[:MAX_IDS]))
+        failures.append("records screened, removed before screening or sent straight to full text that are not "
+                        "kept after deduplication: " + ", ".join(where(r) for r in sorted(not_kept)[:MAX_IDS]))
     unaccounted = kept - pool - set(removed_ids) - direct
     if unaccounted:
         failures.append(f"works kept after deduplication that are neither screened nor removed before "

@@ -303,7 +303,7 @@ def write_strategy_from_inputs(review: Review, search: Search, sources: Sequence
                                inputs: Any, outputs: Any) -> None:
     """The rule's named inputs (records, matches, manifests) mapped back to their sources."""
     records = {Path(p).stem: str(p) for p in inputs.records}
-    matches = {Path(p).stem: str(p) for p in inputs.matches}
+    matches = {Path(p).stem: str(p) for p in inputs.checks}
     manifests = {Path(p).parent.parent.name: str(p) for p in inputs.manifests}
     write_search_strategy(review, search, sources, records, matches, manifests, outputs.md, outputs.json)
 
