@@ -41,7 +41,7 @@ rule search_check:
 rule search_strategy:
     input:
         records=expand("results/records/sources/{source}.csv", source=sorted(SOURCES)),
-        matches=expand("results/search/check/{source}.csv", source=CHECKED_SOURCES),
+        checks=expand("results/search/check/{source}.csv", source=CHECKED_SOURCES),
         # The manifest of each live source's snapshot in use (a new snapshot reruns this).
         manifests=lambda wildcards: [snapshot_of(name)[0] for name in LIVE],
         exports=CHECKED_FILES,

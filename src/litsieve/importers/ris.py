@@ -33,7 +33,7 @@ _JOURNAL = ("JF", "T2", "JO", "JA", "J2", "J9", "JI")
 _YEAR = ("PY", "Y1", "DA", "Y2")
 _ABSTRACT = ("AB", "N2")
 _LINKS = ("UR", "L2", "L1", "L3", "LK", "M3")
-_TYPES = {
+REFERENCE_TYPES = {
     "JOUR": "Journal Article", "JFULL": "Journal Article", "EJOUR": "Journal Article",
     "BOOK": "Book", "EBOOK": "Book", "CHAP": "Book Chapter", "ECHAP": "Book Chapter",
     "CONF": "Conference Proceeding", "CPAPER": "Conference Paper", "THES": "Thesis",
@@ -163,7 +163,7 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
         for value in pub_types:
             rest.take("M3", value)
     if not pub_types and record_type:
-        pub_types = [_TYPES.get(record_type, record_type)]
+        pub_types = [REFERENCE_TYPES.get(record_type, record_type)]
 
     own_id = ""
     for tag in ("AN", "U2", "ID"):

@@ -26,6 +26,7 @@ from typing import Any, Literal, Mapping
 
 from litsieve.errors import ConfigError
 from litsieve.protocol import CriterionSpec, criterion_spec
+from litsieve.importers.psycinfo import database_indexing
 from litsieve.record import Record
 from litsieve.screening.age import AgeSignal, age_signals, all_below, none_below
 from litsieve.screening.terms import Hit, compile_terms, find_hits, sentence_spans, snippet
@@ -37,6 +38,8 @@ DEFAULT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords")
 # Fields that describe a record rather than its content: criteria reading only these may
 # be automatic, and their evidence is decisive even when the abstract is missing.
 METADATA_FIELDS: frozenset[str] = frozenset({"year", "language", "publication_types"})
+# The age groups a database's indexers assigned (litsieve.importers.psycinfo), read as a field.
+INDEXED_AGE = "age_groups"
 Kind = Literal["inclusion", "exclusion", "flag"]
 KINDS: tuple[str, ...] = ("inclusion", "exclusion", "flag")
 
@@ -204,25 +207,6 @@ class Criterion:
                 if not any(s < b_end and b_start < e for b_start, b_end in skip):
                     return True
         return False
-
-
-INDEXED_AGE = "age_groups"
-# PsycINFO (EBSCOhost RIS) puts its indexing in the N1 note: "... Document Type: Chapter.
-# ... Age Group: Adolescence (13-17 yrs) (200). Methodology: Literature Review." Document
-# type and methodology are publication types in all but name; age groups are assigned by
-# indexers who read the whole paper.
-_NOTE_FIELD = re.compile(r"(Document Type|Methodology|Age Group):\s*(.*?)(?:\.(?=\s+[A-Z][^.:;]{0,40}:)|\.?\s*$)")
-
-
-def database_indexing(record: Record) -> dict[str, list[str]]:
-    """Document type, methodology and age groups a database put in the record's notes."""
-    notes = record.extra.get("N1", "")
-    found: dict[str, list[str]] = {}
-    for note in notes if isinstance(notes, list) else [notes]:
-        for match in _NOTE_FIELD.finditer(str(note)):
-            values = [v.strip() for v in match.group(2).split(";") if v.strip()]
-            found.setdefault(match.group(1), []).extend(v for v in values if v not in found.get(match.group(1), []))
-    return found
 
 
 class RecordText:
