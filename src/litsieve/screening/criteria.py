@@ -19,7 +19,6 @@ and where they were), so every suggestion can be explained to the screener.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Literal, Mapping
