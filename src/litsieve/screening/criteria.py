@@ -32,15 +32,12 @@ from litsieve.screening.terms import Hit, compile_terms, find_hits, sentence_spa
 from litsieve.text import FieldText, Term, language_names
 
 TEXT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords", "publication_types", "language")
-ALL_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "year")
-DEFAULT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords")
 # Fields that describe a record rather than its content: criteria reading only these may
 # be automatic, and their evidence is decisive even when the abstract is missing.
 METADATA_FIELDS: frozenset[str] = frozenset({"year", "language", "publication_types"})
 # The age groups a database's indexers assigned (litsieve.importers.psycinfo), read as a field.
 INDEXED_AGE = "age_groups"
 Kind = Literal["inclusion", "exclusion", "flag"]
-KINDS: tuple[str, ...] = ("inclusion", "exclusion", "flag")
 
 @dataclass(frozen=True)
 class Evidence:
@@ -272,7 +269,7 @@ def compile_criterion(spec: CriterionSpec, index: int) -> Criterion:
     criterion = Criterion(
         id=spec.id,
         label=spec.label,
-        kind=spec.kind,  # type: ignore[arg-type]  # the schema allows only KINDS
+        kind=spec.kind,  # type: ignore[arg-type]  # the schema allows only the three kinds
         fields=spec.fields,
         **{key: compile_terms(getattr(spec, key), where=f"{where}.{key}")
            for key in ("any", "all", "none", "ignore", "near", "none_near")},
