@@ -45,7 +45,7 @@ def _source_date(config: dict[str, Any]) -> None:
 
 
 def _extraction_field(config: dict[str, Any]) -> None:
-    config["report_extraction"]["fields"].append({"name": "funding"})
+    config["extraction"]["fields"].append({"name": "funding"})
 
 
 EDITS: dict[str, tuple[Edit, set[str]]] = {
@@ -71,7 +71,7 @@ EDITS: dict[str, tuple[Edit, set[str]]] = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo after a full run: `snakemake -n` has nothing to do."""
     review = copy_workflow(tmp_path_factory.mktemp("reruns") / "review")
