@@ -28,14 +28,14 @@ rule search_check:
         "results/records/sources/{source}.csv",
     output:
         "results/search/check/{source}.csv",
-    params:
-        search=PROTOCOL.search,
-        # Checked against the string as run in that database when the protocol gives it.
-        as_run=lambda wildcards: SOURCES[wildcards.source].as_run,
     log:
         "results/logs/search/check_{source}.log",
     conda:
         LITSIEVE_ENV
+    params:
+        search=PROTOCOL.search,
+        # Checked against the string as run in that database when the protocol gives it.
+        as_run=lambda wildcards: SOURCES[wildcards.source].as_run,
     script:
         "../../scripts/search_check.py"
 
