@@ -116,3 +116,13 @@ def test_a_new_title_reaches_the_search_documentation_and_the_report(review: Pat
         assert rules_to_run(review) == set()
     finally:
         (review / "config" / "config.yaml").write_bytes(original)
+
+
+def test_scripts_read_only_what_their_rule_declares() -> None:
+    """A script that read ``snakemake.config`` would depend on parts of the protocol its
+    rule does not declare, and Snakemake could not tell it to rerun."""
+    from conftest import REPO
+
+    for script in sorted((REPO / "scripts").glob("*.py")):
+        used = set(re.findall(r"snakemake\.(\w+)", script.read_text(encoding="utf-8")))
+        assert used <= {"input", "output", "params", "wildcards", "log"}, (script.name, used)
