@@ -47,7 +47,7 @@ def press(driver: Any, *keys: str, reload: bool = True) -> None:
         before = driver.find_element("tag name", "html").id
         ActionChains(driver).send_keys(key).perform()
         if reload and (key in "iemust" or key in (ARROW_LEFT, ARROW_RIGHT)):
-            wait_for(lambda: driver.find_element("tag name", "html").id != before)
+            wait_for(lambda before=before: driver.find_element("tag name", "html").id != before)
 
 
 ARROW_LEFT, ARROW_RIGHT = "\ue012", "\ue014"

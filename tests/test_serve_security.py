@@ -167,7 +167,7 @@ def test_the_screeners_page_is_blind_and_the_third_persons_page_resolves(tmp_pat
 
 def test_the_page_says_when_everything_is_decided(client, review: Path) -> None:
     signed_in(client)
-    for i in range(1, 5):
+    for _ in range(4):
         html = page(client).get_data(as_text=True)
         key = re.search(r'name="id" value="([^"]+)"', html).group(1)
         client.post("/decide", data={"id": key, "decision": "exclude", "csrf": csrf(html)}, base_url=f"http://{HOST}")

@@ -775,7 +775,7 @@ def merge_person_cells(
     people = Path(people)
     path = spec.path(people)
     templates = templates or {}
-    for key, cells in changes.items():
+    for cells in changes.values():
         for column, value in cells.items():
             if column not in spec.person_columns:
                 raise ValueError(f"{column!r} is not a person column of {spec.relative}")

@@ -27,6 +27,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as AnyResponse  # flask's Response, or a redirect
 
 from litsieve.errors import ServeError
 from litsieve.serve.adjudication import ConflictSession
@@ -61,7 +62,7 @@ def create_app(target: Target, *, token: str, port: int, review: str = "") -> Fl
         return Response(page, status=403, mimetype="text/html")
 
     @app.before_request
-    def guard() -> Response | None:
+    def guard() -> AnyResponse | None:
         if request.host not in hosts:
             return denied("This server answers only at its own address, http://127.0.0.1:%d/." % port)
         supplied = request.args.get("token") or request.cookies.get(cookie) or ""
@@ -70,7 +71,7 @@ def create_app(target: Target, *, token: str, port: int, review: str = "") -> Fl
                           "it carries the access token.")
         if request.method == "GET" and "token" in request.args:
             # Keep the token out of the address bar and history: the cookie carries it now.
-            args = {k: v for k, v in request.args.items() if k != "token"}
+            args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "token"}
             response = redirect(url_for(request.endpoint or "index", **(request.view_args or {}), **args), 303)
             response.set_cookie(cookie, token, httponly=True, samesite="Strict", path="/")
             return response
@@ -130,7 +131,7 @@ def _screening_routes(app: Flask, session: ScreeningSession, common: dict[str, A
         )
         return Response(html, status=status, mimetype="text/html")
 
-    def act(change: Callable[[], Any], key: str) -> Response:
+    def act(change: Callable[[], Any], key: str) -> AnyResponse:
         try:
             change()
         except ServeError as exc:
@@ -138,11 +139,11 @@ def _screening_routes(app: Flask, session: ScreeningSession, common: dict[str, A
         return redirect(url_for("index", saved=key), 303)
 
     @app.get("/")
-    def index() -> Response:
+    def index() -> AnyResponse:
         return page(request.args.get("id") or None)
 
     @app.post("/decide")
-    def decide() -> Response:
+    def decide() -> AnyResponse:
         key = _form("id")
         seen = {c: _form(f"seen_{c}") for c in session.spec.person_columns if f"seen_{c}" in request.form}
         response = act(lambda: session.decide(key, _form("decision"), _form("reason"), _form("note"),
@@ -152,7 +153,7 @@ def _screening_routes(app: Flask, session: ScreeningSession, common: dict[str, A
         return response
 
     @app.post("/undo")
-    def undo() -> Response:
+    def undo() -> AnyResponse:
         try:
             ack = session.undo()
         except ServeError as exc:
@@ -162,7 +163,7 @@ def _screening_routes(app: Flask, session: ScreeningSession, common: dict[str, A
         return redirect(url_for("index", id=ack.key, saved=ack.key), 303)
 
     @app.post("/skip")
-    def skip() -> Response:
+    def skip() -> AnyResponse:
         key = _form("id")
         try:
             session.skip(key)
@@ -171,7 +172,7 @@ def _screening_routes(app: Flask, session: ScreeningSession, common: dict[str, A
         return redirect(url_for("index"), 303)
 
     @app.post("/settle")
-    def settle() -> Response:
+    def settle() -> AnyResponse:
         key = _form("id")
         try:
             session.settle(key, _form("keep"))
@@ -189,11 +190,11 @@ def _conflict_routes(app: Flask, session: ConflictSession, common: dict[str, Any
         return Response(html, status=status, mimetype="text/html")
 
     @app.get("/")
-    def index() -> Response:
+    def index() -> AnyResponse:
         return page(saved=request.args.get("saved", ""))
 
     @app.post("/resolve")
-    def resolve() -> Response:
+    def resolve() -> AnyResponse:
         key = _form("id")
         try:
             session.resolve(key, _form("resolution"), _form("reason"), _form("note"))
