@@ -74,6 +74,7 @@ def text(driver: Any, selector: str) -> str:
     return driver.find_element("css selector", selector).text
 
 
+@pytest.mark.slow  # runs the whole workflow twice
 def test_a_screener_decides_by_keyboard_and_the_workflow_counts_it(workflow_dir: Path, driver: Any) -> None:
     review = workflow_dir
     run_snakemake(review, TARGET)
