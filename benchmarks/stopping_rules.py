@@ -135,9 +135,10 @@ def print_stopping_table(rows: list[dict[str, object]], rules: Sequence[str]) ->
               f"{100 * min(float(r['recall']) for r in mine):.1f}% | "  # type: ignore[arg-type]
               f"{100 * statistics.median(float(r['recall']) for r in mine):.1f}% | "  # type: ignore[arg-type]
               f"{100 * statistics.median(float(r['screened']) for r in mine):.1f}% | {never} |")  # type: ignore[arg-type]
-    print("\nPer review (hypergeometric, shipped): share screened at the first stop, recall there, per seed")
+    shipped = next(iter(rules))
+    print(f"\nPer review ({shipped}): share screened at the first stop (recall there), per seed")
     for review in dict.fromkeys(str(r["review"]) for r in rows):
-        mine = [r for r in rows if r["review"] == review and r["rule"] == rules[0]]
+        mine = [r for r in rows if r["review"] == review and r["rule"] == shipped]
         cells = ", ".join("never" if r["stop"] is None else
                           f"{100 * float(r['screened']):.0f}% ({100 * float(r['recall']):.0f}%)"  # type: ignore[arg-type]
                           for r in mine)
