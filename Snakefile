@@ -1,14 +1,23 @@
 # litsieve: a reproducible systematic-review workflow.
-# The protocol lives in config/config.yaml; every rule's logic lives in the litsieve package.
-from snakemake.utils import min_version, validate
+# The protocol is config/config.yaml, or the file given with `snakemake --configfile FILE`,
+# which then is the whole protocol: nothing of config/config.yaml is merged into it.
+# Every rule's logic lives in the litsieve package.
+from snakemake.utils import min_version
+
+from litsieve.protocol import parse_protocol
 
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+# Validated against workflow/schemas/config.schema.yaml (defaults filled there) into the
+# typed model every rule takes its params from (litsieve.protocol).
+PROTOCOL_FILES = [str(f) for f in workflow.overwrite_configfiles] or ["config/config.yaml"]
+PROTOCOL = parse_protocol(config, source=", ".join(PROTOCOL_FILES))
 
 
 include: "workflow/rules/common.smk"

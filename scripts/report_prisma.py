@@ -7,5 +7,5 @@ from litsieve.report.prisma import PrismaOutputs, write_prisma
 
 with rule_log(snakemake.log[0]):  # noqa: F821 (snakemake injects it)
     write_prisma(FlowFiles(**{k: Path(v) for k, v in snakemake.input.items()}),  # noqa: F821
-                 snakemake.params.protocol,  # noqa: F821
+                 snakemake.params.review, snakemake.params.sources,  # noqa: F821
                  PrismaOutputs(**{k: Path(v) for k, v in snakemake.output.items()}))  # noqa: F821

@@ -4,5 +4,6 @@ from litsieve.screening.pool import screening_pool
 
 with rule_log(snakemake.log[0]):  # noqa: F821 (snakemake injects it)
     screening_pool(snakemake.input[0], snakemake.output.pool, snakemake.output.removed,  # noqa: F821
-                   snakemake.output.suggestions, snakemake.params.protocol,  # noqa: F821
-                   snakemake.output.other_methods)  # noqa: F821
+                   snakemake.output.suggestions, snakemake.output.other_methods,  # noqa: F821
+                   search=snakemake.params.search, criteria=snakemake.params.criteria,  # noqa: F821
+                   other_sources=snakemake.params.other_sources)  # noqa: F821

@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 from pathlib import Path
 from typing import Any, Mapping
 
-from litsieve.config import load_config
 from litsieve.fileio import write_csv
-from litsieve.personfile import ensure_person_files
+from litsieve.people import ensure_person_files
+from litsieve.protocol import Protocol
 from litsieve.record import Record
 from litsieve.records_io import write_records
 from litsieve.screening.stages import screen_full_text, screen_title_abstract
 from litsieve.screening.status import screening_summary
+from protocols import demo_mapping
+from protocols import protocol as build_protocol
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def protocol(title_abstract: list[str], full_text: list[str] | None = None, **screeners: Any) -> dict[str, Any]:
-    """The repository's protocol (its real criteria and reasons) with the given screeners."""
-    config = copy.deepcopy(load_config(REPO / "config" / "config.yaml"))
+def protocol_mapping(title_abstract: list[str], full_text: list[str] | None = None, **screeners: Any) -> dict[str, Any]:
+    """The tests' demo protocol (its real criteria and reasons) with the given screeners, as YAML gives it."""
+    config = demo_mapping()
     config["screeners"] = {"title_abstract": title_abstract, "full_text": full_text or title_abstract[:1],
                            "maybe": "include", **screeners}
     config["paths"] = {"people": "screening", "snapshots": "resources/snapshots"}
     return config
+
+
+def protocol(title_abstract: list[str], full_text: list[str] | None = None, **screeners: Any) -> Protocol:
+    """:func:`protocol_mapping` as the typed protocol."""
+    return build_protocol(protocol_mapping(title_abstract, full_text, **screeners))
 
 
 def record(i: int, **fields: Any) -> Record:
@@ -108,13 +114,16 @@ def state(path: Path) -> dict[str, dict[str, str]]:
         return {row["record_id"]: row for row in csv.DictReader(handle)}
 
 
-def run(root: Path, config: dict[str, Any]) -> dict[str, Any]:
+def run(root: Path, protocol: Protocol) -> dict[str, Any]:
     """One workflow run of the three screening rules, as the Snakefile wires them; returns the status."""
-    ensure_person_files(config, root)
+    ensure_person_files(protocol, root)
     results = root / "results/screening"
-    screen_title_abstract(results / "pool.csv", results / "suggestions.csv", config,
-                          results / "title_abstract.csv", root=root)
-    screen_full_text(results / "title_abstract.csv", results / "pool.csv", config,
-                     results / "full_text.csv", root=root)
-    return screening_summary(results / "title_abstract.csv", results / "full_text.csv", config,
-                             results / "status.json", results / "agreement.json")
+    people = protocol.paths.people
+    screen_title_abstract(results / "pool.csv", results / "suggestions.csv", results / "title_abstract.csv",
+                          screeners=protocol.screeners.title_abstract, maybe=protocol.screeners.maybe,
+                          criteria=protocol.criteria, ranked=protocol.ranking.enabled, people=people, root=root)
+    screen_full_text(results / "title_abstract.csv", results / "pool.csv", results / "full_text.csv",
+                     screeners=protocol.screeners.full_text, criteria=protocol.criteria, people=people, root=root)
+    return screening_summary(results / "title_abstract.csv", results / "full_text.csv",
+                             results / "status.json", results / "agreement.json",
+                             screeners=protocol.screeners, ranking=protocol.ranking, people=people)

@@ -10,7 +10,8 @@ import pytest
 from litsieve.config import validate_config
 from litsieve.errors import ConfigError
 from litsieve.record import Record
-from litsieve.screening.criteria import exclusion_reasons, load_criteria, parse_criterion
+from litsieve.protocol import CriterionSpec, criterion_spec
+from litsieve.screening.criteria import compile_criteria, exclusion_reasons, parse_criterion
 from litsieve.screening.suggest import suggest_records
 
 REPO = Path(__file__).resolve().parents[1]
@@ -20,6 +21,10 @@ SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
 def protocol(*criteria: dict[str, Any]) -> dict[str, Any]:
     return {"review": {"title": "t"}, "search": {"query": "a"},
             "sources": [{"name": "s", "database": "d"}], "criteria": list(criteria)}
+
+
+def specs(entries: list[dict[str, Any]]) -> tuple[CriterionSpec, ...]:
+    return tuple(criterion_spec(entry, i) for i, entry in enumerate(entries))
 
 
 def test_schema_accepts_and_fills_defaults() -> None:
@@ -58,7 +63,7 @@ def test_other_config_errors() -> None:
     with pytest.raises(ConfigError, match="near"):
         parse_criterion({"id": "x", "kind": "exclusion", "none": ["a"], "near": ["b"]}, 0)
     with pytest.raises(ConfigError, match="twice"):
-        load_criteria({"criteria": [{"id": "x", "kind": "exclusion", "any": ["a"]}] * 2})
+        compile_criteria(specs([{"id": "x", "kind": "exclusion", "any": ["a"]}] * 2))
 
 
 def record(text: str, **kw: Any) -> Record:
@@ -116,10 +121,10 @@ def test_exclusion_reasons_in_protocol_order() -> None:
         {"id": "c", "kind": "exclusion", "any": ["z"], "label": "Online only"},
         {"id": "d", "kind": "exclusion", "any": ["w"], "reason": "Wrong population"},
     ]}
-    assert exclusion_reasons(config) == ["Wrong population", "Online only"]
+    assert exclusion_reasons(specs(config["criteria"])) == ["Wrong population", "Online only"]
 
 
 def test_no_inclusion_criteria_means_unsure() -> None:
     config = {"criteria": [{"id": "b", "kind": "exclusion", "any": ["online"]}]}
-    [s] = suggest_records([record("face to face groups")], config)
+    [s] = suggest_records([record("face to face groups")], specs(config["criteria"]))
     assert s.suggestion == "unsure"

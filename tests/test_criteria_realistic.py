@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from litsieve.config import load_config
 from litsieve.record import Record
-from litsieve.screening.criteria import load_criteria
+from litsieve.screening.criteria import compile_criteria
+from protocols import demo_protocol
 from litsieve.screening.suggest import suggest_records
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,7 +26,7 @@ CASES: list[dict[str, Any]] = yaml.safe_load(
 
 @pytest.fixture(scope="module")
 def config() -> dict[str, Any]:
-    return load_config(REPO / "config" / "config.yaml")
+    return demo_protocol()
 
 
 def as_record(case: dict[str, Any]) -> Record:
@@ -38,7 +38,7 @@ def as_record(case: dict[str, Any]) -> Record:
 
 @pytest.fixture(scope="module")
 def suggestions(config: dict[str, Any]) -> dict[str, Any]:
-    return {s.record_id: s for s in suggest_records([as_record(c) for c in CASES], config)}
+    return {s.record_id: s for s in suggest_records([as_record(c) for c in CASES], config.criteria)}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
@@ -56,7 +56,7 @@ def test_realistic_record(case: dict[str, Any], suggestions: dict[str, Any]) -> 
 def test_every_criterion_fires_on_some_realistic_record(suggestions: dict[str, Any],
                                                         config: dict[str, Any]) -> None:
     fired = {c for s in suggestions.values() for c in s.criteria}
-    assert {c.id for c in load_criteria(config)} <= fired
+    assert {c.id for c in compile_criteria(config.criteria)} <= fired
 
 
 def test_no_include_is_suggested_exclude(suggestions: dict[str, Any]) -> None:
@@ -76,7 +76,7 @@ def test_evidence_shows_the_words(suggestions: dict[str, Any]) -> None:
 def test_missing_abstract_never_excluded_on_title_words(config: dict[str, Any]) -> None:
     record = Record(record_id="t1", title="An online peer support forum for people with depression",
                     year=2012, language="English")
-    [suggestion] = suggest_records([record], config)
+    [suggestion] = suggest_records([record], config.criteria)
     assert suggestion.suggestion == "unsure"
     assert "online_only" in suggestion.criteria
     assert "no abstract" in suggestion.why

@@ -12,6 +12,7 @@ import pytest
 from litsieve.cli import main
 from litsieve.dedup import deduplicate
 from litsieve.dedup.review import SPEC, pair_id
+from litsieve.protocol import DedupSettings
 from litsieve.dedup.workflow import run_dedup
 from litsieve.errors import DedupError, ScreeningFileError
 from litsieve.personfile import read_person_file
@@ -233,6 +234,6 @@ def test_review_can_be_switched_off(tmp_path):
     people = tmp_path / "screening"
     out = tmp_path / "results"
     run_dedup(inputs, people, out / "records.csv", out / "clusters.csv", out / "counts.json",
-              {"review": False})
+              DedupSettings(review=False))
     assert not (people / "duplicates.csv").exists()
     assert json.loads((out / "counts.json").read_text())["works_out"] == 5

@@ -13,6 +13,7 @@ from conftest import run_snakemake
 from litsieve.cli import main
 from litsieve.errors import ImportFormatError
 from litsieve.importers.workflow import combine_sources, import_source
+from protocols import source_entry
 from litsieve.record import RECORD_FIELDS, Record
 from litsieve.records_io import read_records, write_records
 
@@ -70,15 +71,14 @@ def test_cli_error_is_one_line_on_stderr(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_import_source_uses_configured_format_and_name(tmp_path: Path) -> None:
     out = tmp_path / "psycinfo.csv"
-    source = {"name": "psycinfo", "database": "psycinfo", "method": "export", "format": "ris"}
-    records = import_source([DATA / "ris_ebscohost_psycinfo.ris", DATA / "ris_ovid.ris"], source, out)
+    records = import_source([DATA / "ris_ebscohost_psycinfo.ris", DATA / "ris_ovid.ris"], "psycinfo", out, fmt="ris")
     assert len(records) == 4
     assert [r.record_id for r in read_records(out)][0] == "psycinfo:2016-12345-001"
     with pytest.raises(ImportFormatError, match="lists no export files"):
-        import_source([], source, out)
+        import_source([], "psycinfo", out)
 
 
-def test_import_source_live_reads_the_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_live_source_is_imported_from_its_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import litsieve.search.snapshot as snapshot
 
     seen = {}
@@ -89,7 +89,7 @@ def test_import_source_live_reads_the_snapshot(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setattr(snapshot, "read_snapshot_records", fake)
     out = tmp_path / "pubmed.csv"
-    import_source(["snap/manifest.json"], {"name": "pubmed", "database": "pubmed", "method": "live"}, out)
+    snapshot.import_snapshot(["snap/manifest.json"], source_entry(name="pubmed", database="pubmed", method="live"), out)
     assert seen["paths"] == ["snap/manifest.json"]
     assert read_records(out)[0].title == "From the snapshot"
 

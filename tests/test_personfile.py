@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from litsieve.errors import ScreeningFileError
+from litsieve.people import ensure_person_files
+from protocols import minimal_mapping, protocol
 from litsieve.personfile import (
     PersonFileSpec,
-    ensure_person_files,
     merge_rows,
     orphans_path,
     read_person_file,
@@ -187,7 +188,7 @@ def test_merge_rows_order_is_the_generated_order() -> None:
 
 def test_ensure_person_files_creates_headers_and_never_touches_existing(tmp_path: Path) -> None:
     other = PersonFileSpec("duplicates.csv", ("record_id", "pair", "same"), ("same",))
-    config = {"paths": {"people": "people"}}
+    config = protocol(minimal_mapping(paths={"people": "people"}))
     created = ensure_person_files(config, tmp_path, [SPEC, other])
     assert sorted(p.name for p in created) == ["ana.csv", "duplicates.csv"]
     assert (tmp_path / "people/duplicates.csv").read_bytes() == b"\xef\xbb\xbfrecord_id,pair,same\r\n"

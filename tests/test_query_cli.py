@@ -49,7 +49,7 @@ def test_match_reads_the_protocol_for_an_ambiguous_string(tmp_path, capsys):
 
     export = tmp_path / "export.csv"
     write_records(export, [Record(record_id="x1", title="Open dialogue in mental health care")])
-    config = Path(__file__).resolve().parents[1] / "config" / "config.yaml"
+    config = Path(__file__).resolve().parents[1] / "tests" / "data" / "protocols" / "demo.yaml"
     out = tmp_path / "m.csv"
     assert main(["query", "match", SEED, str(export), "-o", str(out), "--config", str(config)]) == 0
     assert "x1,export,true,," in out.read_text(encoding="utf-8")

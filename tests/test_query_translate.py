@@ -161,7 +161,7 @@ def test_cli_uses_the_protocols_intended_query(capsys, tmp_path):
     from pathlib import Path
 
     repo = Path(__file__).resolve().parents[1]
-    config = repo / "config" / "config.yaml"
+    config = repo / "tests" / "data" / "protocols" / "demo.yaml"
     assert main(["query", "translate", "--to", "ovid", "--config", str(config), "--years", "1990-2017",
                  "--language", "english", SEED]) == 0
     captured = capsys.readouterr()

@@ -13,7 +13,7 @@ from litsieve.cli import main
 from litsieve.report.prisma import summary_lines
 from report_helpers import POOL, stage_row, write_results
 
-CONFIG = str(REPO / "config" / "config.yaml")
+CONFIG = str(REPO / "tests" / "data" / "protocols" / "demo.yaml")
 DEMO = REPO / "resources" / "demo"
 
 
@@ -48,6 +48,7 @@ def test_prisma_error_is_one_line_with_exit_status(tmp_path: Path, capsys: pytes
 def test_extract_prefills_chosen_records_from_an_export(tmp_path: Path) -> None:
     out = tmp_path / "extraction.csv"
     assert main(["extract", str(DEMO / "pubmed_medline.txt"), "--source", "pubmed", "--ids", "pubmed:99900007,pubmed:99900050",
+                 "--config", CONFIG,
                  "-o", str(out), "--xlsx", str(tmp_path / "extraction.xlsx")]) == 0
     with open(out, newline="", encoding="utf-8") as handle:
         rows = {row["record_id"]: row for row in csv.DictReader(handle)}

@@ -11,10 +11,12 @@ from litsieve.errors import ConservationError
 from litsieve.report.conservation import check_conservation
 from litsieve.report.counts import FlowFiles, compute_counts, read_flow_inputs
 from litsieve.report.prisma import PrismaOutputs, checked_counts, write_prisma
+from protocols import minimal_mapping, protocol, source_entry
 from report_helpers import POOL, stage_row, write_results
 
-CONFIG = {"review": {"title": "Test review"},
-          "sources": [{"name": "pubmed", "database": "pubmed"}, {"name": "psycinfo", "database": "psycinfo"}]}
+CONFIG = protocol(minimal_mapping(review={"title": "Test review"},
+                                  sources=[{"name": "pubmed", "database": "pubmed"},
+                                           {"name": "psycinfo", "database": "psycinfo"}]))
 
 COMPLETE_TA = [
     stage_row("pubmed:1", "include"), stage_row("pubmed:2", "include"), stage_row("pubmed:4", "include"),
@@ -31,7 +33,7 @@ COMPLETE_FT = [
 
 def counts_of(results: Path):
     inputs = read_flow_inputs(FlowFiles.under(results))
-    return inputs, compute_counts(inputs, CONFIG["sources"])
+    return inputs, compute_counts(inputs, CONFIG.sources)
 
 
 def test_complete_review_counts_every_box(tmp_path: Path) -> None:
@@ -66,7 +68,7 @@ def test_decision_on_a_removed_duplicate_stops_the_diagram(tmp_path: Path) -> No
     results = write_results(tmp_path, ta, COMPLETE_FT)
     outputs = PrismaOutputs.under(tmp_path / "prisma")
     with pytest.raises(ConservationError) as error:
-        write_prisma(FlowFiles.under(results), CONFIG, outputs)
+        write_prisma(FlowFiles.under(results), CONFIG.review, CONFIG.sources, outputs)
     message = str(error.value)
     assert "psycinfo:1 (removed as a duplicate in cluster pubmed:1)" in message
     assert "records screened 6 != records excluded 2 + reports sought for retrieval 5" in message
@@ -76,7 +78,7 @@ def test_decision_on_a_removed_duplicate_stops_the_diagram(tmp_path: Path) -> No
 def test_full_text_decision_on_a_record_excluded_at_title_abstract(tmp_path: Path) -> None:
     ft = [*COMPLETE_FT, stage_row("pubmed:5", "include")]
     with pytest.raises(ConservationError, match=r"pubmed:5 \(exclude at title/abstract\)"):
-        checked_counts(FlowFiles.under(write_results(tmp_path, COMPLETE_TA, ft)), CONFIG)
+        checked_counts(FlowFiles.under(write_results(tmp_path, COMPLETE_TA, ft)), CONFIG.sources)
 
 
 def test_failed_sum_is_shown_with_its_terms(tmp_path: Path) -> None:
@@ -86,7 +88,7 @@ def test_failed_sum_is_shown_with_its_terms(tmp_path: Path) -> None:
     data["duplicates_removed"] = 3
     dedup.write_text(json.dumps(data))
     with pytest.raises(ConservationError) as error:
-        checked_counts(FlowFiles.under(results), CONFIG)
+        checked_counts(FlowFiles.under(results), CONFIG.sources)
     assert ("records identified 10 != duplicates removed 3 + marked ineligible by automation 1 + "
             "removed for other reasons 1 + records screened 6 = 11") in str(error.value)
 
@@ -96,18 +98,18 @@ def test_record_left_out_of_the_pool_is_reported(tmp_path: Path) -> None:
     removed = results / "screening" / "removed_before_screening.csv"
     removed.write_text(removed.read_text().splitlines()[0] + "\npubmed:3,automation,x,\n")
     with pytest.raises(ConservationError, match=r"neither screened nor removed before screening: psycinfo:3"):
-        checked_counts(FlowFiles.under(results), CONFIG)
+        checked_counts(FlowFiles.under(results), CONFIG.sources)
 
 
 def test_missing_stage_file_names_it(tmp_path: Path) -> None:
     results = write_results(tmp_path)
     (results / "screening" / "full_text.csv").unlink()
     with pytest.raises(ConservationError, match="full_text.csv: missing"):
-        checked_counts(FlowFiles.under(results), CONFIG)
+        checked_counts(FlowFiles.under(results), CONFIG.sources)
 
 
 def test_registers_are_counted_apart(tmp_path: Path) -> None:
-    config = [{"name": "pubmed", "database": "pubmed"}, {"name": "psycinfo", "database": "ClinicalTrials.gov"}]
+    config = [source_entry(name="pubmed", database="pubmed"), source_entry(name="psycinfo", database="ClinicalTrials.gov")]
     inputs = read_flow_inputs(FlowFiles.under(write_results(tmp_path)))
     counts = compute_counts(inputs, config)
     assert (counts.databases, counts.registers) == (6, 4)

@@ -13,7 +13,11 @@ import pytest
 from conftest import REPO
 from litsieve.importers import load
 from litsieve.report.extraction import update_extraction, xlsx_bytes, table_columns
-from litsieve.report.prefill import FIELDS, prefill
+from litsieve.report.prefill import prefill
+from protocols import demo_protocol, minimal_mapping, protocol
+
+FIELDS = demo_protocol().extraction.fields
+NAMES = [f.name for f in FIELDS]
 from litsieve.records_io import write_records
 from litsieve.fileio import write_csv
 from screening_helpers import read_rows
@@ -21,7 +25,7 @@ from screening_helpers import read_rows
 DEMO = REPO / "resources" / "demo"
 # Least share of the demo's included studies whose pre-filled value must equal the intended
 # answer (measured: design 38/39, sample 39/39, age 39/39, setting 34/39, country 37/39,
-# model 33/39, delivery 34/39, outcomes 34/39). Countries the abstract does not name cannot
+# model 32/39, delivery 34/39, outcomes 34/39). Countries the abstract does not name cannot
 # be pre-filled; the rest is what a reader of the abstract disagrees on.
 THRESHOLDS = {"study_design": 0.9, "sample_size": 0.95, "age_group": 0.95, "setting": 0.8, "country": 0.9,
               "peer_support_model": 0.8, "delivery": 0.8, "outcomes": 0.8}
@@ -53,7 +57,7 @@ def agrees(field: str, wanted: str, got: str) -> bool:
 def test_prefilled_values_match_the_demo_intended_answers(demo_records: dict, intended: list) -> None:
     agreement = {field: 0 for field in THRESHOLDS}
     for row in intended:
-        values = prefill(demo_records[row["record_id"]])
+        values = prefill(demo_records[row["record_id"]], FIELDS)
         assert values["population"].value, row["record_id"]
         for field in THRESHOLDS:
             agreement[field] += agrees(field, row[field], values[field].value)
@@ -65,19 +69,19 @@ def test_every_prefilled_value_names_the_phrase_it_came_from(demo_records: dict,
     for row in intended:
         record = demo_records[row["record_id"]]
         text = " ".join(f"{record.title}. {record.abstract}".split())
-        for field, value in prefill(record).items():
+        for field, value in prefill(record, FIELDS).items():
             assert len(value.tags) == len(value.phrases)
             for phrase in value.phrases:
                 assert phrase in text, (row["record_id"], field, phrase)
 
 
 def test_negation_and_comparison_words_are_read_as_such(demo_records: dict) -> None:
-    blended = prefill(demo_records["pubmed:99900066"])  # "Unlike online-only programmes, blended ..."
+    blended = prefill(demo_records["pubmed:99900066"], FIELDS)  # "Unlike online-only programmes, blended ..."
     assert {"blended", "face-to-face", "group"} <= set(blended["delivery"].tags)
-    telephone = prefill(demo_records["pubmed:99900050"])  # "It is not an online intervention"
+    telephone = prefill(demo_records["pubmed:99900050"], FIELDS)  # "It is not an online intervention"
     assert "online" not in telephone["delivery"].tags and "telephone" in telephone["delivery"].tags
     assert telephone["age_group"].value == "adults (mean 44.6)"
-    older = prefill(demo_records["pubmed:99900042"])
+    older = prefill(demo_records["pubmed:99900042"], FIELDS)
     assert older["age_group"].value == "older adults (65+)" and older["country"].value == "Canada"
 
 
@@ -92,11 +96,10 @@ def test_reviewer_edits_survive_reruns_and_win_over_the_prefill(tmp_path: Path, 
     full_text = tmp_path / "results/screening/full_text.csv"
     write_csv(full_text, [{"record_id": i, "decision": "include"} for i in ids[:2]] +
               [{"record_id": ids[2], "decision": "exclude"}], ["record_id", "decision"])
-    config = {"paths": {"people": "people"}}
     out_csv, out_xlsx = tmp_path / "results/extraction.csv", tmp_path / "results/extraction.xlsx"
 
     def run(**kwargs) -> dict[str, dict[str, str]]:
-        update_extraction(full_text, pool, config, out_csv, out_xlsx, root=tmp_path, **kwargs)
+        update_extraction(full_text, pool, out_csv, out_xlsx, fields=FIELDS, people="people", root=tmp_path, **kwargs)
         with open(out_csv, newline="", encoding="utf-8") as handle:
             return {row["record_id"]: row for row in csv.DictReader(handle)}
 
@@ -143,17 +146,17 @@ def test_reviewer_edits_survive_reruns_and_win_over_the_prefill(tmp_path: Path, 
 def test_workbook_is_byte_identical_and_text_stays_text(demo_records: dict) -> None:
     from litsieve.report.extraction import extraction_rows
 
-    rows = extraction_rows([demo_records["pubmed:99900007"]], {"pubmed:99900007": {"notes": "=1+1"}})
-    first = xlsx_bytes(rows, table_columns())
-    assert first == xlsx_bytes(rows, table_columns())
+    rows = extraction_rows([demo_records["pubmed:99900007"]], FIELDS, {"pubmed:99900007": {"notes": "=1+1"}})
+    first = xlsx_bytes(rows, table_columns(FIELDS))
+    assert first == xlsx_bytes(rows, table_columns(FIELDS))
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(first)).active
     header = [c.value for c in sheet[1]]
-    assert header == table_columns()
+    assert header == table_columns(FIELDS)
     assert sheet.cell(row=2, column=header.index("notes") + 1).value == "=1+1"
     assert sheet.cell(row=2, column=header.index("notes") + 1).data_type == "s"
-    assert all(f"{field}_source" in header for field in FIELDS)
+    assert all(f"{field}_source" in header for field in NAMES)
 
 
 REALISTIC = {
@@ -181,5 +184,5 @@ REALISTIC = {
 def test_prefill_reads_realistic_abstracts(name: str, expected: dict[str, str]) -> None:
     from litsieve.record import Record
 
-    values = prefill(Record(record_id=name, title="", abstract=REALISTIC[name]))
+    values = prefill(Record(record_id=name, title="", abstract=REALISTIC[name]), FIELDS)
     assert {field: values[field].value for field in expected} == expected

@@ -24,14 +24,16 @@ from litsieve.report.diagram import layout, overflows, render
 from litsieve.report.prisma import PrismaOutputs, checked_counts, write_prisma
 from litsieve.report.prisma_csv import prisma2020_rows
 from litsieve.screening.pool import build_pool
+from protocols import minimal_mapping, protocol, search_section
 from report_helpers import POOL, TA_COLUMNS, record, stage_row, write_results
 
 CITATIONS = {"citations:1": "pubmed:4", "citations:3": "citations:2"}  # duplicate -> kept in its cluster
 DIRECT = ["citations:2", "citations:4"]
-CONFIG = {"review": {"title": "Peer support"},
-          "sources": [{"name": "pubmed", "database": "pubmed"}, {"name": "psycinfo", "database": "psycinfo"},
-                      {"name": "citations", "database": "citation_search", "kind": "citation_search",
-                       "label": "Citation searching of included studies"}]}
+CONFIG = protocol(minimal_mapping(
+    review={"title": "Peer support"},
+    sources=[{"name": "pubmed", "database": "pubmed"}, {"name": "psycinfo", "database": "psycinfo"},
+             {"name": "citations", "database": "citation_search", "kind": "citation_search",
+              "label": "Citation searching of included studies"}]))
 TA_ALL_INCLUDED = [stage_row(r, "include") for r in POOL]
 FT_COMPLETE = ([stage_row(r, "exclude", "Children and young people") for r in POOL[:3]]
                + [stage_row(r, "include") for r in POOL[3:]]
@@ -66,7 +68,7 @@ def complete(tmp_path: Path) -> Path:
 
 
 def test_second_column_counts_and_sums(complete: Path) -> None:
-    counts = checked_counts(FlowFiles.under(complete), CONFIG)
+    counts = checked_counts(FlowFiles.under(complete), CONFIG.sources)
     other = counts.other
     assert other is not None
     assert [(s.label, s.kind, s.records) for s in other.sources] == [
@@ -87,8 +89,7 @@ def test_second_column_counts_and_sums(complete: Path) -> None:
 
 def test_review_without_other_methods_has_no_second_column(tmp_path: Path) -> None:
     results = write_results(tmp_path, TA_ALL_INCLUDED, FT_COMPLETE[:6])
-    config = {"sources": CONFIG["sources"][:2]}
-    counts = checked_counts(FlowFiles.under(results), config)
+    counts = checked_counts(FlowFiles.under(results), CONFIG.sources[:2])
     assert counts.other is None and "other_methods" not in counts.to_json()
     drawing = layout(counts)
     assert not [box.key for box in drawing.boxes if box.key.startswith("other_")]
@@ -98,7 +99,7 @@ def test_review_without_other_methods_has_no_second_column(tmp_path: Path) -> No
 
 
 def test_diagram_draws_the_second_column_and_boxes_fit(complete: Path, tmp_path: Path) -> None:
-    counts = checked_counts(FlowFiles.under(complete), CONFIG)
+    counts = checked_counts(FlowFiles.under(complete), CONFIG.sources)
     drawing = layout(counts, "Peer support")
     assert overflows(drawing) == []
     text = {box.key: [line.text for line in box.lines] for box in drawing.boxes}
@@ -131,7 +132,7 @@ def test_diagram_draws_the_second_column_and_boxes_fit(complete: Path, tmp_path:
 
 
 def test_prisma2020_csv_fills_the_other_methods_nodes(complete: Path) -> None:
-    counts = checked_counts(FlowFiles.under(complete), CONFIG)
+    counts = checked_counts(FlowFiles.under(complete), CONFIG.sources)
     rows = {row["data"]: row for row in prisma2020_rows(counts)}
     assert {k: rows[k]["n"] for k in ("website_results", "organisation_results", "citations_results",
                                       "other_sought_reports", "other_notretrieved_reports", "other_assessed",
@@ -145,8 +146,8 @@ def test_prisma2020_csv_fills_the_other_methods_nodes(complete: Path) -> None:
 
 def test_outputs_are_written_and_byte_identical_on_rerun(complete: Path, tmp_path: Path) -> None:
     first, second = PrismaOutputs.under(tmp_path / "a"), PrismaOutputs.under(tmp_path / "b")
-    write_prisma(FlowFiles.under(complete), CONFIG, first)
-    write_prisma(FlowFiles.under(complete), CONFIG, second)
+    write_prisma(FlowFiles.under(complete), CONFIG.review, CONFIG.sources, first)
+    write_prisma(FlowFiles.under(complete), CONFIG.review, CONFIG.sources, second)
     for name in ("svg", "pdf", "png", "counts", "csv"):
         assert getattr(first, name).read_bytes() == getattr(second, name).read_bytes(), name
 
@@ -155,7 +156,7 @@ def test_interim_second_column_counts_what_waits(tmp_path: Path) -> None:
     ft = FT_COMPLETE[:6] + [stage_row("citations:2", "awaiting", a="", b=""),
                             stage_row("citations:4", "conflict", a="include", b="exclude")]
     results = add_citation_search(write_results(tmp_path, TA_ALL_INCLUDED), ft)
-    counts = checked_counts(FlowFiles.under(results), CONFIG)
+    counts = checked_counts(FlowFiles.under(results), CONFIG.sources)
     assert counts.other is not None
     assert (counts.other.retrieval_awaiting, counts.other.assessed, counts.other.assessment_conflicts) == (1, 1, 1)
     assert counts.waiting == {"reports awaiting retrieval": 1, "eligibility conflicts awaiting resolution": 1}
@@ -192,12 +193,10 @@ def test_impossible_second_column_stops_with_the_sums(tmp_path: Path, change: st
         counts_tsv.write_text(counts_tsv.read_text(encoding="utf-8").replace("citations\t1\t4", "citations\t1\t5"),
                               encoding="utf-8")
     with pytest.raises(ConservationError, match=message):
-        checked_counts(FlowFiles.under(results), CONFIG)
+        checked_counts(FlowFiles.under(results), CONFIG.sources)
 
 
 def test_pool_sends_works_found_only_by_other_methods_to_full_text() -> None:
-    config = {"search": {"query": '"peer support"', "fields": "tiab"}, "criteria": [],
-              "sources": CONFIG["sources"]}
     alone = Record(record_id="citations:9", source="citations", title="Mutual aid in 1985", year=1985)
     both = Record(record_id="pubmed:9", source="pubmed", title="Peer support in mental health",
                   abstract="Peer support for adults with psychosis.", year=2010,
@@ -205,7 +204,8 @@ def test_pool_sends_works_found_only_by_other_methods_to_full_text() -> None:
     kept_from_citations = Record(record_id="citations:7", source="citations", title="Peer support for adults",
                                  abstract="Peer support.", year=2010,
                                  extra={"dedup_source_ids": {"citations": ["citations:7"], "psycinfo": ["psycinfo:7"]}})
-    pool = build_pool([alone, both, kept_from_citations], config)
+    pool = build_pool([alone, both, kept_from_citations], search_section(query='"peer support"'), (),
+                      [s.name for s in CONFIG.sources if s.other_method])
     # Not matched by the query and outside the years, yet not removed: it was never searched for.
     assert [r.record_id for r in pool.other_methods] == ["citations:9"]
     assert not pool.removed

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, WORKFLOW_PARTS, run_snakemake
-from litsieve.config import load_config
+from conftest import copy_workflow, run_snakemake
+from litsieve.protocol import load_protocol
 from litsieve.report.counts import FlowFiles
 from litsieve.report.prisma import PrismaOutputs, write_prisma
 from litsieve.screening.stages import screen_full_text, screen_title_abstract
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report_workflow")]
 
 PRISMA = ["results/prisma/flow.svg", "results/prisma/flow.pdf", "results/prisma/flow.png",
           "results/prisma/counts.json", "results/prisma/prisma2020.csv"]
@@ -34,14 +34,7 @@ PRISMA = ["results/prisma/flow.svg", "results/prisma/flow.pdf", "results/prisma/
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo review after `snakemake` (everything, as `make run` does)."""
-    review = tmp_path_factory.mktemp("report") / "review"
-    review.mkdir()
-    for part in WORKFLOW_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, review / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy2(source, review / part)
+    review = copy_workflow(tmp_path_factory.mktemp("report") / "review")
     run_snakemake(review)
     return review
 
@@ -95,7 +88,8 @@ def test_diagram_numbers_equal_counts_json_and_add_up(demo: Path) -> None:
 
 def test_rerun_gives_identical_bytes(demo: Path, tmp_path: Path) -> None:
     again = PrismaOutputs.under(tmp_path)
-    write_prisma(FlowFiles.under(demo / "results"), load_config(demo / "config/config.yaml"), again)
+    config = load_protocol(demo / "config/config.yaml")
+    write_prisma(FlowFiles.under(demo / "results"), config.review, config.sources, again)
     for name in ("svg", "pdf", "png", "counts", "csv"):
         assert getattr(again, name).read_bytes() == (demo / "results/prisma" / getattr(again, name).name).read_bytes(), name
 
@@ -117,13 +111,16 @@ def set_decision(path: Path, record_id: str, decision: str, reason: str) -> None
 def rerun_screening_and_prisma(review: Path) -> None:
     """What `snakemake results/prisma/flow.svg` runs after a queue is saved (the rules'
     functions, in-process: a second snakemake run would double this file's time)."""
-    config = load_config(review / "config/config.yaml")
+    config = load_protocol(review / "config/config.yaml")
     screening = review / "results/screening"
-    screen_title_abstract(screening / "pool.csv", screening / "suggestions.csv", config,
-                          screening / "title_abstract.csv", root=review)
-    screen_full_text(screening / "title_abstract.csv", screening / "pool.csv", config,
-                     screening / "full_text.csv", root=review)
-    write_prisma(FlowFiles.under(review / "results"), config, PrismaOutputs.under(review / "results/prisma"))
+    people = config.paths.people
+    screen_title_abstract(screening / "pool.csv", screening / "suggestions.csv", screening / "title_abstract.csv",
+                          screeners=config.screeners.title_abstract, maybe=config.screeners.maybe,
+                          criteria=config.criteria, ranked=config.ranking.enabled, people=people, root=review)
+    screen_full_text(screening / "title_abstract.csv", screening / "pool.csv", screening / "full_text.csv",
+                     screeners=config.screeners.full_text, criteria=config.criteria, people=people, root=review)
+    write_prisma(FlowFiles.under(review / "results"), config.review, config.sources,
+                 PrismaOutputs.under(review / "results/prisma"))
 
 
 def test_one_decision_changes_exactly_the_affected_boxes(demo: Path, tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from litsieve.cli import main
+from litsieve.stagefiles import StageDecision
 
-from screening_helpers import protocol, record, run, spreadsheet_edit, state, write_pool
+from screening_helpers import protocol, protocol_mapping, record, run, spreadsheet_edit, state, write_pool
 
 TA = "screening/title_abstract"
 
@@ -18,10 +19,9 @@ TA = "screening/title_abstract"
 @pytest.fixture
 def review(tmp_path: Path) -> Path:
     write_pool(tmp_path, [record(i) for i in range(1, 7)])
-    config = protocol(["ana", "ben"])
     (tmp_path / "config").mkdir()
-    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    run(tmp_path, config)
+    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(protocol_mapping(["ana", "ben"])), encoding="utf-8")
+    run(tmp_path, protocol(["ana", "ben"]))
     return tmp_path
 
 
@@ -79,14 +79,14 @@ def test_the_order_decisions_were_made_in_is_kept_for_the_stopping_rule(review: 
     assert log.splitlines()[0] == "record_id,run,priority"
 
 
-def state_rows(decided: dict[str, list[int]], total: int) -> list[dict[str, str]]:
+def state_rows(decided: dict[str, list[int]], total: int) -> list[StageDecision]:
     """A title/abstract state file: each screener's labels (1 include, 0 exclude) in screening order."""
     rows = [{"record_id": f"r{i:04d}", "decision": "awaiting", "basis": ""} for i in range(total)]
     for name, labels in decided.items():
         for position, label in enumerate(labels, start=1):
             rows[position - 1].update({f"decision_{name}": "include" if label else "exclude",
                                        f"order_{name}": str(position)})
-    return rows
+    return [StageDecision.from_row(row) for row in rows]
 
 
 def test_status_says_may_stop_only_when_every_screeners_test_allows_it() -> None:
@@ -95,7 +95,7 @@ def test_status_says_may_stop_only_when_every_screeners_test_allows_it() -> None
     config = protocol(["ana", "ben"])
     done = [1] * 40 + [0] * 2500  # forty includes, then a long run of exclusions
     rows = state_rows({"ana": done, "ben": [1, 0] * 10}, 3000)
-    item = stage_status("title_abstract", rows, config, "screening")
+    item = stage_status("title_abstract", rows, config.screeners, config.ranking, "screening")
     ana, ben = item["screeners"]["ana"], item["screeners"]["ben"]
     assert ana["stopping"]["may_stop"] and not ben["stopping"]["may_stop"]
     assert item["stopping"] == {"may_stop": False, "screeners_may_stop": ["ana"],
@@ -104,19 +104,19 @@ def test_status_says_may_stop_only_when_every_screeners_test_allows_it() -> None
     assert (ana["ranking"], ben["ranking"]) == (
         {"enabled": True, "ranked": True, "trained_on": 2540, "rerun_after": 50},
         {"enabled": True, "ranked": True, "trained_on": 20, "rerun_after": 1})
-    status = {"title_abstract": item, "full_text": stage_status("full_text", [], config, "screening")}
+    status = {"title_abstract": item, "full_text": stage_status("full_text", [], config.screeners, config.ranking, "screening")}
     text = "\n".join(summary_lines(status))
     assert "you may stop with 95% confidence of 95% recall" in text  # ana's own line
     assert f"screen at least {ben['stopping']['screen_before_check']} more" in text
     assert "queue ranked on 2540 decisions; rerun after 50 more decisions for a fresh ranking" in text
 
-    both = stage_status("title_abstract", state_rows({"ana": done, "ben": done}, 3000), config, "screening")
+    both = stage_status("title_abstract", state_rows({"ana": done, "ben": done}, 3000), config.screeners, config.ranking, "screening")
     assert both["stopping"]["may_stop"]
     assert both["stopping"]["message"] == ("you may stop with 95% confidence of 95% recall "
                                            "(every screener's test allows it)")
 
-    config["ranking"] = {**config["ranking"], "enabled": False}
-    unranked = stage_status("title_abstract", rows, config, "screening")["screeners"]["ana"]["ranking"]
+    config = config._replace(ranking=config.ranking._replace(enabled=False))
+    unranked = stage_status("title_abstract", rows, config.screeners, config.ranking, "screening")["screeners"]["ana"]["ranking"]
     assert unranked == {"enabled": False, "ranked": False, "trained_on": 0, "rerun_after": 0}
 
 
@@ -125,15 +125,15 @@ def test_a_screener_who_screened_everything_does_not_hold_the_stage_back() -> No
 
     config = protocol(["ana", "ben"])
     done = [1] * 40 + [0] * 2500
-    item = stage_status("title_abstract", state_rows({"ana": done + [0] * 460, "ben": done}, 3000), config, "screening")
+    item = stage_status("title_abstract", state_rows({"ana": done + [0] * 460, "ben": done}, 3000), config.screeners, config.ranking, "screening")
     assert item["screeners"]["ana"]["stopping"]["may_stop"]
     assert item["stopping"]["may_stop"] and item["stopping"]["screeners_may_stop"] == ["ana", "ben"]
-    finished = stage_status("title_abstract", state_rows({"ana": [1, 0] * 50, "ben": [0, 1] * 50}, 100), config,
-                            "screening")
+    finished = stage_status("title_abstract", state_rows({"ana": [1, 0] * 50, "ben": [0, 1] * 50}, 100),
+                            config.screeners, config.ranking, "screening")
     assert finished["stopping"]["message"] == "every record has been screened"
-    status = {"title_abstract": finished, "full_text": stage_status("full_text", [], config, "screening")}
+    status = {"title_abstract": finished, "full_text": stage_status("full_text", [], config.screeners, config.ranking, "screening")}
     assert "every record has been screened" in "\n".join(summary_lines(status))
     # One screener finished, the other not started: the stage is not done.
-    half = stage_status("title_abstract", state_rows({"ana": [1, 0] * 50}, 100), config, "screening")["stopping"]
+    half = stage_status("title_abstract", state_rows({"ana": [1, 0] * 50}, 100), config.screeners, config.ranking, "screening")["stopping"]
     assert (half["may_stop"], half["message"]) == (
         False, "keep screening: 95% recall is not yet shown with 95% confidence for ben")

@@ -30,15 +30,18 @@ def _review(root: Path) -> dict:
     return config
 
 
-def _run(root: Path, config: dict) -> None:
-    from litsieve.personfile import ensure_person_files
+def _run(root: Path, config) -> None:
+    from litsieve.people import ensure_person_files
 
     ensure_person_files(config, root)
     results = root / "results/screening"
-    screen_title_abstract(results / "pool.csv", results / "suggestions.csv", config,
-                          results / "title_abstract.csv", root=root)
-    screen_full_text(results / "title_abstract.csv", results / "pool.csv", config,
-                     results / "full_text.csv", root=root, other_methods=results / "other_methods.csv")
+    people = config.paths.people
+    screen_title_abstract(results / "pool.csv", results / "suggestions.csv", results / "title_abstract.csv",
+                          screeners=config.screeners.title_abstract, maybe=config.screeners.maybe,
+                          criteria=config.criteria, ranked=config.ranking.enabled, people=people, root=root)
+    screen_full_text(results / "title_abstract.csv", results / "pool.csv", results / "full_text.csv",
+                     screeners=config.screeners.full_text, criteria=config.criteria, people=people, root=root,
+                     other_methods=results / "other_methods.csv")
 
 
 def test_full_text_queue_names_every_source_that_found_the_work(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from litsieve.screening.queue import queue_spec, undecided_first
 
 from screening_helpers import protocol
 
-SPEC = queue_spec(protocol(["ana"]), "title_abstract", "ana")
+SPEC = queue_spec("title_abstract", "ana", protocol(["ana"]).criteria)
 PERSON = ("decision", "reason", "note", "my column")
 DECISIONS = ("include", "Include", " exclude", "MAYBE", "")
 REASONS = ("", "children", "Children and young people", "other")

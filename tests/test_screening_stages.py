@@ -273,7 +273,7 @@ def ranked_like(order: list[str], first: list[str]) -> bool:
 @pytest.mark.parametrize("enabled", [True, False])
 def test_ranking_enabled_in_the_protocol_decides_whether_the_queue_is_ranked(two_topics: Path, enabled: bool) -> None:
     config = protocol(["ana"])
-    config["ranking"] = {**config.get("ranking", {}), "enabled": enabled}
+    config = config._replace(ranking=config.ranking._replace(enabled=enabled))
     run(two_topics, config)
     spreadsheet_edit(two_topics / TA / "ana.csv", {"pubmed:2": {"decision": "include"},
                                                    "pubmed:3": {"decision": "exclude"}})

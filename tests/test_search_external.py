@@ -10,6 +10,7 @@ import pytest
 
 from conftest import shared_path
 from fake_services import Article, FakeService, FakeState
+from protocols import source_entry
 from litsieve.search.europepmc import EuropePmcSearch
 from litsieve.search.http import HttpClient, RetryPolicy
 from litsieve.search.pubmed import PubmedSearch, parse_esearch
@@ -39,7 +40,7 @@ def test_real_efetch_articles_arrive_once_through_date_slices(tmp_path: Path) ->
         for i, raw in enumerate(re.findall(r"<PubmedArticle>.*?</PubmedArticle>", text, flags=re.S)):
             pmid = re.search(r'<PMID Version="\d+">(\d+)</PMID>', raw).group(1)  # type: ignore[union-attr]
             served.append(Article(pmid, f"{2000 + len(served)}/0{1 + i}/15", raw))
-    source = {"name": "pubmed_live"}
+    source = source_entry(name="pubmed_live", database="pubmed")
     with FakeService(FakeState(articles=served, esearch_limit=2)) as service:
         search = PubmedSearch(term='"cancer"[tiab]', base_url=service.url, http=_http(), years=(1990, 2017),
                               batch_size=1, slice_limit=2)
@@ -59,7 +60,7 @@ def test_real_europepmc_core_page_is_paged_and_converted(tmp_path: Path) -> None
         search = EuropePmcSearch(query="cancer", base_url=service.url, http=_http(), page_size=10)
         partial = PartialSnapshot.open(tmp_path / "epmc", search.fingerprint())
         folder = partial.finish({"source": "epmc", **search.run(partial)}, secrets=[])
-    records = read_snapshot_records([folder / MANIFEST], {"name": "epmc"})
+    records = read_snapshot_records([folder / MANIFEST], source_entry(name="epmc", database="europepmc"))
     assert len(records) == len(results) == 25
     for record, raw in zip(records, results):
         assert record.record_id == f"epmc:{raw['source']}:{raw['id']}"

@@ -8,14 +8,16 @@ from pathlib import Path
 import pytest
 
 from fake_services import Article, FakeService, FakeState, Fault, articles, epmc_results
+from litsieve.protocol import Source
+from protocols import source_entry
 from litsieve.errors import SearchError
 from litsieve.search.europepmc import EuropePmcSearch
 from litsieve.search.http import HttpClient, RetryPolicy
 from litsieve.search.pubmed import PLAN, PubmedSearch, batch_pmids
 from litsieve.search.snapshot import MANIFEST, PartialSnapshot, read_snapshot_records
 
-SOURCE = {"name": "pubmed_live", "database": "pubmed", "platform": "pubmed", "method": "live"}
-EPMC = {"name": "epmc", "database": "europepmc", "platform": "europepmc", "method": "live"}
+SOURCE = source_entry(name="pubmed_live", database="pubmed", platform="pubmed", method="live")
+EPMC = source_entry(name="epmc", database="europepmc", platform="europepmc", method="live")
 
 
 def _http(attempts: int = 3) -> HttpClient:
@@ -30,10 +32,10 @@ def _pubmed(url: str, **kwargs: object) -> PubmedSearch:
     return PubmedSearch(**options)  # type: ignore[arg-type]
 
 
-def _seal(search: PubmedSearch | EuropePmcSearch, root: Path, source: dict) -> Path:
-    partial = PartialSnapshot.open(root / source["name"], search.fingerprint())
+def _seal(search: PubmedSearch | EuropePmcSearch, root: Path, source: Source) -> Path:
+    partial = PartialSnapshot.open(root / source.name, search.fingerprint())
     fields = search.run(partial)
-    return partial.finish({"source": source["name"], **fields}, secrets=[])
+    return partial.finish({"source": source.name, **fields}, secrets=[])
 
 
 def _batch_pmids(folder: Path) -> list[str]:
@@ -96,7 +98,7 @@ def test_an_interrupted_pubmed_fetch_resumes_without_fetching_again(tmp_path: Pa
     first = FakeState(articles=data, esearch_limit=5, fail_after={"efetch": 3})
     with FakeService(first) as service, pytest.raises(SearchError, match="failed 3 times"):
         _seal(_pubmed(service.url), tmp_path, SOURCE)
-    partial = tmp_path / SOURCE["name"] / ".partial"
+    partial = tmp_path / SOURCE.name / ".partial"
     kept = _batch_pmids(partial)
     assert len(kept) == 6  # three batches of two
     # A new server: the old history (WebEnv) is gone, as after NCBI's session expiry.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 
 from fake_services import FakeService, FakeState, articles, epmc_results
 from litsieve.cli import main
-from litsieve.config import load_config
+from protocols import demo_mapping, protocol, source_entry
 from litsieve.errors import SearchError
 from litsieve.search.refresh import refresh_source
 from litsieve.search.snapshot import (
@@ -24,17 +23,22 @@ from litsieve.search.snapshot import (
 REPO = Path(__file__).resolve().parents[1]
 KEY = "PLANTEDKEYfeedface0123456789"
 EMAIL = "planted.reviewer@example.org"
-LIVE = {"name": "pubmed_live", "database": "pubmed", "platform": "pubmed", "method": "live"}
-EPMC = {"name": "epmc_live", "database": "europepmc", "platform": "europepmc", "method": "live"}
+LIVE_ENTRY = {"name": "pubmed_live", "database": "pubmed", "platform": "pubmed", "method": "live"}
+EPMC_ENTRY = {"name": "epmc_live", "database": "europepmc", "platform": "europepmc", "method": "live"}
+LIVE, EPMC = source_entry(**LIVE_ENTRY), source_entry(**EPMC_ENTRY)
 
 
-def _config(tmp_path: Path) -> dict:
-    config = copy.deepcopy(load_config(REPO / "config" / "config.yaml"))
-    config["sources"] = [dict(LIVE), dict(EPMC)]
+def _mapping(tmp_path: Path) -> dict:
+    config = demo_mapping()
+    config["sources"] = [dict(LIVE_ENTRY), dict(EPMC_ENTRY)]
     config["paths"]["snapshots"] = str(tmp_path / "snapshots")
-    config["search"]["live"].update(backoff=0.001, backoff_max=0.01, jitter=0.0, timeout=2.0,
+    config["search"]["live"] = dict(backoff=0.001, backoff_max=0.01, jitter=0.0, timeout=2.0,
                                     batch_size=3, page_size=4, slice_limit=6)
     return config
+
+
+def _config(tmp_path: Path):
+    return protocol(_mapping(tmp_path))
 
 
 def _everything_written(folder: Path) -> bytes:
@@ -49,8 +53,8 @@ def test_refresh_seals_snapshots_and_never_writes_the_key_or_email(
     with FakeService(state) as service:
         env = {"NCBI_API_KEY": KEY, "NCBI_EMAIL": EMAIL, "LITSIEVE_EUTILS_URL": service.url,
                "LITSIEVE_EUROPEPMC_URL": service.url}
-        pubmed_folder = refresh_source(config, config["sources"][0], env=env, sleep=lambda s: None)
-        epmc_folder = refresh_source(config, config["sources"][1], env=env, sleep=lambda s: None)
+        pubmed_folder = refresh_source(config, config.sources[0], env=env, sleep=lambda s: None)
+        epmc_folder = refresh_source(config, config.sources[1], env=env, sleep=lambda s: None)
     # The key and e-mail were sent to NCBI (in POST bodies, not URLs) ...
     assert all(call["api_key"] == KEY and call["email"] == EMAIL for call in state.calls("esearch"))
     assert all(KEY not in raw.split("?")[0] for _, _, raw in state.requests)
@@ -74,7 +78,7 @@ def test_read_checks_checksums_and_the_pinned_date(tmp_path: Path) -> None:
     config = _config(tmp_path)
     with FakeService(FakeState(epmc_results=epmc_results(5))) as service:
         folder = refresh_source(config, EPMC, env={"LITSIEVE_EUROPEPMC_URL": service.url}, sleep=lambda s: None)
-    root = config["paths"]["snapshots"]
+    root = config.paths.snapshots
     files = snapshot_input_files(root, EPMC)
     assert files[0].endswith(MANIFEST) and len(files) == 1 + len(list(folder.glob("page-*.json")))
     assert len(read_snapshot_records(files, EPMC)) == 5
@@ -84,9 +88,9 @@ def test_read_checks_checksums_and_the_pinned_date(tmp_path: Path) -> None:
         read_snapshot_records(files, EPMC)
     assert caught.value.location.file == str(page)
     with pytest.raises(SearchError, match="pins snapshot 1999-01-01"):
-        select_snapshot(root, {**EPMC, "snapshot": "1999-01-01"})
+        select_snapshot(root, EPMC._replace(snapshot="1999-01-01"))
     with pytest.raises(SearchError, match=r"litsieve search refresh --source other"):
-        select_snapshot(root, {**EPMC, "name": "other"})
+        select_snapshot(root, EPMC._replace(name="other"))
 
 
 def test_a_second_refresh_on_the_same_day_needs_replace(tmp_path: Path) -> None:
@@ -101,11 +105,10 @@ def test_a_second_refresh_on_the_same_day_needs_replace(tmp_path: Path) -> None:
 
 def test_search_cli_refresh_show_and_strings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    config = _config(tmp_path)
     config_path = tmp_path / "config.yaml"
     import yaml
 
-    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    config_path.write_text(yaml.safe_dump(_mapping(tmp_path)), encoding="utf-8")
     with FakeService(FakeState(articles=articles(4), epmc_results=epmc_results(3))) as service:
         monkeypatch.setenv("LITSIEVE_EUTILS_URL", service.url)
         monkeypatch.setenv("LITSIEVE_EUROPEPMC_URL", service.url)
@@ -125,7 +128,7 @@ def test_search_cli_refresh_show_and_strings(tmp_path: Path, monkeypatch: pytest
 def test_base_url_precedence_environment_then_protocol_then_public_service() -> None:
     from litsieve.search.refresh import base_url
 
-    mirror = {**LIVE, "base_url": "https://mirror.example.org/eutils"}
+    mirror = LIVE._replace(base_url="https://mirror.example.org/eutils")
     assert base_url(LIVE, {}) == "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
     assert base_url(mirror, {}) == "https://mirror.example.org/eutils"
     assert base_url(mirror, {"LITSIEVE_EUTILS_URL": "http://127.0.0.1:9"}) == "http://127.0.0.1:9"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import csv
 import json
 from pathlib import Path
 
 import pytest
 
-from litsieve.config import load_config
+from protocols import demo_mapping, protocol
 from litsieve.errors import QueryError
 from litsieve.fileio import file_sha256
 from litsieve.record import Record
@@ -20,13 +19,17 @@ from litsieve.search.strategy import write_lint_and_translations, write_search_s
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _config(tmp_path: Path) -> dict:
-    config = copy.deepcopy(load_config(REPO / "config" / "config.yaml"))
+def _mapping(tmp_path: Path) -> dict:
+    config = demo_mapping()
     export = tmp_path / "psycinfo.ris"
     export.write_text("TY  - JOUR\nER  - \n", encoding="utf-8")
     config["sources"] = [{"name": "psycinfo", "database": "APA PsycInfo", "platform": "ebsco",
                           "method": "export", "files": [str(export)], "searched_on": "2017-11-20"}]
     return config
+
+
+def _config(tmp_path: Path):
+    return protocol(_mapping(tmp_path))
 
 
 def _records(path: Path, export: str) -> None:
@@ -44,11 +47,11 @@ def _records(path: Path, export: str) -> None:
 
 def test_an_export_is_checked_against_the_intended_query_and_documented(tmp_path: Path) -> None:
     config = _config(tmp_path)
-    export = config["sources"][0]["files"][0]
+    export = config.sources[0].files[0]
     records = tmp_path / "records.csv"
     _records(records, export)
     match = tmp_path / "match.csv"
-    totals = check_export(records, config, match)
+    totals = check_export(records, config.search, match)
     rows = {r["record_id"]: r for r in csv.DictReader(match.open(encoding="utf-8"))}
     assert rows["psycinfo:1"]["matched"] == "true"
     assert rows["psycinfo:2"]["matched"] == "false" and rows["psycinfo:2"]["failed_on"] == "year"
@@ -59,7 +62,7 @@ def test_an_export_is_checked_against_the_intended_query_and_documented(tmp_path
     assert totals["not matched"] == 3
 
     md, js = tmp_path / "strategy.md", tmp_path / "strategy.json"
-    write_search_strategy(config, {"psycinfo": str(records)}, {"psycinfo": str(match)}, {}, md, js)
+    write_search_strategy(config.review, config.search, config.sources, {"psycinfo": str(records)}, {"psycinfo": str(match)}, {}, md, js)
     doc = json.loads(js.read_text(encoding="utf-8"))
     source = doc["sources"][0]
     assert source["date_searched"] == "2017-11-20" and source["records"] == 4
@@ -74,21 +77,21 @@ def test_an_export_is_checked_against_the_intended_query_and_documented(tmp_path
     assert "| psycinfo | APA PsycInfo | EBSCOhost | export | 2017-11-20 | 4 | 4 | 3 |" in text
     assert file_sha256(export) in text and "(query: 2, year: 1)" in text
     first = md.read_bytes(), js.read_bytes()
-    write_search_strategy(config, {"psycinfo": str(records)}, {"psycinfo": str(match)}, {}, md, js)
+    write_search_strategy(config.review, config.search, config.sources, {"psycinfo": str(records)}, {"psycinfo": str(match)}, {}, md, js)
     assert (md.read_bytes(), js.read_bytes()) == first
 
 
 def test_lint_and_translations_are_written_and_an_ambiguous_protocol_is_refused(tmp_path: Path) -> None:
     config = _config(tmp_path)
-    write_lint_and_translations(config, tmp_path / "lint.txt", tmp_path / "translations")
+    write_lint_and_translations(config.search, tmp_path / "lint.txt", tmp_path / "translations")
     lint = (tmp_path / "lint.txt").read_text(encoding="utf-8")
     assert "warning [precedence]" in lint and "No problems found." in lint
     assert "1990:2017[dp]" in (tmp_path / "translations" / "pubmed.txt").read_text(encoding="utf-8")
     assert {p.name for p in (tmp_path / "translations").iterdir()} == {
         "pubmed.txt", "europepmc.txt", "ebsco.txt", "ovid.txt"}
-    del config["search"]["intended_query"]
     with pytest.raises(QueryError, match="intended_query"):
-        write_lint_and_translations(config, tmp_path / "lint2.txt", tmp_path / "t2")
+        write_lint_and_translations(config.search._replace(intended_query=""), tmp_path / "lint2.txt",
+                                    tmp_path / "t2")
     assert not (tmp_path / "lint2.txt").exists()
 
 
@@ -110,23 +113,24 @@ def test_end_of_run_summary_names_the_documentation_and_unmatched_counts(tmp_pat
 def test_a_citation_search_is_documented_as_another_method_without_a_query_check(tmp_path: Path) -> None:
     from litsieve.search.strategy import summary_lines
 
-    config = _config(tmp_path)
-    psycinfo_export = config["sources"][0]["files"][0]
+    mapping = _mapping(tmp_path)
+    psycinfo_export = mapping["sources"][0]["files"][0]
     refs = tmp_path / "reference_lists.ris"
     refs.write_text("TY  - JOUR\nER  - \n", encoding="utf-8")
-    config["sources"].append({"name": "citations", "database": "Reference lists of included studies",
-                              "kind": "citation_search", "method": "export", "files": [str(refs)],
-                              "searched_on": "2018-02-01"})
+    mapping["sources"].append({"name": "citations", "database": "Reference lists of included studies",
+                               "kind": "citation_search", "method": "export", "files": [str(refs)],
+                               "searched_on": "2018-02-01"})
+    config = protocol(mapping)
     psycinfo, citations = tmp_path / "psycinfo.csv", tmp_path / "citations.csv"
     _records(psycinfo, psycinfo_export)
     # Found in a bibliography: out of the protocol's years, and not matched by the string.
     write_records(citations, [Record(record_id="citations:1", source="citations", source_file=str(refs),
                                      year=1985, title="Mutual aid among former patients")])
     match, citations_match = tmp_path / "match.csv", tmp_path / "citations_match.csv"
-    check_export(psycinfo, config, match)
-    check_export(citations, config, citations_match)  # the workflow checks every export
+    check_export(psycinfo, config.search, match)
+    check_export(citations, config.search, citations_match)  # the workflow checks every export
     md, js = tmp_path / "strategy.md", tmp_path / "strategy.json"
-    write_search_strategy(config, {"psycinfo": str(psycinfo), "citations": str(citations)},
+    write_search_strategy(config.review, config.search, config.sources, {"psycinfo": str(psycinfo), "citations": str(citations)},
                           {"psycinfo": str(match), "citations": str(citations_match)}, {}, md, js)
     doc = json.loads(js.read_text(encoding="utf-8"))
     psycinfo_entry, other = doc["sources"]

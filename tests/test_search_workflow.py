@@ -10,7 +10,7 @@ import yaml
 
 from conftest import REPO, run_snakemake
 from fake_services import FakeService, FakeState, articles, closed_port_url
-from litsieve.config import load_config
+from litsieve.protocol import load_protocol
 from litsieve.records_io import read_records
 from litsieve.search.refresh import refresh_source
 from litsieve.search.snapshot import read_snapshot_records, snapshot_input_files
@@ -44,11 +44,12 @@ def test_live_source_is_read_from_its_snapshot_offline(workflow_dir: Path, monke
     assert "litsieve search refresh --source pubmed_live" in missing.stdout + missing.stderr
 
     monkeypatch.chdir(workflow_dir)
-    config = load_config(workflow_dir / "config" / "config.yaml")
+    config = load_protocol(workflow_dir / "config" / "config.yaml")
+    live = config.sources[0]
     with FakeService(FakeState(articles=articles(13), esearch_limit=6)) as service:
         env = {"LITSIEVE_EUTILS_URL": service.url, "NCBI_API_KEY": KEY, "NCBI_EMAIL": EMAIL}
-        refresh_source(config, config["sources"][0], env=env, sleep=lambda s: None)
-    expected = read_snapshot_records(snapshot_input_files(config["paths"]["snapshots"], LIVE), LIVE)
+        refresh_source(config, live, env=env, sleep=lambda s: None)
+    expected = read_snapshot_records(snapshot_input_files(config.paths.snapshots, live), live)
 
     # The network is unusable: any request would be refused.
     monkeypatch.setenv("LITSIEVE_EUTILS_URL", closed_port_url())

@@ -12,7 +12,7 @@ from litsieve.screening.suggest import Suggestion, write_suggestions
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data" / "suggest" / "records.csv"
-CONFIG = REPO / "config" / "config.yaml"
+CONFIG = REPO / "tests" / "data" / "protocols" / "demo.yaml"
 
 
 def read(path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from litsieve.config import load_config
 from litsieve.importers import load
-from litsieve.screening.criteria import load_criteria
+from litsieve.screening.criteria import compile_criteria
+from protocols import demo_protocol
 from litsieve.screening.suggest import Suggestion, suggest_records
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,14 +41,14 @@ def ids(cell: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def config() -> dict[str, Any]:
-    return load_config(REPO / "config" / "config.yaml")
+    return demo_protocol()
 
 
 @pytest.fixture(scope="module")
 def suggestions(config: dict[str, Any]) -> dict[str, Suggestion]:
-    records = [record for source in config["sources"] for path in source["files"]
-               for record in load(REPO / path, source=source["name"])]
-    return {s.record_id: s for s in suggest_records(records, config)}
+    records = [record for source in config.sources for path in source.files
+               for record in load(REPO / path, source=source.name)]
+    return {s.record_id: s for s in suggest_records(records, config.criteria)}
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +89,7 @@ def test_must_not_fire(compared: list[tuple[dict[str, str], Suggestion]]) -> Non
 def test_every_exclusion_criterion_is_exercised(compared: list[tuple[dict[str, str], Suggestion]],
                                                 config: dict[str, Any]) -> None:
     meant = {c for row, _ in compared for c in ids(row["exclusion_criteria"])}
-    exclusions = {c.id for c in load_criteria(config) if c.kind == "exclusion" and not c.automatic}
+    exclusions = {c.id for c in compile_criteria(config.criteria) if c.kind == "exclusion" and not c.automatic}
     assert exclusions <= meant, "the demo has no record meant for some criteria"
 
 

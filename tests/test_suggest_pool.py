@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from litsieve.config import load_config
+from protocols import demo_protocol
 from litsieve.record import Record
 from litsieve.records_io import read_records, write_records
 from litsieve.screening.pool import build_pool, screening_pool
@@ -32,8 +32,8 @@ def records() -> list[Record]:
 
 
 def test_build_pool_splits_by_reason() -> None:
-    config = load_config(REPO / "config" / "config.yaml")
-    pool = build_pool(records(), config)
+    config = demo_protocol()
+    pool = build_pool(records(), config.search, config.criteria)
     assert [r.record_id for r in pool.records] == ["a", "e"]
     removed = {r.record_id: (r.category, r.criterion) for r in pool.removed}
     assert removed == {"b": ("automation", "year"), "c": ("automation", "language"),
@@ -44,11 +44,12 @@ def test_build_pool_splits_by_reason() -> None:
 
 
 def test_screening_pool_files(tmp_path: Path) -> None:
-    config = load_config(REPO / "config" / "config.yaml")
+    config = demo_protocol()
     source = tmp_path / "records.csv"
     write_records(source, records())
     out = {name: tmp_path / f"{name}.csv" for name in ("pool", "removed", "suggestions")}
-    screening_pool(source, out["pool"], out["removed"], out["suggestions"], config)
+    screening_pool(source, out["pool"], out["removed"], out["suggestions"], search=config.search,
+                   criteria=config.criteria)
     assert [r.record_id for r in read_records(out["pool"])] == ["a", "e"]
     with open(out["removed"], newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -59,5 +60,6 @@ def test_screening_pool_files(tmp_path: Path) -> None:
         assert reader.fieldnames[:4] == ["record_id", "suggestion", "criteria", "evidence"]
         assert [row["record_id"] for row in reader] == ["a", "e"]
     before = {name: path.read_bytes() for name, path in out.items()}
-    screening_pool(source, out["pool"], out["removed"], out["suggestions"], config)
+    screening_pool(source, out["pool"], out["removed"], out["suggestions"], search=config.search,
+                   criteria=config.criteria)
     assert {name: path.read_bytes() for name, path in out.items()} == before

@@ -7,14 +7,14 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litsieve.config import load_config
 from litsieve.record import Record
-from litsieve.screening.criteria import load_criteria
+from litsieve.screening.criteria import compile_criteria
+from protocols import demo_protocol
 from litsieve.screening.suggest import suggest_record
 
 REPO = Path(__file__).resolve().parents[1]
-CONFIG = load_config(REPO / "config" / "config.yaml")
-CRITERIA = load_criteria(CONFIG)
+CONFIG = demo_protocol()
+CRITERIA = compile_criteria(CONFIG.criteria)
 # Words the criteria look for, mixed with noise, so criteria actually fire.
 VOCABULARY = ["peer support", "online", "face-to-face", "not", "unlike", "adolescents", "aged 12-17",
               "adults", "nurses", "service users", "diabetes", "schizophrenia", "we interviewed",

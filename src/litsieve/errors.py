@@ -68,6 +68,11 @@ class ConfigError(LitsieveError):
     """The protocol in config/config.yaml is invalid or inconsistent."""
 
 
+class TermError(LitsieveError):
+    """A search or criterion term cannot be compiled (:mod:`litsieve.text.terms`); the
+    caller re-raises it as a :class:`ConfigError` or :class:`QueryError` with its location."""
+
+
 class ImportFormatError(LitsieveError):
     """An export file cannot be read: unknown format, truncated, binary or malformed."""
 

@@ -19,9 +19,9 @@ record id so that:
   is atomic, and an unchanged file is not touched (so ``snakemake -n`` stays quiet).
 
 Each area describes its files with :class:`PersonFileSpec` and exposes them through a
-``person_files(config)`` function listed in :data:`PERSON_FILE_PROVIDERS`;
-:func:`ensure_person_files` creates the missing ones (header only) when the Snakefile is
-parsed, so person files can be rule inputs from the first run on.
+``person_files(protocol)`` function; :mod:`litsieve.people` lists them all for a review and
+creates the missing ones (header only) when the Snakefile is parsed, so person files can be
+rule inputs from the first run on.
 
 Row numbers in errors are spreadsheet row numbers: the header is row 1.
 """
@@ -29,7 +29,6 @@ Row numbers in errors are spreadsheet row numbers: the header is row 1.
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import os
 from dataclasses import dataclass, field, replace
@@ -58,15 +57,6 @@ ORPHANS_DIR = "orphans"
 UTF8_BOM = "\ufeff"
 LINE_END = "\r\n"
 DELIMITERS = (",", ";", "\t")
-
-# Areas that own person files: "module:function", the function takes the validated
-# config and returns a list of PersonFileSpec. An area not built yet is skipped.
-PERSON_FILE_PROVIDERS: tuple[str, ...] = (
-    "litsieve.dedup.review:person_files",
-    "litsieve.screening.queue:person_files",
-    "litsieve.report.extraction:person_files",
-)
-
 
 @dataclass(frozen=True)
 class PersonFileSpec:
@@ -245,7 +235,6 @@ def parse_person_text(text: str, spec: PersonFileSpec, path: str | os.PathLike[s
     if not text.strip():
         return PersonTable(path, list(spec.columns), [])
     delimiter = sniff_delimiter(text, spec.key, path)
-    csv.field_size_limit(1 << 30)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns = _canonical_header(next(reader), spec, path)
     generated = [c for c in spec.generated_columns if c in columns]
@@ -555,51 +544,3 @@ def update_person_file(
     if len(merge.appended) > len(vanished):
         LOG.info("%s: %d new record(s) appended", path, len(merge.appended) - len(vanished))
     return merge
-
-
-# --------------------------------------------------------------------------- creating
-
-def person_file_specs(config: Mapping[str, Any]) -> list[PersonFileSpec]:
-    """Every person file the protocol needs, from each area's ``person_files(config)``."""
-    specs: list[PersonFileSpec] = []
-    for entry in PERSON_FILE_PROVIDERS:
-        module_name, function_name = entry.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue  # that area is not built yet
-            raise
-        specs.extend(getattr(module, function_name)(config))
-    return specs
-
-
-def people_folder(config: Mapping[str, Any], root: str | os.PathLike[str] = ".") -> Path:
-    return Path(root) / config.get("paths", {}).get("people", "screening")
-
-
-def ensure_person_files(
-    config: Mapping[str, Any],
-    root: str | os.PathLike[str] = ".",
-    specs: Iterable[PersonFileSpec] | None = None,
-) -> list[Path]:
-    """Create each missing person file with its header only; never touch an existing one.
-
-    Called when the Snakefile is parsed, so the files exist before any rule needs them
-    and a rerun has nothing to do. Returns the files it created.
-    """
-    people = people_folder(config, root)
-    created: list[Path] = []
-    for spec in specs if specs is not None else person_file_specs(config):
-        path = spec.path(people)
-        if path.exists():
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = person_csv_bytes(spec.columns, [], generated=())
-        try:
-            with open(path, "xb") as handle:  # exclusive: never replace a file made meanwhile
-                handle.write(data)
-        except FileExistsError:
-            continue
-        created.append(path)
-    return created

@@ -1,30 +1,30 @@
-# Shared helpers for the rules: names and files from the protocol, nothing else.
-SOURCES = {source["name"]: source for source in config["sources"]}
-PEOPLE = config["paths"]["people"]
+# Shared names for the rules, all from the typed protocol (PROTOCOL, built in the Snakefile).
+SOURCES = {source.name: source for source in PROTOCOL.sources}
+PEOPLE = PROTOCOL.paths.people
+# Exported sources are imported from their files (import.smk); live ones from their frozen
+# snapshot (search.smk). Each rule takes only its own sources' names.
+EXPORTED = sorted(name for name, source in SOURCES.items() if not source.live)
+LIVE = sorted(name for name, source in SOURCES.items() if source.live)
+
+
+def one_of(names):
+    """A wildcard constraint matching exactly these names (none: matches nothing)."""
+    return "|".join(names) or "(?!)"
+
+
+def snapshot_of(name):
+    """A live source's frozen snapshot files (manifest first). Without one the workflow stops
+    and says to run `litsieve search refresh`; the workflow itself never searches."""
+    from litsieve.search.snapshot import snapshot_input_files
+
+    return snapshot_input_files(PROTOCOL.paths.snapshots, SOURCES[name])
+
 
 # Files people edit exist (header only) before any rule needs them, so they can be rule
 # inputs from the first run on; an existing file is never touched here.
-from litsieve.personfile import ensure_person_files
+from litsieve.people import ensure_person_files
 
-ensure_person_files(config)
-
-
-def source_files_of(name):
-    """A source's input files: its exports, or for a live source its frozen snapshot's files.
-
-    A live source without a snapshot stops the workflow with a message saying to run
-    `litsieve search refresh`; the workflow itself never searches.
-    """
-    source = SOURCES[name]
-    if source.get("method") == "live":
-        from litsieve.search.snapshot import snapshot_input_files
-
-        return snapshot_input_files(config["paths"]["snapshots"], source)
-    return source["files"]
-
-
-def source_files(wildcards):
-    return source_files_of(wildcards.source)
+ensure_person_files(PROTOCOL)
 
 # Every rule runs in the one litsieve environment (used with --use-conda).
 LITSIEVE_ENV = "../../environment.yml"

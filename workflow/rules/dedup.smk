@@ -10,7 +10,7 @@ rule dedup:
         counts="results/dedup/counts.json",
     params:
         people=lambda wildcards, input: os.path.dirname(input.review),
-        settings=config.get("dedup", {}),
+        settings=PROTOCOL.dedup,
     log:
         "results/logs/dedup/dedup.log",
     conda:

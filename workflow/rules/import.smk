@@ -1,10 +1,15 @@
+# Import: each exported source's files into the record model, then all sources in one file.
 rule import_source:
     input:
-        source_files,
+        lambda wildcards: SOURCES[wildcards.source].files,
     output:
         "results/records/sources/{source}.csv",
+    wildcard_constraints:
+        source=one_of(EXPORTED),
     params:
-        source=lambda wildcards: SOURCES[wildcards.source],
+        # What reading the files needs, not the whole source entry: editing its date or
+        # label reruns only the rules that show them.
+        fmt=lambda wildcards: SOURCES[wildcards.source].format,
     log:
         "results/logs/import/{source}.log",
     conda:

@@ -13,10 +13,10 @@ rule screening_pool:
         other_methods="results/screening/other_methods.csv",
     params:
         # Only the parts of the protocol the pool depends on, so editing another
-        # section does not rebuild it.
-        protocol={"search": config["search"], "criteria": config.get("criteria", []),
-                  "sources": [s for s in config["sources"]
-                              if s.get("kind") in ("website", "organisation", "citation_search")]},
+        # section (the search limits among them) does not rebuild it.
+        search=PROTOCOL.search.without_limits(),
+        criteria=PROTOCOL.criteria,
+        other_sources=sorted(name for name, source in SOURCES.items() if source.other_method),
     log:
         "results/logs/screening/pool.log",
     conda:

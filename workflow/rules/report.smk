@@ -24,8 +24,9 @@ rule prisma:
         csv=report("results/prisma/prisma2020.csv", caption=f"{REPORT_CAPTIONS}/prisma_csv.rst",
                    category="1. PRISMA flow diagram"),
     params:
-        # Only what the diagram shows: database names and the review's title.
-        protocol={"review": config["review"], "sources": config["sources"]},
+        # Only what the diagram shows: the review's title, the sources' names and kinds.
+        review=PROTOCOL.review,
+        sources=PROTOCOL.sources,
     log:
         "results/logs/report/prisma.log",
     conda:
@@ -46,7 +47,8 @@ rule extraction:
                    category="4. Extraction"),
         xlsx="results/extraction/extraction.xlsx",
     params:
-        protocol={"paths": {"people": PEOPLE}},
+        fields=PROTOCOL.extraction.fields,
+        people=lambda wildcards, input: os.path.dirname(input.sheet),
     log:
         "results/logs/report/extraction.log",
     conda:

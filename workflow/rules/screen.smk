@@ -3,11 +3,10 @@
 # and the state of every record is written for the report. The person files are inputs:
 # saving one reruns its stage. Their rules rewrite them only when something changed, and
 # before their outputs, so `snakemake -n` stays quiet after a run.
-TA_SCREENERS = config["screeners"]["title_abstract"]
-FT_SCREENERS = config["screeners"]["full_text"]
-# The parts of the protocol screening depends on (a change reruns the stages).
-SCREENING_PROTOCOL = {"screeners": config["screeners"], "criteria": config.get("criteria", []),
-                      "ranking": config.get("ranking", {}), "paths": {"people": PEOPLE}}
+# Each rule's params are the parts of the protocol it reads, so editing a part reruns
+# exactly the rules that depend on it.
+TA_SCREENERS = PROTOCOL.screeners.title_abstract
+FT_SCREENERS = PROTOCOL.screeners.full_text
 
 
 rule screen_title_abstract:
@@ -19,7 +18,11 @@ rule screen_title_abstract:
     output:
         "results/screening/title_abstract.csv",
     params:
-        protocol=SCREENING_PROTOCOL,
+        screeners=TA_SCREENERS,
+        maybe=PROTOCOL.screeners.maybe,
+        criteria=PROTOCOL.criteria,
+        ranked=PROTOCOL.ranking.enabled,
+        people=lambda wildcards, input: os.path.dirname(os.path.dirname(input.conflicts)),
     log:
         "results/logs/screening/title_abstract.log",
     conda:
@@ -38,7 +41,9 @@ rule screen_full_text:
     output:
         "results/screening/full_text.csv",
     params:
-        protocol=SCREENING_PROTOCOL,
+        screeners=FT_SCREENERS,
+        criteria=PROTOCOL.criteria,
+        people=lambda wildcards, input: os.path.dirname(os.path.dirname(input.conflicts)),
     log:
         "results/logs/screening/full_text.log",
     conda:
@@ -55,7 +60,9 @@ rule screening_status:
         status="results/screening/status.json",
         agreement="results/screening/agreement.json",
     params:
-        protocol=SCREENING_PROTOCOL,
+        screeners=PROTOCOL.screeners,
+        ranking=PROTOCOL.ranking,
+        people=PEOPLE,
     log:
         "results/logs/screening/status.log",
     conda:

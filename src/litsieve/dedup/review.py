@@ -39,8 +39,8 @@ SPEC = PersonFileSpec(
 )
 
 
-def person_files(config: Mapping[str, Any]) -> list[PersonFileSpec]:
-    """The person files deduplication needs (for :func:`litsieve.personfile.ensure_person_files`)."""
+def person_files(protocol: object) -> list[PersonFileSpec]:
+    """The person files deduplication needs (listed by :func:`litsieve.people.person_file_specs`)."""
     return [SPEC]
 
 

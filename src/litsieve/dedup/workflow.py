@@ -15,6 +15,7 @@ from litsieve.dedup.pipeline import CLUSTER_COLUMNS, DedupResult, deduplicate
 from litsieve.dedup.review import read_decisions, write_review_file
 from litsieve.fileio import write_csv, write_json
 from litsieve.logs import get_logger
+from litsieve.protocol import DedupSettings
 from litsieve.record import Record
 from litsieve.records_io import RECORD_COLUMNS, read_records, write_records
 
@@ -38,14 +39,14 @@ def run_dedup(
     out_records: PathLike,
     out_clusters: PathLike,
     out_counts: PathLike,
-    settings: Mapping[str, object] | None = None,
+    settings: DedupSettings | None = None,
 ) -> DedupResult:
-    """Deduplicate the review's records, applying and updating the duplicate review file."""
-    settings = settings or {}
+    """Deduplicate the review's records, applying and updating the duplicate review file
+    (``settings``: the protocol's ``dedup`` section; without it, as its defaults say)."""
     records: list[Record] = read_records(records_path)
     decisions = read_decisions(people)
     result = deduplicate(records, decisions)
-    if settings.get("review", True):
+    if settings is None or settings.review:
         write_review_file(people, result.review_rows)
     write_outputs(result, clusters=out_clusters, records=out_records, counts=out_counts)
     counts = result.counts

@@ -1,7 +1,8 @@
 """The import stage's rule functions: one source's exports in, the review's records out.
 
-``import_source`` reads every file of one configured source (or its frozen search
-snapshot for ``method: live``) into ``results/records/sources/{source}.csv``;
+``import_source`` reads the export files of one configured source into
+``results/records/sources/{source}.csv`` (a ``method: live`` source's file is written
+from its frozen snapshot by :func:`litsieve.search.snapshot.import_snapshot`);
 ``combine_sources`` joins the sources in name order into ``results/records/all.csv``,
 refuses record ids that two sources share, and writes the per-source counts that the
 PRISMA diagram's "records identified from databases" box is built from.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Iterable
 
 from litsieve.errors import ImportFormatError
 from litsieve.fileio import atomic_write_text
@@ -26,21 +27,16 @@ COUNTS_COLUMNS = ("source", "files", "records")
 PathLike = str | os.PathLike[str]
 
 
-def import_source(paths: Iterable[PathLike], source: Mapping[str, Any], out: PathLike) -> list[Record]:
-    """Import one source (an entry of the protocol's ``sources``) and write its records."""
+def import_source(paths: Iterable[PathLike], name: str, out: PathLike, *, fmt: str | None = None) -> list[Record]:
+    """Import one exported source (``name``: its name in the protocol's ``sources``, which
+    starts its record ids; ``fmt``: its ``format``, else detected) and write its records."""
     files = [str(p) for p in paths]
-    name = source["name"]
-    if source.get("method") == "live":
-        from litsieve.search.snapshot import read_snapshot_records
-
-        records = list(read_snapshot_records(files, source))
-    else:
-        if not files:
-            raise ImportFormatError(
-                f"source '{name}' lists no export files", field=f"sources.{name}.files",
-                hint="add the exported files under `files:` in config/config.yaml",
-            )
-        records = load_many(files, fmt=source.get("format"), source=name)
+    if not files:
+        raise ImportFormatError(
+            f"source '{name}' lists no export files", field=f"sources.{name}.files",
+            hint="add the exported files under `files:` in the protocol",
+        )
+    records = load_many(files, fmt=fmt, source=name)
     write_records(out, records)
     LOG.info("%s: %d records from %d file(s)", name, len(records), len(files))
     return records

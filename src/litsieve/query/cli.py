@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from litsieve.config import DEFAULT_CONFIG, load_config
+from litsieve.config import DEFAULT_CONFIG
+from litsieve.protocol import load_protocol
 from litsieve.errors import QueryError
 from litsieve.query.lint import (
     concept_reading,
@@ -53,6 +54,8 @@ def register(subparsers: Any) -> None:
 
     p = commands.add_parser("translate", help="write the query in a database's syntax")
     p.add_argument("--to", required=True, choices=TARGETS, dest="target")
+    p.add_argument("--database", help=("the database searched on that interface (psycinfo, cinahl, embase, "
+                                       "medline): subject headings from another thesaurus are flagged"))
     _add_limits(p)
     p.add_argument("query", metavar="QUERY")
     p.set_defaults(func=_translate)
@@ -131,11 +134,10 @@ def _unambiguous(args: argparse.Namespace) -> Node:
         return resolve(tree, args.reading)
     config_path = Path(args.config) if args.config else DEFAULT_CONFIG
     if args.config or config_path.exists():
-        config = load_config(config_path)
-        search = config.get("search", {})
-        if search.get("intended_query") and shape(parse(search["query"])) == shape(tree):
+        search = load_protocol(config_path).search
+        if search.intended_query and shape(parse(search.query)) == shape(tree):
             print(f"litsieve query: reading the string as search.intended_query in {config_path}: "
-                  f"{search['intended_query']}", file=sys.stderr)
+                  f"{search.intended_query}", file=sys.stderr)
             return protocol_query(search, file=str(config_path))
     readings = "; ".join(f"{CONVENTION_LABELS[name]}: {render(resolve(chains[0], name))}" for name in PRECEDENCE)
     raise QueryError(
@@ -150,7 +152,7 @@ def _unambiguous(args: argparse.Namespace) -> Node:
 def _translate(args: argparse.Namespace) -> int:
     tree = _unambiguous(args)
     translation = translate(tree, args.target, years=args.years, languages=args.languages,
-                            fields=args.fields)
+                            fields=args.fields, database=args.database)
     sys.stdout.write(translation.report())
     return 0
 

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from scipy.special import gammaln
+
+from litsieve.protocol import RankingSettings
 
 DEFAULT_RECALL_TARGET = 0.95
 DEFAULT_CONFIDENCE = 0.95
@@ -249,12 +251,10 @@ def stopping_estimate(
                             upper, more, may_stop, message)
 
 
-def stopping_for_protocol(labels_in_order: Sequence[int], total: int, config: Mapping[str, Any]) -> StoppingEstimate:
+def stopping_for_protocol(labels_in_order: Sequence[int], total: int, ranking: RankingSettings) -> StoppingEstimate:
     """:func:`stopping_estimate` with the recall target and confidence of the protocol's ``ranking`` section."""
-    ranking = config.get("ranking") or {}
-    return stopping_estimate(labels_in_order, total,
-                             recall_target=float(ranking.get("recall_target", DEFAULT_RECALL_TARGET)),
-                             confidence=float(ranking.get("confidence", DEFAULT_CONFIDENCE)))
+    return stopping_estimate(labels_in_order, total, recall_target=ranking.recall_target,
+                             confidence=ranking.confidence)
 
 
 def first_stop(labels_in_order: Sequence[int], trained_on: Sequence[int],

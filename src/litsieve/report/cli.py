@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from litsieve.config import DEFAULT_CONFIG, load_config
+from litsieve.config import DEFAULT_CONFIG
+from litsieve.protocol import load_protocol
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,11 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     extract = subparsers.add_parser(
         "extract",
         help="pre-fill study characteristics from titles and abstracts",
-        description="Pre-fill the extraction fields (design, sample size, population, age group, "
-        "setting, country, peer-support model, delivery, outcomes) of records, each with the phrase "
-        "it came from. Reads anything `litsieve import` reads.",
+        description="Pre-fill the protocol's extraction fields (extraction.fields: design, sample "
+        "size, population, age group, setting, country, ...) of records, each with the phrase it came "
+        "from. Reads anything `litsieve import` reads.",
     )
     extract.add_argument("files", nargs="+", metavar="FILE")
+    extract.add_argument("--config", default=str(DEFAULT_CONFIG), metavar="PATH",
+                         help="protocol, for the extraction fields (default: config/config.yaml)")
     extract.add_argument("--source", default=None, metavar="NAME",
                          help="source name for the record ids (as `litsieve import`; default: the file name)")
     extract.add_argument("--ids", default=None, metavar="IDS",
@@ -62,10 +65,10 @@ def run_prisma(args: argparse.Namespace) -> int:
     from litsieve.report.counts import FlowFiles
     from litsieve.report.prisma import PrismaOutputs, checked_counts, write_prisma
 
-    config = load_config(args.config)
+    protocol = load_protocol(args.config)
     files = FlowFiles.under(args.results)
     if args.check:
-        counts = checked_counts(files, config)
+        counts = checked_counts(files, protocol.sources)
         from litsieve.report.diagram import box_texts, singular
 
         for lines in box_texts(counts).values():
@@ -74,7 +77,7 @@ def run_prisma(args: argparse.Namespace) -> int:
         print("The numbers add up." + (f" Interim: {waiting}" if waiting else " The review is complete."))
         return 0
     outputs = PrismaOutputs.under(args.output or Path(args.results) / "prisma")
-    write_prisma(files, config, outputs)
+    write_prisma(files, protocol.review, protocol.sources, outputs)
     print(f"wrote {outputs.svg.parent}/: counts.json, flow.svg, flow.pdf, flow.png, prisma2020.csv")
     return 0
 
@@ -91,12 +94,13 @@ def run_extract(args: argparse.Namespace) -> int:
     from litsieve.importers import load_many
     from litsieve.report.extraction import extraction_rows, write_extraction_table
 
+    fields = load_protocol(args.config).extraction.fields
     records = load_many(args.files, source=args.source)
     wanted = _ids(args.ids)
     if wanted is not None:
         records = [r for r in records if r.record_id in wanted]
-    rows = extraction_rows(records, reviewer={})
-    write_extraction_table(rows, args.output, args.xlsx)
+    rows = extraction_rows(records, fields, reviewer={})
+    write_extraction_table(rows, fields, args.output, args.xlsx)
     print(f"pre-filled {len(rows)} record(s): {args.output}" + (f", {args.xlsx}" if args.xlsx else ""))
     return 0
 

@@ -28,7 +28,6 @@ reports of included studies are the same number until reports are linked to stud
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections import Counter
@@ -37,6 +36,9 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from litsieve.errors import ConservationError
+from litsieve.fileio import read_csv
+from litsieve.protocol import OTHER_METHODS, Source
+from litsieve.stagefiles import ClusterRow, StageDecision
 
 # Final decisions in results/screening/{stage}.csv (litsieve.screening.decisions).
 INCLUDE, EXCLUDE, AWAITING, CONFLICT, NOT_RETRIEVED = "include", "exclude", "awaiting", "conflict", "not_retrieved"
@@ -44,21 +46,6 @@ STAGE_DECISIONS = (INCLUDE, EXCLUDE, AWAITING, CONFLICT, NOT_RETRIEVED)
 AUTOMATION, OTHER = "automation", "other"
 NO_REASON = "Reason not given"
 
-# How databases are named in the diagram; anything else is shown as the config names it.
-DATABASE_LABELS = {
-    "pubmed": "PubMed", "medline": "MEDLINE", "psycinfo": "APA PsycInfo", "embase": "Embase",
-    "europepmc": "Europe PMC", "cinahl": "CINAHL", "scopus": "Scopus", "web_of_science": "Web of Science",
-    "wos": "Web of Science", "cochrane": "Cochrane Library", "central": "Cochrane CENTRAL",
-    "assia": "ASSIA", "ssci": "Social Sciences Citation Index", "proquest": "ProQuest",
-    "clinicaltrials": "ClinicalTrials.gov", "clinicaltrials_gov": "ClinicalTrials.gov",
-    "ictrp": "WHO ICTRP", "isrctn": "ISRCTN registry", "anzctr": "ANZCTR",
-}
-# PRISMA 2020's other methods, in the diagram's second column, and how each is named there
-# (the PRISMA2020 R template's rows: website_results, organisation_results, citations_results).
-OTHER_METHOD_KINDS = {"website": "Websites", "organisation": "Organisations",
-                      "citation_search": "Citation searching"}
-# Trial and study registers are counted apart from bibliographic databases in PRISMA 2020.
-REGISTER_WORDS = ("clinicaltrials", "ictrp", "isrctn", "anzctr", "register", "registry", "trials_gov")
 
 
 @dataclass(frozen=True)
@@ -91,14 +78,6 @@ class FlowFiles:
 
 
 @dataclass
-class ClusterRow:
-    record_id: str
-    cluster_id: str
-    kept: bool
-    source: str
-
-
-@dataclass
 class FlowInputs:
     """What the stage files say, id by id (read by :func:`read_flow_inputs`)."""
 
@@ -108,8 +87,8 @@ class FlowInputs:
     clusters: list[ClusterRow]
     pool_ids: list[str]
     removed: list[tuple[str, str]]  # (record_id, category)
-    title_abstract: list[dict[str, str]]
-    full_text: list[dict[str, str]]
+    title_abstract: list[StageDecision]
+    full_text: list[StageDecision]
     other_method_ids: list[str] = field(default_factory=list)
 
 
@@ -119,7 +98,7 @@ class SourceCount:
 
     name: str
     label: str
-    kind: str  # "database", "register" or one of OTHER_METHOD_KINDS
+    kind: str  # "database", "register" or one of litsieve.protocol.OTHER_METHODS
     records: int
 
 
@@ -230,22 +209,13 @@ class FlowCounts:
 
 # --------------------------------------------------------------------------- reading
 
-def _rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
-    csv.field_size_limit(1 << 30)
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle, delimiter=delimiter))
-    except FileNotFoundError:
+def _rows(path: Path, columns: Sequence[str], delimiter: str = ",") -> list[dict[str, str]]:
+    """A stage file's rows; a missing file or column stops the report with the file named."""
+    if not path.exists():
         raise ConservationError("missing", file=str(path),
-                                hint="run `snakemake` so every stage before the report has run") from None
-
-
-def _need(path: Path, rows: Sequence[Mapping[str, str]], columns: Sequence[str]) -> None:
-    if rows:
-        missing = [c for c in columns if c not in rows[0]]
-        if missing:
-            raise ConservationError(f"missing column(s) {', '.join(missing)}", file=str(path), row=1,
-                                    field=missing[0], hint="rerun `snakemake`: the file is from another version")
+                                hint="run `snakemake` so every stage before the report has run")
+    return read_csv(path, required=columns, delimiter=delimiter, error=ConservationError,
+                    hint="rerun `snakemake`: the file is from another version")
 
 
 def _int(value: Any, path: Path, row: int, column: str) -> int:
@@ -258,37 +228,29 @@ def _int(value: Any, path: Path, row: int, column: str) -> int:
 
 def _ids_only(path: Path) -> list[str]:
     """The ``record_id`` column of a record-model CSV (the rest is not needed for counting)."""
-    rows = _rows(path)
-    _need(path, rows, ["record_id"])
-    return [row["record_id"] for row in rows]
+    return [row["record_id"] for row in _rows(path, ["record_id"])]
 
 
 def read_flow_inputs(files: FlowFiles) -> FlowInputs:
     """Read every file the diagram's numbers come from."""
-    source_rows = _rows(files.source_counts, "\t")
-    _need(files.source_counts, source_rows, ["source", "records"])
+    source_rows = _rows(files.source_counts, ["source", "records"], "\t")
     sources = {row["source"]: _int(row["records"], files.source_counts, i, "records")
                for i, row in enumerate(source_rows, start=2)}
     try:
         dedup = json.loads(files.dedup_counts.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConservationError("missing", file=str(files.dedup_counts), hint="run `snakemake`") from None
-    cluster_rows = _rows(files.clusters)
-    _need(files.clusters, cluster_rows, ["record_id", "cluster_id", "kept"])
-    clusters = [ClusterRow(r["record_id"], r["cluster_id"], r["kept"].strip().lower() == "true", r.get("source", ""))
-                for r in cluster_rows]
-    removed_rows = _rows(files.removed)
-    _need(files.removed, removed_rows, ["record_id", "category"])
+    clusters = [ClusterRow.from_row(r) for r in _rows(files.clusters, ["record_id", "cluster_id", "kept"])]
+    removed_rows = _rows(files.removed, ["record_id", "category"])
     other_ids: list[str] = []
     if files.other_methods is not None and files.other_methods.exists():
         other_ids = _ids_only(files.other_methods)
     stages = {}
     for name, path in (("title_abstract", files.title_abstract), ("full_text", files.full_text)):
-        rows = _rows(path)
-        _need(path, rows, ["record_id", "decision", "reason"])
+        rows = [StageDecision.from_row(row) for row in _rows(path, ["record_id", "decision", "reason"])]
         for line, row in enumerate(rows, start=2):
-            if row["decision"] not in STAGE_DECISIONS:
-                raise ConservationError(f"unknown decision '{row['decision']}' for record {row['record_id']}",
+            if row.decision not in STAGE_DECISIONS:
+                raise ConservationError(f"unknown decision '{row.decision}' for record {row.record_id}",
                                         file=str(path), row=line, field="decision",
                                         hint=f"expected one of {', '.join(STAGE_DECISIONS)}; rerun `snakemake`")
         stages[name] = rows
@@ -306,29 +268,6 @@ def read_flow_inputs(files: FlowFiles) -> FlowInputs:
 
 
 # --------------------------------------------------------------------------- counting
-
-def source_kind(source: Mapping[str, Any]) -> str:
-    """The ``kind`` the protocol gives; else ``register`` for trial/study registers and
-    ``database`` for the rest (PRISMA counts them apart)."""
-    if source.get("kind") in ("database", "register", *OTHER_METHOD_KINDS):
-        return str(source["kind"])
-    text = f"{source.get('name', '')} {source.get('database', '')}".casefold().replace(".", "_")
-    return "register" if any(word in text for word in REGISTER_WORDS) else "database"
-
-
-def source_label(source: Mapping[str, Any]) -> str:
-    if source.get("label"):
-        return str(source["label"])
-    if source.get("kind") in OTHER_METHOD_KINDS:
-        return OTHER_METHOD_KINDS[str(source["kind"])]
-    database = str(source.get("database") or source.get("name") or "")
-    return DATABASE_LABELS.get(database.casefold(), database)
-
-
-def other_method_sources(sources_config: Sequence[Mapping[str, Any]]) -> set[str]:
-    """Names of the protocol's sources that are PRISMA 2020 "other methods"."""
-    return {str(s["name"]) for s in sources_config if s.get("kind") in OTHER_METHOD_KINDS}
-
 
 def cluster_duplicates(clusters: Sequence[ClusterRow], other_sources: set[str]) -> tuple[int, int]:
     """Duplicates removed in the (databases and registers, other methods) columns.
@@ -352,18 +291,18 @@ def cluster_duplicates(clusters: Sequence[ClusterRow], other_sources: set[str]) 
     return dbr, other
 
 
-def _screener_decisions(row: Mapping[str, str]) -> list[str]:
-    return [value for key, value in row.items() if key.startswith("decision_") and value]
+def _screener_decisions(row: StageDecision) -> list[str]:
+    return [mine.decision for mine in row.screeners.values() if mine.decision]
 
 
-def full_text_state(row: Mapping[str, str]) -> str:
+def full_text_state(row: StageDecision) -> str:
     """Where a full-text row stands: included, excluded, not_retrieved, retrieval_awaiting,
     assessment_awaiting or assessment_conflict.
 
     An undecided report counts as assessed once a screener has made an eligibility decision
     on it (they had the full text); a disagreement about retrieval itself waits at retrieval.
     """
-    decision = row["decision"]
+    decision = row.decision
     if decision in (INCLUDE, EXCLUDE, NOT_RETRIEVED):
         return {INCLUDE: "included", EXCLUDE: "excluded", NOT_RETRIEVED: "not_retrieved"}[decision]
     by_screener = _screener_decisions(row)
@@ -374,9 +313,9 @@ def full_text_state(row: Mapping[str, str]) -> str:
     return "assessment_awaiting" if by_screener else "retrieval_awaiting"
 
 
-def _reasons(rows: Sequence[Mapping[str, str]]) -> dict[str, int]:
+def _reasons(rows: Sequence[StageDecision]) -> dict[str, int]:
     """Full-text exclusion reasons, largest first."""
-    reasons = Counter((row["reason"].strip() or NO_REASON) for row in rows if row["decision"] == EXCLUDE)
+    reasons = Counter((row.reason.strip() or NO_REASON) for row in rows if row.decision == EXCLUDE)
     return dict(sorted(reasons.items(), key=lambda item: (-item[1], item[0].casefold())))
 
 
@@ -384,22 +323,23 @@ def _assessed(states: Counter[str]) -> int:
     return states["included"] + states["excluded"] + states["assessment_awaiting"] + states["assessment_conflict"]
 
 
-def compute_counts(inputs: FlowInputs, sources_config: Sequence[Mapping[str, Any]] = ()) -> FlowCounts:
-    """The diagram's numbers from the stage files (check them with :mod:`.conservation`)."""
-    configured = {str(s["name"]): s for s in sources_config}
+def compute_counts(inputs: FlowInputs, protocol_sources: Sequence[Source] = ()) -> FlowCounts:
+    """The diagram's numbers from the stage files (check them with :mod:`.conservation`);
+    a source the records name but the protocol does not list is a database of that name."""
+    configured = {s.name: s for s in protocol_sources}
+    order = list(configured)
     all_sources = []
-    for name in sorted(inputs.source_records, key=lambda n: (list(configured).index(n) if n in configured
-                                                            else len(configured), n)):
-        config = configured.get(name, {"name": name, "database": name})
-        all_sources.append(SourceCount(name, source_label(config), source_kind(config), inputs.source_records[name]))
-    sources = [s for s in all_sources if s.kind not in OTHER_METHOD_KINDS]
-    other_sources = [s for s in all_sources if s.kind in OTHER_METHOD_KINDS]
+    for name in sorted(inputs.source_records, key=lambda n: (order.index(n) if n in configured else len(order), n)):
+        source = configured.get(name) or Source.unlisted(name)
+        all_sources.append(SourceCount(name, source.label, source.kind, inputs.source_records[name]))
+    sources = [s for s in all_sources if s.kind not in OTHER_METHODS]
+    other_sources = [s for s in all_sources if s.kind in OTHER_METHODS]
     dbr_duplicates, other_duplicates = cluster_duplicates(inputs.clusters, {s.name for s in other_sources})
     direct = set(inputs.other_method_ids)
-    dbr_rows = [row for row in inputs.full_text if row["record_id"] not in direct]
-    other_rows = [row for row in inputs.full_text if row["record_id"] in direct]
+    dbr_rows = [row for row in inputs.full_text if row.record_id not in direct]
+    other_rows = [row for row in inputs.full_text if row.record_id in direct]
     categories = Counter(category for _, category in inputs.removed)
-    ta = Counter(row["decision"] for row in inputs.title_abstract)
+    ta = Counter(row.decision for row in inputs.title_abstract)
     ft_states = Counter(full_text_state(row) for row in dbr_rows)
     other = None
     if other_sources or direct:

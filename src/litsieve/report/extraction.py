@@ -6,7 +6,8 @@ phrase it came from (generated, refreshed every run) next to an empty column nam
 field, where the reviewer types their value. Their cells are never overwritten; a study
 that stops being included keeps its row in the orphans file.
 
-The final table (``results/extraction/extraction.{csv,xlsx}``) has, for each field, the
+The fields are the protocol's ``extraction.fields``, in its order. The final table
+(``results/extraction/extraction.{csv,xlsx}``) has, for each field, the
 value, where it came from (``<field>_source``: ``reviewer`` or ``prefilled``) and the
 phrase behind a pre-filled value. A reviewer cell wins over the pre-fill; ``none`` in it
 means "not reported" and clears the pre-filled value.
@@ -17,13 +18,16 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from typing import Any, Mapping, Sequence
+from pathlib import Path
+from typing import Mapping, Sequence
 
 from litsieve.fileio import atomic_write_bytes, write_csv
 from litsieve.logs import get_logger
-from litsieve.personfile import PersonFileSpec, people_folder, update_person_file
+from litsieve.personfile import PersonFileSpec, update_person_file
+from litsieve.protocol import ExtractionField, Protocol
 from litsieve.record import Record
-from litsieve.report.prefill import FIELDS, prefill
+from litsieve.stagefiles import read_stage_decisions
+from litsieve.report.prefill import prefill
 
 LOG = get_logger("report.extraction")
 RELATIVE = "extraction.csv"
@@ -36,27 +40,31 @@ EMPTY_NOTICE = ("No study is included at full text yet: the table has its header
                 "full-text screeners include studies.")
 
 
-def person_spec() -> PersonFileSpec:
+def _names(fields: Sequence[ExtractionField]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields)
+
+
+def person_spec(fields: Sequence[ExtractionField]) -> PersonFileSpec:
     columns = ["record_id", *PERSON_FILE_CITATION]
-    for name in FIELDS:
+    for name in _names(fields):
         columns += [f"{name}_prefilled", f"{name}_evidence", name]
     columns.append(NOTES)
     return PersonFileSpec(
         relative=RELATIVE,
         columns=tuple(columns),
-        person_columns=(*FIELDS, NOTES),
+        person_columns=(*_names(fields), NOTES),
         description="reviewers' corrections of the pre-filled extraction of included studies",
     )
 
 
-def person_files(config: Mapping[str, Any]) -> list[PersonFileSpec]:
-    """The extraction sheet (listed in :data:`litsieve.personfile.PERSON_FILE_PROVIDERS`)."""
-    return [person_spec()]
+def person_files(protocol: Protocol) -> list[PersonFileSpec]:
+    """The extraction sheet (listed by :func:`litsieve.people.person_file_specs`)."""
+    return [person_spec(protocol.extraction.fields)]
 
 
-def table_columns() -> list[str]:
+def table_columns(fields: Sequence[ExtractionField]) -> list[str]:
     columns = ["record_id", *CITATION_COLUMNS]
-    for name in FIELDS:
+    for name in _names(fields):
         columns += [name, f"{name}_source", f"{name}_evidence"]
     return [*columns, NOTES]
 
@@ -66,26 +74,27 @@ def citation(record: Record) -> dict[str, str]:
     return {column: row.get(column, "") for column in ("record_id", *CITATION_COLUMNS)}
 
 
-def generated_rows(records: Sequence[Record]) -> list[dict[str, str]]:
+def generated_rows(records: Sequence[Record], fields: Sequence[ExtractionField]) -> list[dict[str, str]]:
     """The generated cells of the extraction sheet, one row per record, by record id."""
     rows = []
     for record in sorted(records, key=lambda r: r.record_id):
         row = {column: value for column, value in citation(record).items()
                if column in ("record_id", *PERSON_FILE_CITATION)}
-        for name, value in prefill(record).items():
+        for name, value in prefill(record, fields).items():
             row[f"{name}_prefilled"] = value.value
             row[f"{name}_evidence"] = value.evidence
         rows.append(row)
     return rows
 
 
-def extraction_rows(records: Sequence[Record], reviewer: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
+def extraction_rows(records: Sequence[Record], fields: Sequence[ExtractionField],
+                    reviewer: Mapping[str, Mapping[str, str]]) -> list[dict[str, str]]:
     """The final table: reviewer values over pre-filled ones, each marked with its source."""
     rows = []
     for record in sorted(records, key=lambda r: r.record_id):
         typed = reviewer.get(record.record_id, {})
         row = citation(record)
-        for name, value in prefill(record).items():
+        for name, value in prefill(record, fields).items():
             mine = (typed.get(name) or "").strip()
             if mine:
                 row[name] = "" if mine.casefold() == NOT_REPORTED else mine
@@ -100,9 +109,9 @@ def extraction_rows(records: Sequence[Record], reviewer: Mapping[str, Mapping[st
     return rows
 
 
-def write_extraction_table(rows: Sequence[Mapping[str, str]], csv_path: str | os.PathLike[str],
-                           xlsx_path: str | os.PathLike[str] | None = None) -> None:
-    columns = table_columns()
+def write_extraction_table(rows: Sequence[Mapping[str, str]], fields: Sequence[ExtractionField],
+                           csv_path: str | os.PathLike[str], xlsx_path: str | os.PathLike[str] | None = None) -> None:
+    columns = table_columns(fields)
     write_csv(csv_path, rows, columns, neutralise=[c for c in columns if c != "record_id"])
     if xlsx_path:
         atomic_write_bytes(xlsx_path, xlsx_bytes(rows, columns))
@@ -171,19 +180,17 @@ def _fixed_core(content: bytes) -> bytes:
 
 
 def included_ids(full_text: str | os.PathLike[str]) -> list[str]:
-    import csv
-
-    with open(full_text, newline="", encoding="utf-8") as handle:
-        return sorted(row["record_id"] for row in csv.DictReader(handle) if row.get("decision") == "include")
+    return sorted(row.record_id for row in read_stage_decisions(full_text) if row.decision == "include")
 
 
 def update_extraction(
     full_text: str | os.PathLike[str],
     pool: str | os.PathLike[str],
-    config: Mapping[str, Any],
     csv_path: str | os.PathLike[str],
     xlsx_path: str | os.PathLike[str],
     *,
+    fields: Sequence[ExtractionField],
+    people: str,
     root: str | os.PathLike[str] = ".",
     ids: Sequence[str] | None = None,
     other_methods: str | os.PathLike[str] | None = None,
@@ -202,13 +209,13 @@ def update_extraction(
     missing = wanted - {r.record_id for r in records}
     if missing:
         LOG.warning("included record(s) not in the screening pool, left out: %s", ", ".join(sorted(missing)))
-    spec = person_spec()
-    merge = update_person_file(people_folder(config, root), spec, generated_rows(records))
+    spec = person_spec(fields)
+    merge = update_person_file(Path(root) / people, spec, generated_rows(records, fields))
     reviewer = {row.key: row.values for row in merge.rows}
-    rows = extraction_rows(records, reviewer)
-    write_extraction_table(rows, csv_path, xlsx_path)
+    rows = extraction_rows(records, fields, reviewer)
+    write_extraction_table(rows, fields, csv_path, xlsx_path)
     if rows:
-        edited = sum(1 for row in rows for name in FIELDS if row[f"{name}_source"] == REVIEWER)
+        edited = sum(1 for row in rows for name in _names(fields) if row[f"{name}_source"] == REVIEWER)
         LOG.info("extraction: %d included studies, %d field(s) corrected by reviewers", len(rows), edited)
     else:
         LOG.info("extraction: %s", EMPTY_NOTICE)

@@ -2,30 +2,34 @@
 
 A reviewer extracting data reads every included study anyway; what saves time is a first
 guess they can confirm at a glance, with the words it came from next to it so that a wrong
-guess is obvious. So each field is a small set of named patterns (:data:`FIELD_RULES`),
-and the value carries the phrase each tag came from (:class:`Prefill`). Nothing here
-decides anything: the reviewer's correction in ``<people>/extraction.csv`` always wins.
+guess is obvious. So each field is a small set of named patterns, and the value carries
+the phrase each tag came from (:class:`Prefill`). Nothing here decides anything: the
+reviewer's correction in ``<people>/extraction.csv`` always wins.
 
-Fields: study design (quantitative / qualitative / mixed, and RCT, quasi-experimental,
-cohort, survey, interviews, focus groups), sample size, population, age group, setting
-(community, inpatient, outpatient), country, peer-support model (peer listening,
-education, mentoring, mediation, brokerage, self-help, mutual support, intentional peer
-support, open dialogue), delivery (group, one-to-one, face-to-face, telephone, online,
-blended) and outcomes (wellbeing, recovery, hope, empowerment, self-esteem, social
-inclusion, symptoms, hospital use).
+The protocol's ``extraction.fields`` says which fields the table has (:func:`prefill`):
+
+- built-in extractors (:data:`BUILTIN`): study design (quantitative / qualitative /
+  mixed, and RCT, quasi-experimental, cohort, survey, interviews, focus groups), sample
+  size, population, age group, setting (community, inpatient, outpatient), country,
+  delivery (group, one-to-one, face-to-face, telephone, online, blended) and outcomes
+  (wellbeing, recovery, hope, empowerment, self-esteem, social inclusion, symptoms,
+  hospital use);
+- a review's own field with ``values``: each tag whose terms occur (terms as the criteria
+  write them, matched by :mod:`litsieve.text`), e.g. the demo's peer-support model;
+- a field with neither: an empty column the reviewers fill.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Sequence
 
+from litsieve.protocol import ExtractionField
 from litsieve.record import Record
+from litsieve.text import FieldText, Pattern, compile_pattern
 
-FIELDS: tuple[str, ...] = (
-    "study_design", "sample_size", "population", "age_group", "setting", "country",
-    "peer_support_model", "delivery", "outcomes",
-)
 SNIPPET_WORDS = 4
 
 
@@ -165,23 +169,6 @@ COUNTRY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Switzerland", _rx(r"\bSwitzerland\b")), ("Belgium", _rx(r"\bBelgium\b")), ("Israel", _rx(r"\bIsrael\b")),
     ("China", _rx(r"\bChina\b", r"Hong Kong")), ("India", _rx(r"\bIndia\b")), ("South Africa", _rx(r"South Africa")),
     ("Kenya", _rx(r"\bKenya\b")), ("Brazil", _rx(r"\bBrazil\b")), ("Chile", _rx(r"\bChile\b")),
-)
-
-MODEL_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("peer listening", _rx(r"peer listening", r"listening service", r"\blistening to\b", r"peer supporter",
-                           r"one-to-one peer support(?:, face-to-face)? at home")),
-    ("education", _rx(r"peer educat\w*", r"\beducation (?:groups?|courses?|programme|program)\b",
-                      r"recovery education", r"peer-led (?:recovery )?education", r"self-management")),
-    ("mentoring", _rx(r"\bmentor\w*", r"peer support partner", r"peer (?:support )?workers?", r"peer specialists?",
-                      r"outreach workers?", r"one-to-one peer support")),
-    ("mediation", _rx(r"peer mediat\w*", r"\bmediators?\b", r"mediate disputes")),
-    ("brokerage", _rx(r"navigat\w+", r"\bbroker\w*", r"case manage\w+", r"peer outreach", r"linked clients to")),
-    ("self-help", _rx(r"self-help")),
-    ("mutual support", _rx(r"mutual (?:peer )?support", r"mutual aid", r"peer support groups?", r"support groups?",
-                           r"consumer-operated", r"hearing voices groups?", r"group peer support", r"veteran-led", r"peer-facilitated",
-                           r"led by veterans", r"sharing experiences with fellow patients")),
-    ("intentional peer support", _rx(r"intentional peer support")),
-    ("open dialogue", _rx(r"open[- ]dialogue")),
 )
 
 DELIVERY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -326,18 +313,46 @@ def country(text: str) -> Prefill:
     return result
 
 
-def prefill(record: Record) -> dict[str, Prefill]:
-    """Every field's pre-filled value for one record (empty :class:`Prefill` when not stated)."""
+#: The built-in extractors, by the name a protocol's ``extraction.fields`` gives them.
+BUILTIN: dict[str, Callable[[str], Prefill]] = {
+    "study_design": design,
+    "sample_size": lambda text: sample(text)[0],
+    "population": lambda text: sample(text)[1],
+    "age_group": age_group,
+    "setting": lambda text: _tagged(text, SETTING_RULES),
+    "country": country,
+    "delivery": lambda text: _tagged(text, DELIVERY_RULES),
+    "outcomes": lambda text: _tagged(text, OUTCOME_RULES),
+}
+
+
+@lru_cache(maxsize=32)
+def _value_patterns(values: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[Pattern, ...]], ...]:
+    return tuple((tag, tuple(compile_pattern(term) for term in terms)) for tag, terms in values)
+
+
+def tagged_by_terms(text: str, values: tuple[tuple[str, tuple[str, ...]], ...]) -> Prefill:
+    """Each tag whose terms occur in ``text``, in the protocol's order, with the first phrase."""
+    result = Prefill()
+    field_text = FieldText(text)
+    for tag, patterns in _value_patterns(values):
+        spans = [span for pattern in patterns for span in pattern.spans(field_text)[:1]]
+        if spans:
+            start, end = min(spans)
+            result.add(tag, snippet(text, start, end))
+    return result
+
+
+def prefill(record: Record, fields: Sequence[ExtractionField]) -> dict[str, Prefill]:
+    """Every field's pre-filled value for one record (empty :class:`Prefill` when not stated
+    or filled by hand)."""
     text = _text(record)
-    size, population = sample(text)
-    return {
-        "study_design": design(text),
-        "sample_size": size,
-        "population": population,
-        "age_group": age_group(text),
-        "setting": _tagged(text, SETTING_RULES),
-        "country": country(text),
-        "peer_support_model": _tagged(text, MODEL_RULES),
-        "delivery": _tagged(text, DELIVERY_RULES),
-        "outcomes": _tagged(text, OUTCOME_RULES),
-    }
+    values: dict[str, Prefill] = {}
+    for spec in fields:
+        if spec.builtin:
+            values[spec.name] = BUILTIN[spec.name](text)
+        elif spec.values:
+            values[spec.name] = tagged_by_terms(text, spec.values)
+        else:
+            values[spec.name] = Prefill()
+    return values

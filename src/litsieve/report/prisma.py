@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Sequence
 
-from litsieve.fileio import atomic_write_bytes, write_json
+from litsieve.fileio import atomic_write_bytes, iter_csv, write_json
 from litsieve.logs import get_logger
+from litsieve.protocol import Review, Source
 from litsieve.report.conservation import check_conservation
 from litsieve.report.counts import FlowCounts, FlowFiles, compute_counts, read_flow_inputs
 from litsieve.report.diagram import layout, render
@@ -37,18 +38,19 @@ class PrismaOutputs:
                    root / "prisma2020.csv")
 
 
-def checked_counts(files: FlowFiles, config: Mapping[str, Any]) -> FlowCounts:
+def checked_counts(files: FlowFiles, sources: Sequence[Source]) -> FlowCounts:
     """The diagram's numbers, after every conservation rule has been checked."""
     inputs = read_flow_inputs(files)
-    counts = compute_counts(inputs, config.get("sources") or ())
+    counts = compute_counts(inputs, sources)
     check_conservation(inputs, counts)
     return counts
 
 
-def write_prisma(files: FlowFiles, config: Mapping[str, Any], outputs: PrismaOutputs) -> FlowCounts:
-    counts = checked_counts(files, config)
-    title = str((config.get("review") or {}).get("title") or "")
-    drawing = layout(counts, title)
+def write_prisma(files: FlowFiles, review: Review, sources: Sequence[Source], outputs: PrismaOutputs) -> FlowCounts:
+    """The ``prisma`` rule: only what the diagram shows comes from the protocol (the
+    review's title and the sources' names and kinds)."""
+    counts = checked_counts(files, sources)
+    drawing = layout(counts, review.title)
     write_json(outputs.counts, counts.to_json())
     write_prisma2020_csv(outputs.csv, counts)
     for fmt in FORMATS:
@@ -74,10 +76,7 @@ def summary_lines(results: str | os.PathLike[str] = "results") -> list[str]:
              f"{counts['studies_included']} stud{'y' if counts['studies_included'] == 1 else 'ies'} included"]
     extraction = Path(results) / "extraction" / "extraction.csv"
     if extraction.exists():
-        import csv
-
-        with open(extraction, newline="", encoding="utf-8") as handle:
-            studies = sum(1 for _ in csv.DictReader(handle))
+        studies = sum(1 for _ in iter_csv(extraction))
         lines.append(f"Extraction table: {extraction} (.xlsx), {studies} included "
                      f"stud{'y' if studies == 1 else 'ies'}; reviewers correct it in the extraction sheet "
                      f"(docs/report.md)")

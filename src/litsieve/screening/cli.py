@@ -13,9 +13,11 @@ import json
 import sys
 from pathlib import Path
 
-from litsieve.config import DEFAULT_CONFIG, load_config
+from litsieve.config import DEFAULT_CONFIG
+from litsieve.protocol import load_protocol
 from litsieve.errors import ScreeningFileError
-from litsieve.personfile import people_folder, person_file_specs, read_person_file
+from litsieve.people import people_folder, person_file_specs
+from litsieve.personfile import read_person_file
 from litsieve.screening import suggest_cli
 from litsieve.screening.decisions import read_decisions
 from litsieve.screening.queue import STAGES, reason_names
@@ -65,9 +67,9 @@ def run_status(args: argparse.Namespace) -> int:
     print("\n".join(summary_lines(status, agreement)))
     config_path = Path(args.config)
     if config_path.exists():
-        config = load_config(config_path)
-        people = people_folder(config, config_path.resolve().parent.parent)
-        files = [spec.path(people) for spec in person_file_specs(config)]
+        protocol = load_protocol(config_path)
+        people = people_folder(protocol.paths, config_path.resolve().parent.parent)
+        files = [spec.path(people) for spec in person_file_specs(protocol)]
         stale = changed_since(Path(args.results) / "screening" / "status.json", files)
         if stale:
             print("Saved since the last run (run `snakemake` to update): "
@@ -77,10 +79,10 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     config_path = Path(args.config)
-    config = load_config(config_path)
-    people = people_folder(config, config_path.resolve().parent.parent)
+    protocol = load_protocol(config_path)
+    people = people_folder(protocol.paths, config_path.resolve().parent.parent)
     target = Path(args.file).resolve()
-    for spec in person_file_specs(config):
+    for spec in person_file_specs(protocol):
         if spec.path(people).resolve() == target:
             break
     else:
@@ -92,7 +94,7 @@ def run_check(args: argparse.Namespace) -> int:
     stage = next((s for s in STAGES if spec.relative.startswith(s) or spec.relative == f"conflicts/{s}.csv"), "")
     column = "resolution" if "resolution" in spec.columns else "decision"
     if stage:
-        read_decisions(table.rows, spec, stage, reason_names(config), decision_column=column, path=args.file)
+        read_decisions(table.rows, spec, stage, reason_names(protocol.criteria), decision_column=column, path=args.file)
     decided = sum(1 for row in table.rows if row.get(column).strip())
     print(f"{args.file}: OK, {len(table.rows)} rows, {decided} with a {column}, "
           f"{len(table.rows) - decided} without")

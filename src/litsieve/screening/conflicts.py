@@ -9,12 +9,13 @@ column says how things stand.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from litsieve.personfile import PersonFileSpec, PersonRow
+from litsieve.protocol import CriterionSpec
 from litsieve.record import Record
 from litsieve.screening.decisions import NOT_RETRIEVED, Outcome
-from litsieve.screening.queue import FULL_TEXT, link, reason_names, screeners
+from litsieve.screening.queue import FULL_TEXT, link, reason_names
 
 OPEN = "open"
 RESOLVED = "resolved"
@@ -27,8 +28,7 @@ def screener_columns(name: str, stage: str) -> tuple[str, ...]:
     return (f"{name} retrieval", *columns) if stage == FULL_TEXT else columns
 
 
-def conflict_spec(config: Mapping[str, Any], stage: str) -> PersonFileSpec:
-    names = screeners(config, stage)
+def conflict_spec(stage: str, names: Sequence[str], criteria: tuple[CriterionSpec, ...]) -> PersonFileSpec:
     columns = ["record_id", "status", "title", "link"]
     for name in names:
         columns += screener_columns(name, stage)
@@ -37,7 +37,7 @@ def conflict_spec(config: Mapping[str, Any], stage: str) -> PersonFileSpec:
         relative=f"conflicts/{stage}.csv",
         columns=(*columns, *CONFLICT_PERSON),
         person_columns=CONFLICT_PERSON,
-        choices={"resolution": resolutions, "reason": tuple(reason_names(config))},
+        choices={"resolution": resolutions, "reason": tuple(reason_names(criteria))},
         description=f"{stage.replace('_', '/')} disagreements for a third person",
     )
 

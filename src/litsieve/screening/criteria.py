@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any, Literal
+from functools import cached_property, lru_cache
+from typing import Any, Literal, Mapping
 
 from litsieve.errors import ConfigError
+from litsieve.protocol import CriterionSpec, criterion_spec
 from litsieve.record import Record
 from litsieve.screening.age import AgeSignal, age_signals, all_below, none_below
-from litsieve.screening.terms import (
-    Hit, Term, compile_terms, find_hits, same_length_lower, sentence_spans, snippet, word_prefixes,
-)
+from litsieve.screening.terms import Hit, compile_terms, find_hits, sentence_spans, snippet
+from litsieve.text import FieldText, Term, language_names
 
 TEXT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords", "publication_types", "language")
 ALL_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "year")
@@ -39,27 +39,6 @@ DEFAULT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords")
 METADATA_FIELDS: frozenset[str] = frozenset({"year", "language", "publication_types"})
 Kind = Literal["inclusion", "exclusion", "flag"]
 KINDS: tuple[str, ...] = ("inclusion", "exclusion", "flag")
-
-# Language codes exports use (MEDLINE LA, RIS LA, ISO 639) mapped to names.
-LANGUAGE_CODES: dict[str, str] = {
-    "en": "english", "eng": "english", "de": "german", "ger": "german", "deu": "german",
-    "fr": "french", "fre": "french", "fra": "french", "es": "spanish", "spa": "spanish",
-    "it": "italian", "ita": "italian", "pt": "portuguese", "por": "portuguese",
-    "nl": "dutch", "dut": "dutch", "nld": "dutch", "sv": "swedish", "swe": "swedish",
-    "no": "norwegian", "nor": "norwegian", "da": "danish", "dan": "danish",
-    "fi": "finnish", "fin": "finnish", "zh": "chinese", "chi": "chinese", "zho": "chinese",
-    "ja": "japanese", "jpn": "japanese", "ko": "korean", "kor": "korean",
-    "ru": "russian", "rus": "russian", "pl": "polish", "pol": "polish",
-    "tr": "turkish", "tur": "turkish", "ar": "arabic", "ara": "arabic",
-    "he": "hebrew", "heb": "hebrew", "el": "greek", "gre": "greek", "ell": "greek",
-}
-
-
-def language_name(value: str) -> str:
-    """``"eng"``, ``"EN"``, ``"English"`` -> ``"english"``."""
-    key = value.strip().lower()
-    return LANGUAGE_CODES.get(key, key)
-
 
 @dataclass(frozen=True)
 class Evidence:
@@ -133,7 +112,7 @@ class Criterion:
                 return Outcome(self, False, ())
             evidence.append(Evidence("year", f"[{record.year}] is outside {span}", True))
         if self.languages:
-            stated = [language_name(v) for v in _split_languages(record.language)]
+            stated = language_names(record.language)
             if not stated or any(lang in self.languages for lang in stated):
                 return Outcome(self, False, ())
             evidence.append(Evidence("language", f"[{record.language}]", True))
@@ -150,7 +129,7 @@ class Criterion:
         if self.any:
             hits = [h for term in self.any for h in self._hits(term, text, ignored) if not h.negated]
             if self.near:
-                hits = [h for h in hits if self._near(h, self.near, texts, ignored)]
+                hits = [h for h in hits if self._near(h, self.near, text, ignored)]
             if not hits:
                 return Outcome(self, False, ())
             evidence.extend(_evidence(hits, texts))
@@ -162,7 +141,7 @@ class Criterion:
         if self.none:
             against = [h for term in self.none for h in self._hits(term, text, ignored) if not h.negated]
             if self.none_near:
-                against = [h for h in against if self._near(h, self.none_near, texts, ignored)]
+                against = [h for h in against if self._near(h, self.none_near, text, ignored)]
             if against:
                 return Outcome(self, False, tuple(evidence), tuple(_evidence(against, texts)))
         if self.age_below is not None or self.age_at_least is not None:
@@ -196,40 +175,35 @@ class Criterion:
 
     def _hits(self, term: Term, text: "RecordText", ignored: dict[str, list[tuple[int, int]]]) -> list[Hit]:
         hits: list[Hit] = []
+        may_occur = term.pattern.may_occur
         for field in self._fields_for(term):
-            value = text.texts.get(field, "")
-            if value and term.key in text.prefixes[field]:
-                hits.extend(find_hits(term, field, value, blocked=ignored.get(field, []),
-                                      lowered=text.lowered[field]))
+            value = text.fields.get(field)
+            if value is not None and may_occur(value):
+                hits.extend(find_hits(term, field, value, blocked=ignored.get(field, [])))
         return hits
 
     def _ignored_spans(self, text: "RecordText") -> dict[str, list[tuple[int, int]]]:
         spans: dict[str, list[tuple[int, int]]] = {}
         for term in self.ignore:
             for field in TEXT_FIELDS:
-                value = text.texts.get(field, "")
-                if value and term.key in text.prefixes[field]:
-                    spans.setdefault(field, []).extend(m.span() for m in term.pattern.finditer(value))
+                value = text.fields.get(field)
+                if value is not None and term.pattern.may_occur(value):
+                    spans.setdefault(field, []).extend(term.pattern.spans(value))
         return spans
 
-    def _near(self, hit: Hit, near: tuple[Term, ...], texts: dict[str, str],
+    def _near(self, hit: Hit, near: tuple[Term, ...], text: "RecordText",
               ignored: dict[str, list[tuple[int, int]]]) -> bool:
         """Whether one of ``near`` shares the hit's sentence (the whole field for a title)."""
-        text = texts[hit.field]
-        begin, end = 0, len(text)
+        value = text.texts[hit.field]
+        begin, end = 0, len(value)
         if hit.field == "abstract":
-            begin, end = next((b, e) for b, e in sentence_spans(text) if b <= hit.start <= e)
+            begin, end = next((b, e) for b, e in sentence_spans(value) if b <= hit.start <= e)
         skip = [(hit.start, hit.end), *ignored.get(hit.field, [])]
         for term in near:
-            for match in term.pattern.finditer(text, begin, end):
-                s, e = match.span()
+            for s, e in term.pattern.spans(text.fields[hit.field], begin, end):
                 if not any(s < b_end and b_start < e for b_start, b_end in skip):
                     return True
         return False
-
-
-def _split_languages(value: str) -> list[str]:
-    return [part for part in (p.strip() for p in value.replace(",", ";").split(";")) if part]
 
 
 INDEXED_AGE = "age_groups"
@@ -252,12 +226,12 @@ def database_indexing(record: Record) -> dict[str, list[str]]:
 
 
 class RecordText:
-    """A record's searchable fields, their word prefixes and age statements, computed once."""
+    """A record's searchable fields, folded once (:class:`~litsieve.text.FieldText`), and
+    their age statements, computed once for all criteria."""
 
     def __init__(self, texts: dict[str, str]) -> None:
         self.texts = texts
-        self.prefixes = {field: word_prefixes(value) for field, value in texts.items()}
-        self.lowered = {field: same_length_lower(value) for field, value in texts.items()}
+        self.fields = {field: FieldText(value) for field, value in texts.items()}
         self._ages: dict[str, list[AgeSignal]] = {}
 
     @classmethod
@@ -304,47 +278,27 @@ def _age_evidence(signals: list[AgeSignal], texts: dict[str, str], limit: int = 
             for s in signals[:limit]]
 
 
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"{value!r} is not a number", field=where)
-    return float(value)
+def parse_criterion(entry: Mapping[str, Any], index: int) -> Criterion:
+    """Compile one ``criteria:`` entry as written (validated against the schema first)."""
+    return compile_criterion(criterion_spec(entry, index), index)
 
 
-def parse_criterion(entry: dict[str, Any], index: int) -> Criterion:
-    """Compile one ``criteria:`` entry; anything unusable is a :class:`ConfigError`."""
-    where = f"criteria.{index}"
-    cid = str(entry.get("id", "")).strip()
-    if not cid:
-        raise ConfigError("criterion without an id", field=where)
-    where = f"criteria.{index} ({cid})"
-    kind = entry.get("kind")
-    if kind not in KINDS:
-        raise ConfigError(f"kind must be inclusion, exclusion or flag, not {kind!r}", field=where)
-    fields = tuple(entry.get("fields") or DEFAULT_FIELDS)
-    unknown = [f for f in fields if f not in ALL_FIELDS]
-    if unknown:
-        raise ConfigError(f"unknown field(s) {', '.join(unknown)}", field=f"{where}.fields",
-                          hint=f"use {', '.join(ALL_FIELDS)}")
-    age = entry.get("age") or {}
-    years = entry.get("year_outside")
+def compile_criterion(spec: CriterionSpec, index: int) -> Criterion:
+    """Compile one criterion of the protocol; anything unusable is a :class:`ConfigError`."""
+    where = f"criteria.{index} ({spec.id})"
     criterion = Criterion(
-        id=cid,
-        label=str(entry.get("label") or cid),
-        kind=kind,
-        fields=fields,
-        any=compile_terms(entry.get("any") or (), where=f"{where}.any"),
-        all=compile_terms(entry.get("all") or (), where=f"{where}.all"),
-        none=compile_terms(entry.get("none") or (), where=f"{where}.none"),
-        ignore=compile_terms(entry.get("ignore") or (), where=f"{where}.ignore"),
-        near=compile_terms(entry.get("near") or (), where=f"{where}.near"),
-        none_near=compile_terms(entry.get("none_near") or (), where=f"{where}.none_near"),
-        age_below=_number(age["below"], f"{where}.age.below") if "below" in age else None,
-        age_at_least=_number(age["at_least"], f"{where}.age.at_least") if "at_least" in age else None,
-        years=(years.get("start"), years.get("end")) if years else None,
-        languages=tuple(language_name(v) for v in entry.get("language_not") or ()),
-        automatic=bool(entry.get("automatic", False)),
-        # A flag only asks a person to look, so it offers a reason only when given one.
-        reason=str(entry.get("reason") or ("" if kind == "flag" else entry.get("label") or cid)),
+        id=spec.id,
+        label=spec.label,
+        kind=spec.kind,  # type: ignore[arg-type]  # the schema allows only KINDS
+        fields=spec.fields,
+        **{key: compile_terms(getattr(spec, key), where=f"{where}.{key}")
+           for key in ("any", "all", "none", "ignore", "near", "none_near")},
+        age_below=spec.age_below,
+        age_at_least=spec.age_at_least,
+        years=(spec.year_outside.start, spec.year_outside.end) if spec.year_outside else None,
+        languages=spec.language_not,
+        automatic=spec.automatic,
+        reason=spec.reason,
     )
     if not (criterion.has_text_conditions or criterion.years or criterion.languages):
         raise ConfigError("criterion has no condition", field=where,
@@ -370,10 +324,11 @@ def parse_criterion(entry: dict[str, Any], index: int) -> Criterion:
     return criterion
 
 
-def load_criteria(config: dict[str, Any]) -> tuple[Criterion, ...]:
-    """The protocol's criteria in config order (empty when the protocol has none)."""
-    entries = config.get("criteria") or []
-    criteria = tuple(parse_criterion(entry, i) for i, entry in enumerate(entries))
+@lru_cache(maxsize=8)
+def compile_criteria(specs: tuple[CriterionSpec, ...]) -> tuple[Criterion, ...]:
+    """The protocol's criteria compiled, in protocol order (compiled once per list: the
+    Snakefile and every stage ask for the same one)."""
+    criteria = tuple(compile_criterion(spec, i) for i, spec in enumerate(specs))
     seen: set[str] = set()
     for criterion in criteria:
         if criterion.id in seen:
@@ -383,10 +338,10 @@ def load_criteria(config: dict[str, Any]) -> tuple[Criterion, ...]:
     return criteria
 
 
-def exclusion_reasons(config: dict[str, Any]) -> list[str]:
+def exclusion_reasons(specs: tuple[CriterionSpec, ...]) -> list[str]:
     """The exclusion reasons a screener picks from, in protocol order, without repeats."""
     reasons: list[str] = []
-    for criterion in load_criteria(config):
+    for criterion in compile_criteria(specs):
         if criterion.kind != "inclusion" and criterion.reason and criterion.reason not in reasons:
             reasons.append(criterion.reason)
     return reasons

@@ -27,20 +27,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Collection
 
 from litsieve.fileio import write_csv
 from litsieve.logs import get_logger
 from litsieve.query.match import Matcher
+from litsieve.protocol import CriterionSpec, Search
 from litsieve.query.protocol import protocol_query
 from litsieve.record import Record
 from litsieve.records_io import read_records, write_records
-from litsieve.screening.criteria import load_criteria
+from litsieve.screening.criteria import compile_criteria
 from litsieve.screening.suggest import Suggestion, suggest_record, write_suggestions
 
 AUTOMATION, OTHER = "automation", "other"
-# Source kinds that are PRISMA 2020 "other methods" (config schema, sources[].kind).
-OTHER_METHOD_KINDS = ("website", "organisation", "citation_search")
 QUERY_CRITERION = "intended_query"
 REMOVED_COLUMNS: tuple[str, ...] = ("record_id", "category", "criterion", "evidence")
 LOG = get_logger("screening.pool")
@@ -70,23 +69,19 @@ class Pool:
     other_methods: list[Record] = field(default_factory=list)
 
 
-def other_method_sources(config: Mapping[str, Any]) -> set[str]:
-    """Names of the protocol's sources that are other methods."""
-    return {str(s["name"]) for s in config.get("sources") or () if s.get("kind") in OTHER_METHOD_KINDS}
-
-
 def found_by(record: Record) -> set[str]:
     """The sources of every record merged into this work (deduplication keeps them in ``extra``)."""
     by_source = record.extra.get("dedup_source_ids")
     return set(by_source) if isinstance(by_source, dict) and by_source else {record.source}
 
 
-def build_pool(records: list[Record], config: dict[str, Any]) -> Pool:
-    """Split deduplicated records into the screening pool and the removed ones."""
-    search = config["search"]
-    matcher = Matcher(protocol_query(search), fields=str(search.get("fields") or "tiab"))
-    criteria = load_criteria(config)
-    other_sources = other_method_sources(config)
+def build_pool(records: list[Record], search: Search, criteria_specs: tuple[CriterionSpec, ...],
+               other_sources: Collection[str] = ()) -> Pool:
+    """Split deduplicated records into the screening pool and the removed ones
+    (``other_sources``: names of the sources that are PRISMA 2020 other methods)."""
+    matcher = Matcher(protocol_query(search), fields=search.fields)
+    criteria = compile_criteria(criteria_specs)
+    other_sources = set(other_sources)
     pool: list[Record] = []
     removed: list[Removal] = []
     suggestions: list[Suggestion] = []
@@ -115,13 +110,16 @@ def screening_pool(
     pool_path: str | os.PathLike[str],
     removed_path: str | os.PathLike[str],
     suggestions_path: str | os.PathLike[str],
-    config: dict[str, Any],
     other_methods_path: str | os.PathLike[str] | None = None,
+    *,
+    search: Search,
+    criteria: tuple[CriterionSpec, ...],
+    other_sources: Collection[str] = (),
 ) -> Pool:
     """The ``screening_pool`` rule: read deduplicated records, write the three files (four
     with ``other_methods_path``: the works sent straight to full text)."""
     records = read_records(records_path)
-    pool = build_pool(records, config)
+    pool = build_pool(records, search, criteria, other_sources)
     if pool.other_methods and other_methods_path is None:
         raise ValueError("the protocol has other-method sources: pass other_methods_path")
     write_records(pool_path, pool.records)

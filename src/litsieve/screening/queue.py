@@ -14,17 +14,14 @@ first).
 
 from __future__ import annotations
 
-import csv
-import json
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
-from litsieve.fileio import unneutralise_cell
 from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable
+from litsieve.protocol import CriterionSpec, Protocol
 from litsieve.record import LIST_SEPARATOR, Record
-from litsieve.screening.criteria import load_criteria
+from litsieve.screening.criteria import compile_criteria
+from litsieve.stagefiles import EVIDENCE_SEPARATOR, Suggestion
 
 TITLE_ABSTRACT = "title_abstract"
 FULL_TEXT = "full_text"
@@ -46,16 +43,7 @@ FT_COLUMNS = ("record_id", "title", "authors", "year", "journal", "doi", "link",
 FT_PERSON = ("retrieval", "decision", "reason", "note")
 
 
-def screeners(config: Mapping[str, Any], stage: str) -> list[str]:
-    return list(config.get("screeners", {}).get(stage) or ["screener"])
-
-
-def maybe_policy(config: Mapping[str, Any]) -> str:
-    """``include``: a "maybe" moves on like an include; ``conflict``: a third person decides."""
-    return str(config.get("screeners", {}).get("maybe", "include"))
-
-
-def reason_names(config: Mapping[str, Any]) -> dict[str, str]:
+def reason_names(criteria: tuple[CriterionSpec, ...]) -> dict[str, str]:
     """Every name a screener may give as an exclusion reason, mapped to the reason reported.
 
     The reasons are the protocol's exclusion criteria and flags with a ``reason``
@@ -64,15 +52,13 @@ def reason_names(config: Mapping[str, Any]) -> dict[str, str]:
     an inclusion criterion by its id, reported as "Not met: <label>" (the record shows no
     peer support, say); and ``other`` (say what in the note).
     """
-    return dict(_reason_names(json.dumps(config.get("criteria") or [], sort_keys=True)))
+    return dict(_reason_names(criteria))
 
 
 @lru_cache(maxsize=8)
-def _reason_names(criteria_json: str) -> tuple[tuple[str, str], ...]:
-    """:func:`reason_names` for one criteria list (compiling criteria takes a while; the
-    Snakefile and every stage ask for the same list)."""
+def _reason_names(criteria: tuple[CriterionSpec, ...]) -> tuple[tuple[str, str], ...]:
     names: dict[str, str] = {}
-    for criterion in load_criteria({"criteria": json.loads(criteria_json)}):
+    for criterion in compile_criteria(criteria):
         if criterion.kind != "inclusion" and criterion.reason:
             # Exclusion criteria, and flags that name a reason (a protocol, a conference
             # abstract): a screener may exclude for them by id or by the reason text.
@@ -84,8 +70,8 @@ def _reason_names(criteria_json: str) -> tuple[tuple[str, str], ...]:
     return tuple(names.items())
 
 
-def queue_spec(config: Mapping[str, Any], stage: str, screener: str) -> PersonFileSpec:
-    reasons = tuple(reason_names(config))
+def queue_spec(stage: str, screener: str, criteria: tuple[CriterionSpec, ...]) -> PersonFileSpec:
+    reasons = tuple(reason_names(criteria))
     if stage == TITLE_ABSTRACT:
         return PersonFileSpec(
             relative=f"{TITLE_ABSTRACT}/{screener}.csv",
@@ -103,14 +89,15 @@ def queue_spec(config: Mapping[str, Any], stage: str, screener: str) -> PersonFi
     )
 
 
-def person_files(config: Mapping[str, Any]) -> list[PersonFileSpec]:
+def person_files(protocol: Protocol) -> list[PersonFileSpec]:
     """Every screening file people edit (the provider :mod:`litsieve.personfile` calls)."""
     from litsieve.screening.conflicts import conflict_spec
 
     specs = []
     for stage in STAGES:
-        specs += [queue_spec(config, stage, name) for name in screeners(config, stage)]
-        specs.append(conflict_spec(config, stage))
+        names = protocol.screeners.of(stage)
+        specs += [queue_spec(stage, name, protocol.criteria) for name in names]
+        specs.append(conflict_spec(stage, names, protocol.criteria))
     return specs
 
 
@@ -146,27 +133,6 @@ def record_sources(record: Record) -> str:
     return LIST_SEPARATOR.join(names or ([record.source] if record.source else []))
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    suggestion: str = ""
-    criteria: str = ""
-    evidence: str = ""
-
-
-def read_suggestions(path: str | Path) -> dict[str, Suggestion]:
-    """``results/screening/suggestions.csv`` by record id."""
-    csv.field_size_limit(1 << 30)
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {
-            row["record_id"]: Suggestion(
-                unneutralise_cell(row.get("suggestion") or ""),
-                unneutralise_cell(row.get("criteria") or ""),
-                unneutralise_cell(row.get("evidence") or ""),
-            )
-            for row in csv.DictReader(handle)
-        }
-
-
 def aliases(records: Sequence[Record]) -> dict[str, str]:
     """Ids deduplication folded into each record, mapped onto the record's own id."""
     mapping: dict[str, str] = {}
@@ -180,11 +146,6 @@ def aliases(records: Sequence[Record]) -> dict[str, str]:
             if member and member != record.record_id:
                 mapping[member] = record.record_id
     return mapping
-
-
-def ranking_enabled(config: Mapping[str, Any]) -> bool:
-    """The protocol's ``ranking.enabled``: ``false`` keeps every queue in its stable order."""
-    return bool((config.get("ranking") or {}).get("enabled", True))
 
 
 def priority_order(
@@ -229,13 +190,13 @@ def title_abstract_rows(
     by_id = {r.record_id: r for r in records}
     rows = []
     for priority, record_id in enumerate(order, start=1):
-        suggestion = suggestions.get(record_id, Suggestion())
+        suggestion = suggestions.get(record_id) or Suggestion(record_id, "", (), ())
         rows.append({
             **record_cells(by_id[record_id]),
             "priority": str(priority),
             "suggestion": suggestion.suggestion,
-            "criteria": suggestion.criteria,
-            "evidence": suggestion.evidence,
+            "criteria": LIST_SEPARATOR.join(suggestion.criteria),
+            "evidence": EVIDENCE_SEPARATOR.join(suggestion.evidence),
         })
     return rows
 

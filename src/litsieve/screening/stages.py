@@ -17,33 +17,35 @@ For each stage (title/abstract, then full text) the rule:
 
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Callable, Sequence
 
-from litsieve.fileio import write_csv
 from litsieve.logs import get_logger
 from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable, read_person_file, update_person_file
+from litsieve.protocol import CriterionSpec
 from litsieve.record import Record
 from litsieve.records_io import read_records
 from litsieve.screening.conflicts import conflict_rows, conflict_spec
 from litsieve.screening.order import update_order
 from litsieve.screening.decisions import INCLUDE, NOT_RETRIEVED, Decision, Outcome, combine, read_decisions
+from litsieve.stagefiles import (
+    ScreenerDecision,
+    StageDecision,
+    read_stage_decisions,
+    read_suggestions,
+    write_stage_decisions,
+)
 from litsieve.screening.queue import (
     FULL_TEXT,
     TITLE_ABSTRACT,
     aliases,
     labels_from,
-    maybe_policy,
     priority_order,
     queue_spec,
-    ranking_enabled,
-    read_suggestions,
     reason_names,
     record_cells,
     record_sources,
-    screeners,
     title_abstract_rows,
     undecided_first,
 )
@@ -51,30 +53,17 @@ from litsieve.screening.queue import (
 LOG = get_logger("screening")
 
 
-def state_columns(names: Sequence[str]) -> list[str]:
-    columns = ["record_id", "decision", "reason", "basis"]
-    for name in names:
-        columns += [f"decision_{name}", f"reason_{name}", f"order_{name}"]
-    return [*columns, "resolution"]
-
-
-def state_rows(outcomes: Sequence[Outcome]) -> list[dict[str, str]]:
-    rows = []
-    for outcome in sorted(outcomes, key=lambda o: o.record_id):
-        row = {"record_id": outcome.record_id, "decision": outcome.decision, "reason": outcome.reason,
-               "basis": outcome.basis, "resolution": outcome.resolution.decision}
-        for name, decision in outcome.by_screener.items():
-            row[f"decision_{name}"] = decision.decision
-            row[f"reason_{name}"] = decision.reason
-            row[f"order_{name}"] = str(outcome.order.get(name, ""))
-        rows.append(row)
-    return rows
-
-
-def read_state(path: str | os.PathLike[str]) -> list[dict[str, str]]:
-    """Rows of ``results/screening/{stage}.csv``."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+def stage_decisions(outcomes: Sequence[Outcome]) -> list[StageDecision]:
+    """The stage file's rows (:class:`litsieve.stagefiles.StageDecision`), by record id."""
+    return [
+        StageDecision(
+            outcome.record_id, outcome.decision, outcome.reason, outcome.basis,
+            {name: ScreenerDecision(decision.decision, decision.reason, outcome.order.get(name))
+             for name, decision in outcome.by_screener.items()},
+            outcome.resolution.decision,
+        )
+        for outcome in sorted(outcomes, key=lambda o: o.record_id)
+    ]
 
 
 def _read(people: Path, spec: PersonFileSpec) -> PersonTable | None:
@@ -99,20 +88,21 @@ def full_text_undecided_first(rows: list[PersonRow]) -> list[PersonRow]:
 
 def run_stage(
     stage: str,
-    config: Mapping[str, Any],
+    names: Sequence[str],
+    policy: str,
+    criteria: tuple[CriterionSpec, ...],
     people: Path,
     records: Sequence[Record],
     rows_for: Callable[[str, PersonTable | None, PersonFileSpec], list[dict[str, str]]],
     order: Callable[[list[PersonRow]], list[PersonRow]],
 ) -> list[Outcome]:
-    """Steps 1-3 of the module docstring for one stage; returns every record's outcome."""
-    names = screeners(config, stage)
-    reasons = reason_names(config)
-    policy = maybe_policy(config) if stage == TITLE_ABSTRACT else "include"
+    """Steps 1-3 of the module docstring for one stage (``names``: its screeners;
+    ``policy``: what a "maybe" does); returns every record's outcome."""
+    reasons = reason_names(criteria)
     alias_map = aliases(records)
     by_id = {r.record_id: r for r in records}
-    specs = {name: queue_spec(config, stage, name) for name in names}
-    cspec = conflict_spec(config, stage)
+    specs = {name: queue_spec(stage, name, criteria) for name in names}
+    cspec = conflict_spec(stage, names, criteria)
 
     tables = {name: _read(people, spec) for name, spec in specs.items()}
     ctable = _read(people, cspec)
@@ -154,26 +144,34 @@ def run_stage(
 def screen_title_abstract(
     pool: str | os.PathLike[str],
     suggestions: str | os.PathLike[str],
-    config: Mapping[str, Any],
     output: str | os.PathLike[str],
     *,
+    screeners: Sequence[str],
+    maybe: str,
+    criteria: tuple[CriterionSpec, ...],
+    ranked: bool,
+    people: str,
     root: str | os.PathLike[str] = ".",
 ) -> list[Outcome]:
-    """The title/abstract stage: queues from the pool, final decisions to ``output``."""
+    """The title/abstract stage: queues from the pool, final decisions to ``output``.
+
+    The protocol's parts it reads: the stage's ``screeners``, what a ``maybe`` does, the
+    ``criteria`` (the exclusion reasons), whether the queue is ``ranked`` and ``paths.people``
+    (under ``root``).
+    """
     records = read_records(pool)
     suggested = read_suggestions(suggestions)
     alias_map = aliases(records)
-    policy = maybe_policy(config)
-    ranked = ranking_enabled(config)
+    policy = maybe
 
     def rows_for(name: str, table: PersonTable | None, spec: PersonFileSpec) -> list[dict[str, str]]:
         labels = labels_from(table, spec, alias_map, policy)
         order = priority_order(records, suggested, labels, ranked=ranked)
         return title_abstract_rows(records, suggested, order)
 
-    people = Path(root) / config.get("paths", {}).get("people", "screening")
-    outcomes = run_stage(TITLE_ABSTRACT, config, people, records, rows_for, undecided_first)
-    write_csv(output, state_rows(outcomes), state_columns(screeners(config, TITLE_ABSTRACT)))
+    outcomes = run_stage(TITLE_ABSTRACT, screeners, policy, criteria, Path(root) / people, records, rows_for,
+                         undecided_first)
+    write_stage_decisions(output, stage_decisions(outcomes), screeners)
     _log_counts(TITLE_ABSTRACT, outcomes)
     return outcomes
 
@@ -181,16 +179,18 @@ def screen_title_abstract(
 def screen_full_text(
     title_abstract: str | os.PathLike[str],
     pool: str | os.PathLike[str],
-    config: Mapping[str, Any],
     output: str | os.PathLike[str],
     *,
+    screeners: Sequence[str],
+    criteria: tuple[CriterionSpec, ...],
+    people: str,
     root: str | os.PathLike[str] = ".",
     other_methods: str | os.PathLike[str] | None = None,
 ) -> list[Outcome]:
     """The full-text stage: every record included at title/abstract, and every work found
     by other methods only (``other_methods``: PRISMA 2020 sends those straight to retrieval),
     final decisions to ``output``."""
-    included = {row["record_id"] for row in read_state(title_abstract) if row["decision"] == INCLUDE}
+    included = {row.record_id for row in read_stage_decisions(title_abstract) if row.decision == INCLUDE}
     records = [r for r in read_records(pool) if r.record_id in included]
     if other_methods is not None:
         records += read_records(other_methods)
@@ -200,9 +200,9 @@ def screen_full_text(
     def rows_for(name: str, table: PersonTable | None, spec: PersonFileSpec) -> list[dict[str, str]]:
         return rows
 
-    people = Path(root) / config.get("paths", {}).get("people", "screening")
-    outcomes = run_stage(FULL_TEXT, config, people, records, rows_for, full_text_undecided_first)
-    write_csv(output, state_rows(outcomes), state_columns(screeners(config, FULL_TEXT)))
+    outcomes = run_stage(FULL_TEXT, screeners, "include", criteria, Path(root) / people, records, rows_for,
+                         full_text_undecided_first)
+    write_stage_decisions(output, stage_decisions(outcomes), screeners)
     _log_counts(FULL_TEXT, outcomes)
     return outcomes
 

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from litsieve.fileio import write_json
-from litsieve.personfile import people_folder
+from litsieve.protocol import RankingSettings, Screeners
 from litsieve.screening.agreement import agreement_summary
 from litsieve.screening.decisions import CONFLICT, FINAL_DECISIONS, Decision, Outcome, category
-from litsieve.screening.queue import FULL_TEXT, STAGES, TITLE_ABSTRACT, maybe_policy, ranking_enabled, screeners
-from litsieve.screening.stages import read_state
+from litsieve.screening.queue import FULL_TEXT, STAGES, TITLE_ABSTRACT
+from litsieve.stagefiles import StageDecision, read_stage_decisions
 
 if TYPE_CHECKING:
     from litsieve.ranking.stopping import StoppingEstimate
@@ -25,33 +25,34 @@ if TYPE_CHECKING:
 STAGE_TITLES = {TITLE_ABSTRACT: "title/abstract", FULL_TEXT: "full text"}
 
 
-def outcomes_from_state(rows: Sequence[Mapping[str, str]], names: Sequence[str], policy: str) -> list[Outcome]:
+def outcomes_from_state(rows: Sequence[StageDecision], names: Sequence[str], policy: str) -> list[Outcome]:
     """Rebuild outcomes from a state file (enough for counts and agreement)."""
     outcomes = []
     for row in rows:
-        mine = {n: Decision(row.get(f"decision_{n}", ""), row.get(f"reason_{n}", "")) for n in names}
+        mine = {n: Decision(row.by(n).decision, row.by(n).reason) for n in names}
         categories = [category(d.decision, policy) for d in mine.values()]
         disagreement = all(categories) and (len(set(categories)) > 1 or "maybe" in categories)
         outcomes.append(Outcome(
-            row["record_id"], row["decision"], row.get("reason", ""), row.get("basis", ""), mine,
-            Decision(row.get("resolution", "")), disagreement=disagreement,
+            row.record_id, row.decision, row.reason, row.basis, mine,
+            Decision(row.resolution), disagreement=disagreement,
         ))
     return outcomes
 
 
-def stage_status(stage: str, rows: Sequence[Mapping[str, str]], config: Mapping[str, Any], people: str) -> dict[str, Any]:
-    names = screeners(config, stage)
+def stage_status(stage: str, rows: Sequence[StageDecision], screeners: Screeners, ranking: RankingSettings,
+                 people: str) -> dict[str, Any]:
+    names = screeners.of(stage)
     counts = {decision: 0 for decision in FINAL_DECISIONS}
     for row in rows:
-        counts[row["decision"]] = counts.get(row["decision"], 0) + 1
+        counts[row.decision] = counts.get(row.decision, 0) + 1
     per_screener: dict[str, dict[str, Any]] = {}
     for name in names:
-        done = sum(1 for row in rows if row.get(f"decision_{name}"))
+        done = sum(1 for row in rows if row.by(name).decision)
         per_screener[name] = {"file": f"{people}/{stage}/{name}.csv", "done": done, "waiting": len(rows) - done}
         if stage == TITLE_ABSTRACT:
-            per_screener[name]["ranking"] = ranking_state(rows, name, config)
+            per_screener[name]["ranking"] = ranking_state(rows, name, screeners.maybe, ranking)
             if done:
-                per_screener[name]["stopping"] = stopping(rows, name, config).to_dict()
+                per_screener[name]["stopping"] = stopping(rows, name, ranking).to_dict()
     status: dict[str, Any] = {
         "records": len(rows),
         "decisions": counts,
@@ -59,7 +60,7 @@ def stage_status(stage: str, rows: Sequence[Mapping[str, str]], config: Mapping[
         "conflicts": {
             "file": f"{people}/conflicts/{stage}.csv",
             "open": counts.get(CONFLICT, 0),
-            "resolved": sum(1 for row in rows if row.get("basis") == "resolution"),
+            "resolved": sum(1 for row in rows if row.basis == "resolution"),
         },
     }
     estimates = {name: item["stopping"] for name, item in per_screener.items() if "stopping" in item}
@@ -68,7 +69,8 @@ def stage_status(stage: str, rows: Sequence[Mapping[str, str]], config: Mapping[
     return status
 
 
-def ranking_state(rows: Sequence[Mapping[str, str]], name: str, config: Mapping[str, Any]) -> dict[str, Any]:
+def ranking_state(rows: Sequence[StageDecision], name: str, policy: str,
+                  ranking: RankingSettings) -> dict[str, Any]:
     """How the screener's queue is ordered now, and when a fresh ranking is worth a rerun.
 
     The queue is retrained on every run from the screener's own decisions (a "maybe" is
@@ -78,10 +80,9 @@ def ranking_state(rows: Sequence[Mapping[str, str]], name: str, config: Mapping[
     """
     from litsieve.ranking.schedule import batch_size
 
-    policy = maybe_policy(config)
-    labels = [category(row.get(f"decision_{name}", ""), policy) for row in rows]
+    labels = [category(row.by(name).decision, policy) for row in rows]
     includes, excludes = labels.count("include"), labels.count("exclude")
-    enabled = ranking_enabled(config)
+    enabled = ranking.enabled
     ranked = enabled and includes > 0 and excludes > 0
     return {"enabled": enabled, "ranked": ranked, "trained_on": includes + excludes if ranked else 0,
             "rerun_after": batch_size(includes + excludes) if ranked else 0}
@@ -108,17 +109,16 @@ def stage_stopping(estimates: Mapping[str, Mapping[str, Any]], names: Sequence[s
     return {"may_stop": may_stop, "screeners_may_stop": allowed, "message": message}
 
 
-def stopping(rows: Sequence[Mapping[str, str]], name: str, config: Mapping[str, Any]) -> StoppingEstimate:
+def stopping(rows: Sequence[StageDecision], name: str, ranking: RankingSettings) -> StoppingEstimate:
     """May this screener stop? Their decisions in the order they made them (see
     :mod:`litsieve.screening.order`); anything but an exclusion counts as relevant."""
     from litsieve.ranking.stopping import stopping_estimate  # scipy: only once someone has screened
 
-    decided = [row for row in rows if row.get(f"decision_{name}") and row.get(f"order_{name}")]
-    decided.sort(key=lambda row: int(row[f"order_{name}"]))
-    labels = [0 if row[f"decision_{name}"] == "exclude" else 1 for row in decided]
-    ranking = config.get("ranking") or {}
-    options = {key: ranking[key] for key in ("recall_target", "confidence") if key in ranking}
-    return stopping_estimate(labels, len(rows), **options)
+    decided = [row.by(name) for row in rows if row.by(name).decision and row.by(name).order is not None]
+    decided.sort(key=lambda mine: mine.order or 0)
+    labels = [0 if mine.decision == "exclude" else 1 for mine in decided]
+    return stopping_estimate(labels, len(rows), recall_target=ranking.recall_target,
+                             confidence=ranking.confidence)
 
 
 def waiting_for_people(status: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -136,19 +136,23 @@ def waiting_for_people(status: Mapping[str, Any]) -> list[dict[str, Any]]:
 def screening_summary(
     title_abstract: str | os.PathLike[str],
     full_text: str | os.PathLike[str],
-    config: Mapping[str, Any],
     status_path: str | os.PathLike[str],
     agreement_path: str | os.PathLike[str],
+    *,
+    screeners: Screeners,
+    ranking: RankingSettings,
+    people: str,
 ) -> dict[str, Any]:
-    """Write ``status.json`` and ``agreement.json`` from the two stage state files."""
-    people = str(people_folder(config, "").as_posix())
+    """Write ``status.json`` and ``agreement.json`` from the two stage state files
+    (``people``: the protocol's ``paths.people``, as the files people edit are named there)."""
+    people = Path(people).as_posix()
     status: dict[str, Any] = {}
     agreement: dict[str, Any] = {}
     for stage, path in ((TITLE_ABSTRACT, title_abstract), (FULL_TEXT, full_text)):
-        rows = read_state(path)
-        names = screeners(config, stage)
-        status[stage] = stage_status(stage, rows, config, people)
-        policy = maybe_policy(config) if stage == TITLE_ABSTRACT else "include"
+        rows = read_stage_decisions(path)
+        names = screeners.of(stage)
+        status[stage] = stage_status(stage, rows, screeners, ranking, people)
+        policy = screeners.maybe if stage == TITLE_ABSTRACT else "include"
         agreement[stage] = agreement_summary(outcomes_from_state(rows, names, policy), names, policy)
     status["waiting_for_people"] = waiting_for_people(status)
     write_json(status_path, status)

@@ -17,46 +17,16 @@ both call :func:`suggest_records`, so they always agree.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
-from litsieve.fileio import write_csv
+from litsieve.protocol import CriterionSpec
 from litsieve.record import Record
-from litsieve.screening.criteria import Criterion, Outcome, RecordText, load_criteria
+from litsieve.screening.criteria import Criterion, Outcome, RecordText, compile_criteria
+from litsieve.stagefiles import Suggestion, write_suggestions
+
+__all__ = ["Suggestion", "suggest_record", "suggest_records", "write_suggestions"]
 
 INCLUDE, EXCLUDE, UNSURE = "include", "exclude", "unsure"
-SUGGESTION_COLUMNS: tuple[str, ...] = (
-    "record_id", "suggestion", "criteria", "evidence", "reason", "automatic", "unmet", "why",
-)
-CRITERIA_SEPARATOR = "; "
-EVIDENCE_SEPARATOR = " | "
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """The suggestion for one record, with the criteria that fired and their evidence."""
-
-    record_id: str
-    suggestion: str
-    criteria: tuple[str, ...]
-    evidence: tuple[str, ...]
-    automatic: str | None = None
-    reason: str = ""  # the exclusion reason a screener would pick, when suggesting exclude
-    unmet: tuple[str, ...] = ()  # inclusion criteria the record shows no evidence for
-    why: str = ""
-
-    def to_row(self) -> dict[str, str]:
-        return {
-            "record_id": self.record_id,
-            "suggestion": self.suggestion,
-            "criteria": CRITERIA_SEPARATOR.join(self.criteria),
-            "evidence": EVIDENCE_SEPARATOR.join(self.evidence),
-            "reason": self.reason,
-            "automatic": self.automatic or "",
-            "unmet": CRITERIA_SEPARATOR.join(self.unmet),
-            "why": self.why,
-        }
 
 
 def suggest_record(record: Record, criteria: Sequence[Criterion]) -> Suggestion:
@@ -111,14 +81,7 @@ def _render(outcome: Outcome) -> str:
     return f"{outcome.criterion.id}: " + " / ".join(e.render() for e in outcome.evidence)
 
 
-def suggest_records(records: Iterable[Record], config: dict[str, Any]) -> list[Suggestion]:
-    """Suggestions for ``records`` (in their order) under the protocol in ``config``."""
-    criteria = load_criteria(config)
+def suggest_records(records: Iterable[Record], specs: tuple[CriterionSpec, ...]) -> list[Suggestion]:
+    """Suggestions for ``records`` (in their order) under the protocol's criteria."""
+    criteria = compile_criteria(specs)
     return [suggest_record(record, criteria) for record in records]
-
-
-def write_suggestions(path: str | os.PathLike[str], suggestions: Iterable[Suggestion]) -> int:
-    """Write the suggestions CSV (DESIGN.md columns first); returns the number of rows."""
-    rows = [s.to_row() for s in suggestions]
-    write_csv(path, rows, SUGGESTION_COLUMNS, neutralise=("evidence",))
-    return len(rows)

@@ -11,7 +11,8 @@ import argparse
 import sys
 from collections import Counter
 
-from litsieve.config import DEFAULT_CONFIG, load_config
+from litsieve.config import DEFAULT_CONFIG
+from litsieve.protocol import load_protocol
 from litsieve.screening.suggest import suggest_records, write_suggestions
 
 
@@ -35,9 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from litsieve.importers import load_many
 
-    config = load_config(args.config)
+    protocol = load_protocol(args.config)
     records = load_many(args.files, fmt=args.fmt)
-    suggestions = suggest_records(records, config)
+    suggestions = suggest_records(records, protocol.criteria)
     write_suggestions(args.output, suggestions)
     counts = Counter(s.suggestion for s in suggestions)
     automatic = sum(1 for s in suggestions if s.automatic)

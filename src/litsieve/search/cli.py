@@ -19,7 +19,8 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-from litsieve.config import DEFAULT_CONFIG, load_config
+from litsieve.config import DEFAULT_CONFIG
+from litsieve.protocol import load_protocol
 from litsieve.errors import SearchError
 from litsieve.fileio import file_sha256
 from litsieve.logs import get_logger
@@ -76,33 +77,33 @@ def _log_to_stderr() -> Iterator[None]:
 def run_refresh(args: argparse.Namespace) -> int:
     from litsieve.search.refresh import live_sources, refresh_source
 
-    config = load_config(args.config)
-    sources = live_sources(config, args.source)
+    protocol = load_protocol(args.config)
+    sources = live_sources(protocol, args.source)
     if not sources:
         raise SearchError("the protocol has no `method: live` source", file=args.config, field="sources",
                           hint="set `method: live` (platform pubmed or europepmc) on a source to search it live")
     with _log_to_stderr():
         for source in sources:
-            folder = refresh_source(config, source, replace=args.replace)
+            folder = refresh_source(protocol, source, replace=args.replace)
             manifest = read_manifest(folder)
-            print(f"{source['name']}: {manifest['records']} records (reported {manifest['count_reported']}) "
+            print(f"{source.name}: {manifest['records']} records (reported {manifest['count_reported']}) "
                   f"frozen in {folder}; commit this folder with the review")
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
-    root = config["paths"].get("snapshots", DEFAULT_ROOT)
+    protocol = load_protocol(args.config)
+    root = protocol.paths.snapshots
     problems = 0
-    for source in config["sources"]:
-        name, method = source["name"], source.get("method", "export")
-        print(f"{name} ({source.get('database')}, {source.get('platform')}, {method})")
+    for source in protocol.sources:
+        name, method = source.name, source.method
+        print(f"{name} ({source.database}, {source.platform}, {method})")
         if method == "live":
             found = list_snapshots(root, name)
             if not found:
                 print(f"  no snapshot yet: run `litsieve search refresh --source {name}`")
                 problems += 1
-            pinned = source.get("snapshot")
+            pinned = source.snapshot
             chosen = pinned or (found[-1].name if found else None)
             for folder in found:
                 manifest = read_manifest(folder)
@@ -119,8 +120,8 @@ def run_show(args: argparse.Namespace) -> int:
             if partial.exists():
                 print(f"  an interrupted fetch waits in {partial}: `litsieve search refresh --source {name}` resumes it")
         else:
-            print(f"  searched on {source.get('searched_on') or 'NOT GIVEN (add searched_on)'}")
-            for path in source.get("files", []):
+            print(f"  searched on {source.searched_on or 'NOT GIVEN (add searched_on)'}")
+            for path in source.files:
                 if Path(path).exists():
                     print(f"  {path}  sha256 {file_sha256(path)}")
                 else:
@@ -132,8 +133,7 @@ def run_show(args: argparse.Namespace) -> int:
 def run_strings(args: argparse.Namespace) -> int:
     from litsieve.search.protocol import translations
 
-    config = load_config(args.config)
-    found = translations(config, file=args.config)
+    found = translations(load_protocol(args.config).search, file=args.config)
     chosen = args.to or list(TARGETS)
     print("\n".join(found[target].report() for target in chosen).rstrip())
     return 0

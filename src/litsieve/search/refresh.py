@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from litsieve import __version__
 from litsieve.errors import ConfigError
 from litsieve.logs import get_logger
+from litsieve.protocol import LiveSettings, Protocol, Source
 from litsieve.search import europepmc, pubmed
 from litsieve.search.http import HttpClient, RetryPolicy
 from litsieve.query.protocol import protocol_limits
 from litsieve.search.protocol import translations
-from litsieve.search.snapshot import DEFAULT_ROOT, PartialSnapshot, source_dir
+from litsieve.search.snapshot import PartialSnapshot, source_dir
 
 LOG = get_logger("search.refresh")
 LIVE_PLATFORMS = ("pubmed", "europepmc")
@@ -31,33 +31,15 @@ ENV_API_KEY = "NCBI_API_KEY"
 ENV_EMAIL = "NCBI_EMAIL"
 
 
-@dataclass(frozen=True)
-class LiveSettings:
-    """``search.live`` in the protocol: paging and retry behaviour of live searches."""
-
-    batch_size: int = pubmed.BATCH_SIZE
-    page_size: int = europepmc.PAGE_SIZE
-    slice_limit: int = pubmed.ESEARCH_LIMIT
-    policy: RetryPolicy = RetryPolicy()
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> "LiveSettings":
-        live = (config.get("search") or {}).get("live") or {}
-        policy = RetryPolicy(
-            attempts=int(live.get("attempts", RetryPolicy.attempts)),
-            backoff=float(live.get("backoff", RetryPolicy.backoff)),
-            backoff_max=float(live.get("backoff_max", RetryPolicy.backoff_max)),
-            jitter=float(live.get("jitter", RetryPolicy.jitter)),
-            timeout=float(live.get("timeout", RetryPolicy.timeout)),
-        )
-        return cls(batch_size=int(live.get("batch_size", pubmed.BATCH_SIZE)),
-                   page_size=int(live.get("page_size", europepmc.PAGE_SIZE)),
-                   slice_limit=int(live.get("slice_limit", pubmed.ESEARCH_LIMIT)), policy=policy)
+def retry_policy(live: LiveSettings) -> RetryPolicy:
+    """The HTTP retry policy ``search.live`` asks for."""
+    return RetryPolicy(attempts=live.attempts, backoff=live.backoff, backoff_max=live.backoff_max,
+                       jitter=live.jitter, timeout=live.timeout)
 
 
-def live_sources(config: Mapping[str, Any], names: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def live_sources(protocol: Protocol, names: Sequence[str] | None = None) -> list[Source]:
     """The protocol's ``method: live`` sources, or the named ones (which must be live)."""
-    sources = {s["name"]: s for s in config["sources"]}
+    sources = {s.name: s for s in protocol.sources}
     if names:
         unknown = [n for n in names if n not in sources]
         if unknown:
@@ -65,32 +47,32 @@ def live_sources(config: Mapping[str, Any], names: Sequence[str] | None = None) 
                               hint=f"sources in the protocol: {', '.join(sorted(sources))}")
         chosen = [sources[n] for n in names]
     else:
-        chosen = [s for s in sources.values() if s.get("method") == "live"]
+        chosen = [s for s in sources.values() if s.live]
     for source in chosen:
-        if source.get("method") != "live":
-            raise ConfigError(f"source '{source['name']}' is not searched live (method: {source.get('method')})",
-                              field=f"sources.{source['name']}.method",
+        if not source.live:
+            raise ConfigError(f"source '{source.name}' is not searched live (method: {source.method})",
+                              field=f"sources.{source.name}.method",
                               hint="set `method: live` to search it through its API")
-        if source.get("platform") not in LIVE_PLATFORMS:
+        if source.platform not in LIVE_PLATFORMS:
             raise ConfigError(
-                f"source '{source['name']}': litsieve can search {' and '.join(LIVE_PLATFORMS)} live, "
-                f"not {source.get('platform')!r}",
-                field=f"sources.{source['name']}.platform",
+                f"source '{source.name}': litsieve can search {' and '.join(LIVE_PLATFORMS)} live, "
+                f"not {source.platform!r}",
+                field=f"sources.{source.name}.platform",
                 hint="search it by hand with `litsieve search strings` and use method: export",
             )
     return chosen
 
 
-def base_url(source: Mapping[str, Any], env: Mapping[str, str]) -> str:
+def base_url(source: Source, env: Mapping[str, str]) -> str:
     """Environment override, else ``sources[].base_url``, else the public service."""
-    if source["platform"] == "pubmed":
-        return env.get(pubmed.ENV_URL) or source.get("base_url") or pubmed.DEFAULT_URL
-    return env.get(europepmc.ENV_URL) or source.get("base_url") or europepmc.DEFAULT_URL
+    if source.platform == "pubmed":
+        return env.get(pubmed.ENV_URL) or source.base_url or pubmed.DEFAULT_URL
+    return env.get(europepmc.ENV_URL) or source.base_url or europepmc.DEFAULT_URL
 
 
 def refresh_source(
-    config: Mapping[str, Any],
-    source: Mapping[str, Any],
+    protocol: Protocol,
+    source: Source,
     *,
     env: Mapping[str, str] | None = None,
     replace: bool = False,
@@ -98,30 +80,31 @@ def refresh_source(
 ) -> Path:
     """Search one live source (resuming a partial fetch) and return its sealed snapshot folder."""
     env = os.environ if env is None else env
-    settings = LiveSettings.from_config(config)
+    settings = protocol.live
+    policy = retry_policy(settings)
     api_key, email = env.get(ENV_API_KEY, ""), env.get(ENV_EMAIL, "")
     secrets = [s for s in (api_key, email) if s]
-    platform = source["platform"]
-    translation = translations(config)[platform]
+    platform = source.platform
+    translation = translations(protocol.search)[platform]
     url = base_url(source, env)
-    root = (config.get("paths") or {}).get("snapshots", DEFAULT_ROOT)
+    root = protocol.paths.snapshots
     search: pubmed.PubmedSearch | europepmc.EuropePmcSearch
     if platform == "pubmed":
-        http = HttpClient(policy=settings.policy, per_second=10.0 if api_key else 3.0, secrets=secrets, sleep=sleep)
-        span, _, _ = protocol_limits(config["search"])
+        http = HttpClient(policy=policy, per_second=10.0 if api_key else 3.0, secrets=secrets, sleep=sleep)
+        span, _, _ = protocol_limits(protocol.search)
         search = pubmed.PubmedSearch(term=translation.text, base_url=url, http=http, years=span,
                                      api_key=api_key, email=email, batch_size=settings.batch_size,
                                      slice_limit=settings.slice_limit)
     else:
-        http = HttpClient(policy=settings.policy, per_second=10.0, secrets=secrets, sleep=sleep)
+        http = HttpClient(policy=policy, per_second=10.0, secrets=secrets, sleep=sleep)
         search = europepmc.EuropePmcSearch(query=translation.text, base_url=url, http=http,
                                            page_size=settings.page_size,
                                            translation_parameters=dict(translation.parameters))
-    partial = PartialSnapshot.open(source_dir(root, source["name"]), search.fingerprint())
-    LOG.info("searching %s (%s) for source '%s'", source.get("database"), platform, source["name"])
+    partial = PartialSnapshot.open(source_dir(root, source.name), search.fingerprint())
+    LOG.info("searching %s (%s) for source '%s'", source.database, platform, source.name)
     fields = search.run(partial)
     manifest = {
-        "source": source["name"], "database": source.get("database"), "litsieve_version": __version__,
+        "source": source.name, "database": source.database, "litsieve_version": __version__,
         "limits": list(translation.limits), "requests_sent": http.requests_sent,
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **fields,
     }

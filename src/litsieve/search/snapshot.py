@@ -24,6 +24,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from litsieve.errors import SearchError
 from litsieve.fileio import atomic_write_bytes, file_sha256, write_json
 from litsieve.logs import get_logger
+from litsieve.protocol import Source
 from litsieve.record import Record, assign_ids
 
 LOG = get_logger("search.snapshot")
@@ -129,10 +130,10 @@ def list_snapshots(root: str | os.PathLike[str], source_name: str) -> list[Path]
     return sorted(p for p in folder.iterdir() if p.is_dir() and _DATED.match(p.name) and (p / MANIFEST).exists())
 
 
-def select_snapshot(root: str | os.PathLike[str], source: Mapping[str, Any]) -> Path:
+def select_snapshot(root: str | os.PathLike[str], source: Source) -> Path:
     """The snapshot a live source uses: the one pinned by ``snapshot:``, else the latest."""
-    name = source["name"]
-    pinned = source.get("snapshot")
+    name = source.name
+    pinned = source.snapshot
     found = list_snapshots(root, name)
     if pinned:
         for folder in found:
@@ -161,7 +162,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
                           hint="restore the snapshot folder from version control") from None
 
 
-def snapshot_input_files(root: str | os.PathLike[str], source: Mapping[str, Any]) -> list[str]:
+def snapshot_input_files(root: str | os.PathLike[str], source: Source) -> list[str]:
     """The files of a live source's snapshot (manifest first), as workflow rule inputs."""
     folder = select_snapshot(root, source)
     manifest = read_manifest(folder)
@@ -183,7 +184,7 @@ def verify_snapshot(folder: Path, manifest: Mapping[str, Any]) -> None:
             )
 
 
-def read_snapshot_records(paths: Iterable[str | os.PathLike[str]], source: Mapping[str, Any]) -> list[Record]:
+def read_snapshot_records(paths: Iterable[str | os.PathLike[str]], source: Source) -> list[Record]:
     """The records of a live source, read offline from its snapshot files.
 
     ``paths`` are the rule's inputs (:func:`snapshot_input_files`); ``source`` is the
@@ -193,13 +194,13 @@ def read_snapshot_records(paths: Iterable[str | os.PathLike[str]], source: Mappi
     manifests = [Path(p) for p in paths if Path(p).name == MANIFEST]
     if len(manifests) != 1:
         raise SearchError(f"expected one {MANIFEST} among the snapshot files, found {len(manifests)}",
-                          field=f"sources.{source['name']}",
+                          field=f"sources.{source.name}",
                           hint="the input of a live source is its snapshot folder")
     folder = manifests[0].parent
     manifest = read_manifest(folder)
-    if manifest.get("source") != source["name"]:
+    if manifest.get("source") != source.name:
         raise SearchError(
-            f"the snapshot was taken for source '{manifest.get('source')}', not '{source['name']}'",
+            f"the snapshot was taken for source '{manifest.get('source')}', not '{source.name}'",
             file=str(manifests[0]), field="source", hint="take a snapshot for this source",
         )
     verify_snapshot(folder, manifest)
@@ -220,4 +221,16 @@ def read_snapshot_records(paths: Iterable[str | os.PathLike[str]], source: Mappi
             file=str(manifests[0]), field="records",
             hint="restore the snapshot from version control or refresh it",
         )
-    return assign_ids(list(unique.values()), source["name"])
+    return assign_ids(list(unique.values()), source.name)
+
+
+def import_snapshot(paths: Iterable[str | os.PathLike[str]], source: Source,
+                    out: str | os.PathLike[str]) -> list[Record]:
+    """The ``import_snapshot`` rule: a live source's records, read offline from its snapshot,
+    written as ``results/records/sources/{source}.csv`` like an exported source's."""
+    from litsieve.records_io import write_records
+
+    records = read_snapshot_records(paths, source)
+    write_records(out, records)
+    LOG.info("%s: %d records from its snapshot", source.name, len(records))
+    return records

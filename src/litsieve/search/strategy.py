@@ -3,8 +3,10 @@
 ``results/search/search_strategy.md`` (for people and the appendix of the paper) and
 ``search_strategy.json`` (the same facts for the report and other tools) say, for each
 source: the database and the interface it was searched on, how (live through an API and
-frozen as a snapshot, or by hand and exported), the exact string as run, the limits, the
-date searched, the hits reported and the records obtained, the export files with their
+frozen as a snapshot, or by hand and exported), the exact string as run (the frozen live
+request, or ``sources[].string_as_run`` for a search typed by hand) beside litsieve's
+translation, with any difference in meaning between it and the protocol's query, the
+limits, the date searched, the hits reported and the records obtained, the export files with their
 SHA-256 checksums, and how many records the protocol's query does not match. The lint
 findings for the string as the authors wrote it and the reading they intend come first,
 because that is where databases disagree.
@@ -21,22 +23,21 @@ files are byte-identical on every rerun over the same inputs.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from litsieve import __version__
-from litsieve.fileio import atomic_write_text, file_sha256, write_json
+from litsieve.fileio import atomic_write_text, file_sha256, iter_csv, write_json
 from litsieve.query.lint import format_report, lint
 from litsieve.query.parser import render
-from litsieve.query.protocol import protocol_query
+from litsieve.query.protocol import meaning_differences, protocol_query, string_as_run
 from litsieve.query.translate import TARGET_LABELS, TARGETS
+from litsieve.protocol import OTHER_METHODS, Review, Search, Source, StringAsRun
 from litsieve.records_io import iter_records
-from litsieve.report.counts import OTHER_METHOD_KINDS, source_kind
-from litsieve.search.protocol import describe_limits, translations
+from litsieve.search.protocol import describe_limits, source_translation, translations
 from litsieve.search.snapshot import read_manifest
 
 PLATFORM_LABELS = {**TARGET_LABELS, "other": "other interface"}
@@ -46,19 +47,18 @@ METHOD_LABELS = {
 }
 
 
-def write_lint_and_translations(config: Mapping[str, Any], lint_path: str | os.PathLike[str],
+def write_lint_and_translations(search: Search, lint_path: str | os.PathLike[str],
                                 translation_dir: str | os.PathLike[str]) -> None:
     """``results/search/lint.txt`` and ``translations/{target}.txt`` (fails on an ambiguous protocol)."""
-    found = translations(config)  # raises QueryError first if the protocol is ambiguous
-    atomic_write_text(lint_path, lint_text(config))
+    found = translations(search)  # raises QueryError first if the protocol is ambiguous
+    atomic_write_text(lint_path, lint_text(search))
     for target in TARGETS:
         atomic_write_text(Path(translation_dir) / f"{target}.txt", found[target].report())
 
 
-def lint_text(config: Mapping[str, Any]) -> str:
+def lint_text(search: Search) -> str:
     """Lint reports for the string as written and for the intended reading."""
-    search = config["search"]
-    written = search["query"]
+    written = search.query
     intended = render(protocol_query(search))
     parts = ["Search string as written in the protocol (search.query)", "", format_report(written, lint(written))]
     parts += ["Reading searched in every database (search.intended_query, fully parenthesised)", "",
@@ -77,65 +77,77 @@ def _records_per_file(records_csv: str | os.PathLike[str]) -> tuple[int, Counter
 
 def _match_counts(match_csv: str | os.PathLike[str]) -> dict[str, int]:
     counts: Counter[str] = Counter()
-    with open(match_csv, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            counts["records"] += 1
-            if row["matched"] != "true":
-                counts["not_matching"] += 1
-                for reason in filter(None, row["failed_on"].split("; ")):
-                    counts[f"failed_on_{reason}"] += 1
+    for row in iter_csv(match_csv, required=("record_id", "matched", "failed_on")):
+        counts["records"] += 1
+        if row["matched"] != "true":
+            counts["not_matching"] += 1
+            for reason in filter(None, row["failed_on"].split("; ")):
+                counts[f"failed_on_{reason}"] += 1
     return dict(sorted(counts.items()))
 
 
-def _export_files(source: Mapping[str, Any], per_file: Counter[str]) -> list[dict[str, Any]]:
+def _export_files(source: Source, per_file: Counter[str]) -> list[dict[str, Any]]:
     return [{"path": path, "sha256": file_sha256(path), "records": per_file.get(path, 0)}
-            for path in source.get("files", [])]
+            for path in source.files]
 
 
-def other_method_entry(source: Mapping[str, Any], records_csv: str) -> dict[str, Any]:
+def other_method_entry(source: Source, records_csv: str) -> dict[str, Any]:
     """The PRISMA-S facts about a source found by other methods: no string, no query check."""
     total, per_file = _records_per_file(records_csv)
-    kind = str(source["kind"])
     entry: dict[str, Any] = {
-        "name": source["name"],
-        "kind": kind,
-        "method": OTHER_METHOD_KINDS[kind],
-        "searched": source.get("label") or source.get("database"),
-        "database": source.get("database"),
-        "date_searched": source.get("searched_on"),
+        "name": source.name,
+        "kind": source.kind,
+        "method": OTHER_METHODS[source.kind],
+        "searched": source.label if source.label != OTHER_METHODS[source.kind] else source.database,
+        "database": source.database,
+        "date_searched": source.searched_on,
         "records": total,
         "files": _export_files(source, per_file),
     }
-    if not source.get("searched_on"):
+    if not source.searched_on:
         entry["warning"] = (f"no searched_on date for this source; add `searched_on: YYYY-MM-DD` (the day "
-                            f"it was searched) to source '{source['name']}' in config/config.yaml")
+                            f"it was searched) to source '{source.name}' in the protocol")
     return entry
 
 
-def source_entry(config: Mapping[str, Any], source: Mapping[str, Any], records_csv: str,
+def source_entry(search: Search, source: Source, records_csv: str,
                  match_csv: str | None, snapshot_manifest: str | None) -> dict[str, Any]:
     """The PRISMA-S facts about one source searched with the string (a database or register)."""
-    if source.get("kind") in OTHER_METHOD_KINDS:
+    if source.other_method:
         return other_method_entry(source, records_csv)
-    found = translations(config)
-    platform = source.get("platform", "other")
-    translation = found.get(platform)
+    platform = source.platform
+    translation = source_translation(search, source)
     total, per_file = _records_per_file(records_csv)
     entry: dict[str, Any] = {
-        "name": source["name"],
-        "kind": source_kind(source),
-        "database": source.get("database"),
+        "name": source.name,
+        "kind": source.kind,
+        "database": source.database,
         "platform": platform,
-        "method": source.get("method", "export"),
+        "method": source.method,
         "records": total,
-        "limits": list(translation.limits) if translation else describe_limits(config),
+        "limits": list(translation.limits) if translation else describe_limits(search),
     }
     if translation:
         entry["string"] = translation.text
+        entry["translation"] = translation.text
+        if translation.approximations:
+            entry["approximations"] = list(translation.approximations)
+        if translation.for_review:
+            entry["for_review"] = list(translation.for_review)
     else:
-        entry["string"] = render(protocol_query(config["search"]))
+        entry["string"] = render(protocol_query(search))
         entry["string_note"] = ("litsieve has no translation for this interface; the intended query is "
                                 "given in litsieve's syntax: adapt its field codes by hand")
+    if source.string_as_run and not snapshot_manifest:
+        entry["string"] = source.string_as_run
+        entry["string_as_run_from"] = "the protocol (sources[].string_as_run)"
+        entry["meaning_differences"] = meaning_differences(
+            string_as_run(source.as_run), protocol_query(search), search.fields, **_limits(search))
+    elif not snapshot_manifest:
+        entry["string_as_run_from"] = "not recorded"
+        entry["string_note"] = ("the protocol does not record the string as it was typed in this database, so "
+                                "litsieve's translation is shown; PRISMA-S asks for the exact string: add it "
+                                f"as string_as_run to source '{source.name}'")
     if snapshot_manifest:
         manifest = read_manifest(Path(snapshot_manifest).parent)
         entry.update(
@@ -154,48 +166,56 @@ def source_entry(config: Mapping[str, Any], source: Mapping[str, Any], records_c
                 "manifest_sha256": file_sha256(snapshot_manifest),
             },
         )
+        entry["string_as_run_from"] = "the request frozen in the snapshot"
+        if manifest.get("query"):
+            entry["meaning_differences"] = meaning_differences(
+                string_as_run(StringAsRun(source.name, source.platform, manifest["query"])),
+                protocol_query(search), search.fields,
+                **_limits(search))
         if translation and manifest.get("query") != translation.text:
             entry["warning"] = ("the snapshot was taken with a different string from the protocol's current "
-                                f"translation; run `litsieve search refresh --source {source['name']}`")
+                                f"translation; run `litsieve search refresh --source {source.name}`")
     else:
-        entry["date_searched"] = source.get("searched_on")
+        entry["date_searched"] = source.searched_on
         entry["hits"] = total
         entry["files"] = _export_files(source, per_file)
-        if not source.get("searched_on"):
+        if not source.searched_on:
             entry["warning"] = (f"no searched_on date for this export; add `searched_on: YYYY-MM-DD` to "
-                                f"source '{source['name']}' in config/config.yaml")
+                                f"source '{source.name}' in the protocol")
     if match_csv:
         entry["query_check"] = {"file": str(match_csv), **_match_counts(match_csv)}
     return entry
 
 
-def build_strategy(config: Mapping[str, Any], records: Mapping[str, str], matches: Mapping[str, str],
-                   manifests: Mapping[str, str]) -> dict[str, Any]:
+def _limits(search: Search) -> dict[str, Any]:
+    return {"years": search.years.closed() if search.years else None, "languages": search.languages}
+
+
+def build_strategy(review: Review, search: Search, sources: Sequence[Source], records: Mapping[str, str],
+                   matches: Mapping[str, str], manifests: Mapping[str, str]) -> dict[str, Any]:
     """The whole PRISMA-S document as data (what ``search_strategy.json`` holds)."""
-    search = config["search"]
-    found = translations(config)
-    written = search["query"]
+    found = translations(search)
+    written = search.query
     intended = render(protocol_query(search))
-    sources = [
-        source_entry(config, source, records[source["name"]], matches.get(source["name"]),
-                     manifests.get(source["name"]))
-        for source in config["sources"]
+    entries = [
+        source_entry(search, source, records[source.name], matches.get(source.name), manifests.get(source.name))
+        for source in sources
     ]
     return {
-        "review": {"title": config["review"].get("title"), "id": config["review"].get("id")},
+        "review": {"title": review.title, "id": review.id},
         "generated_by": f"litsieve {__version__}",
         "query": {
             "written": written,
             "intended": intended,
-            "intended_as_configured": search.get("intended_query", ""),
+            "intended_as_configured": search.intended_query,
             "lint_written": [_finding(f) for f in lint(written)],
             "lint_intended": [_finding(f) for f in lint(intended)],
         },
-        "limits": describe_limits(config),
+        "limits": describe_limits(search),
         "translations": {target: {"text": t.text, "limits": list(t.limits), "notes": list(t.notes),
                                   "parameters": dict(t.parameters)} for target, t in found.items()},
-        "sources": sources,
-        "total_records": sum(s["records"] for s in sources),
+        "sources": entries,
+        "total_records": sum(s["records"] for s in entries),
     }
 
 
@@ -209,7 +229,7 @@ def render_markdown(doc: Mapping[str, Any], lint_report: str) -> str:
     """The strategy as Markdown, in the order PRISMA-S lists its items."""
     q = doc["query"]
     out = [f"# Search strategy: {doc['review']['title']}", "",
-           f"Written by {doc['generated_by']} from the protocol (config/config.yaml) and the files the "
+           f"Written by {doc['generated_by']} from the protocol and the files the "
            "workflow read. Items follow PRISMA-S (Rethlefsen et al., 2021).", "",
            "## Search string", "", "As written in the protocol:", "", "```text", q["written"], "```", "",
            "Reading searched in every database (fully parenthesised):", "", "```text", q["intended"], "```", "",
@@ -218,8 +238,8 @@ def render_markdown(doc: Mapping[str, Any], lint_report: str) -> str:
            "## Sources", "",
            "| source | database | interface | method | date searched | hits | records | not matching the query |",
            "|---|---|---|---|---|---|---|---|"]
-    searched = [s for s in doc["sources"] if s.get("kind") not in OTHER_METHOD_KINDS]
-    others = [s for s in doc["sources"] if s.get("kind") in OTHER_METHOD_KINDS]
+    searched = [s for s in doc["sources"] if s.get("kind") not in OTHER_METHODS]
+    others = [s for s in doc["sources"] if s.get("kind") in OTHER_METHODS]
     for s in searched:
         check = s.get("query_check")
         out.append(f"| {s['name']} | {s['database']} | {PLATFORM_LABELS.get(s['platform'], s['platform'])} | "
@@ -253,9 +273,25 @@ def _source_markdown(s: Mapping[str, Any]) -> list[str]:
            f"- Date searched: {s.get('date_searched') or 'not given'}",
            (f"- Hits reported by the service: {s.get('hits')}; records obtained: {s['records']}"
             if s.get("snapshot") else f"- Records in the export files: {s['records']}"),
-           "- Limits: " + ("; ".join(s["limits"]) or "none"), "", "String as run:", "", "```text", s["string"], "```", ""]
+           "- Limits: " + ("; ".join(s["limits"]) or "none"), "",
+           f"String as run (from {s.get('string_as_run_from', 'litsieve')}):", "", "```text", s["string"], "```", ""]
+    if s.get("translation") and s["translation"] != s["string"]:
+        out += ["litsieve's translation of the protocol's query for this interface:", "", "```text",
+                s["translation"], "```", ""]
     if s.get("string_note"):
         out += [f"Note: {s['string_note']}.", ""]
+    if s.get("for_review"):
+        out += ["For a person to decide in this database's thesaurus:", ""]
+        out += [f"- {item}" for item in s["for_review"]] + [""]
+    if s.get("approximations"):
+        out += ["Where litsieve's translation searches something other than the query:", ""]
+        out += [f"- {item}" for item in s["approximations"]] + [""]
+    if s.get("meaning_differences"):
+        out += ["**The string as run differs in meaning from the protocol's query:** "
+                + "; ".join(s["meaning_differences"]) + ".", ""]
+    elif "meaning_differences" in s:
+        out += ["The string as run has the same meaning as the protocol's query (compared term by term "
+                "and group by group; limits are listed above).", ""]
     if s.get("warning"):
         out += [f"**Warning:** {s['warning']}.", ""]
     snapshot = s.get("snapshot")
@@ -295,22 +331,23 @@ def _other_method_markdown(s: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def write_search_strategy(config: Mapping[str, Any], records: Mapping[str, str], matches: Mapping[str, str],
-                          manifests: Mapping[str, str], out_md: str | os.PathLike[str],
-                          out_json: str | os.PathLike[str]) -> None:
+def write_search_strategy(review: Review, search: Search, sources: Sequence[Source],
+                          records: Mapping[str, str], matches: Mapping[str, str], manifests: Mapping[str, str],
+                          out_md: str | os.PathLike[str], out_json: str | os.PathLike[str]) -> None:
     """Write both strategy files (the rule ``search_strategy`` calls this)."""
-    doc = build_strategy(config, records, matches, manifests)
+    doc = build_strategy(review, search, sources, records, matches, manifests)
     write_json(out_json, doc)
     atomic_write_text(out_md, render_markdown(doc, format_report(doc["query"]["written"],
                                                                  lint(doc["query"]["written"]))))
 
 
-def write_strategy_from_inputs(config: Mapping[str, Any], inputs: Any, outputs: Any) -> None:
+def write_strategy_from_inputs(review: Review, search: Search, sources: Sequence[Source],
+                               inputs: Any, outputs: Any) -> None:
     """The rule's named inputs (records, matches, manifests) mapped back to their sources."""
     records = {Path(p).stem: str(p) for p in inputs.records}
     matches = {Path(p).stem: str(p) for p in inputs.matches}
     manifests = {Path(p).parent.parent.name: str(p) for p in inputs.manifests}
-    write_search_strategy(config, records, matches, manifests, outputs.md, outputs.json)
+    write_search_strategy(review, search, sources, records, matches, manifests, outputs.md, outputs.json)
 
 
 def summary_lines(results: str | os.PathLike[str] = "results") -> list[str]:
