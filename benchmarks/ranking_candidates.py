@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -28,7 +27,7 @@ from scipy import sparse
 import ranking as bench
 from litsieve.ranking.features import tfidf_matrix
 from litsieve.ranking.metrics import ranking_metrics
-from litsieve.ranking.model import balanced_weights, relevance_scores
+from litsieve.ranking.model import balanced_weights
 from litsieve.ranking.schedule import batch_size
 
 Scorer = Callable[["Review", np.ndarray, np.ndarray], np.ndarray]
