@@ -24,7 +24,7 @@ from litsieve.screening.criteria import compile_criteria
 from litsieve.stagefiles import EVIDENCE_SEPARATOR, Suggestion
 
 if TYPE_CHECKING:
-    from litsieve.ranking import QueueRanker
+    from litsieve.ranking import Ranker
 
 TITLE_ABSTRACT = "title_abstract"
 FULL_TEXT = "full_text"
@@ -151,18 +151,18 @@ def aliases(records: Sequence[Record]) -> dict[str, str]:
     return mapping
 
 
-def queue_ranker(records: Sequence[Record], suggestions: Mapping[str, Suggestion]) -> "QueueRanker":
+def queue_ranker(records: Sequence[Record], suggestions: Mapping[str, Suggestion]) -> "Ranker":
     """The ranker of a title/abstract queue (features computed once, retrained per call)."""
     # Imported here: the Snakefile imports this module at parse time (person_files) and
     # should not pay for loading the ranking stack.
-    from litsieve.ranking import QueueRanker
+    from litsieve.ranking import Ranker
 
-    return QueueRanker(list(records), {i: (s.suggestion or None) for i, s in suggestions.items()})
+    return Ranker.from_records(list(records), {i: (s.suggestion or None) for i, s in suggestions.items()})
 
 
 def priority_order(
     records: Sequence[Record], suggestions: Mapping[str, Suggestion], labels: Mapping[str, str],
-    *, ranked: bool = True, ranker: "QueueRanker | None" = None,
+    *, ranked: bool = True, ranker: "Ranker | None" = None,
 ) -> list[str]:
     """Every record id in queue order, learnt from this screener's own labels only.
 
