@@ -27,7 +27,11 @@ from typing import Any, Literal, Mapping
 from litsieve.errors import ConfigError
 from litsieve.protocol import CriterionSpec, criterion_spec
 from litsieve.record import Record
+from litsieve.screening import delivery as delivery_reader
+from litsieve.screening import participants as participant_reader
+from litsieve.screening import publication as publication_reader
 from litsieve.screening.age import AgeSignal, age_signals, all_below, none_below
+from litsieve.screening.concepts import PRIMARY_DATA, SERVICE_USERS, Concept
 from litsieve.screening.terms import Hit, compile_terms, find_hits, sentence_spans, snippet
 from litsieve.text import FieldText, Term, language_names
 
@@ -47,6 +51,8 @@ class Evidence:
     field: str
     text: str
     decisive: bool  # from a metadata field, so valid even without an abstract
+    start: int = -1  # the words' span in the field (-1: not a span of the record's text)
+    end: int = -1
 
     def render(self) -> str:
         return f"({self.field}) {self.text}"
@@ -91,11 +97,22 @@ class Criterion:
     languages: tuple[str, ...] = ()
     automatic: bool = False
     reason: str = ""
+    participants_any: tuple[str, ...] = ()
+    participants_only: tuple[str, ...] = ()
+    roles: tuple[Concept, ...] = ()  # every role, for reading who took part
+    delivery: Concept | None = None
+    publication: tuple[Concept, ...] = ()
+    primary: Concept | None = None  # what shows data of a study's own
 
     @property
     def has_text_conditions(self) -> bool:
         return bool(self.any or self.all or self.none or self.age_below is not None
-                    or self.age_at_least is not None)
+                    or self.age_at_least is not None or self.reads)
+
+    @property
+    def reads(self) -> bool:
+        """Whether a reader (participants, delivery, publication kind) decides it."""
+        return bool(self.participants_any or self.participants_only or self.delivery or self.publication)
 
     def evaluate(self, record: Record, text: "RecordText | None" = None) -> Outcome:
         """Apply this criterion to one record (``text``: its fields, read once for all criteria)."""
@@ -122,6 +139,10 @@ class Criterion:
         for term in (*self.any, *self.all, *self.none):
             if term.fields:
                 read.update(term.fields)
+        if self.reads:
+            read.update(("title", "abstract"))
+        if self.publication:
+            read.add("publication_types")
         if not any(texts.get(f) for f in read):
             return Outcome(self, False, ())
 
@@ -144,19 +165,42 @@ class Criterion:
                 against = [h for h in against if self._near(h, self.none_near, text, ignored)]
             if against:
                 return Outcome(self, False, tuple(evidence), tuple(_evidence(against, texts)))
+        if self.participants_any or self.participants_only:
+            outcome = self._participants(text, evidence)
+            if outcome is not None:
+                return outcome
+        if self.delivery is not None:
+            reading = text.delivery(self.delivery)
+            online = [_span_evidence(texts, m.field, m.start, m.end) for m in reading.online[:2]]
+            other = [_span_evidence(texts, m.field, m.start, m.end) for m in reading.other[:2]]
+            if not reading.only:
+                return Outcome(self, False, (*evidence, *online), tuple(other))
+            evidence.extend(online)
+        if self.publication:
+            kinds = text.publication(self.publication, self.primary)
+            signs = [_span_evidence(texts, s.field, s.start, s.end) for s in kinds.signs[:2]]
+            if not kinds.fires:
+                against = [_span_evidence(texts, s.field, s.start, s.end) for s in kinds.against[:2]]
+                return Outcome(self, False, (*evidence, *signs), tuple(against) if signs else ())
+            evidence.extend(signs)
         if self.age_below is not None or self.age_at_least is not None:
             # Age groups a database's indexers assigned from the full paper outrank the
-            # abstract's wording, which also mentions staff, parents and peer workers.
-            signals = text.age_signals(INDEXED_AGE) or [
-                s for f in ("title", "abstract", "keywords") if f in read for s in text.age_signals(f)]
+            # abstract's wording; then the participants' ages as the sample sentences state
+            # them (numbers before words).
+            indexed = text.age_signals(INDEXED_AGE)
+            reading = text.participants(self.roles) if self.roles else None
+            signals = indexed or (reading.ages if reading is not None else [])
             if self.age_below is not None:
                 if not all_below(signals, self.age_below):
-                    younger = [s for s in signals if s.high < self.age_below]
+                    younger = [s for s in signals if s.low < self.age_below]
                     older = [s for s in signals if s.high >= self.age_below]
                     return Outcome(self, False, (*evidence, *_age_evidence(younger, texts)),
                                    tuple(_age_evidence(older, texts)))
                 evidence.extend(_age_evidence(signals, texts))
             if self.age_at_least is not None:
+                if not signals:
+                    # No participant's age stated: no age under the limit anywhere.
+                    signals = [s for f in ("title", "abstract", "keywords") if f in read for s in text.age_signals(f)]
                 if not none_below(signals, self.age_at_least):
                     younger = [s for s in signals if s.low < self.age_at_least]
                     return Outcome(self, False, tuple(evidence), tuple(_age_evidence(younger, texts)))
@@ -165,6 +209,34 @@ class Criterion:
                 else:
                     evidence.append(Evidence("abstract", f"no age under {self.age_at_least:g} stated", False))
         return Outcome(self, True, tuple(evidence))
+
+    def _participants(self, text: "RecordText", evidence: list[Evidence]) -> Outcome | None:
+        """Who took part: ``None`` when the condition holds (evidence added), else the outcome."""
+        reading = text.participants(self.roles)
+        texts = text.texts
+        if self.participants_only:
+            found = [_span_evidence(texts, g.mention.field, *g.phrase) for g in reading.groups if g.role is not None][:2]
+            if not reading.only(self.participants_only):
+                against = [_span_evidence(texts, g.mention.field, *g.phrase)
+                           for g in reading.groups if g.service_users or g in reading.unknown]
+                against += [_span_evidence(texts, e.field, e.start, e.end) for e in reading.service_user_evidence]
+                return Outcome(self, False, (*evidence, *found) if against else (), tuple(against[:2]))
+            evidence.extend(found)
+        if self.participants_any:
+            wanted = set(self.participants_any)
+            groups = [g for g in reading.groups if g.role in wanted or (SERVICE_USERS in wanted and g.own)]
+            found = [_span_evidence(texts, g.mention.field, *g.phrase) for g in groups]
+            if SERVICE_USERS in wanted:
+                found += [_span_evidence(texts, e.field, e.start, e.end) for e in reading.service_user_evidence]
+                if not found and reading.groups and not reading.other_roles:
+                    # People took part whom no phrase calls service users, and none calls
+                    # anything else: a mental health condition or service users named will
+                    # do for an inclusion (its failing only sends the record to a person).
+                    found = [_span_evidence(texts, e.field, e.start, e.end) for e in reading.conditions]
+            if not found:
+                return Outcome(self, False, ())
+            evidence.extend(found[:2])
+        return None
 
     def _fields_for(self, term: Term) -> tuple[str, ...]:
         return term.fields if term.fields is not None else self._text_fields
@@ -233,6 +305,26 @@ class RecordText:
         self.texts = texts
         self.fields = {field: FieldText(value) for field, value in texts.items()}
         self._ages: dict[str, list[AgeSignal]] = {}
+        self._readings: dict[object, object] = {}
+
+    def participants(self, roles: tuple[Concept, ...]) -> participant_reader.Reading:
+        """Who took part (read once per record for every criterion that asks)."""
+        key = ("participants", roles)
+        if key not in self._readings:
+            self._readings[key] = participant_reader.reader(roles).read(self.texts, self.fields)
+        return self._readings[key]  # type: ignore[return-value]
+
+    def delivery(self, concept: Concept) -> delivery_reader.DeliveryReading:
+        key = ("delivery", concept)
+        if key not in self._readings:
+            self._readings[key] = delivery_reader.reader(concept).read(self.texts, self.fields)
+        return self._readings[key]  # type: ignore[return-value]
+
+    def publication(self, kinds: tuple[Concept, ...], primary: Concept | None) -> publication_reader.PublicationReading:
+        key = ("publication", kinds, primary)
+        if key not in self._readings:
+            self._readings[key] = publication_reader.reader(kinds, primary).read(self.texts, self.fields)
+        return self._readings[key]  # type: ignore[return-value]
 
     @classmethod
     def of(cls, record: Record) -> "RecordText":
@@ -267,15 +359,20 @@ def _evidence(hits: list[Hit], texts: dict[str, str], limit: int = 2) -> list[Ev
             continue
         seen.add(word)
         out.append(Evidence(hit.field, snippet(texts[hit.field], hit.start, hit.end),
-                            hit.field in METADATA_FIELDS))
+                            hit.field in METADATA_FIELDS, hit.start, hit.end))
         if len(out) == limit:
             break
     return out
 
 
 def _age_evidence(signals: list[AgeSignal], texts: dict[str, str], limit: int = 2) -> list[Evidence]:
-    return [Evidence(s.field, snippet(texts[s.field], s.start, s.end), s.field == INDEXED_AGE)
-            for s in signals[:limit]]
+    return [_span_evidence(texts, s.field, s.start, s.end) for s in signals[:limit]]
+
+
+def _span_evidence(texts: dict[str, str], field: str, start: int, end: int) -> Evidence:
+    """The words at ``start:end`` of a field, bracketed in a snippet."""
+    return Evidence(field, snippet(texts[field], start, end), field in METADATA_FIELDS or field == INDEXED_AGE,
+                    start, end)
 
 
 def parse_criterion(entry: Mapping[str, Any], index: int) -> Criterion:
@@ -299,6 +396,12 @@ def compile_criterion(spec: CriterionSpec, index: int) -> Criterion:
         languages=spec.language_not,
         automatic=spec.automatic,
         reason=spec.reason,
+        participants_any=spec.participants_any,
+        participants_only=spec.participants_only,
+        roles=tuple(c for c in spec.uses if c.type == "role"),
+        delivery=next((c for c in spec.uses if c.type == "delivery"), None),
+        publication=tuple(c for c in spec.uses if c.type == "publication" and c.name in spec.publication),
+        primary=next((c for c in spec.uses if c.name == PRIMARY_DATA and c.name not in spec.publication), None),
     )
     if not (criterion.has_text_conditions or criterion.years or criterion.languages):
         raise ConfigError("criterion has no condition", field=where,

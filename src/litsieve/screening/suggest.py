@@ -46,6 +46,7 @@ class Suggestion:
     reason: str = ""  # the exclusion reason a screener would pick, when suggesting exclude
     unmet: tuple[str, ...] = ()  # inclusion criteria the record shows no evidence for
     why: str = ""
+    excluded_by: str = ""  # the criterion whose reason ``reason`` is, when suggesting exclude
 
     def to_row(self) -> dict[str, str]:
         return {
@@ -79,12 +80,12 @@ def suggest_record(record: Record, criteria: Sequence[Criterion]) -> Suggestion:
         first = automatic[0].criterion
         return Suggestion(record.record_id, EXCLUDE, criteria_ids, evidence, automatic=first.id,
                           reason=first.reason, unmet=unmet,
-                          why=f"removed by automation: {first.reason}")
+                          why=f"removed by automation: {first.reason}", excluded_by=first.id)
     if clear:
         first = clear[0].criterion
         names = ", ".join(o.criterion.id for o in clear)
         return Suggestion(record.record_id, EXCLUDE, criteria_ids, evidence, reason=first.reason,
-                          unmet=unmet, why=f"exclusion criteria fired: {names}")
+                          unmet=unmet, why=f"exclusion criteria fired: {names}", excluded_by=first.id)
     if not has_abstract:
         why = "no abstract: read the full record"
         if exclusions:
