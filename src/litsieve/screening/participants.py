@@ -50,7 +50,8 @@ NEUTRAL_PEOPLE: tuple[str, ...] = (
     "prisoners", "offenders", "inmates", "youth", "youths", "young people", "young persons",
     "adolescents", "teenagers", "teens", "children", "boys", "girls", "infants",
     "babies", "older adults", "older people", "elderly", "young adults", "couples", "volunteers",
-    "survivors", "tenants", "smokers", "homeless adults", "mentors", "mentor", "peers", "lay leaders",
+    "survivors", "tenants", "smokers", "homeless adults", "mentors", "mentor", "peers", "lay leaders", "those",
+    "child", "son", "daughter", "loved one", "loved ones",
     *(f"peer {noun}{plural}" for noun in ("mentor", "supporter", "volunteer", "leader", "helper", "educator",
                                          "counsellor", "counselor", "navigator", "listener", "facilitator",
                                          "trainer", "advocate", "companion", "bridger", "coach", "visitor",
@@ -178,12 +179,12 @@ _USE_LINK = (r"us(?:e|ed|ing|ers? of)|attend\w*|receiv\w*|referred|discharged|ad
 _SERVICE_LINK = re.compile(rf"\b(?:{_USE_LINK}|recruited|from|at|in)\b", re.IGNORECASE)
 # Staff are in services by their work: only using them makes them service users.
 _STAFF_SERVICE_LINK = re.compile(rf"\b(?:{_USE_LINK})\b", re.IGNORECASE)
-# Links after which a condition is someone else's: "of" right after the person ("carers of",
-# "partners of"; not "a diagnosis of", "the caseload of"), "whose", "caring for", "working with".
+# Links after which a condition is someone else's ("whose", "caring for", "working with");
+# a condition after another person noun is that person's ("carers of people with psychosis").
 _OTHERS_LINK = re.compile(
-    r"^\s*(?:\([^)]*\)\s*)?,?\s*of\b|(?:^|\s)(?:whose|caring|care for|cared for|who care|who cared|look\w* after|"
-    r"working|work|worked|employed|employing|supporting|support|supported|treating|about|regarding|towards?|by|"
-    r"alongside|with whom|serving|teaching|teach|on behalf)\b", re.IGNORECASE)
+    r"(?:^|\s)(?:whose|caring|care for|cared for|who care|who cared|look\w* after|working|work|worked|employed|"
+    r"employing|supporting|support|supported|treating|about|regarding|towards?|by|alongside|with whom|serving|"
+    r"teaching|teach|on behalf)\b", re.IGNORECASE)
 _RELATION_ROLE = re.compile(
     r"\b(?:whose (?:\w+ ){0,2}(?:partners?|spouses?|husbands?|wives|wife|child|children|sons?|daughters?|"
     r"relatives?|family members?|parents?|mothers?|fathers?|siblings?|brothers?|sisters?|loved ones?)|"
@@ -210,6 +211,11 @@ _SAMPLE_CUE = re.compile(
     r"analyzed)|we (?:studied|followed|asked|observed|compared|examined|evaluated|analysed|analyzed)|"
     r"[nN]\s*=|\d[\d,]* (?:\w+ ){0,4}?(?:adults|people|participants|patients|women|men))\b",
     re.IGNORECASE)
+# Pronouns for people already described: they say who has a condition ("those with a
+# lifetime mental disorder"), never that the participants are someone new.
+_ANAPHORS = frozenset({"those"})
+_BACK_TO_GROUP = re.compile(r"\b(?:and each|and all|each|all of whom|most of whom|both of whom|and were|and had|and are)\b",
+                            re.IGNORECASE)
 _CHILD_BEFORE = re.compile(r"\b(?:child|children|sons?|daughters?|infants?|bab(?:y|ies)|kids?|grandchildren)\b[^.;]*$",
                            re.IGNORECASE)
 # Children who are never the ones receiving peer support.
@@ -285,7 +291,8 @@ class Reading:
     @property
     def unknown(self) -> list[Group]:
         """Groups of unknown role that count (a count or a description), not mere anaphora."""
-        return [g for g in self.groups if g.role is None and not g.own and (g.count is not None or g.described)]
+        return [g for g in self.groups if g.role is None and not g.own and g.mention.term not in _ANAPHORS
+                and (g.count is not None or g.described)]
 
     def only(self, roles: Sequence[str]) -> bool:
         """Every participant group is in one of ``roles`` and none is a service user."""
@@ -338,6 +345,15 @@ class ParticipantReader:
     # ---------------------------------------------------------------- reading
     def read(self, texts: dict[str, str], fields: dict[str, FieldText]) -> Reading:
         record_text = f"{texts.get('title', '')} {texts.get('abstract', '')}"
+        every = {name: self.mentions(name, fields[name]) for name in ("title", "abstract") if texts.get(name, "").strip()}
+        # A short form takes the role of its full form in the same record: "officers" after
+        # "correctional officers" are correctional officers.
+        full_forms: dict[str, str | None] = {}
+        for name, found in every.items():
+            for m in found:
+                words = texts[name][m.start:m.end].lower().split()
+                if len(words) > 1 and m.role is not None:
+                    full_forms.setdefault(words[-1], m.role)
         groups: list[Group] = []
         context: list[Mention] = []
         evidence: list[Evidence] = []
@@ -349,7 +365,7 @@ class ParticipantReader:
             if not original.strip():
                 continue
             text = fields[field_name]
-            mentions = self.mentions(field_name, text)
+            mentions = [_full_form(m, original, full_forms) for m in every[field_name]]
             spans = [(0, len(original))] if field_name == "title" else sentence_spans(original)
             for begin, end in spans:
                 in_sentence = [m for m in mentions if begin <= m.start < end]
@@ -512,24 +528,17 @@ class ParticipantReader:
         phrase_end = _qualifier_end(original, mention.end, clause_end)
         qualifier = original[mention.end:phrase_end]
         role = mention.role
-        own = False
         others = _OTHERS_LINK.search(qualifier)
         limit = min(mention.end + (others.start() if others else len(qualifier)), max(next_person, mention.end))
-        # A diagnosis makes anyone a service user; problems and symptoms only people the
-        # record gives no other role ("students with mental health difficulties" are students).
-        conditions = sorted(self._spans(self._conditions, text, mention.end, limit)
-                            + (self._spans(self._problems, text, mention.end, limit) if role is None else []))
-        if conditions:
-            link = _OWN_LINK.search(original, mention.end, conditions[0][1] + 1)
-            own = link is not None and link.start() < conditions[0][1]
+        own = self._own(original, text, mention.end, limit, role)
+        if not own and limit < phrase_end:
+            # "parents, each with a child under 18 and each on the caseload of a mental
+            # health team": "each" goes back to the parents after the child.
+            back = _BACK_TO_GROUP.search(original, limit, phrase_end)
+            if back:
+                own = self._own(original, text, back.end(), phrase_end, role)
         if not own and _PEER_RUN.search(original, mention.start, phrase_end):
             own = True
-        if not own:
-            services = self._spans(self._services, text, mention.end, max(limit, mention.end))
-            if services:
-                links = _STAFF_SERVICE_LINK if role == "staff" else _SERVICE_LINK
-                link = links.search(original, mention.end, services[0][1] + 1)
-                own = link is not None and link.start() <= services[0][0]
         if role is None:
             role = _role_from(qualifier, original[max(begin, mention.start - 40):mention.start])
             if role is None and self.roles:
@@ -548,6 +557,26 @@ class ParticipantReader:
         ages += grade_ages(original, mention.field, phrase_start, own_end)
         described = bool(_DESCRIBED.match(qualifier))
         return Group(mention, role, own, count, (phrase_start, phrase_end), ages, described)
+
+    def _own(self, original: str, text: FieldText, start: int, stop: int, role: str | None) -> bool:
+        """Whether ``start:stop`` says a condition or use of mental health services is the
+        group's own ("with serious mental illness", "receiving care from a mental health team").
+        A diagnosis makes anyone a service user; problems and symptoms only people the record
+        gives no other role ("students with mental health difficulties" are students)."""
+        if stop <= start:
+            return False
+        conditions = sorted(self._spans(self._conditions, text, start, stop)
+                            + (self._spans(self._problems, text, start, stop) if role is None else []))
+        if conditions:
+            link = _OWN_LINK.search(original, start, conditions[0][1] + 1)
+            if link is not None and link.start() < conditions[0][1]:
+                return True
+        services = self._spans(self._services, text, start, stop)
+        if services:
+            links = _STAFF_SERVICE_LINK if role == "staff" else _SERVICE_LINK
+            link = links.search(original, start, services[0][1] + 1)
+            return link is not None and link.start() <= services[0][0]
+        return False
 
     def _statements(self, original: str, text: FieldText, tokens: list[Token], begin: int, end: int,
                     groups: list[Group]) -> list[Evidence]:
@@ -598,6 +627,13 @@ def reader(roles: tuple[Concept, ...]) -> ParticipantReader:
 # ------------------------------------------------------------------------ helpers
 def _tokens(text: str, begin: int, end: int) -> list[Token]:
     return [Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text, begin, end)]
+
+
+def _full_form(mention: Mention, original: str, full_forms: dict[str, str | None]) -> Mention:
+    word = original[mention.start:mention.end].lower()
+    if " " in word or word not in full_forms or full_forms[word] == mention.role:
+        return mention
+    return Mention(mention.field, mention.start, mention.end, full_forms[word], mention.term)
 
 
 def _is_number(word: str) -> bool:

@@ -56,6 +56,7 @@ class PublicationReader:
     def __init__(self, kinds: tuple[Concept, ...], primary: Concept | None) -> None:
         self._kinds = [(k.name, field, compile_pattern(t)) for k in kinds for key, field in PLACES
                        for t in k.list(key)]
+        self._ignore = {k.name: [compile_pattern(t) for t in k.list("ignore")] for k in kinds}
         places = dict(PLACES)
         self._holds = frozenset((k.name, places[p]) for k in kinds for p in k.list("despite_data"))
         self._designs = [compile_pattern(t) for t in (primary.list("publication_types") if primary else ())]
@@ -72,6 +73,8 @@ class PublicationReader:
                     continue
                 if field != "publication_types" and is_negated(texts[field], start):
                     continue
+                if any(s < end and start < e for p in self._ignore[kind] for s, e in p.spans(text)):
+                    continue  # "a review of case records" is a study's own data
                 signs.append(Sign(kind, field, start, end))
                 break
         designs = tuple(Sign(PRIMARY_DATA, "publication_types", s, e) for p in self._designs
