@@ -342,6 +342,12 @@ class ParticipantReader:
     def _spans(self, patterns: list, text: FieldText, start: int, end: int) -> list[tuple[int, int]]:
         return [s for p in patterns if p.may_occur(text) for s in p.spans(text, start, end)]
 
+    def _field_spans(self, text: FieldText) -> "_Found":
+        """Every condition, problem and service named in a field, found once per record."""
+        return _Found(sorted(self._spans(self._conditions, text, 0, len(text.original))),
+                      sorted(self._spans(self._problems, text, 0, len(text.original))),
+                      sorted(self._spans(self._services, text, 0, len(text.original))))
+
     # ---------------------------------------------------------------- reading
     def read(self, texts: dict[str, str], fields: dict[str, FieldText]) -> Reading:
         record_text = f"{texts.get('title', '')} {texts.get('abstract', '')}"
@@ -354,6 +360,7 @@ class ParticipantReader:
                 words = texts[name][m.start:m.end].lower().split()
                 if len(words) > 1 and m.role is not None:
                     full_forms.setdefault(words[-1], m.role)
+        spans_of: dict[str, _Found] = {}
         groups: list[Group] = []
         context: list[Mention] = []
         evidence: list[Evidence] = []
@@ -365,6 +372,7 @@ class ParticipantReader:
             if not original.strip():
                 continue
             text = fields[field_name]
+            found = spans_of[field_name] = self._field_spans(text)
             mentions = [_full_form(m, original, full_forms) for m in every[field_name]]
             spans = [(0, len(original))] if field_name == "title" else sentence_spans(original)
             for begin, end in spans:
@@ -380,13 +388,13 @@ class ParticipantReader:
                     linked[mention.start] = status
                     if status:
                         later = next((m.start for m in in_sentence if m.start >= mention.end), end)
-                        sentence_groups.append(self._group(mention, tokens, original, text, begin, end, record_text,
-                                                           later))
+                        sentence_groups.append(self._group(mention, tokens, original, found, begin, end,
+                                                           record_text, later))
                     else:
                         context.append(mention)
                 groups += sentence_groups
                 if field_name == "abstract":
-                    evidence += self._statements(original, text, tokens, begin, end, sentence_groups)
+                    evidence += self._statements(original, found, begin, end)
                     if is_sample:
                         ages += self._sample_ages(original, field_name, begin, end, in_sentence, linked)
                 for group in sentence_groups:
@@ -397,8 +405,8 @@ class ParticipantReader:
         numeric = [a for a in (*ages, *word_ages) if a.numeric]
         stated = [a for a in word_ages if not a.implied]
         implied = [a for a in word_ages if a.implied]
-        named = [Evidence(name, a, b) for name in ("title", "abstract") if texts.get(name)
-                 for a, b in self._spans(self._conditions + self._problems, fields[name], 0, len(texts[name]))[:1]]
+        named = [Evidence(name, a, b) for name, found in spans_of.items()
+                 for a, b in sorted(found.conditions + found.problems)[:1]]
         named += [Evidence(m.field, m.start, m.end) for m in context if m.role == SERVICE_USERS][:1]
         return Reading(groups, evidence, numeric or stated or implied, sample, context, named)
 
@@ -518,7 +526,7 @@ class ParticipantReader:
                 return True
         return False
 
-    def _group(self, mention: Mention, tokens: list[Token], original: str, text: FieldText,
+    def _group(self, mention: Mention, tokens: list[Token], original: str, found: "_Found",
                begin: int, end: int, record_text: str, next_person: int) -> Group:
         """The phrase of a participant mention: its count, its role, whether a condition or
         service use is said of it, and its ages. A condition belongs to the nearest person
@@ -530,13 +538,13 @@ class ParticipantReader:
         role = mention.role
         others = _OTHERS_LINK.search(qualifier)
         limit = min(mention.end + (others.start() if others else len(qualifier)), max(next_person, mention.end))
-        own = self._own(original, text, mention.end, limit, role)
+        own = self._own(original, found, mention.end, limit, role)
         if not own and limit < phrase_end:
             # "parents, each with a child under 18 and each on the caseload of a mental
             # health team": "each" goes back to the parents after the child.
             back = _BACK_TO_GROUP.search(original, limit, phrase_end)
             if back:
-                own = self._own(original, text, back.end(), phrase_end, role)
+                own = self._own(original, found, back.end(), phrase_end, role)
         if not own and _PEER_RUN.search(original, mention.start, phrase_end):
             own = True
         if role is None:
@@ -558,31 +566,30 @@ class ParticipantReader:
         described = bool(_DESCRIBED.match(qualifier))
         return Group(mention, role, own, count, (phrase_start, phrase_end), ages, described)
 
-    def _own(self, original: str, text: FieldText, start: int, stop: int, role: str | None) -> bool:
+    def _own(self, original: str, found: "_Found", start: int, stop: int, role: str | None) -> bool:
         """Whether ``start:stop`` says a condition or use of mental health services is the
         group's own ("with serious mental illness", "receiving care from a mental health team").
         A diagnosis makes anyone a service user; problems and symptoms only people the record
         gives no other role ("students with mental health difficulties" are students)."""
         if stop <= start:
             return False
-        conditions = sorted(self._spans(self._conditions, text, start, stop)
-                            + (self._spans(self._problems, text, start, stop) if role is None else []))
+        conditions = sorted(found.within("conditions", start, stop)
+                            + (found.within("problems", start, stop) if role is None else []))
         if conditions:
             link = _OWN_LINK.search(original, start, conditions[0][1] + 1)
             if link is not None and link.start() < conditions[0][1]:
                 return True
-        services = self._spans(self._services, text, start, stop)
+        services = found.within("services", start, stop)
         if services:
             links = _STAFF_SERVICE_LINK if role == "staff" else _SERVICE_LINK
             link = links.search(original, start, services[0][1] + 1)
             return link is not None and link.start() <= services[0][0]
         return False
 
-    def _statements(self, original: str, text: FieldText, tokens: list[Token], begin: int, end: int,
-                    groups: list[Group]) -> list[Evidence]:
+    def _statements(self, original: str, found: "_Found", begin: int, end: int) -> list[Evidence]:
         """"All had a diagnosis of...", "Most were current users of mental health services":
         a condition or service use said of the participants as a whole."""
-        found: list[Evidence] = []
+        statements: list[Evidence] = []
         for clause_start, clause_end in _clauses(original, begin, end):
             while clause_start < clause_end and original[clause_start] in " ,":
                 clause_start += 1
@@ -595,12 +602,12 @@ class ParticipantReader:
             start = clause_start + verb.end()
             others = _OTHERS_LINK.search(original, start, clause_end)
             limit = others.start() if others else clause_end
-            for patterns in (self._conditions, self._services):
-                spans = self._spans(patterns, text, start, limit)
+            for kind in ("conditions", "services"):
+                spans = found.within(kind, start, limit)
                 if spans:
-                    found.append(Evidence("abstract", clause_start, spans[0][1]))
+                    statements.append(Evidence("abstract", clause_start, spans[0][1]))
                     break
-        return found
+        return statements
 
     def _sample_ages(self, original: str, field_name: str, begin: int, end: int,
                      in_sentence: list[Mention], linked: dict[int, bool]) -> list[AgeSignal]:
@@ -617,6 +624,18 @@ class ParticipantReader:
                 continue
             kept.append(AgeSignal(signal.low, signal.high, field_name, start, begin + signal.end, True))
         return kept
+
+
+@dataclass(frozen=True)
+class _Found:
+    """Spans of the conditions, problems and services named in one field."""
+
+    conditions: list[tuple[int, int]]
+    problems: list[tuple[int, int]]
+    services: list[tuple[int, int]]
+
+    def within(self, kind: str, start: int, stop: int) -> list[tuple[int, int]]:
+        return [s for s in getattr(self, kind) if s[0] >= start and s[1] <= stop]
 
 
 @lru_cache(maxsize=8)
@@ -659,11 +678,11 @@ def _number(word: str) -> int | None:
 def _count_before(tokens: list[Token], mention: Mention) -> int | None:
     """A number directly before the noun phrase ("212 registered mental health nurses")."""
     index = next((i for i, t in enumerate(tokens) if t.start >= mention.start), len(tokens))
-    for tok in reversed(tokens[max(0, index - 6):index]):
+    for position in range(index - 1, max(0, index - 6) - 1, -1):
+        tok = tokens[position]
         low = tok.lower
         if _is_number(low):
             value = _number(low)
-            position = tokens.index(tok)
             previous = tokens[position - 1].lower if position > 0 else ""
             if value is not None and not 1900 <= value <= 2100 and previous not in _NOT_COUNTS:
                 return value
