@@ -101,6 +101,18 @@ class Matcher:
         return MatchResult(not reasons, hits, "; ".join(reasons))
 
 
+    def spans(self, record: Record) -> list[tuple[str, int, int, str]]:
+        """Where each of the query's terms occurs in the record's searched fields:
+        ``(field, start, end, term)`` with offsets into the field's text (for highlighting)."""
+        found = []
+        for compiled in self._order:
+            for name in compiled.fields:
+                value = getattr(record, name, "")
+                if isinstance(value, str) and value:
+                    found += [(name, start, end, compiled.label) for start, end in compiled.pattern.spans(FieldText(value))]
+        return sorted(found)
+
+
 def _key(term: Term) -> Term:
     return Term(term.text.lower(), term.phrase, term.truncated, term.field, (0, 0))
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, Sequence
 
 from litsieve.errors import ConfigError
 from litsieve.protocol import CriterionSpec, criterion_spec
@@ -276,6 +276,12 @@ class Criterion:
                 if not any(s < b_end and b_start < e for b_start, b_end in skip):
                     return True
         return False
+
+
+def evaluate_all(record: Record, criteria: Sequence[Criterion]) -> list[Outcome]:
+    """Every criterion's outcome for one record (its text read once for all of them)."""
+    text = RecordText.of(record)
+    return [c.evaluate(record, text) for c in criteria]
 
 
 INDEXED_AGE = "age_groups"

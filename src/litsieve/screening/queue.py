@@ -25,6 +25,10 @@ from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable
 from litsieve.protocol import CriterionSpec, Protocol
 from litsieve.record import LIST_SEPARATOR, Record
 from litsieve.screening.criteria import compile_criteria
+from litsieve.screening.suggest import EVIDENCE_SEPARATOR
+
+# The label of the search string's terms in the ``evidence`` cell (criteria are labelled by id).
+SEARCH_EVIDENCE = "search"
 
 TITLE_ABSTRACT = "title_abstract"
 FULL_TEXT = "full_text"
@@ -141,6 +145,16 @@ class Suggestion:
     suggestion: str = ""
     criteria: str = ""
     evidence: str = ""
+    search_terms: str = ""
+
+    @property
+    def highlighted(self) -> str:
+        """The queue's ``evidence`` cell: each criterion's words, then the search string's
+        terms, all in [brackets] (a spreadsheet cannot show colour; docs/screening.md)."""
+        parts = [self.evidence] if self.evidence else []
+        if self.search_terms:
+            parts.append(f"{SEARCH_EVIDENCE}: {self.search_terms}")
+        return EVIDENCE_SEPARATOR.join(parts)
 
 
 def read_suggestions(path: str | Path) -> dict[str, Suggestion]:
@@ -152,6 +166,7 @@ def read_suggestions(path: str | Path) -> dict[str, Suggestion]:
                 unneutralise_cell(row.get("suggestion") or ""),
                 unneutralise_cell(row.get("criteria") or ""),
                 unneutralise_cell(row.get("evidence") or ""),
+                unneutralise_cell(row.get("search_terms") or ""),
             )
             for row in csv.DictReader(handle)
         }
@@ -220,7 +235,7 @@ def title_abstract_rows(
             "priority": str(priority),
             "suggestion": suggestion.suggestion,
             "criteria": suggestion.criteria,
-            "evidence": suggestion.evidence,
+            "evidence": suggestion.highlighted,
         })
     return rows
 

@@ -18,17 +18,18 @@ both call :func:`suggest_records`, so they always agree.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Sequence
 
 from litsieve.fileio import write_csv
-from litsieve.protocol import CriterionSpec
+from litsieve.protocol import CriterionSpec, Search
 from litsieve.record import Record
-from litsieve.screening.criteria import Criterion, Outcome, RecordText, compile_criteria
+from litsieve.screening.criteria import Criterion, Outcome, compile_criteria, evaluate_all
+from litsieve.screening.highlight import search_evidence, search_matcher
 
 INCLUDE, EXCLUDE, UNSURE = "include", "exclude", "unsure"
 SUGGESTION_COLUMNS: tuple[str, ...] = (
-    "record_id", "suggestion", "criteria", "evidence", "reason", "automatic", "unmet", "why",
+    "record_id", "suggestion", "criteria", "evidence", "reason", "automatic", "unmet", "why", "search_terms",
 )
 CRITERIA_SEPARATOR = "; "
 EVIDENCE_SEPARATOR = " | "
@@ -47,6 +48,7 @@ class Suggestion:
     unmet: tuple[str, ...] = ()  # inclusion criteria the record shows no evidence for
     why: str = ""
     excluded_by: str = ""  # the criterion whose reason ``reason`` is, when suggesting exclude
+    search_terms: str = ""  # the sentences where the search string's terms occur, terms in [brackets]
 
     def to_row(self) -> dict[str, str]:
         return {
@@ -58,13 +60,18 @@ class Suggestion:
             "automatic": self.automatic or "",
             "unmet": CRITERIA_SEPARATOR.join(self.unmet),
             "why": self.why,
+            "search_terms": self.search_terms,
         }
 
 
 def suggest_record(record: Record, criteria: Sequence[Criterion]) -> Suggestion:
     """Apply every criterion to one record and turn the outcomes into a suggestion."""
-    text = RecordText.of(record)
-    outcomes = [c.evaluate(record, text) for c in criteria]
+    return suggestion_of(record, evaluate_all(record, criteria))
+
+
+def suggestion_of(record: Record, outcomes: Sequence[Outcome]) -> Suggestion:
+    """The suggestion the criteria's outcomes make, and why."""
+    criteria = [o.criterion for o in outcomes]
     has_abstract = bool(record.abstract.strip())
     automatic = [o for o in outcomes if o.fired and o.criterion.automatic]
     exclusions = [o for o in outcomes if o.fired and o.criterion.kind == "exclusion" and not o.criterion.automatic]
@@ -113,14 +120,20 @@ def _render(outcome: Outcome) -> str:
     return f"{outcome.criterion.id}: " + " / ".join(e.render() for e in outcome.evidence)
 
 
-def suggest_records(records: Iterable[Record], specs: tuple[CriterionSpec, ...]) -> list[Suggestion]:
-    """Suggestions for ``records`` (in their order) under the protocol's criteria."""
+def suggest_records(records: Iterable[Record], specs: tuple[CriterionSpec, ...],
+                    search: Search | None = None) -> list[Suggestion]:
+    """Suggestions for ``records`` (in their order) under the protocol's criteria; with
+    ``search``, each also shows where the search string's terms occur."""
     criteria = compile_criteria(specs)
-    return [suggest_record(record, criteria) for record in records]
+    suggestions = [suggest_record(record, criteria) for record in records]
+    if search is None:
+        return suggestions
+    matcher = search_matcher(search.without_limits())
+    return [replace(s, search_terms=search_evidence(r, matcher)) for r, s in zip(records, suggestions)]
 
 
 def write_suggestions(path: str | os.PathLike[str], suggestions: Iterable[Suggestion]) -> int:
     """Write the suggestions CSV (DESIGN.md columns first); returns the number of rows."""
     rows = [s.to_row() for s in suggestions]
-    write_csv(path, rows, SUGGESTION_COLUMNS, neutralise=("evidence",))
+    write_csv(path, rows, SUGGESTION_COLUMNS, neutralise=("evidence", "search_terms"))
     return len(rows)
