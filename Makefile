@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: run test test-fast bench lint report clean
+.PHONY: run test test-fast bench lint report validate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(VENV)/.installed
 ## Run every test (the external suite reads ../shared when it exists).
 test: $(VENV)/.installed
 	$(BIN)/pytest -n $(CORES) -q
+
+## The criteria's precision and recall of exclude on the validation set (docs/criteria.md).
+validate: $(VENV)/.installed
+	$(BIN)/litsieve criteria validate --config config/config.yaml --min-precision 0.98 tests/data/validation/*.yaml
 
 ## Lint the workflow.
 lint: $(VENV)/.installed

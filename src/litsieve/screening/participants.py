@@ -249,7 +249,7 @@ class Group:
     role: str | None
     own: bool  # a condition or mental health service use is said of them
     count: int | None
-    phrase: tuple[int, int]  # the span of the whole phrase (head to end of its qualifier)
+    phrase: tuple[int, int]  # the span of its phrase: count and modifiers, noun, what is said of them
     ages: list[AgeSignal] = field(default_factory=list)
     described: bool = False  # its phrase says who they are ("people who...", "adults with...")
 
@@ -402,9 +402,11 @@ class ParticipantReader:
         # Anaphora: "All students were current users of mental health services" said of a
         # group of students makes the students service users.
         # Numbers outrank words, and words outrank what a role implies (staff are adults).
-        numeric = [a for a in (*ages, *word_ages) if a.numeric]
-        stated = [a for a in word_ages if not a.implied]
-        implied = [a for a in word_ages if a.implied]
+        # A group's own age and its sample sentence's can be the same statement: once each.
+        ages = list(dict.fromkeys((*ages, *word_ages)))
+        numeric = [a for a in ages if a.numeric]
+        stated = [a for a in ages if not a.numeric and not a.implied]
+        implied = [a for a in ages if a.implied]
         named = [Evidence(name, a, b) for name, found in spans_of.items()
                  for a, b in sorted(found.conditions + found.problems)[:1]]
         named += [Evidence(m.field, m.start, m.end) for m in context if m.role == SERVICE_USERS][:1]
@@ -424,10 +426,18 @@ class ParticipantReader:
             return False
         possessive = _POSSESSIVE.match(rest)
         if possessive:
-            nxt = tokens[after_index + 1] if after_index + 1 < len(tokens) else None
+            # "nurses' views", "nurses' and patients' views": whose views the study reports.
             service = re.match(r"^(?:'s|\u2019s|'|\u2019)\s+(?:mental health |psychiatric )?(?:services?|teams?|units?|"
                                r"wards?|hospitals?|clinics?|centres?|centers?|homes?|charit\w+)\b", rest)
-            return bool(nxt and nxt.lower in _PERSPECTIVE_NOUNS and not service)
+            if service:
+                return False
+            for tok in tokens[after_index + 1:after_index + 8]:
+                if tok.lower in _PERSPECTIVE_NOUNS:
+                    return True
+                if tok.lower not in ("and", ",", "or", "'", "\u2019", "s") and not any(
+                        m.start <= tok.start < m.end for m in in_sentence):
+                    return False
+            return False
         decision = self._scan_back(tokens, index, in_sentence, linked, field_name)
         if decision is not None:
             return decision
@@ -564,7 +574,10 @@ class ParticipantReader:
                          (mention.start - phrase_start, mention.end - phrase_start))
         ages += grade_ages(original, mention.field, phrase_start, own_end)
         described = bool(_DESCRIBED.match(qualifier))
-        return Group(mention, role, own, count, (phrase_start, phrase_end), ages, described)
+        # The phrase ends where it turns to someone else or to a topic ("212 nurses about
+        # peer support", "42 carers of people with psychosis").
+        end_of_phrase = len(original[:own_end].rstrip(" ,;"))
+        return Group(mention, role, own, count, (phrase_start, max(mention.end, end_of_phrase)), ages, described)
 
     def _own(self, original: str, found: "_Found", start: int, stop: int, role: str | None) -> bool:
         """Whether ``start:stop`` says a condition or use of mental health services is the
