@@ -13,6 +13,8 @@ concept (:mod:`litsieve.screening.concepts`, ``online_only``):
 - a mention whose nearest neighbour in its clause is a word of research method or of
   passing reference (survey, recruited, advertisement, interview, data collected,
   information on a website) is not delivery;
+- a mode listed among other kinds of support ("including self-help groups, internet support
+  groups, peer-run services") is one form of several, not the only one;
 - ``unless`` words are another mode (face-to-face, in person, home visits, telephone,
   group meetings held in a venue): one of them, not negated and not about research
   method, keeps the record from "online only". "Avoid face-to-face services", "no
@@ -46,6 +48,8 @@ INTERVENTION_WORDS = re.compile(
     re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+")
 _CLAUSE = re.compile(r"[;:()]|,\s(?:and|but|while|whereas)\b|\.\s")
+_ENUMERATION = re.compile(r"\b(?:including|such as|e\.g\.|for example|ranging from|as well as|and other|or other)\b",
+                          re.IGNORECASE)
 REACH = 4  # words either side a modifier may be from a word of the intervention
 
 
@@ -84,7 +88,11 @@ class DeliveryReader:
             taken: list[tuple[int, int]] = []
             for patterns, standalone in ((self._only, True), (self._modifiers, False)):
                 for mode in _found(patterns, name, text, taken):
-                    if _counts(original, mode, standalone):
+                    if not _counts(original, mode, standalone):
+                        continue
+                    if _one_of_several(original, mode):
+                        other.append(mode)  # "including self-help groups, internet support groups, ..."
+                    else:
                         online.append(mode)
             for mode in _found(self._unless, name, text, []):
                 if not is_negated(original, mode.start) and _nearest(original, mode) != "method":
@@ -114,6 +122,12 @@ def _counts(original: str, mode: Mode, standalone: bool) -> bool:
     if nearest == "method":
         return False
     return standalone or nearest == "intervention"
+
+
+def _one_of_several(original: str, mode: Mode) -> bool:
+    """Whether the mode is one item of a list of kinds of support in its clause."""
+    begin, _ = _clause(original, mode)
+    return bool(_ENUMERATION.search(original, begin, mode.start))
 
 
 def _nearest(original: str, mode: Mode) -> str | None:

@@ -729,7 +729,7 @@ def _clause_end(original: str, start: int, end: int) -> int:
 
 def _qualifier_end(original: str, start: int, clause_end: int) -> int:
     """Where the phrase after a person noun ends: before the main verb of the clause."""
-    verbs = re.compile(r"\b(?:were|was|are|is|took|completed|participated|reported|described|attended|"
+    verbs = re.compile(r",\s*(?:including|such as|e\.g\.)|\b(?:were|was|are|is|took|completed|participated|reported|described|attended|"
                        r"received|showed|had(?! (?:a|an|been|used|received|experienced|\w+ed\b))|"
                        r"met|joined|rated|valued|said|felt|scored|used|responded)\b")
     relative = re.compile(r"\b(?:who|that|which|whose)\s+$")
