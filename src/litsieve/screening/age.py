@@ -1,10 +1,12 @@
-"""Who the participants were, by age, as abstracts say it.
+"""Ages as abstracts state them; :mod:`.participants` decides whose they are.
 
 Abstracts state age in numbers ("aged 12-17", "mean age 15.2 years", "18 years and
 older", "14- to 17-year-olds") or in words ("adolescents", "undergraduate students",
 "older adults"). Each mention becomes an :class:`AgeSignal` with the age range it
 implies; the age conditions of a criterion (:func:`all_below`, :func:`none_below`) are
-then simple comparisons of ranges. Mentions in a negated or contrasted clause ("unlike
+then simple comparisons of ranges. Numbers and school grades are marked ``numeric``: they
+outrank words. :func:`group_age` reads one participant group's phrase, :func:`grade_ages`
+school grades and years. Mentions in a negated or contrasted clause ("unlike
 adolescents") and children who are not the participants ("parents of young children")
 are left out, because a screener would leave them out too.
 """

@@ -2,19 +2,24 @@
 
 A criterion (one entry of ``criteria:`` in config/config.yaml, documented in
 docs/criteria.md) is named, says whether it is an inclusion criterion, an exclusion
-criterion or a flag (something a person should look at), which fields it reads, and when
-it fires: ``any`` of a term list present, ``all`` of one present, ``none`` of one present
-(how "the record is ONLY about X" is said), an ``age`` condition, a year range or a
-language list; the conditions are combined with AND. ``ignore`` names phrases whose words
-do not count ("peer review" for a peer-support term list); ``near`` and ``none_near`` ask
-for the ``any`` / ``none`` words to share a sentence with one of their words ("online"
-only about delivery, staff only where a sentence says who took part).
+criterion or a flag (something a person should look at), and when it fires. Its
+conditions are combined with AND:
 
+- term lists: ``any`` of a list present, ``all`` of one present, ``none`` of one present
+  (how "the record is ONLY about X" is said), with ``ignore`` (phrases whose words do not
+  count), ``near`` and ``none_near`` (the words must share a sentence with one of these);
+- readers of what a screener reads for: who took part (``participants``, and the ages of
+  ``age``: :mod:`.participants`), how the intervention was delivered (``delivery``:
+  :mod:`.delivery`), what kind of publication it is (``publication``: :mod:`.publication`);
+- a year range or a language list (the search's limits, applied without a person).
+
+Concepts (:mod:`.concepts`) supply the words the readers and term lists use; by the time a
+criterion is compiled here its :class:`~litsieve.protocol.CriterionSpec` carries them.
 Database indexing in the record's notes (PsycINFO's document type, methodology and age
 groups in EBSCOhost exports) is read too: it was assigned from the full paper.
 
-:func:`evaluate` returns an :class:`Outcome` per criterion with the evidence (the words
-and where they were), so every suggestion can be explained to the screener.
+:func:`evaluate_all` returns an :class:`Outcome` per criterion with the evidence (the
+words and where they were), so every suggestion can be explained and highlighted.
 """
 
 from __future__ import annotations

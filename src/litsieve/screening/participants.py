@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from litsieve.screening.age import OPEN, AgeSignal, age_signals, group_age, grade_ages
+from litsieve.screening.age import AgeSignal, age_signals, grade_ages, group_age
 from litsieve.screening.concepts import SERVICE_USERS, Concept
-from litsieve.screening.terms import is_negated, sentence_spans
+from litsieve.screening.terms import sentence_spans
 from litsieve.text import FieldText, compile_pattern
 
 # Nouns for people whose role the rest of their phrase decides (or leaves unknown).
@@ -275,7 +275,6 @@ class Reading:
     groups: list[Group]
     service_user_evidence: list[Evidence]  # statements that participants use services / have a condition
     ages: list[AgeSignal]  # participants' ages (numbers outrank words)
-    sample: list[Evidence]  # the sentences that describe the sample
     context: list[Mention]  # people mentioned who are not the participants
     conditions: list[Evidence] = field(default_factory=list)  # mental health conditions or service users named
 
@@ -299,16 +298,6 @@ class Reading:
         known = [g for g in self.groups if g.role is not None or g.own]
         return (bool(known) and not self.service_users and not self.unknown
                 and all(g.role in roles for g in known))
-
-    @property
-    def size(self) -> int | None:
-        """The sample size: the largest count of one group, or the sum of distinct counted groups
-        in the first sentence that counts people."""
-        counted = [g for g in self.groups if g.count is not None and g.mention.field == "abstract"]
-        if not counted:
-            return None
-        first = counted[0]
-        return first.count
 
 
 class ParticipantReader:
@@ -354,7 +343,7 @@ class ParticipantReader:
         every = {name: self.mentions(name, fields[name]) for name in ("title", "abstract") if texts.get(name, "").strip()}
         # A short form takes the role of its full form in the same record: "officers" after
         # "correctional officers" are correctional officers.
-        full_forms: dict[str, str | None] = {}
+        full_forms: dict[str, str] = {}
         for name, found in every.items():
             for m in found:
                 words = texts[name][m.start:m.end].lower().split()
@@ -364,7 +353,6 @@ class ParticipantReader:
         groups: list[Group] = []
         context: list[Mention] = []
         evidence: list[Evidence] = []
-        sample: list[Evidence] = []
         ages: list[AgeSignal] = []
         word_ages: list[AgeSignal] = []
         for field_name in ("title", "abstract"):
@@ -378,29 +366,27 @@ class ParticipantReader:
             for begin, end in spans:
                 in_sentence = [m for m in mentions if begin <= m.start < end]
                 tokens = _tokens(original, begin, end)
-                is_sample = field_name == "title" or bool(_SAMPLE_CUE.search(original, begin, end))
-                if is_sample and field_name == "abstract":
-                    sample.append(Evidence(field_name, begin, end))
+                is_sample = bool(_SAMPLE_CUE.search(original, begin, end))
                 sentence_groups: list[Group] = []
                 linked: dict[int, bool] = {}
                 for mention in in_sentence:
                     status = self._link(mention, tokens, original, field_name, linked, in_sentence)
                     linked[mention.start] = status
                     if status:
-                        later = next((m.start for m in in_sentence if m.start >= mention.end), end)
+                        later = next((m.start for m in in_sentence if m.start >= mention.end
+                                      and not _modifier(m, tokens, original)), end)
                         sentence_groups.append(self._group(mention, tokens, original, found, begin, end,
                                                            record_text, later))
                     else:
                         context.append(mention)
                 groups += sentence_groups
                 if field_name == "abstract":
+                    # "All students were current users of mental health services".
                     evidence += self._statements(original, found, begin, end)
                     if is_sample:
                         ages += self._sample_ages(original, field_name, begin, end, in_sentence, linked)
                 for group in sentence_groups:
                     word_ages += group.ages
-        # Anaphora: "All students were current users of mental health services" said of a
-        # group of students makes the students service users.
         # Numbers outrank words, and words outrank what a role implies (staff are adults).
         # A group's own age and its sample sentence's can be the same statement: once each.
         ages = list(dict.fromkeys((*ages, *word_ages)))
@@ -410,19 +396,15 @@ class ParticipantReader:
         named = [Evidence(name, a, b) for name, found in spans_of.items()
                  for a, b in sorted(found.conditions + found.problems)[:1]]
         named += [Evidence(m.field, m.start, m.end) for m in context if m.role == SERVICE_USERS][:1]
-        return Reading(groups, evidence, numeric or stated or implied, sample, context, named)
+        return Reading(groups, evidence, numeric or stated or implied, context, named)
 
     def _link(self, mention: Mention, tokens: list[Token], original: str, field_name: str,
               linked: dict[int, bool], in_sentence: list[Mention]) -> bool:
         """Whether the sentence links this mention to taking part."""
         index = next((i for i, t in enumerate(tokens) if t.start >= mention.start), len(tokens))
         after_index = next((i for i, t in enumerate(tokens) if t.start >= mention.end), len(tokens))
-        following = tokens[after_index] if after_index < len(tokens) else None
         rest = original[mention.end:mention.end + 40]
-        # A modifier ("staff support", "nurse-led", "police force") is no one.
-        if rest[:1] == "-" and re.match(r"-[^\W\d_]", rest):
-            return False
-        if following and following.lower in _NOT_HEAD and following.start - mention.end <= 1:
+        if _modifier(mention, tokens, original):
             return False
         possessive = _POSSESSIVE.match(rest)
         if possessive:
@@ -576,7 +558,7 @@ class ParticipantReader:
         described = bool(_DESCRIBED.match(qualifier))
         # The phrase ends where it turns to someone else or to a topic ("212 nurses about
         # peer support", "42 carers of people with psychosis").
-        end_of_phrase = len(original[:own_end].rstrip(" ,;"))
+        end_of_phrase = len(original[:own_end].rstrip(" ,;.:"))
         return Group(mention, role, own, count, (phrase_start, max(mention.end, end_of_phrase)), ages, described)
 
     def _own(self, original: str, found: "_Found", start: int, stop: int, role: str | None) -> bool:
@@ -661,7 +643,16 @@ def _tokens(text: str, begin: int, end: int) -> list[Token]:
     return [Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text, begin, end)]
 
 
-def _full_form(mention: Mention, original: str, full_forms: dict[str, str | None]) -> Mention:
+def _modifier(mention: Mention, tokens: list[Token], original: str) -> bool:
+    """A person noun used as a modifier is no one: "staff support", "nurse-led", "police force"."""
+    rest = original[mention.end:mention.end + 2]
+    if rest[:1] == "-" and re.match(r"-[^\W\d_]", rest):
+        return True
+    following = next((t for t in tokens if t.start >= mention.end), None)
+    return following is not None and following.lower in _NOT_HEAD and following.start - mention.end <= 1
+
+
+def _full_form(mention: Mention, original: str, full_forms: dict[str, str]) -> Mention:
     word = original[mention.start:mention.end].lower()
     if " " in word or word not in full_forms or full_forms[word] == mention.role:
         return mention
@@ -799,20 +790,3 @@ def _clauses(original: str, begin: int, end: int) -> Iterable[tuple[int, int]]:
         yield position, begin + match.start()
         position = begin + match.end()
     yield position, end
-
-
-def reading_of(texts: dict[str, str], fields: dict[str, FieldText], roles: tuple[Concept, ...]) -> Reading:
-    """Who took part in a record (``texts``: its fields; ``fields``: the same, folded)."""
-    return reader(roles).read(texts, fields)
-
-
-def describe(reading: Reading, texts: dict[str, str]) -> str:
-    """The population in a few words, for the extraction table."""
-    first = next((g for g in reading.groups if g.count is not None), None) or next(iter(reading.groups), None)
-    if first is None:
-        return ""
-    return " ".join(first.text(texts).split()).strip(" ,")
-
-
-__all__ = ["Group", "Mention", "NEUTRAL_PEOPLE", "ParticipantReader", "Reading", "describe", "reading_of", "OPEN",
-           "is_negated"]

@@ -9,8 +9,9 @@ and a hyphen, a space and nothing are alike, so ``face-to-face`` finds "face to 
 
 What this module adds is the screener's reading: every hit also says whether it sits in
 a negated or contrasted clause ("unlike online-only programmes", "rather than
-internet-based", "no face-to-face contact"): a screener reads such a mention as the
-opposite of the word, so the criteria do too. "not only online" is not a negation.
+internet-based", "no face-to-face contact", "avoid face-to-face services"): a screener
+reads such a mention as the opposite of the word, so the criteria do too. "not only
+online" is not a negation, and "non-affective" is a word, not "not".
 """
 
 from __future__ import annotations
