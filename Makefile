@@ -29,7 +29,7 @@ validate: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/snakemake --lint
 
-## Benchmarks: deduplication and ranking figures (installs bib-dedupe and asreview into .venv-bench).
+## Benchmarks: deduplication, ranking and import-speed figures (installs bib-dedupe and asreview into .venv-bench).
 bench: $(VENV)/.installed
 	$(MAKE) -C benchmarks PYTHON=$(abspath $(BIN)/python)
 

@@ -3,4 +3,5 @@ from litsieve.logs import rule_log
 from litsieve.search.exports import check_export
 
 with rule_log(snakemake.log[0]):  # noqa: F821 (snakemake injects it)
-    check_export(snakemake.input[0], snakemake.params.search, snakemake.output[0])  # noqa: F821
+    check_export(snakemake.input[0], snakemake.params.search, snakemake.output[0],  # noqa: F821
+                 snakemake.params.as_run)  # noqa: F821

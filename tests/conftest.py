@@ -69,7 +69,9 @@ def workflow_dir(tmp_path: Path) -> Path:
 
 
 def run_snakemake(directory: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run the venv's snakemake in ``directory``; on failure show its output."""
+    """Run the venv's snakemake in ``directory`` (a copy: never the repository, whose
+    config/config.yaml is the user's); on failure show its output."""
+    assert directory.resolve() != REPO, "run the workflow in a copy (copy_workflow), not in the repository"
     snakemake = Path(sys.executable).with_name("snakemake")
     result = subprocess.run(
         [str(snakemake), "--cores", "1", "--directory", str(directory),

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.fuzz
 DATA = Path(__file__).parent / "data" / "import"
 TARGETS = (None, *FORMATS)  # None: detect the format first
 BUDGET = float(os.environ.get("LITSIEVE_FUZZ_SECONDS", "60")) / len(TARGETS)
-SEEDS = sorted(p.read_bytes() for p in DATA.glob("*") if p.is_file() and p.stat().st_size < 20_000)
+SEEDS = sorted(p.read_bytes() for p in DATA.rglob("*")
+               if p.is_file() and p.suffix != ".md" and p.stat().st_size < 20_000)
 
 
 def _import_bytes(data: bytes, fmt: str | None) -> None:

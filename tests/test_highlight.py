@@ -8,7 +8,7 @@ from litsieve.record import Record
 from litsieve.records_io import write_records
 from litsieve.report.pages import write_suggestions_page
 from litsieve.screening.highlight import CRITERION, SEARCH, Highlight, bracketed, highlights, marked_html
-from litsieve.screening.queue import Suggestion, read_suggestions
+from litsieve.stagefiles import Suggestion, read_suggestions
 from litsieve.screening.suggest import suggest_records, write_suggestions
 from protocols import demo_protocol
 
@@ -65,7 +65,7 @@ def test_the_queue_shows_criteria_words_then_search_terms(tmp_path: Path) -> Non
     cell = read_suggestions(path)["r1"].highlighted
     assert cell.startswith("not_service_users: ")
     assert " | search: (title) [Peer support] for nurses" in cell
-    assert Suggestion(evidence="", search_terms="").highlighted == ""
+    assert Suggestion("r", "unsure", (), ()).highlighted == ""
 
 
 def test_report_page_highlights_every_pool_record(tmp_path: Path) -> None:

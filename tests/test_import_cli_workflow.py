@@ -71,12 +71,11 @@ def test_cli_error_is_one_line_on_stderr(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_import_source_uses_configured_format_and_name(tmp_path: Path) -> None:
     out = tmp_path / "psycinfo.csv"
-    source = source_entry(name="psycinfo", database="psycinfo", method="export", format="ris")
-    records = import_source([DATA / "ris_ebscohost_psycinfo.ris", DATA / "ris_ovid.ris"], source, out)
+    records = import_source([DATA / "ris_ebscohost_psycinfo.ris", DATA / "ris_ovid.ris"], "psycinfo", out, fmt="ris")
     assert len(records) == 4
     assert [r.record_id for r in read_records(out)][0] == "psycinfo:2016-12345-001"
     with pytest.raises(ImportFormatError, match="lists no export files"):
-        import_source([], source, out)
+        import_source([], "psycinfo", out)
 
 
 def test_a_live_source_is_imported_from_its_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

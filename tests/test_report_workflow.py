@@ -25,7 +25,7 @@ from litsieve.report.counts import FlowFiles
 from litsieve.report.prisma import PrismaOutputs, write_prisma
 from litsieve.screening.stages import screen_full_text, screen_title_abstract
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report_workflow")]
 
 PRISMA = ["results/prisma/flow.svg", "results/prisma/flow.pdf", "results/prisma/flow.png",
           "results/prisma/counts.json", "results/prisma/prisma2020.csv"]

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from litsieve.cli import main
+from litsieve.stagefiles import StageDecision
 
 from screening_helpers import protocol, protocol_mapping, record, run, spreadsheet_edit, state, write_pool
 
@@ -78,14 +79,14 @@ def test_the_order_decisions_were_made_in_is_kept_for_the_stopping_rule(review: 
     assert log.splitlines()[0] == "record_id,run,priority"
 
 
-def state_rows(decided: dict[str, list[int]], total: int) -> list[dict[str, str]]:
+def state_rows(decided: dict[str, list[int]], total: int) -> list[StageDecision]:
     """A title/abstract state file: each screener's labels (1 include, 0 exclude) in screening order."""
     rows = [{"record_id": f"r{i:04d}", "decision": "awaiting", "basis": ""} for i in range(total)]
     for name, labels in decided.items():
         for position, label in enumerate(labels, start=1):
             rows[position - 1].update({f"decision_{name}": "include" if label else "exclude",
                                        f"order_{name}": str(position)})
-    return rows
+    return [StageDecision.from_row(row) for row in rows]
 
 
 def test_status_says_may_stop_only_when_every_screeners_test_allows_it() -> None:

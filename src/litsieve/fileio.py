@@ -8,6 +8,11 @@ version kept (:func:`keep_previous_version`).
 CSV written for people is neutralised against formula injection: a cell that came from a
 database and starts with ``= + - @``, tab or carriage return gets a leading apostrophe,
 which spreadsheets show as text. Cells people typed are written back exactly as typed.
+
+The files the workflow writes for its next stage are read back with :func:`read_csv` /
+:func:`iter_csv` (required columns checked, neutralised cells restored, an error naming
+the file), and every CSV reader in litsieve shares one field-size limit
+(:data:`CSV_FIELD_LIMIT`, set when this module is imported).
 """
 
 from __future__ import annotations
@@ -23,7 +28,13 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
+from litsieve.errors import LitsieveError
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: The largest CSV cell litsieve reads: an abstract with a reference list, or a Scopus
+#: export's references, runs to megabytes, well past the csv module's 128 KiB default.
+CSV_FIELD_LIMIT = 1 << 30
+csv.field_size_limit(CSV_FIELD_LIMIT)
 
 
 @contextlib.contextmanager
@@ -133,6 +144,44 @@ def write_csv(
     """
     with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
         _write_csv_rows(handle, rows, columns, neutralise, "\n")
+
+
+def iter_csv(
+    path: str | os.PathLike[str],
+    *,
+    required: Sequence[str] = (),
+    unneutralise: Iterable[str] = (),
+    delimiter: str = ",",
+    error: type[LitsieveError] = LitsieveError,
+    hint: str = "rerun `snakemake`: this file is written by the workflow",
+) -> Iterator[dict[str, str]]:
+    """The rows of a CSV file litsieve wrote, as column -> cell.
+
+    A missing file, or one without every ``required`` column, is an ``error`` naming the
+    file (and the column); cells of ``unneutralise`` columns get
+    :func:`neutralise_cell` undone. Rows stream, so a large file never sits in memory whole.
+    """
+    restore = set(unneutralise)
+    try:
+        handle = open(path, newline="", encoding="utf-8")
+    except FileNotFoundError:
+        raise error("missing", file=str(path), hint=hint) from None
+    with handle:
+        reader = csv.DictReader(handle, delimiter=delimiter)
+        columns = reader.fieldnames or []
+        missing = [c for c in required if c not in columns]
+        if missing:
+            raise error(f"missing column(s) {', '.join(missing)}", file=str(path), line=1,
+                        field=missing[0], hint=hint)
+        for row in reader:
+            if restore:
+                row = {k: unneutralise_cell(v) if k in restore and v else v for k, v in row.items()}
+            yield row
+
+
+def read_csv(path: str | os.PathLike[str], **options: Any) -> list[dict[str, str]]:
+    """Every row of :func:`iter_csv` (same options)."""
+    return list(iter_csv(path, **options))
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:

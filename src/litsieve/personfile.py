@@ -235,7 +235,6 @@ def parse_person_text(text: str, spec: PersonFileSpec, path: str | os.PathLike[s
     if not text.strip():
         return PersonTable(path, list(spec.columns), [])
     delimiter = sniff_delimiter(text, spec.key, path)
-    csv.field_size_limit(1 << 30)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns = _canonical_header(next(reader), spec, path)
     generated = [c for c in spec.generated_columns if c in columns]

@@ -6,13 +6,12 @@ naming the file, not a silently empty field.
 
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from litsieve.errors import ImportFormatError
-from litsieve.fileio import unneutralise_cell, write_csv
+from litsieve.fileio import iter_csv, write_csv
 from litsieve.record import EXTRA_COLUMN, RECORD_FIELDS, Record
 
 RECORD_COLUMNS: tuple[str, ...] = (*RECORD_FIELDS, EXTRA_COLUMN)
@@ -38,19 +37,9 @@ def write_records(path: str | os.PathLike[str], records: Iterable[Record]) -> in
 
 def iter_records(path: str | os.PathLike[str]) -> Iterator[Record]:
     """Yield the records of a file written by :func:`write_records`."""
-    csv.field_size_limit(1 << 30)
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in RECORD_FIELDS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ImportFormatError(
-                f"not a litsieve record file: missing column(s) {', '.join(missing)}",
-                file=str(path), line=1, hint="write it with `litsieve import`",
-            )
-        for row in reader:
-            yield Record.from_row(
-                {k: unneutralise_cell(v) if k in DATABASE_TEXT_COLUMNS else v for k, v in row.items()}
-            )
+    for row in iter_csv(path, required=RECORD_FIELDS, unneutralise=DATABASE_TEXT_COLUMNS, error=ImportFormatError,
+                        hint="not a litsieve record file: write it with `litsieve import`"):
+        yield Record.from_row(row)
 
 
 def read_records(path: str | os.PathLike[str]) -> list[Record]:

@@ -33,9 +33,13 @@ def _files() -> list[tuple[str, str]]:
     return found or [(folder, "*") for folder in FOLDERS]
 
 
+_INLINE_MARKUP = re.compile(r"</?(?:i|b|u|em|strong|sub|sup|sc|jats:[a-z]+)>", re.IGNORECASE)
+
+
 def norm(text: Any) -> str:
-    """Words only, case-folded, accents and markup spacing ignored."""
-    text = unicodedata.normalize("NFKD", str(text or ""))
+    """Words only, case-folded, accents, inline HTML tags and markup spacing ignored (the
+    reference readers keep ``<i>``; litsieve turns markup into text)."""
+    text = unicodedata.normalize("NFKD", _INLINE_MARKUP.sub("", str(text or "")))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(re.sub(r"[\W_]+", " ", text).casefold().split())
 

@@ -7,7 +7,9 @@ rule import_source:
     wildcard_constraints:
         source=one_of(EXPORTED),
     params:
-        source=lambda wildcards: SOURCES[wildcards.source],
+        # What reading the files needs, not the whole source entry: editing its date or
+        # label reruns only the rules that show them.
+        fmt=lambda wildcards: SOURCES[wildcards.source].format,
     log:
         "results/logs/import/{source}.log",
     conda:

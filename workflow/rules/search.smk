@@ -47,6 +47,8 @@ rule search_match:
         "results/search/match/{source}.csv",
     params:
         search=PROTOCOL.search,
+        # Checked against the string as run in that database when the protocol gives it.
+        as_run=lambda wildcards: SOURCES[wildcards.source].as_run,
     log:
         "results/logs/search/match_{source}.log",
     conda:

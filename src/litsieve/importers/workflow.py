@@ -18,7 +18,6 @@ from litsieve.errors import ImportFormatError
 from litsieve.fileio import atomic_write_text
 from litsieve.importers import load_many
 from litsieve.logs import get_logger
-from litsieve.protocol import Source
 from litsieve.record import Record
 from litsieve.records_io import read_records, write_records
 
@@ -28,16 +27,16 @@ COUNTS_COLUMNS = ("source", "files", "records")
 PathLike = str | os.PathLike[str]
 
 
-def import_source(paths: Iterable[PathLike], source: Source, out: PathLike) -> list[Record]:
-    """Import one exported source (an entry of the protocol's ``sources``) and write its records."""
+def import_source(paths: Iterable[PathLike], name: str, out: PathLike, *, fmt: str | None = None) -> list[Record]:
+    """Import one exported source (``name``: its name in the protocol's ``sources``, which
+    starts its record ids; ``fmt``: its ``format``, else detected) and write its records."""
     files = [str(p) for p in paths]
-    name = source.name
     if not files:
         raise ImportFormatError(
             f"source '{name}' lists no export files", field=f"sources.{name}.files",
             hint="add the exported files under `files:` in the protocol",
         )
-    records = load_many(files, fmt=source.format, source=name)
+    records = load_many(files, fmt=fmt, source=name)
     write_records(out, records)
     LOG.info("%s: %d records from %d file(s)", name, len(records), len(files))
     return records

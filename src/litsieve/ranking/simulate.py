@@ -29,6 +29,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from litsieve.errors import ImportFormatError
+from litsieve.fileio import CSV_FIELD_LIMIT
 from litsieve.ranking.features import record_text, tfidf_matrix
 from litsieve.ranking.ranker import id_positions, rank_undecided
 from litsieve.ranking.schedule import batch_size
@@ -152,7 +153,7 @@ def read_simulation_data(path: str | Path, label_column: str) -> SimulationData:
     except UnicodeDecodeError as exc:
         raise ImportFormatError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(source),
                                 hint="save the file as CSV UTF-8") from None
-    csv.field_size_limit(1 << 30)
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
         raise ImportFormatError("empty file", file=str(source), hint="the first row must name the columns")

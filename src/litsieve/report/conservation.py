@@ -167,21 +167,21 @@ def flow_failures(inputs: FlowInputs, other_sources: Collection[str] = ()) -> li
                         f"{_ids(unaccounted)}")
     failures += _other_method_routes(inputs, set(other_sources))
 
-    ta = {row["record_id"]: row for row in inputs.title_abstract}
+    ta = {row.record_id: row for row in inputs.title_abstract}
     stray = [r for r in ta if r not in pool]
     if stray:
-        decided = [r for r in stray if ta[r]["decision"] != "awaiting"]
+        decided = [r for r in stray if ta[r].decision != "awaiting"]
         failures.append(f"{files.title_abstract}: decision(s) on records that are not in the screening pool: "
                         + ", ".join(where(r) for r in sorted(decided or stray)[:MAX_IDS]))
     missing = pool - set(ta)
     if missing:
         failures.append(f"{files.title_abstract}: records of the screening pool without a row: {_ids(missing)}")
-    included = {r for r, row in ta.items() if row["decision"] == INCLUDE}
-    ft = {row["record_id"] for row in inputs.full_text}
+    included = {r for r, row in ta.items() if row.decision == INCLUDE}
+    ft = {row.record_id for row in inputs.full_text}
     stray_ft = ft - included - direct
     if stray_ft:
         failures.append(f"{files.full_text}: full-text decision(s) on records not included at title/abstract: "
-                        + ", ".join(where(r) if r not in ta else f"{r} ({ta[r]['decision']} at title/abstract)"
+                        + ", ".join(where(r) if r not in ta else f"{r} ({ta[r].decision} at title/abstract)"
                                     for r in sorted(stray_ft)[:MAX_IDS]))
     missing_ft = included - ft
     if missing_ft:

@@ -28,7 +28,6 @@ reports of included studies are the same number until reports are linked to stud
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections import Counter
@@ -37,7 +36,9 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from litsieve.errors import ConservationError
+from litsieve.fileio import read_csv
 from litsieve.protocol import OTHER_METHODS, Source
+from litsieve.stagefiles import ClusterRow, StageDecision
 
 # Final decisions in results/screening/{stage}.csv (litsieve.screening.decisions).
 INCLUDE, EXCLUDE, AWAITING, CONFLICT, NOT_RETRIEVED = "include", "exclude", "awaiting", "conflict", "not_retrieved"
@@ -77,14 +78,6 @@ class FlowFiles:
 
 
 @dataclass
-class ClusterRow:
-    record_id: str
-    cluster_id: str
-    kept: bool
-    source: str
-
-
-@dataclass
 class FlowInputs:
     """What the stage files say, id by id (read by :func:`read_flow_inputs`)."""
 
@@ -94,8 +87,8 @@ class FlowInputs:
     clusters: list[ClusterRow]
     pool_ids: list[str]
     removed: list[tuple[str, str]]  # (record_id, category)
-    title_abstract: list[dict[str, str]]
-    full_text: list[dict[str, str]]
+    title_abstract: list[StageDecision]
+    full_text: list[StageDecision]
     other_method_ids: list[str] = field(default_factory=list)
 
 
@@ -216,22 +209,13 @@ class FlowCounts:
 
 # --------------------------------------------------------------------------- reading
 
-def _rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
-    csv.field_size_limit(1 << 30)
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle, delimiter=delimiter))
-    except FileNotFoundError:
+def _rows(path: Path, columns: Sequence[str], delimiter: str = ",") -> list[dict[str, str]]:
+    """A stage file's rows; a missing file or column stops the report with the file named."""
+    if not path.exists():
         raise ConservationError("missing", file=str(path),
-                                hint="run `snakemake` so every stage before the report has run") from None
-
-
-def _need(path: Path, rows: Sequence[Mapping[str, str]], columns: Sequence[str]) -> None:
-    if rows:
-        missing = [c for c in columns if c not in rows[0]]
-        if missing:
-            raise ConservationError(f"missing column(s) {', '.join(missing)}", file=str(path), row=1,
-                                    field=missing[0], hint="rerun `snakemake`: the file is from another version")
+                                hint="run `snakemake` so every stage before the report has run")
+    return read_csv(path, required=columns, delimiter=delimiter, error=ConservationError,
+                    hint="rerun `snakemake`: the file is from another version")
 
 
 def _int(value: Any, path: Path, row: int, column: str) -> int:
@@ -244,37 +228,29 @@ def _int(value: Any, path: Path, row: int, column: str) -> int:
 
 def _ids_only(path: Path) -> list[str]:
     """The ``record_id`` column of a record-model CSV (the rest is not needed for counting)."""
-    rows = _rows(path)
-    _need(path, rows, ["record_id"])
-    return [row["record_id"] for row in rows]
+    return [row["record_id"] for row in _rows(path, ["record_id"])]
 
 
 def read_flow_inputs(files: FlowFiles) -> FlowInputs:
     """Read every file the diagram's numbers come from."""
-    source_rows = _rows(files.source_counts, "\t")
-    _need(files.source_counts, source_rows, ["source", "records"])
+    source_rows = _rows(files.source_counts, ["source", "records"], "\t")
     sources = {row["source"]: _int(row["records"], files.source_counts, i, "records")
                for i, row in enumerate(source_rows, start=2)}
     try:
         dedup = json.loads(files.dedup_counts.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConservationError("missing", file=str(files.dedup_counts), hint="run `snakemake`") from None
-    cluster_rows = _rows(files.clusters)
-    _need(files.clusters, cluster_rows, ["record_id", "cluster_id", "kept"])
-    clusters = [ClusterRow(r["record_id"], r["cluster_id"], r["kept"].strip().lower() == "true", r.get("source", ""))
-                for r in cluster_rows]
-    removed_rows = _rows(files.removed)
-    _need(files.removed, removed_rows, ["record_id", "category"])
+    clusters = [ClusterRow.from_row(r) for r in _rows(files.clusters, ["record_id", "cluster_id", "kept"])]
+    removed_rows = _rows(files.removed, ["record_id", "category"])
     other_ids: list[str] = []
     if files.other_methods is not None and files.other_methods.exists():
         other_ids = _ids_only(files.other_methods)
     stages = {}
     for name, path in (("title_abstract", files.title_abstract), ("full_text", files.full_text)):
-        rows = _rows(path)
-        _need(path, rows, ["record_id", "decision", "reason"])
+        rows = [StageDecision.from_row(row) for row in _rows(path, ["record_id", "decision", "reason"])]
         for line, row in enumerate(rows, start=2):
-            if row["decision"] not in STAGE_DECISIONS:
-                raise ConservationError(f"unknown decision '{row['decision']}' for record {row['record_id']}",
+            if row.decision not in STAGE_DECISIONS:
+                raise ConservationError(f"unknown decision '{row.decision}' for record {row.record_id}",
                                         file=str(path), row=line, field="decision",
                                         hint=f"expected one of {', '.join(STAGE_DECISIONS)}; rerun `snakemake`")
         stages[name] = rows
@@ -315,18 +291,18 @@ def cluster_duplicates(clusters: Sequence[ClusterRow], other_sources: set[str]) 
     return dbr, other
 
 
-def _screener_decisions(row: Mapping[str, str]) -> list[str]:
-    return [value for key, value in row.items() if key.startswith("decision_") and value]
+def _screener_decisions(row: StageDecision) -> list[str]:
+    return [mine.decision for mine in row.screeners.values() if mine.decision]
 
 
-def full_text_state(row: Mapping[str, str]) -> str:
+def full_text_state(row: StageDecision) -> str:
     """Where a full-text row stands: included, excluded, not_retrieved, retrieval_awaiting,
     assessment_awaiting or assessment_conflict.
 
     An undecided report counts as assessed once a screener has made an eligibility decision
     on it (they had the full text); a disagreement about retrieval itself waits at retrieval.
     """
-    decision = row["decision"]
+    decision = row.decision
     if decision in (INCLUDE, EXCLUDE, NOT_RETRIEVED):
         return {INCLUDE: "included", EXCLUDE: "excluded", NOT_RETRIEVED: "not_retrieved"}[decision]
     by_screener = _screener_decisions(row)
@@ -337,9 +313,9 @@ def full_text_state(row: Mapping[str, str]) -> str:
     return "assessment_awaiting" if by_screener else "retrieval_awaiting"
 
 
-def _reasons(rows: Sequence[Mapping[str, str]]) -> dict[str, int]:
+def _reasons(rows: Sequence[StageDecision]) -> dict[str, int]:
     """Full-text exclusion reasons, largest first."""
-    reasons = Counter((row["reason"].strip() or NO_REASON) for row in rows if row["decision"] == EXCLUDE)
+    reasons = Counter((row.reason.strip() or NO_REASON) for row in rows if row.decision == EXCLUDE)
     return dict(sorted(reasons.items(), key=lambda item: (-item[1], item[0].casefold())))
 
 
@@ -360,10 +336,10 @@ def compute_counts(inputs: FlowInputs, protocol_sources: Sequence[Source] = ()) 
     other_sources = [s for s in all_sources if s.kind in OTHER_METHODS]
     dbr_duplicates, other_duplicates = cluster_duplicates(inputs.clusters, {s.name for s in other_sources})
     direct = set(inputs.other_method_ids)
-    dbr_rows = [row for row in inputs.full_text if row["record_id"] not in direct]
-    other_rows = [row for row in inputs.full_text if row["record_id"] in direct]
+    dbr_rows = [row for row in inputs.full_text if row.record_id not in direct]
+    other_rows = [row for row in inputs.full_text if row.record_id in direct]
     categories = Counter(category for _, category in inputs.removed)
-    ta = Counter(row["decision"] for row in inputs.title_abstract)
+    ta = Counter(row.decision for row in inputs.title_abstract)
     ft_states = Counter(full_text_state(row) for row in dbr_rows)
     other = None
     if other_sources or direct:

@@ -12,7 +12,6 @@ title word``, made unique with a/b/c suffixes, and stable for the same records.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import unicodedata
@@ -21,6 +20,7 @@ from typing import Mapping, Sequence
 
 from litsieve.fileio import atomic_write_text
 from litsieve.record import Record
+from litsieve.stagefiles import StageDecision, read_stage_decisions
 
 RIS_TYPES = (  # publication type words -> RIS reference type, first match wins
     ("dissertation", "THES"), ("thesis", "THES"), ("chapter", "CHAP"), ("book", "BOOK"),
@@ -133,9 +133,8 @@ def write_export(path: str | os.PathLike[str], entries: Sequence[tuple[Record, s
 
 # --------------------------------------------------------------------------- the workflow's exports
 
-def _state(path: str | os.PathLike[str]) -> dict[str, Mapping[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {row["record_id"]: row for row in csv.DictReader(handle)}
+def _state(path: str | os.PathLike[str]) -> dict[str, StageDecision]:
+    return {row.record_id: row for row in read_stage_decisions(path)}
 
 
 def decision_notes(title_abstract: str | os.PathLike[str],
@@ -145,13 +144,13 @@ def decision_notes(title_abstract: str | os.PathLike[str],
     included: dict[str, str] = {}
     excluded: dict[str, str] = {}
     for record_id, row in ft.items():
-        if row["decision"] == "include":
+        if row.decision == "include":
             included[record_id] = "litsieve: included (full text)"
-        elif row["decision"] == "exclude":
-            excluded[record_id] = f"litsieve: excluded at full text: {row.get('reason') or 'reason not given'}"
+        elif row.decision == "exclude":
+            excluded[record_id] = f"litsieve: excluded at full text: {row.reason or 'reason not given'}"
     for record_id, row in ta.items():
-        if row["decision"] == "exclude":
-            excluded[record_id] = f"litsieve: excluded at title/abstract: {row.get('reason') or 'reason not given'}"
+        if row.decision == "exclude":
+            excluded[record_id] = f"litsieve: excluded at title/abstract: {row.reason or 'reason not given'}"
     return included, excluded
 
 

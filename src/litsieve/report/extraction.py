@@ -26,6 +26,7 @@ from litsieve.logs import get_logger
 from litsieve.personfile import PersonFileSpec, update_person_file
 from litsieve.protocol import ExtractionField, Protocol
 from litsieve.record import Record
+from litsieve.stagefiles import read_stage_decisions
 from litsieve.report.prefill import prefill
 
 LOG = get_logger("report.extraction")
@@ -179,10 +180,7 @@ def _fixed_core(content: bytes) -> bytes:
 
 
 def included_ids(full_text: str | os.PathLike[str]) -> list[str]:
-    import csv
-
-    with open(full_text, newline="", encoding="utf-8") as handle:
-        return sorted(row["record_id"] for row in csv.DictReader(handle) if row.get("decision") == "include")
+    return sorted(row.record_id for row in read_stage_decisions(full_text) if row.decision == "include")
 
 
 def update_extraction(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from litsieve.fileio import atomic_write_bytes, write_json
+from litsieve.fileio import atomic_write_bytes, iter_csv, write_json
 from litsieve.logs import get_logger
 from litsieve.protocol import Review, Source
 from litsieve.report.conservation import check_conservation
@@ -76,10 +76,7 @@ def summary_lines(results: str | os.PathLike[str] = "results") -> list[str]:
              f"{counts['studies_included']} stud{'y' if counts['studies_included'] == 1 else 'ies'} included"]
     extraction = Path(results) / "extraction" / "extraction.csv"
     if extraction.exists():
-        import csv
-
-        with open(extraction, newline="", encoding="utf-8") as handle:
-            studies = sum(1 for _ in csv.DictReader(handle))
+        studies = sum(1 for _ in iter_csv(extraction))
         lines.append(f"Extraction table: {extraction} (.xlsx), {studies} included "
                      f"stud{'y' if studies == 1 else 'ies'}; reviewers correct it in the extraction sheet "
                      f"(docs/report.md)")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from litsieve.fileio import atomic_write_text
+from litsieve.fileio import atomic_write_text, iter_csv
 from litsieve.personfile import PersonTable, history_dir
 
 COLUMNS = ("record_id", "run", "priority")
@@ -37,9 +37,8 @@ def order_path(people: Path, stage: str, screener: str) -> Path:
 def read_order(path: Path) -> dict[str, Seen]:
     if not path.exists():
         return {}
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {row["record_id"]: Seen(row["record_id"], int(row["run"]), int(row["priority"]))
-                for row in csv.DictReader(handle)}
+    return {row["record_id"]: Seen(row["record_id"], int(row["run"]), int(row["priority"]))
+            for row in iter_csv(path, required=("record_id", "run", "priority"))}
 
 
 def _priority(value: str) -> int:

@@ -14,21 +14,14 @@ first).
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Mapping, Sequence
 
-from litsieve.fileio import unneutralise_cell
 from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable
 from litsieve.protocol import CriterionSpec, Protocol
 from litsieve.record import LIST_SEPARATOR, Record
 from litsieve.screening.criteria import compile_criteria
-from litsieve.screening.suggest import EVIDENCE_SEPARATOR
-
-# The label of the search string's terms in the ``evidence`` cell (criteria are labelled by id).
-SEARCH_EVIDENCE = "search"
+from litsieve.stagefiles import Suggestion
 
 TITLE_ABSTRACT = "title_abstract"
 FULL_TEXT = "full_text"
@@ -140,38 +133,6 @@ def record_sources(record: Record) -> str:
     return LIST_SEPARATOR.join(names or ([record.source] if record.source else []))
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    suggestion: str = ""
-    criteria: str = ""
-    evidence: str = ""
-    search_terms: str = ""
-
-    @property
-    def highlighted(self) -> str:
-        """The queue's ``evidence`` cell: each criterion's words, then the search string's
-        terms, all in [brackets] (a spreadsheet cannot show colour; docs/screening.md)."""
-        parts = [self.evidence] if self.evidence else []
-        if self.search_terms:
-            parts.append(f"{SEARCH_EVIDENCE}: {self.search_terms}")
-        return EVIDENCE_SEPARATOR.join(parts)
-
-
-def read_suggestions(path: str | Path) -> dict[str, Suggestion]:
-    """``results/screening/suggestions.csv`` by record id."""
-    csv.field_size_limit(1 << 30)
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {
-            row["record_id"]: Suggestion(
-                unneutralise_cell(row.get("suggestion") or ""),
-                unneutralise_cell(row.get("criteria") or ""),
-                unneutralise_cell(row.get("evidence") or ""),
-                unneutralise_cell(row.get("search_terms") or ""),
-            )
-            for row in csv.DictReader(handle)
-        }
-
-
 def aliases(records: Sequence[Record]) -> dict[str, str]:
     """Ids deduplication folded into each record, mapped onto the record's own id."""
     mapping: dict[str, str] = {}
@@ -229,12 +190,12 @@ def title_abstract_rows(
     by_id = {r.record_id: r for r in records}
     rows = []
     for priority, record_id in enumerate(order, start=1):
-        suggestion = suggestions.get(record_id, Suggestion())
+        suggestion = suggestions.get(record_id) or Suggestion(record_id, "", (), ())
         rows.append({
             **record_cells(by_id[record_id]),
             "priority": str(priority),
             "suggestion": suggestion.suggestion,
-            "criteria": suggestion.criteria,
+            "criteria": LIST_SEPARATOR.join(suggestion.criteria),
             "evidence": suggestion.highlighted,
         })
     return rows

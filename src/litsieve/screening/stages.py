@@ -17,12 +17,10 @@ For each stage (title/abstract, then full text) the rule:
 
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
 from typing import Callable, Sequence
 
-from litsieve.fileio import write_csv
 from litsieve.logs import get_logger
 from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable, read_person_file, update_person_file
 from litsieve.protocol import CriterionSpec
@@ -31,6 +29,13 @@ from litsieve.records_io import read_records
 from litsieve.screening.conflicts import conflict_rows, conflict_spec
 from litsieve.screening.order import update_order
 from litsieve.screening.decisions import INCLUDE, NOT_RETRIEVED, Decision, Outcome, combine, read_decisions
+from litsieve.stagefiles import (
+    ScreenerDecision,
+    StageDecision,
+    read_stage_decisions,
+    read_suggestions,
+    write_stage_decisions,
+)
 from litsieve.screening.queue import (
     FULL_TEXT,
     TITLE_ABSTRACT,
@@ -38,7 +43,6 @@ from litsieve.screening.queue import (
     labels_from,
     priority_order,
     queue_spec,
-    read_suggestions,
     reason_names,
     record_cells,
     record_sources,
@@ -49,30 +53,17 @@ from litsieve.screening.queue import (
 LOG = get_logger("screening")
 
 
-def state_columns(names: Sequence[str]) -> list[str]:
-    columns = ["record_id", "decision", "reason", "basis"]
-    for name in names:
-        columns += [f"decision_{name}", f"reason_{name}", f"order_{name}"]
-    return [*columns, "resolution"]
-
-
-def state_rows(outcomes: Sequence[Outcome]) -> list[dict[str, str]]:
-    rows = []
-    for outcome in sorted(outcomes, key=lambda o: o.record_id):
-        row = {"record_id": outcome.record_id, "decision": outcome.decision, "reason": outcome.reason,
-               "basis": outcome.basis, "resolution": outcome.resolution.decision}
-        for name, decision in outcome.by_screener.items():
-            row[f"decision_{name}"] = decision.decision
-            row[f"reason_{name}"] = decision.reason
-            row[f"order_{name}"] = str(outcome.order.get(name, ""))
-        rows.append(row)
-    return rows
-
-
-def read_state(path: str | os.PathLike[str]) -> list[dict[str, str]]:
-    """Rows of ``results/screening/{stage}.csv``."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+def stage_decisions(outcomes: Sequence[Outcome]) -> list[StageDecision]:
+    """The stage file's rows (:class:`litsieve.stagefiles.StageDecision`), by record id."""
+    return [
+        StageDecision(
+            outcome.record_id, outcome.decision, outcome.reason, outcome.basis,
+            {name: ScreenerDecision(decision.decision, decision.reason, outcome.order.get(name))
+             for name, decision in outcome.by_screener.items()},
+            outcome.resolution.decision,
+        )
+        for outcome in sorted(outcomes, key=lambda o: o.record_id)
+    ]
 
 
 def _read(people: Path, spec: PersonFileSpec) -> PersonTable | None:
@@ -180,7 +171,7 @@ def screen_title_abstract(
 
     outcomes = run_stage(TITLE_ABSTRACT, screeners, policy, criteria, Path(root) / people, records, rows_for,
                          undecided_first)
-    write_csv(output, state_rows(outcomes), state_columns(screeners))
+    write_stage_decisions(output, stage_decisions(outcomes), screeners)
     _log_counts(TITLE_ABSTRACT, outcomes)
     return outcomes
 
@@ -199,7 +190,7 @@ def screen_full_text(
     """The full-text stage: every record included at title/abstract, and every work found
     by other methods only (``other_methods``: PRISMA 2020 sends those straight to retrieval),
     final decisions to ``output``."""
-    included = {row["record_id"] for row in read_state(title_abstract) if row["decision"] == INCLUDE}
+    included = {row.record_id for row in read_stage_decisions(title_abstract) if row.decision == INCLUDE}
     records = [r for r in read_records(pool) if r.record_id in included]
     if other_methods is not None:
         records += read_records(other_methods)
@@ -211,7 +202,7 @@ def screen_full_text(
 
     outcomes = run_stage(FULL_TEXT, screeners, "include", criteria, Path(root) / people, records, rows_for,
                          full_text_undecided_first)
-    write_csv(output, state_rows(outcomes), state_columns(screeners))
+    write_stage_decisions(output, stage_decisions(outcomes), screeners)
     _log_counts(FULL_TEXT, outcomes)
     return outcomes
 

@@ -17,7 +17,7 @@ from litsieve.protocol import RankingSettings, Screeners
 from litsieve.screening.agreement import agreement_summary
 from litsieve.screening.decisions import CONFLICT, FINAL_DECISIONS, Decision, Outcome, category
 from litsieve.screening.queue import FULL_TEXT, STAGES, TITLE_ABSTRACT
-from litsieve.screening.stages import read_state
+from litsieve.stagefiles import StageDecision, read_stage_decisions
 
 if TYPE_CHECKING:
     from litsieve.ranking.stopping import StoppingEstimate
@@ -25,29 +25,29 @@ if TYPE_CHECKING:
 STAGE_TITLES = {TITLE_ABSTRACT: "title/abstract", FULL_TEXT: "full text"}
 
 
-def outcomes_from_state(rows: Sequence[Mapping[str, str]], names: Sequence[str], policy: str) -> list[Outcome]:
+def outcomes_from_state(rows: Sequence[StageDecision], names: Sequence[str], policy: str) -> list[Outcome]:
     """Rebuild outcomes from a state file (enough for counts and agreement)."""
     outcomes = []
     for row in rows:
-        mine = {n: Decision(row.get(f"decision_{n}", ""), row.get(f"reason_{n}", "")) for n in names}
+        mine = {n: Decision(row.by(n).decision, row.by(n).reason) for n in names}
         categories = [category(d.decision, policy) for d in mine.values()]
         disagreement = all(categories) and (len(set(categories)) > 1 or "maybe" in categories)
         outcomes.append(Outcome(
-            row["record_id"], row["decision"], row.get("reason", ""), row.get("basis", ""), mine,
-            Decision(row.get("resolution", "")), disagreement=disagreement,
+            row.record_id, row.decision, row.reason, row.basis, mine,
+            Decision(row.resolution), disagreement=disagreement,
         ))
     return outcomes
 
 
-def stage_status(stage: str, rows: Sequence[Mapping[str, str]], screeners: Screeners, ranking: RankingSettings,
+def stage_status(stage: str, rows: Sequence[StageDecision], screeners: Screeners, ranking: RankingSettings,
                  people: str) -> dict[str, Any]:
     names = screeners.of(stage)
     counts = {decision: 0 for decision in FINAL_DECISIONS}
     for row in rows:
-        counts[row["decision"]] = counts.get(row["decision"], 0) + 1
+        counts[row.decision] = counts.get(row.decision, 0) + 1
     per_screener: dict[str, dict[str, Any]] = {}
     for name in names:
-        done = sum(1 for row in rows if row.get(f"decision_{name}"))
+        done = sum(1 for row in rows if row.by(name).decision)
         per_screener[name] = {"file": f"{people}/{stage}/{name}.csv", "done": done, "waiting": len(rows) - done}
         if stage == TITLE_ABSTRACT:
             per_screener[name]["ranking"] = ranking_state(rows, name, screeners.maybe, ranking)
@@ -60,7 +60,7 @@ def stage_status(stage: str, rows: Sequence[Mapping[str, str]], screeners: Scree
         "conflicts": {
             "file": f"{people}/conflicts/{stage}.csv",
             "open": counts.get(CONFLICT, 0),
-            "resolved": sum(1 for row in rows if row.get("basis") == "resolution"),
+            "resolved": sum(1 for row in rows if row.basis == "resolution"),
         },
     }
     estimates = {name: item["stopping"] for name, item in per_screener.items() if "stopping" in item}
@@ -69,7 +69,7 @@ def stage_status(stage: str, rows: Sequence[Mapping[str, str]], screeners: Scree
     return status
 
 
-def ranking_state(rows: Sequence[Mapping[str, str]], name: str, policy: str,
+def ranking_state(rows: Sequence[StageDecision], name: str, policy: str,
                   ranking: RankingSettings) -> dict[str, Any]:
     """How the screener's queue is ordered now, and when a fresh ranking is worth a rerun.
 
@@ -80,7 +80,7 @@ def ranking_state(rows: Sequence[Mapping[str, str]], name: str, policy: str,
     """
     from litsieve.ranking.schedule import batch_size
 
-    labels = [category(row.get(f"decision_{name}", ""), policy) for row in rows]
+    labels = [category(row.by(name).decision, policy) for row in rows]
     includes, excludes = labels.count("include"), labels.count("exclude")
     enabled = ranking.enabled
     ranked = enabled and includes > 0 and excludes > 0
@@ -109,14 +109,14 @@ def stage_stopping(estimates: Mapping[str, Mapping[str, Any]], names: Sequence[s
     return {"may_stop": may_stop, "screeners_may_stop": allowed, "message": message}
 
 
-def stopping(rows: Sequence[Mapping[str, str]], name: str, ranking: RankingSettings) -> StoppingEstimate:
+def stopping(rows: Sequence[StageDecision], name: str, ranking: RankingSettings) -> StoppingEstimate:
     """May this screener stop? Their decisions in the order they made them (see
     :mod:`litsieve.screening.order`); anything but an exclusion counts as relevant."""
     from litsieve.ranking.stopping import stopping_estimate  # scipy: only once someone has screened
 
-    decided = [row for row in rows if row.get(f"decision_{name}") and row.get(f"order_{name}")]
-    decided.sort(key=lambda row: int(row[f"order_{name}"]))
-    labels = [0 if row[f"decision_{name}"] == "exclude" else 1 for row in decided]
+    decided = [row.by(name) for row in rows if row.by(name).decision and row.by(name).order is not None]
+    decided.sort(key=lambda mine: mine.order or 0)
+    labels = [0 if mine.decision == "exclude" else 1 for mine in decided]
     return stopping_estimate(labels, len(rows), recall_target=ranking.recall_target,
                              confidence=ranking.confidence)
 
@@ -149,7 +149,7 @@ def screening_summary(
     status: dict[str, Any] = {}
     agreement: dict[str, Any] = {}
     for stage, path in ((TITLE_ABSTRACT, title_abstract), (FULL_TEXT, full_text)):
-        rows = read_state(path)
+        rows = read_stage_decisions(path)
         names = screeners.of(stage)
         status[stage] = stage_status(stage, rows, screeners, ranking, people)
         policy = screeners.maybe if stage == TITLE_ABSTRACT else "include"

@@ -17,51 +17,18 @@ both call :func:`suggest_records`, so they always agree.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, replace
-from typing import Any, Iterable, Sequence
+from dataclasses import replace
+from typing import Iterable, Sequence
 
-from litsieve.fileio import write_csv
 from litsieve.protocol import CriterionSpec, Search
 from litsieve.record import Record
 from litsieve.screening.criteria import Criterion, Outcome, compile_criteria, evaluate_all
 from litsieve.screening.highlight import search_evidence, search_matcher
+from litsieve.stagefiles import Suggestion, write_suggestions
+
+__all__ = ["Suggestion", "suggest_record", "suggest_records", "write_suggestions"]
 
 INCLUDE, EXCLUDE, UNSURE = "include", "exclude", "unsure"
-SUGGESTION_COLUMNS: tuple[str, ...] = (
-    "record_id", "suggestion", "criteria", "evidence", "reason", "automatic", "unmet", "why", "search_terms",
-)
-CRITERIA_SEPARATOR = "; "
-EVIDENCE_SEPARATOR = " | "
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """The suggestion for one record, with the criteria that fired and their evidence."""
-
-    record_id: str
-    suggestion: str
-    criteria: tuple[str, ...]
-    evidence: tuple[str, ...]
-    automatic: str | None = None
-    reason: str = ""  # the exclusion reason a screener would pick, when suggesting exclude
-    unmet: tuple[str, ...] = ()  # inclusion criteria the record shows no evidence for
-    why: str = ""
-    excluded_by: str = ""  # the criterion whose reason ``reason`` is, when suggesting exclude
-    search_terms: str = ""  # the sentences where the search string's terms occur, terms in [brackets]
-
-    def to_row(self) -> dict[str, str]:
-        return {
-            "record_id": self.record_id,
-            "suggestion": self.suggestion,
-            "criteria": CRITERIA_SEPARATOR.join(self.criteria),
-            "evidence": EVIDENCE_SEPARATOR.join(self.evidence),
-            "reason": self.reason,
-            "automatic": self.automatic or "",
-            "unmet": CRITERIA_SEPARATOR.join(self.unmet),
-            "why": self.why,
-            "search_terms": self.search_terms,
-        }
 
 
 def suggest_record(record: Record, criteria: Sequence[Criterion]) -> Suggestion:
@@ -130,10 +97,3 @@ def suggest_records(records: Iterable[Record], specs: tuple[CriterionSpec, ...],
         return suggestions
     matcher = search_matcher(search.without_limits())
     return [replace(s, search_terms=search_evidence(r, matcher)) for r, s in zip(records, suggestions)]
-
-
-def write_suggestions(path: str | os.PathLike[str], suggestions: Iterable[Suggestion]) -> int:
-    """Write the suggestions CSV (DESIGN.md columns first); returns the number of rows."""
-    rows = [s.to_row() for s in suggestions]
-    write_csv(path, rows, SUGGESTION_COLUMNS, neutralise=("evidence", "search_terms"))
-    return len(rows)

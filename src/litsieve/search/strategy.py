@@ -3,8 +3,10 @@
 ``results/search/search_strategy.md`` (for people and the appendix of the paper) and
 ``search_strategy.json`` (the same facts for the report and other tools) say, for each
 source: the database and the interface it was searched on, how (live through an API and
-frozen as a snapshot, or by hand and exported), the exact string as run, the limits, the
-date searched, the hits reported and the records obtained, the export files with their
+frozen as a snapshot, or by hand and exported), the exact string as run (the frozen live
+request, or ``sources[].string_as_run`` for a search typed by hand) beside litsieve's
+translation, with any difference in meaning between it and the protocol's query, the
+limits, the date searched, the hits reported and the records obtained, the export files with their
 SHA-256 checksums, and how many records the protocol's query does not match. The lint
 findings for the string as the authors wrote it and the reading they intend come first,
 because that is where databases disagree.
@@ -21,7 +23,6 @@ files are byte-identical on every rerun over the same inputs.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections import Counter
@@ -29,14 +30,14 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from litsieve import __version__
-from litsieve.fileio import atomic_write_text, file_sha256, write_json
+from litsieve.fileio import atomic_write_text, file_sha256, iter_csv, write_json
 from litsieve.query.lint import format_report, lint
 from litsieve.query.parser import render
-from litsieve.query.protocol import protocol_query
+from litsieve.query.protocol import meaning_differences, protocol_query, string_as_run
 from litsieve.query.translate import TARGET_LABELS, TARGETS
-from litsieve.protocol import OTHER_METHODS, Review, Search, Source
+from litsieve.protocol import OTHER_METHODS, Review, Search, Source, StringAsRun
 from litsieve.records_io import iter_records
-from litsieve.search.protocol import describe_limits, translations
+from litsieve.search.protocol import describe_limits, source_translation, translations
 from litsieve.search.snapshot import read_manifest
 
 PLATFORM_LABELS = {**TARGET_LABELS, "other": "other interface"}
@@ -76,13 +77,12 @@ def _records_per_file(records_csv: str | os.PathLike[str]) -> tuple[int, Counter
 
 def _match_counts(match_csv: str | os.PathLike[str]) -> dict[str, int]:
     counts: Counter[str] = Counter()
-    with open(match_csv, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            counts["records"] += 1
-            if row["matched"] != "true":
-                counts["not_matching"] += 1
-                for reason in filter(None, row["failed_on"].split("; ")):
-                    counts[f"failed_on_{reason}"] += 1
+    for row in iter_csv(match_csv, required=("record_id", "matched", "failed_on")):
+        counts["records"] += 1
+        if row["matched"] != "true":
+            counts["not_matching"] += 1
+            for reason in filter(None, row["failed_on"].split("; ")):
+                counts[f"failed_on_{reason}"] += 1
     return dict(sorted(counts.items()))
 
 
@@ -115,9 +115,8 @@ def source_entry(search: Search, source: Source, records_csv: str,
     """The PRISMA-S facts about one source searched with the string (a database or register)."""
     if source.other_method:
         return other_method_entry(source, records_csv)
-    found = translations(search)
     platform = source.platform
-    translation = found.get(platform)
+    translation = source_translation(search, source)
     total, per_file = _records_per_file(records_csv)
     entry: dict[str, Any] = {
         "name": source.name,
@@ -130,10 +129,25 @@ def source_entry(search: Search, source: Source, records_csv: str,
     }
     if translation:
         entry["string"] = translation.text
+        entry["translation"] = translation.text
+        if translation.approximations:
+            entry["approximations"] = list(translation.approximations)
+        if translation.for_review:
+            entry["for_review"] = list(translation.for_review)
     else:
         entry["string"] = render(protocol_query(search))
         entry["string_note"] = ("litsieve has no translation for this interface; the intended query is "
                                 "given in litsieve's syntax: adapt its field codes by hand")
+    if source.string_as_run and not snapshot_manifest:
+        entry["string"] = source.string_as_run
+        entry["string_as_run_from"] = "the protocol (sources[].string_as_run)"
+        entry["meaning_differences"] = meaning_differences(
+            string_as_run(source.as_run), protocol_query(search), search.fields, **_limits(search))
+    elif not snapshot_manifest:
+        entry["string_as_run_from"] = "not recorded"
+        entry["string_note"] = ("the protocol does not record the string as it was typed in this database, so "
+                                "litsieve's translation is shown; PRISMA-S asks for the exact string: add it "
+                                f"as string_as_run to source '{source.name}'")
     if snapshot_manifest:
         manifest = read_manifest(Path(snapshot_manifest).parent)
         entry.update(
@@ -152,6 +166,12 @@ def source_entry(search: Search, source: Source, records_csv: str,
                 "manifest_sha256": file_sha256(snapshot_manifest),
             },
         )
+        entry["string_as_run_from"] = "the request frozen in the snapshot"
+        if manifest.get("query"):
+            entry["meaning_differences"] = meaning_differences(
+                string_as_run(StringAsRun(source.name, source.platform, manifest["query"])),
+                protocol_query(search), search.fields,
+                **_limits(search))
         if translation and manifest.get("query") != translation.text:
             entry["warning"] = ("the snapshot was taken with a different string from the protocol's current "
                                 f"translation; run `litsieve search refresh --source {source.name}`")
@@ -165,6 +185,10 @@ def source_entry(search: Search, source: Source, records_csv: str,
     if match_csv:
         entry["query_check"] = {"file": str(match_csv), **_match_counts(match_csv)}
     return entry
+
+
+def _limits(search: Search) -> dict[str, Any]:
+    return {"years": search.years.closed() if search.years else None, "languages": search.languages}
 
 
 def build_strategy(review: Review, search: Search, sources: Sequence[Source], records: Mapping[str, str],
@@ -249,9 +273,25 @@ def _source_markdown(s: Mapping[str, Any]) -> list[str]:
            f"- Date searched: {s.get('date_searched') or 'not given'}",
            (f"- Hits reported by the service: {s.get('hits')}; records obtained: {s['records']}"
             if s.get("snapshot") else f"- Records in the export files: {s['records']}"),
-           "- Limits: " + ("; ".join(s["limits"]) or "none"), "", "String as run:", "", "```text", s["string"], "```", ""]
+           "- Limits: " + ("; ".join(s["limits"]) or "none"), "",
+           f"String as run (from {s.get('string_as_run_from', 'litsieve')}):", "", "```text", s["string"], "```", ""]
+    if s.get("translation") and s["translation"] != s["string"]:
+        out += ["litsieve's translation of the protocol's query for this interface:", "", "```text",
+                s["translation"], "```", ""]
     if s.get("string_note"):
         out += [f"Note: {s['string_note']}.", ""]
+    if s.get("for_review"):
+        out += ["For a person to decide in this database's thesaurus:", ""]
+        out += [f"- {item}" for item in s["for_review"]] + [""]
+    if s.get("approximations"):
+        out += ["Where litsieve's translation searches something other than the query:", ""]
+        out += [f"- {item}" for item in s["approximations"]] + [""]
+    if s.get("meaning_differences"):
+        out += ["**The string as run differs in meaning from the protocol's query:** "
+                + "; ".join(s["meaning_differences"]) + ".", ""]
+    elif "meaning_differences" in s:
+        out += ["The string as run has the same meaning as the protocol's query (compared term by term "
+                "and group by group; limits are listed above).", ""]
     if s.get("warning"):
         out += [f"**Warning:** {s['warning']}.", ""]
     snapshot = s.get("snapshot")

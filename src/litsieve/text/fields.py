@@ -14,6 +14,7 @@ FIELD_TAGS: dict[str, tuple[str, ...]] = {
     "ab": ("abstract",),
     "tiab": ("title", "abstract"),
     "all": ("title", "abstract", "keywords"),
+    "tw": ("title", "abstract", "keywords"),
     "kw": ("keywords",),
     "pt": ("publication_types",),
     "la": ("language",),
