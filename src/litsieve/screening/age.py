@@ -38,7 +38,7 @@ _NUM = r"(\d{1,2}(?:\.\d+)?)"
 _TO = r"\s*(?:-|\u2013|\u2014|to|and)\s*"
 _YEARS = r"(?:\s*-?\s*(?:years?|yrs?|y)(?:[\s-]*(?:old|of\s+age))?)?"
 _DIGIT = re.compile(r"\d")
-_AGE_WORDS = ("age", "old", "over", "above", "least", "under", "below", "younger", "yrs", "mo)")
+_AGE_WORDS = ("age", "old", "over", "above", "least", "under", "below", "younger", "yrs", "year", "mo)")
 # (pattern, how to turn its groups into a range). A pattern is only tried on text that
 # has one of the words it needs (or a "+" for "18+").
 _NUMERIC: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
@@ -52,6 +52,9 @@ _NUMERIC: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
         (r"\((?:birth|\d{1,2})\s*-\s*(\d{1,2})\s*mo\)", "infant"),
         (rf"\b(?:aged|ages?|age\s+range(?:\s+of)?|age\s+between|between\s+the\s+ages\s+of)\s*(?:of\s+|from\s+|between\s+|range\s+)?{_NUM}{_YEARS}{_TO}{_NUM}", "range"),
         (rf"\b{_NUM}\s*(?:-|\u2013)?\s*(?:to|-|\u2013)\s*{_NUM}[\s-]*(?:years?|yrs?)[\s-]*olds?\b", "range"),
+        # "(12-17 years)", "between 13 and 17 years of age"
+        (rf"\(\s*{_NUM}\s*(?:-|\u2013|to)\s*{_NUM}\s*(?:years?|yrs?)\b", "range"),
+        (rf"\bbetween\s+{_NUM}\s+and\s+{_NUM}\s+(?:years?|yrs?)\b", "range"),
         (rf"\b(?:mean|average|median)\s+(?:age|aged)\b[^0-9.;]{{0,25}}?{_NUM}", "point"),
         (rf"\bM\s*age\s*=\s*{_NUM}|\bage\s*M\s*=\s*{_NUM}", "point"),
         (rf"\b(?:aged|ages?)\s*(?:of\s+)?(?:\u2265|>=|>)\s*{_NUM}", "from"),

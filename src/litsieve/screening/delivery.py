@@ -13,8 +13,8 @@ concept (:mod:`litsieve.screening.concepts`, ``online_only``):
 - a mention whose nearest neighbour in its clause is a word of research method or of
   passing reference (survey, recruited, advertisement, interview, data collected,
   information on a website) is not delivery;
-- a mode listed among other kinds of support ("including self-help groups, internet support
-  groups, peer-run services") is one form of several, not the only one;
+- a mode listed among kinds of support ("including self-help groups, internet support
+  groups, peer-run services") is one form of several: it is not evidence either way;
 - ``unless`` words are another mode (face-to-face, in person, home visits, telephone,
   group meetings held in a venue): one of them, not negated and not about research
   method, keeps the record from "online only". "Avoid face-to-face services", "no
@@ -48,8 +48,9 @@ INTERVENTION_WORDS = re.compile(
     re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*|\d+")
 _CLAUSE = re.compile(r"[;:()]|,\s(?:and|but|while|whereas)\b|\.\s")
-_ENUMERATION = re.compile(r"\b(?:including|such as|e\.g\.|for example|ranging from|as well as|and other|or other)\b",
-                          re.IGNORECASE)
+_ENUMERATION = re.compile(r"\b(?:including|includes?|included|comprising|comprises?|such as|e\.g\.|for example|"
+                          r"ranging from|range of|variety of|various|as well as|and other|or other|forms of|types of|"
+                          r"kinds of)\b", re.IGNORECASE)
 REACH = 4  # words either side a modifier may be from a word of the intervention
 
 
@@ -88,11 +89,9 @@ class DeliveryReader:
             taken: list[tuple[int, int]] = []
             for patterns, standalone in ((self._only, True), (self._modifiers, False)):
                 for mode in _found(patterns, name, text, taken):
-                    if not _counts(original, mode, standalone):
-                        continue
-                    if _one_of_several(original, mode):
-                        other.append(mode)  # "including self-help groups, internet support groups, ..."
-                    else:
+                    # A mode in a list of kinds of support ("including self-help groups,
+                    # internet support groups and peer-run services") says neither way.
+                    if _counts(original, mode, standalone) and not _one_of_several(original, mode):
                         online.append(mode)
             for mode in _found(self._unless, name, text, []):
                 if not is_negated(original, mode.start) and _nearest(original, mode) != "method":
@@ -125,9 +124,15 @@ def _counts(original: str, mode: Mode, standalone: bool) -> bool:
 
 
 def _one_of_several(original: str, mode: Mode) -> bool:
-    """Whether the mode is one item of a list of kinds of support in its clause."""
-    begin, _ = _clause(original, mode)
-    return bool(_ENUMERATION.search(original, begin, mode.start))
+    """Whether the mode is one item of a list of kinds of support in its clause ("including
+    self-help groups, internet support groups and peer-run services")."""
+    begin, end = _clause(original, mode)
+    before, after = original[begin:mode.start], original[mode.end:end]
+    if _ENUMERATION.search(before):
+        return True
+    after_separator = re.search(r"(?:,|\band|\bor)\s*$", before) is not None
+    separator_follows = re.search(r"^[^,;]*?(?:,\s|\s(?:and|or)\s)", after) is not None
+    return after_separator and (separator_follows or "," in before)
 
 
 def _nearest(original: str, mode: Mode) -> str | None:

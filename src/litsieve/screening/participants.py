@@ -211,6 +211,7 @@ _SAMPLE_CUE = re.compile(
     r"analyzed)|we (?:studied|followed|asked|observed|compared|examined|evaluated|analysed|analyzed)|"
     r"[nN]\s*=|\d[\d,]* (?:\w+ ){0,4}?(?:adults|people|participants|patients|women|men))\b",
     re.IGNORECASE)
+_PARTICIPANT_NOUNS = frozenset({"participants", "respondents", "interviewees", "subjects"})
 # Pronouns for people already described: they say who has a condition ("those with a
 # lifetime mental disorder"), never that the participants are someone new.
 _ANAPHORS = frozenset({"those"})
@@ -406,6 +407,8 @@ class ParticipantReader:
         rest = original[mention.end:mention.end + 40]
         if _modifier(mention, tokens, original):
             return False
+        if mention.term in _PARTICIPANT_NOUNS:
+            return True  # "participants", "respondents": the people who took part, by definition
         possessive = _POSSESSIVE.match(rest)
         if possessive:
             # "nurses' views", "nurses' and patients' views": whose views the study reports.
@@ -723,7 +726,7 @@ def _qualifier_end(original: str, start: int, clause_end: int) -> int:
     verbs = re.compile(r",\s*(?:including|such as|e\.g\.)|\b(?:were|was|are|is|took|completed|participated|reported|described|attended|"
                        r"received|showed|had(?! (?:a|an|been|used|received|experienced|\w+ed\b))|"
                        r"met|joined|rated|valued|said|felt|scored|used|responded)\b")
-    relative = re.compile(r"\b(?:who|that|which|whose)\s+$")
+    relative = re.compile(r"\b(?:who|that|which|whose|whom)\s+$")
     position = start
     while True:
         match = verbs.search(original, position, clause_end)
@@ -733,7 +736,7 @@ def _qualifier_end(original: str, start: int, clause_end: int) -> int:
         if relative.search(original[max(start, match.start() - 25):match.start()]):
             position = match.end()
             continue
-        if re.search(r"\b(?:who|that|which|whose)\b[^,]*$", original[start:match.start()]) and \
+        if re.search(r"\b(?:who|that|which|whose|whom)\b[^,]*$", original[start:match.start()]) and \
                 original[start:match.start()].count(",") == 0:
             position = match.end()
             continue
