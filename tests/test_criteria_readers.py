@@ -76,3 +76,14 @@ def test_publication_kinds(title: str, abstract: str, types: list[str], expected
 ])
 def test_who_took_part(title: str, abstract: str, expected: str) -> None:
     assert suggest(title, abstract)[1] == expected
+
+
+def test_a_predicate_noun_is_the_same_people() -> None:
+    """"Students who identified as current users of mental health services" are service users;
+    a list of things ("lived experience of mental illness, their families and staff") gives
+    the nouns after it no link."""
+    title = "Student peer support at a recovery college"
+    abstract = ("Students at the recovery college are people with lived experience of mental illness, their "
+                "families and staff. We surveyed 63 students who identified as current users of mental health "
+                "services about peer support in courses.")
+    assert suggest(title, abstract)[0] != "exclude"

@@ -211,6 +211,9 @@ _SAMPLE_CUE = re.compile(
     r"analyzed)|we (?:studied|followed|asked|observed|compared|examined|evaluated|analysed|analyzed)|"
     r"[nN]\s*=|\d[\d,]* (?:\w+ ){0,4}?(?:adults|people|participants|patients|women|men))\b",
     re.IGNORECASE)
+# A noun after these is the same people again ("students who identified as current users
+# of mental health services"): what is said of it is said of them.
+_PREDICATE = re.compile(r"\b(?:as|were|are|was|is|being|been|become|became)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _PARTICIPANT_NOUNS = frozenset({"participants", "respondents", "interviewees", "subjects"})
 # Pronouns for people already described: they say who has a condition ("those with a
 # lifetime mental disorder"), never that the participants are someone new.
@@ -375,7 +378,8 @@ class ParticipantReader:
                     linked[mention.start] = status
                     if status:
                         later = next((m.start for m in in_sentence if m.start >= mention.end
-                                      and not _modifier(m, tokens, original)), end)
+                                      and not _modifier(m, tokens, original)
+                                      and not _PREDICATE.search(original, max(begin, m.start - 20), m.start)), end)
                         sentence_groups.append(self._group(mention, tokens, original, found, begin, end,
                                                            record_text, later))
                     else:
@@ -456,6 +460,12 @@ class ParticipantReader:
             if low in (",", "and", "or", "&", "plus", "/", "versus", "vs", "including"):
                 if low == "including" and steps == 0:
                     return True
+                # A list goes on only from another person ("nurses, psychiatrists and social
+                # workers"); after a list of things ("mental illness, their families") the
+                # noun has no link of its own.
+                previous = tokens[i - 1] if i > 0 else None
+                if previous is None or not any(m.start <= previous.start < m.end for m in in_sentence):
+                    return None
                 i -= 1
                 steps += 1
                 continue
