@@ -45,8 +45,9 @@ from litsieve.text import FieldText, compile_pattern
 
 # Nouns for people whose role the rest of their phrase decides (or leaves unknown).
 NEUTRAL_PEOPLE: tuple[str, ...] = (
-    "people", "persons", "person", "individuals", "adults", "men", "women", "participants", "respondents", "subjects", "interviewees", "attendees", "attenders", "members",
-    "mentees", "callers", "users", "guests", "residents", "veterans", "refugees", "asylum seekers",
+    "people", "persons", "person", "individuals", "adults", "men", "women", "participants", "respondents",
+    "subjects", "interviewees", "attendees", "attenders", "members", "mentees", "callers", "users", "guests",
+    "residents", "veterans", "refugees", "asylum seekers",
     "prisoners", "offenders", "inmates", "youth", "youths", "young people", "young persons",
     "adolescents", "teenagers", "teens", "children", "boys", "girls", "infants",
     "babies", "older adults", "older people", "elderly", "young adults", "couples", "volunteers",
@@ -214,6 +215,12 @@ _SAMPLE_CUE = re.compile(
 # A noun after these is the same people again ("students who identified as current users
 # of mental health services"): what is said of it is said of them.
 _PREDICATE = re.compile(r"\b(?:as|were|are|was|is|being|been|become|became)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_RANGE_END = re.compile(r"^(?:\d+(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+                        r"tenth|eleventh|twelfth|-|\u2013)$")
+# A number after these is not a count of people ("Year 10 pupils", "aged 18 adults").
+_NOT_COUNTS = frozenset({"year", "years", "grade", "grades", "aged", "age", "ages", "phase", "study", "wave",
+                         "part", "stage", "week", "weeks", "day", "days", "month", "months", "level", "type",
+                         "session", "sessions", "step", "class", "form", "ward", "unit", "over", "under"})
 _PARTICIPANT_NOUNS = frozenset({"participants", "respondents", "interviewees", "subjects"})
 # Pronouns for people already described: they say who has a condition ("those with a
 # lifetime mental disorder"), never that the participants are someone new.
@@ -708,14 +715,6 @@ def _count_before(tokens: list[Token], mention: Mention) -> int | None:
                                                                      "in", "at", "on", "and", "or"):
             return None
     return None
-
-
-_RANGE_END = re.compile(r"^(?:\d+(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
-                        r"tenth|eleventh|twelfth|-|\u2013)$")
-# A number after these is not a count of people ("Year 10 pupils", "aged 18 adults").
-_NOT_COUNTS = frozenset({"year", "years", "grade", "grades", "aged", "age", "ages", "phase", "study", "wave",
-                         "part", "stage", "week", "weeks", "day", "days", "month", "months", "level", "type",
-                         "session", "sessions", "step", "class", "form", "ward", "unit", "over", "under"})
 
 
 def _n_equals(original: str, end: int) -> int | None:
