@@ -165,9 +165,15 @@ class Criterion:
                 return Outcome(self, False, ())
             evidence.extend(_evidence(hits[:1], texts))
         if self.none:
-            against = [h for term in self.none for h in self._hits(term, text, ignored) if not h.negated]
-            if self.none_near:
-                against = [h for h in against if self._near(h, self.none_near, text, ignored)]
+            # Only whether words against it occur matters (and two of them to show): stop there.
+            against: list[Hit] = []
+            for term in self.none:
+                found = [h for h in self._hits(term, text, ignored) if not h.negated]
+                if self.none_near:
+                    found = [h for h in found if self._near(h, self.none_near, text, ignored)]
+                against += found
+                if len({texts[h.field][h.start:h.end].lower() for h in against}) >= 2:
+                    break
             if against:
                 return Outcome(self, False, tuple(evidence), tuple(_evidence(against, texts)))
         if self.participants_any or self.participants_only:
@@ -254,7 +260,7 @@ class Criterion:
         hits: list[Hit] = []
         may_occur = term.pattern.may_occur
         for field in self._fields_for(term):
-            value = text.fields.get(field)
+            value = text.present.get(field)
             if value is not None and may_occur(value):
                 hits.extend(find_hits(term, field, value, blocked=ignored.get(field, [])))
         return hits
@@ -263,7 +269,7 @@ class Criterion:
         spans: dict[str, list[tuple[int, int]]] = {}
         for term in self.ignore:
             for field in TEXT_FIELDS:
-                value = text.fields.get(field)
+                value = text.present.get(field)
                 if value is not None and term.pattern.may_occur(value):
                     spans.setdefault(field, []).extend(term.pattern.spans(value))
         return spans
@@ -315,6 +321,7 @@ class RecordText:
     def __init__(self, texts: dict[str, str]) -> None:
         self.texts = texts
         self.fields = {field: FieldText(value) for field, value in texts.items()}
+        self.present = {field: value for field, value in self.fields.items() if value.text}
         self._ages: dict[str, list[AgeSignal]] = {}
         self._readings: dict[object, object] = {}
 
