@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= 2
+FUZZ_SECONDS ?= 600
 
-.PHONY: run test test-fast bench lint report validate clean
+.PHONY: run test test-fast fuzz bench lint report validate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES)
 
-## Run every test (the external suite reads ../shared when it exists).
+## Run every test (the external suite reads ../shared, or LITSIEVE_SHARED, when it exists).
 test: $(VENV)/.installed
 	$(BIN)/pytest -n $(CORES) -q
 
@@ -25,11 +26,22 @@ test: $(VENV)/.installed
 validate: $(VENV)/.installed
 	$(BIN)/litsieve criteria validate --config config/config.yaml --min-precision 0.98 tests/data/validation/*.yaml
 
-## Lint the workflow.
+## The tests that run no workflow and read no ../shared (a minute or less; `make test` before a commit).
+test-fast: $(VENV)/.installed
+	$(BIN)/pytest -n $(CORES) -q -m "not slow and not external"
+
+## Hunt for new importer failures: unseeded fuzzing for FUZZ_SECONDS (default 600).
+fuzz: $(VENV)/.installed
+	LITSIEVE_FUZZ_SECONDS=$(FUZZ_SECONDS) LITSIEVE_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -m fuzz
+
+## Static checks: ruff, mypy, snakefmt --check and snakemake --lint.
 lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/mypy
+	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 
-## Benchmarks: deduplication, ranking and import-speed figures (installs bib-dedupe and asreview into .venv-bench).
+## Benchmarks: deduplication, ranking, import-speed and screening page figures (installs bib-dedupe and asreview into .venv-bench).
 bench: $(VENV)/.installed
 	$(MAKE) -C benchmarks PYTHON=$(abspath $(BIN)/python)
 

@@ -24,12 +24,12 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/import.smk"
 include: "workflow/rules/dedup.smk"
 include: "workflow/rules/search.smk"
-include: "workflow/rules/pool.smk"
 include: "workflow/rules/screen.smk"
 include: "workflow/rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         "results/records/all.csv",
         "results/records/counts.tsv",
@@ -54,7 +54,6 @@ rule all:
         "results/report/search_strategy.html",
         "results/report/screening.html",
         "results/report/suggestions.html",
-    default_target: True
 
 
 onsuccess:

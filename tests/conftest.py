@@ -17,6 +17,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property-based tests draw the same examples on every run and machine in `make test`
+# (a failure reproduces; the time does not depend on luck); `make fuzz` draws new ones.
+settings.register_profile("test", derandomize=True, database=None, deadline=None)
+settings.register_profile("fuzz", derandomize=False, database=None, deadline=None)
+settings.load_profile(os.environ.get("LITSIEVE_HYPOTHESIS_PROFILE", "test"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LITSIEVE_SHARED", REPO.parent / "shared"))

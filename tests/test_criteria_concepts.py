@@ -13,7 +13,7 @@ from litsieve.errors import ConfigError
 from litsieve.query.match import Matcher
 from litsieve.query.parser import parse
 from litsieve.record import Record
-from litsieve.screening.concepts import TYPES, concepts
+from litsieve.concepts import TYPES, concepts
 from litsieve.screening.criteria import compile_criteria
 from litsieve.screening.suggest import suggest_records
 from protocols import DEMO, demo_mapping, minimal_mapping, protocol

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from litsieve.screening.concepts import concepts
+from litsieve.concepts import concepts
 from litsieve.screening.participants import Reading, reader
 from litsieve.text import FieldText
 

@@ -20,10 +20,10 @@ from conftest import copy_workflow, run_snakemake
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("reruns")]
 
-AFTER_QUEUES = {"screen_title_abstract", "screen_full_text", "screening_status", "prisma", "extraction", "exports",
-                "report_pages"}
+AFTER_QUEUES = {"screen_title_abstract", "screen_full_text", "screen_status", "report_prisma", "report_extraction",
+                "report_exports", "report_pages"}
 AFTER_POOL = {*AFTER_QUEUES, "report_suggestions"}
-AFTER_DEDUP = {"screening_pool", *AFTER_POOL}
+AFTER_DEDUP = {"screen_pool", *AFTER_POOL}
 Edit = Callable[[dict[str, Any]], None]
 
 
@@ -51,29 +51,29 @@ def _extraction_field(config: dict[str, Any]) -> None:
 
 EDITS: dict[str, tuple[Edit, set[str]]] = {
     "review.title": (_set("review.title", "Peer support: an updated review"),
-                     {"search_strategy", "prisma", "report_pages"}),
+                     {"search_strategy", "report_prisma", "report_pages"}),
     "search.query": (lambda c: c["search"].update(
         query='"peer support" AND "mental health"', intended_query=""),
-        {"search_translations", "search_match", "search_strategy", *AFTER_DEDUP}),
+        {"search_translations", "search_check", "search_strategy", *AFTER_DEDUP}),
     # The search's limits are also the automatic criteria the pool applies.
     "search.years": (_set("search.years", {"start": 1995, "end": 2017}),
-                     {"search_translations", "search_match", "search_strategy", *AFTER_DEDUP}),
+                     {"search_translations", "search_check", "search_strategy", *AFTER_DEDUP}),
     "search.languages": (_set("search.languages", ["english", "german"]),
-                         {"search_translations", "search_match", "search_strategy", *AFTER_DEDUP}),
+                         {"search_translations", "search_check", "search_strategy", *AFTER_DEDUP}),
     "search.live": (_set("search.live", {"timeout": 30.0}), set()),
-    "sources.searched_on": (_source_date, {"search_strategy", "prisma", "report_pages"}),
+    "sources.searched_on": (_source_date, {"search_strategy", "report_prisma", "report_pages"}),
     "criteria": (_criterion_term, AFTER_DEDUP),
     "screeners.full_text": (_set("screeners.full_text", ["screener_a"]),
-                            {"screen_full_text", "screening_status", "prisma", "extraction", "exports",
+                            {"screen_full_text", "screen_status", "report_prisma", "report_extraction", "report_exports",
                              "report_pages"}),
     "screeners.maybe": (_set("screeners.maybe", "conflict"), AFTER_QUEUES),
-    "ranking.recall_target": (_set("ranking.recall_target", 0.9), {"screening_status", "report_pages"}),
-    "dedup.review": (_set("dedup.review", False), {"dedup", *AFTER_DEDUP}),
-    "extraction.fields": (_extraction_field, {"extraction"}),
+    "ranking.recall_target": (_set("ranking.recall_target", 0.9), {"screen_status", "report_pages"}),
+    "dedup.review": (_set("dedup.review", False), {"dedup_records", *AFTER_DEDUP}),
+    "extraction.fields": (_extraction_field, {"report_extraction"}),
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo after a full run: `snakemake -n` has nothing to do."""
     review = copy_workflow(tmp_path_factory.mktemp("reruns") / "review")
@@ -118,3 +118,13 @@ def test_a_new_title_reaches_the_search_documentation_and_the_report(review: Pat
         assert rules_to_run(review) == set()
     finally:
         (review / "config" / "config.yaml").write_bytes(original)
+
+
+def test_scripts_read_only_what_their_rule_declares() -> None:
+    """A script that read ``snakemake.config`` would depend on parts of the protocol its
+    rule does not declare, and Snakemake could not tell it to rerun."""
+    from conftest import REPO
+
+    for script in sorted((REPO / "scripts").glob("*.py")):
+        used = set(re.findall(r"snakemake\.(\w+)", script.read_text(encoding="utf-8")))
+        assert used <= {"input", "output", "params", "wildcards", "log"}, (script.name, used)

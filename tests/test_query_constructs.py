@@ -14,12 +14,12 @@ from protocols import demo_mapping, protocol
 from litsieve.cli import main
 from litsieve.query.lint import lint
 from litsieve.query.match import Matcher
-from litsieve.query.parser import Heading, Near, Term, headings, parse, render, shape, terms, walk
+from litsieve.query.parser import Heading, Near, headings, parse, render, shape, terms, walk
 from litsieve.query.protocol import meaning_differences
 from litsieve.query.translate import TARGETS, translate
 from litsieve.record import Record
 from litsieve.records_io import write_records
-from litsieve.search.exports import check_export
+from litsieve.search.check import check_export
 from litsieve.search.strategy import write_search_strategy
 
 STRATEGIES = Path(__file__).parent / "data" / "strategies"

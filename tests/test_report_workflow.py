@@ -31,7 +31,7 @@ PRISMA = ["results/prisma/flow.svg", "results/prisma/flow.pdf", "results/prisma/
           "results/prisma/counts.json", "results/prisma/prisma2020.csv"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo review after `snakemake` (everything, as `make run` does)."""
     review = copy_workflow(tmp_path_factory.mktemp("report") / "review")

@@ -95,3 +95,8 @@ class ScreeningFileError(LitsieveError):
 
 class ConservationError(LitsieveError):
     """The PRISMA numbers do not add up; the diagram would be wrong, so none is drawn."""
+
+
+class ServeError(LitsieveError):
+    """The screening page cannot start (no queue yet, a name not in the protocol) or
+    cannot do what was asked (a full-text exclusion without a reason)."""

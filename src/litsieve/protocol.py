@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Mapping, NamedTuple, Sequence
 
 from litsieve.config import find_schema, load_config, validate_config, validate_fragment
-from litsieve.screening.concepts import Concept, concepts, resolve_entry
+from litsieve.concepts import Concept, concepts, resolve_entry
 from litsieve.text import language_name
 
 # --------------------------------------------------------------------------- sources
@@ -233,7 +233,7 @@ class RankingSettings(NamedTuple):
 
 class CriterionSpec(NamedTuple):
     """One entry of ``criteria:`` with its concepts applied (compiled by
-    :mod:`litsieve.screening.criteria`; concepts: :mod:`litsieve.screening.concepts`)."""
+    :mod:`litsieve.screening.criteria`; concepts: :mod:`litsieve.concepts`)."""
 
     id: str
     label: str  # default: the concept's label, else the id
@@ -262,7 +262,7 @@ class CriterionSpec(NamedTuple):
     @classmethod
     def from_mapping(cls, entry: Mapping[str, Any]) -> "CriterionSpec":
         """From an entry validated against the schema and resolved by
-        :func:`~litsieve.screening.concepts.resolve_entry`."""
+        :func:`~litsieve.concepts.resolve_entry`."""
         cid, kind = str(entry["id"]), str(entry["kind"])
         label = str(entry.get("label") or cid)
         age = entry.get("age") or {}

@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 
-from conftest import shared_path
+from conftest import SHARED, shared_path
 from litsieve.importers import load
 from litsieve.record import Record, normalize_doi
 
 pytestmark = pytest.mark.external
 
 FOLDERS = ("ris", "medline", "pubmed-xml", "bibtex", "endnote-xml", "wos-tagged", "csv")
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+FIXTURES = SHARED / "fixtures"  # LITSIEVE_SHARED, else ../shared
 
 
 def _files() -> list[tuple[str, str]]:

@@ -110,16 +110,21 @@ def _glued(value: str) -> list[str]:
             if any(_starts_initial(value, k) for k in inner):
                 continue
             penalty = sum(_inner_penalty(value, cuts[i], k) for k in inner)
-            names, neg, _ = best[i]
-            candidate = (names + 1, neg - penalty, i)
-            if best[j] is None or candidate[:2] > best[j][:2]:  # type: ignore[index]
+            previous = best[i]
+            assert previous is not None  # checked above
+            candidate = (previous[0] + 1, previous[1] - penalty, i)
+            current = best[j]
+            if current is None or candidate[:2] > current[:2]:
                 best[j] = candidate
-    if best[count] is None or best[count][0] < 2:
+    last = best[count]
+    if last is None or last[0] < 2:
         return [value]
     names: list[str] = []
     j = count
     while j > 0:
-        i = best[j][2]  # type: ignore[index]
+        step = best[j]
+        assert step is not None  # every cut on the best path was reached
+        i = step[2]
         names.append(_without_foreign_script(value[cuts[i]:cuts[j]].strip()))
         j = i
     return names[::-1]

@@ -201,7 +201,7 @@ def parse(export: ExportFile) -> Iterator[Record]:
         LOG.warning("%s: %d row(s) have fewer cells than the %d columns (first at line %d); "
                     "the missing cells are read as empty", export.path, len(short_rows),
                     width, short_rows[0])
-    for index, (line, row) in enumerate(rows):
+    for index, (_line, row) in enumerate(rows):
         if own_records:
             record = _own_record(keys, row, export.path)
         elif wos:

@@ -35,7 +35,7 @@ _YEAR = ("PY", "Y1", "DA", "Y2")
 _ABSTRACT = ("AB", "N2")
 _LINKS = ("UR", "L2", "L1", "L3", "L4", "LK", "M3")
 _TAGGED_ID_TAGS = ("U1", "U2", "U3", "U4", "U5", "M1", "M2", "N1", "AN", "C1", "C2", "C3", "C4")
-_TYPES = {
+REFERENCE_TYPES = {
     "JOUR": "Journal Article", "JFULL": "Journal Article", "EJOUR": "Journal Article",
     "BOOK": "Book", "EBOOK": "Book", "CHAP": "Book Chapter", "ECHAP": "Book Chapter",
     "CONF": "Conference Proceeding", "CPAPER": "Conference Paper", "THES": "Thesis",
@@ -193,7 +193,7 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
         for value in pub_types:
             rest.take("M3", value)
     if not pub_types and record_type:
-        pub_types = [_TYPES.get(record_type, record_type)]
+        pub_types = [REFERENCE_TYPES.get(record_type, record_type)]
 
     own_id = ""
     for tag in ("AN", "U2", "ID"):

@@ -223,12 +223,13 @@ def concept_reading(chain: Ambiguous) -> str:
 
 def resolve_by_concept(node: Node) -> Node:
     """``node`` with every ambiguous chain grouped by concept (OR binds first, then AND, then NOT)."""
-    if isinstance(node, Term):
+    if isinstance(node, (Term, Heading)):
         return node
     if isinstance(node, Ambiguous):
         operands = [resolve_by_concept(c) for c in node.operands]
         return replace(group(operands, list(node.operators), CONCEPT_PRECEDENCE), span=node.span)
-    return flatten(replace(node, children=tuple(resolve_by_concept(c) for c in node.children)))
+    resolved = replace(node, children=tuple(resolve_by_concept(c) for c in node.children))
+    return resolved if isinstance(resolved, Near) else flatten(resolved)
 
 
 def render_quoted(node: Node) -> str:
@@ -239,6 +240,8 @@ def render_quoted(node: Node) -> str:
 def _quote_multiword(node: Node) -> Node:
     if isinstance(node, Term):
         return replace(node, phrase=True) if node.multiword else node
+    if isinstance(node, Heading):
+        return node
     if isinstance(node, Ambiguous):
         return replace(node, operands=tuple(_quote_multiword(c) for c in node.operands))
     return replace(node, children=tuple(_quote_multiword(c) for c in node.children))

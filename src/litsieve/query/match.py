@@ -271,9 +271,10 @@ class Matcher:
                 self._leaves[key] = _near_leaf(leaf, fields)
             elif isinstance(leaf, Heading):
                 self._leaves[key] = _heading_leaf(leaf)
-            elif leaf.field in ("pt", "la", "dp"):
+            elif isinstance(leaf, Term) and leaf.field in ("pt", "la", "dp"):
                 self._leaves[key] = _limit_leaf(leaf)
             else:
+                assert isinstance(leaf, Term)  # _leaf_nodes yields terms, headings and proximity groups
                 self._leaves[key] = _text_leaf(term_label(leaf), _compile(leaf.text),
                                                FIELD_TAGS[leaf.field or fields])
         self._evaluate = _evaluator(node)

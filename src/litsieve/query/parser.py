@@ -918,7 +918,7 @@ def _describe(node: Node) -> str:
 def _term(text: str, phrase: bool, span: Span, dialect: str) -> Term:
     if dialect == "ovid":
         # Ovid: # is one character, ? zero or one, $ truncation (docs/query.md).
-        text = text.translate(str.maketrans({"#": "?", "?": "#"}))
+        text = text.translate(str.maketrans("#?", "?#"))
         text = re.sub(r"\$(?=\s|$)", "*", text)
     truncated = any(word.endswith("*") for word in text.split())
     return Term(text=text, phrase=phrase, truncated=truncated, field=None, span=span)
@@ -1129,8 +1129,8 @@ def render(node: Node) -> str:
             parts += [operator.name, render(operand)]
         return " ".join(parts)
     if isinstance(node, Near):
-        operator = f" {'PRE' if node.ordered else 'NEAR'}/{node.distance} "
-        return "(" + operator.join(render(c) for c in node.children) + ")"
+        joiner = f" {'PRE' if node.ordered else 'NEAR'}/{node.distance} "
+        return "(" + joiner.join(render(c) for c in node.children) + ")"
     name = "AND" if isinstance(node, And) else "OR" if isinstance(node, Or) else "NOT"
     return "(" + f" {name} ".join(render(c) for c in node.children) + ")"
 

@@ -39,6 +39,50 @@ def suggestion_features(record_ids: Sequence[str], suggestions: Mapping[str, str
     return sparse.csr_matrix((data, (rows, columns)), shape=(len(record_ids), len(SUGGESTION_COLUMNS)))
 
 
+class QueueRanker:
+    """:func:`order_queue` for one set of records, retrained many times.
+
+    The features depend on the records and their suggestions only (no labels), so a
+    long-running screening page computes them once (:meth:`prepare`, which may run in a
+    background thread) and then retrains after each decision in milliseconds. The order
+    is the one :func:`order_queue` gives for the same inputs: it is that function.
+    """
+
+    def __init__(self, records: Sequence[Record], suggestions: Mapping[str, str | None]) -> None:
+        self.records = list(records)
+        self.suggestions = dict(suggestions)
+        self.record_ids = [r.record_id for r in self.records]
+        if len(set(self.record_ids)) != len(self.record_ids):
+            raise ValueError("record ids must be unique")
+        self.stable = stable_order(self.record_ids, self.suggestions)
+        self._features: sparse.csr_matrix | None = None
+
+    @property
+    def prepared(self) -> bool:
+        """Whether :meth:`prepare` has run (retraining is then fast)."""
+        return self._features is not None
+
+    def prepare(self) -> sparse.csr_matrix:
+        """The feature matrix (TF-IDF of title, abstract and keywords, and the suggestions)."""
+        if self._features is None:
+            texts = [record_text(r.title, r.abstract, r.keywords) for r in self.records]
+            self._features = sparse.hstack(
+                [tfidf_matrix(texts), suggestion_features(self.record_ids, self.suggestions)]).tocsr()
+        return self._features
+
+    def order(self, labels: Mapping[str, int], *, ranked: bool = True) -> list[str]:
+        """Every record id once, in screening priority order (see :func:`order_queue`)."""
+        record_ids = self.record_ids
+        decided = [(row, int(labels[record_ids[row]])) for row in self.stable if record_ids[row] in labels]
+        decided_rows = [row for row, _ in decided]
+        decided_labels = [label for _, label in decided]
+        if not ranked or not can_learn(decided_labels):
+            undecided = [row for row in self.stable if record_ids[row] not in labels]
+            return [record_ids[row] for row in undecided + decided_rows]
+        order = rank_undecided(self.prepare(), id_positions(record_ids), decided_rows, decided_labels)
+        return [record_ids[int(row)] for row in order] + [record_ids[row] for row in decided_rows]
+
+
 def order_queue(
     records: Sequence[Record],
     suggestions: Mapping[str, str | None],
@@ -54,17 +98,4 @@ def order_queue(
     keeps the stable order whatever the labels say, decided records still last.
     Deterministic: the same inputs give the same order.
     """
-    record_ids = [r.record_id for r in records]
-    if len(set(record_ids)) != len(record_ids):
-        raise ValueError("record ids must be unique")
-    stable = stable_order(record_ids, suggestions)
-    decided = [(row, int(labels[record_ids[row]])) for row in stable if record_ids[row] in labels]
-    decided_rows = [row for row, _ in decided]
-    decided_labels = [label for _, label in decided]
-    if not ranked or not can_learn(decided_labels):
-        undecided = [row for row in stable if record_ids[row] not in labels]
-        return [record_ids[row] for row in undecided + decided_rows]
-    texts = [record_text(r.title, r.abstract, r.keywords) for r in records]
-    features = sparse.hstack([tfidf_matrix(texts), suggestion_features(record_ids, suggestions)]).tocsr()
-    ranked = rank_undecided(features, id_positions(record_ids), decided_rows, decided_labels)
-    return [record_ids[int(row)] for row in ranked] + [record_ids[row] for row in decided_rows]
+    return QueueRanker(records, suggestions).order(labels, ranked=ranked)

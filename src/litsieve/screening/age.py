@@ -50,7 +50,8 @@ _NUMERIC: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
         (rf"\((?:{_NUM}|birth)\s*-\s*{_NUM}\s*yrs\)", "range"),
         (rf"\({_NUM}\s*yrs\s*&\s*older\)", "from"),
         (r"\((?:birth|\d{1,2})\s*-\s*(\d{1,2})\s*mo\)", "infant"),
-        (rf"\b(?:aged|ages?|age\s+range(?:\s+of)?|age\s+between|between\s+the\s+ages\s+of)\s*(?:of\s+|from\s+|between\s+|range\s+)?{_NUM}{_YEARS}{_TO}{_NUM}", "range"),
+        (rf"\b(?:aged|ages?|age\s+range(?:\s+of)?|age\s+between|between\s+the\s+ages\s+of)\s*"
+         rf"(?:of\s+|from\s+|between\s+|range\s+)?{_NUM}{_YEARS}{_TO}{_NUM}", "range"),
         (rf"\b{_NUM}\s*(?:-|\u2013)?\s*(?:to|-|\u2013)\s*{_NUM}[\s-]*(?:years?|yrs?)[\s-]*olds?\b", "range"),
         # "(12-17 years)", "between 13 and 17 years of age"
         (rf"\(\s*{_NUM}\s*(?:-|\u2013|to)\s*{_NUM}\s*(?:years?|yrs?)\b", "range"),

@@ -20,6 +20,7 @@ from litsieve.errors import ScreeningFileError
 from litsieve.people import people_folder, person_file_specs
 from litsieve.personfile import read_person_file
 from litsieve.screening import criteria_cli, suggest_cli
+from litsieve.serve import cli as serve_cli
 from litsieve.screening.decisions import read_decisions
 from litsieve.screening.queue import STAGES, reason_names
 from litsieve.screening.status import changed_since, load_summary, summary_lines
@@ -42,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     status.add_argument("--json", action="store_true", help="print status.json as it is")
     status.set_defaults(func=run_status)
 
-    screen = subparsers.add_parser("screen", help="check a screening file before handing it back")
+    screen = subparsers.add_parser("screen", help="check a screening file; open the screening page")
     actions = screen.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = actions.add_parser(
         "check",
@@ -54,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     check.add_argument("--config", default=str(DEFAULT_CONFIG), metavar="PATH",
                        help="protocol (default: config/config.yaml)")
     check.set_defaults(func=run_check)
+    serve_cli.register(actions)
 
 
 def run_status(args: argparse.Namespace) -> int:

@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_concepts(args: argparse.Namespace) -> int:
-    from litsieve.screening.concepts import concepts
+    from litsieve.concepts import concepts
 
     overrides = load_config(args.config).get("concepts") if args.config else None
     for name, concept in sorted(concepts(overrides).items(), key=lambda kv: (kv[1].type, kv[0])):

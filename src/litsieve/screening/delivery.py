@@ -5,7 +5,7 @@ participants were recruited through Facebook, or the organisation has a website;
 because interviews were held by video call. They exclude it when the support itself
 happens only online: an internet forum, a Facebook group, an app, "delivered by video
 call only", "all contact took place online". This reader does the same with a delivery
-concept (:mod:`litsieve.screening.concepts`, ``online_only``):
+concept (:mod:`litsieve.concepts`, ``online_only``):
 
 - ``only`` words are a mode on their own ("a chat room", "by text message");
 - ``modifiers`` are a mode only next to a word of the intervention ("online peer support",
@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from litsieve.screening.concepts import Concept
+from litsieve.concepts import Concept
 from litsieve.screening.terms import is_negated, sentence_spans
 from litsieve.text import FieldText, Pattern, compile_pattern
 

@@ -5,7 +5,7 @@ recruited, interviewed, randomised or surveyed; "n =", "aged", "participants wer
 from the title's "for nurses", "among police officers", "parents' views", not from every
 role word in the abstract. This module does the same:
 
-1. **People** are found by the role concepts' nouns (:mod:`litsieve.screening.concepts`:
+1. **People** are found by the role concepts' nouns (:mod:`litsieve.concepts`:
    service users, staff, carers and family, students, police and military, the general
    public), and by neutral nouns (people, adults, women, participants...) whose role the
    rest of the phrase decides. The longest noun wins: "student nurses" are students,
@@ -39,7 +39,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from litsieve.screening.age import AgeSignal, age_signals, grade_ages, group_age
-from litsieve.screening.concepts import SERVICE_USERS, Concept
+from litsieve.concepts import SERVICE_USERS, Concept
 from litsieve.screening.terms import sentence_spans
 from litsieve.text import FieldText, compile_pattern
 

@@ -1,6 +1,6 @@
 """What kind of publication a record is: a study with data of its own, or something else.
 
-A publication kind (:mod:`litsieve.screening.concepts`: editorials, letters, commentaries,
+A publication kind (:mod:`litsieve.concepts`: editorials, letters, commentaries,
 reviews, theory, books, news, errata, descriptions, protocols, conference abstracts) is
 recognised from the database's publication type, from the title ("...: a systematic
 review", "Editorial: ...") or from the paper's own words ("This review...", "In this
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from litsieve.screening.concepts import PRIMARY_DATA, Concept
+from litsieve.concepts import PRIMARY_DATA, Concept
 from litsieve.screening.terms import is_negated
 from litsieve.text import FieldText, compile_pattern
 

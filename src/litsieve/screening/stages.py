@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from litsieve.logs import get_logger
 from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable, read_person_file, update_person_file

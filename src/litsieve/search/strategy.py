@@ -138,7 +138,7 @@ def source_entry(search: Search, source: Source, records_csv: str,
         entry["string"] = render(protocol_query(search))
         entry["string_note"] = ("litsieve has no translation for this interface; the intended query is "
                                 "given in litsieve's syntax: adapt its field codes by hand")
-    if source.string_as_run and not snapshot_manifest:
+    if source.as_run is not None and source.string_as_run and not snapshot_manifest:
         entry["string"] = source.string_as_run
         entry["string_as_run_from"] = "the protocol (sources[].string_as_run)"
         entry["meaning_differences"] = meaning_differences(
@@ -345,7 +345,7 @@ def write_strategy_from_inputs(review: Review, search: Search, sources: Sequence
                                inputs: Any, outputs: Any) -> None:
     """The rule's named inputs (records, matches, manifests) mapped back to their sources."""
     records = {Path(p).stem: str(p) for p in inputs.records}
-    matches = {Path(p).stem: str(p) for p in inputs.matches}
+    matches = {Path(p).stem: str(p) for p in inputs.checks}
     manifests = {Path(p).parent.parent.name: str(p) for p in inputs.manifests}
     write_search_strategy(review, search, sources, records, matches, manifests, outputs.md, outputs.json)
 

@@ -21,8 +21,3 @@ FIELD_TAGS: dict[str, tuple[str, ...]] = {
 }
 #: Tags a search string may use (every target database has an equivalent).
 QUERY_TAGS: tuple[str, ...] = ("ti", "ab", "tiab", "all")
-
-
-def tag_fields(tag: str) -> tuple[str, ...]:
-    """The record fields a tag reads (``KeyError`` for an unknown tag)."""
-    return FIELD_TAGS[tag.lower()]

@@ -4,7 +4,7 @@ A PsycINFO export made by hand may not be what the protocol says was searched: a
 forgotten, a different string typed, an export of the wrong result set. Evaluating the
 intended query (with its year and language limits) over every imported record shows the
 records the documented search would not have found; their count per source goes into the
-search documentation, and the rows into ``results/search/match/{source}.csv``. When the
+search documentation, and the rows into ``results/search/check/{source}.csv``. When the
 protocol records the string exactly as it was typed in that database
 (``sources[].string_as_run``), the export is checked against that string: the one that
 found its records.
@@ -20,7 +20,7 @@ from litsieve.query.protocol import protocol_limits, protocol_query, string_as_r
 from litsieve.protocol import Search, StringAsRun
 from litsieve.records_io import read_records
 
-LOG = get_logger("search.exports")
+LOG = get_logger("search.check")
 
 
 def check_export(records_csv: str | os.PathLike[str], search: Search,

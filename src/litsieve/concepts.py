@@ -7,12 +7,13 @@ long word lists tuned until known records come out right. The concepts live in
 protocol adds words to any of them, or defines its own, under ``concepts:`` (the same keys;
 lists are added to the packaged ones unless the entry says ``replace: true``).
 
-:func:`resolve_criterion` turns one ``criteria:`` entry into the self-contained
+:func:`resolve_entry` turns one ``criteria:`` entry into the self-contained
 :class:`~litsieve.protocol.CriterionSpec` the criteria compile from: a ``terms`` concept's
 lists are merged into the criterion's own, an age group becomes its limits, and the
 concepts a reader needs (every role for ``participants``, the mode words for ``delivery``,
 the publication kinds) travel with the criterion, so that editing a concept reruns what
-depends on it.
+depends on it. It sits in litsieve's core, below :mod:`litsieve.protocol`, which resolves
+every criterion when the protocol is read.
 """
 
 from __future__ import annotations
