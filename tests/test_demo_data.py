@@ -15,7 +15,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-import yaml
 from rapidfuzz import fuzz
 
 from litsieve.importers import load

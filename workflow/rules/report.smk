@@ -105,14 +105,13 @@ rule report_suggestions:
     input:
         pool="results/screening/pool.csv",
     output:
-        report("results/report/suggestions.html", caption=f"{REPORT_CAPTIONS}/suggestions.rst",
-               category="3. Screening"),
-    params:
-        search=PROTOCOL.search.without_limits(),
-        criteria=PROTOCOL.criteria,
+        report("results/report/suggestions.html", caption=f"{REPORT_CAPTIONS}/suggestions.rst", category="3. Screening"),
     log:
         "results/logs/report/suggestions.log",
     conda:
         LITSIEVE_ENV
+    params:
+        search=PROTOCOL.search.without_limits(),
+        criteria=PROTOCOL.criteria,
     script:
         "../../scripts/report_suggestions.py"

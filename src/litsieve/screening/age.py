@@ -77,7 +77,8 @@ _NUMERIC: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
 _WORDS: tuple[tuple[str, float, float], ...] = (
     (r"children\s+and\s+young\s+people|child\s+and\s+adolescent|p(?:a)?ediatric|camhs|young\s+carers?", 0, 17.9),
     (r"child(?:ren)?|kids?|boys?|girls?|infants?|toddlers?|pre-?schoolers?|school-?children|pupils?|minors|juveniles?", 0, 17.9),
-    (r"(?:primary|elementary|secondary|high|middle|junior\s+high|senior\s+high)[\s-]+school(?:\s+students?)?|school[\s-]+(?:students?|age[d]?)|sixth[\s-]+form(?:ers?)?", 5, 17.9),
+    (r"(?:primary|elementary|secondary|high|middle|junior\s+high|senior\s+high)[\s-]+school(?:\s+students?)?"
+     r"|school[\s-]+(?:students?|age[d]?)|sixth[\s-]+form(?:ers?)?", 5, 17.9),
     (r"adolescen(?:t|ts|ce)|teen(?:s|agers?|aged)?", 10, 17.9),
     (r"young\s+people|young\s+persons?|youths?", 12, 25),
     (r"young\s+adults?|emerging\s+adults?|early\s+adulthood", 18, 30),

@@ -190,16 +190,15 @@ class Criterion:
             kinds = text.publication(self.publication, self.primary)
             signs = [_span_evidence(texts, s.field, s.start, s.end) for s in kinds.signs[:2]]
             if not kinds.fires:
-                against = [_span_evidence(texts, s.field, s.start, s.end) for s in kinds.against[:2]]
-                return Outcome(self, False, (*evidence, *signs), tuple(against) if signs else ())
+                data = [_span_evidence(texts, s.field, s.start, s.end) for s in kinds.against[:2]]
+                return Outcome(self, False, (*evidence, *signs), tuple(data) if signs else ())
             evidence.extend(signs)
         if self.age_below is not None or self.age_at_least is not None:
             # Age groups a database's indexers assigned from the full paper outrank the
             # abstract's wording; then the participants' ages as the sample sentences state
             # them (numbers before words).
             indexed = text.age_signals(INDEXED_AGE)
-            reading = text.participants(self.roles) if self.roles else None
-            signals = indexed or (reading.ages if reading is not None else [])
+            signals = indexed or (text.participants(self.roles).ages if self.roles else [])
             if self.age_below is not None:
                 if not all_below(signals, self.age_below):
                     younger = [s for s in signals if s.low < self.age_below]

@@ -103,7 +103,7 @@ _INTERVENTION_NOUNS = frozenset({
     "scheme", "schemes", "course", "courses", "intervention", "interventions", "training", "mentoring",
     "network", "networks", "team", "teams", "sessions", "classes", "initiative", "initiatives", "education",
     "counselling", "counseling", "help", "resource", "resources", "app", "forum", "forums",
-    "project", "projects", "network", "circles", "listening", "navigation", "coaching", "visits",
+    "project", "projects", "circles", "listening", "navigation", "coaching", "visits",
     "befriending", "workshops", "clinic", "clinics", "model", "approach", "system", "systems", "respite",
     "centre", "center", "centres", "centers", "line", "lines", "warmline", "helpline",
 })
@@ -355,8 +355,8 @@ class ParticipantReader:
         # A short form takes the role of its full form in the same record: "officers" after
         # "correctional officers" are correctional officers.
         full_forms: dict[str, str] = {}
-        for name, found in every.items():
-            for m in found:
+        for name, people in every.items():
+            for m in people:
                 words = texts[name][m.start:m.end].lower().split()
                 if len(words) > 1 and m.role is not None:
                     full_forms.setdefault(words[-1], m.role)

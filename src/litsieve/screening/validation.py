@@ -59,18 +59,19 @@ def load_cases(paths: Iterable[str | os.PathLike[str]]) -> list[Case]:
     for path in paths:
         entries = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
         for index, entry in enumerate(entries):
-            where = {"file": str(path), "row": index + 1}
+            file, row = str(path), index + 1
             for key in ("id", "title", "decision", "expect"):
                 if key not in entry:
-                    raise ConfigError(f"a case without {key!r}", **where, field=key, hint=FORMAT)
+                    raise ConfigError(f"a case without {key!r}", file=file, row=row, field=key, hint=FORMAT)
             if entry["decision"] not in DECISIONS:
-                raise ConfigError(f"decision must be one of {', '.join(DECISIONS)}", **where, field="decision")
+                raise ConfigError(f"decision must be one of {', '.join(DECISIONS)}", file=file, row=row,
+                                  field="decision")
             expect = _listed(entry["expect"])
             if not expect or set(expect) - set(SUGGESTIONS):
-                raise ConfigError(f"expect must be {', '.join(SUGGESTIONS)} or a list of them", **where,
+                raise ConfigError(f"expect must be {', '.join(SUGGESTIONS)} or a list of them", file=file, row=row,
                                   field="expect")
             if entry["id"] in seen:
-                raise ConfigError(f"the id {entry['id']!r} is used twice", **where, field="id")
+                raise ConfigError(f"the id {entry['id']!r} is used twice", file=file, row=row, field="id")
             seen.add(entry["id"])
             notes = entry.get("notes")
             record = Record(
