@@ -1,4 +1,5 @@
-"""``litsieve status``, ``litsieve screen check FILE`` and (from suggest_cli) ``litsieve suggest``.
+"""``litsieve status``, ``litsieve screen check FILE``, and (from their own modules)
+``litsieve suggest`` and ``litsieve criteria``.
 
 ``status`` prints what the last workflow run computed (per stage and screener: done,
 waiting; open conflicts; agreement; which files wait for whom) and says so when a person
@@ -18,7 +19,7 @@ from litsieve.protocol import load_protocol
 from litsieve.errors import ScreeningFileError
 from litsieve.people import people_folder, person_file_specs
 from litsieve.personfile import read_person_file
-from litsieve.screening import suggest_cli
+from litsieve.screening import criteria_cli, suggest_cli
 from litsieve.serve import cli as serve_cli
 from litsieve.screening.decisions import read_decisions
 from litsieve.screening.queue import STAGES, reason_names
@@ -27,6 +28,7 @@ from litsieve.screening.status import changed_since, load_summary, summary_lines
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     suggest_cli.register(subparsers)
+    criteria_cli.register(subparsers)
 
     status = subparsers.add_parser(
         "status",

@@ -21,7 +21,7 @@ from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable
 from litsieve.protocol import CriterionSpec, Protocol
 from litsieve.record import LIST_SEPARATOR, Record
 from litsieve.screening.criteria import compile_criteria
-from litsieve.stagefiles import EVIDENCE_SEPARATOR, Suggestion
+from litsieve.stagefiles import Suggestion
 
 if TYPE_CHECKING:
     from litsieve.ranking import Ranker
@@ -206,7 +206,7 @@ def title_abstract_rows(
             "priority": str(priority),
             "suggestion": suggestion.suggestion,
             "criteria": LIST_SEPARATOR.join(suggestion.criteria),
-            "evidence": EVIDENCE_SEPARATOR.join(suggestion.evidence),
+            "evidence": suggestion.highlighted,
         })
     return rows
 

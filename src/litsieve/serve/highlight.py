@@ -7,9 +7,10 @@ protocol gives one). Both are matched with the text layer (:mod:`litsieve.text`)
 folding and truncation the query and the criteria use, so a highlighted word is exactly a
 word that counted.
 
-:func:`record_highlights` is the one function the page calls. It is the seam for the
-criteria's own span list: once the criteria expose their spans for a record, this
-function returns those instead of re-finding the bracketed words.
+:func:`record_highlights` is the one function the page calls. With the record and the
+protocol it takes the criteria's own spans (:func:`litsieve.screening.highlight.highlights`:
+exactly the words each criterion's evidence came from, and the search terms); with the
+queue row alone it finds the bracketed words of the ``evidence`` cell again.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from typing import Iterable, Mapping, Sequence
 from markupsafe import Markup, escape
 
 from litsieve.errors import LitsieveError
+from litsieve.protocol import Protocol
+from litsieve.record import Record
+from litsieve.screening.highlight import CRITERION, highlights
 from litsieve.text import FieldText, Pattern, compile_pattern
 
 EVIDENCE, SEARCH = "evidence", "search"
@@ -77,6 +81,10 @@ def spans(text: str, patterns: Mapping[str, Sequence[str]]) -> list[Highlight]:
             pattern = _pattern(term)
             if pattern is not None:
                 found += [(start, end, kind) for start, end in pattern.spans(field)]
+    return _merged(found)
+
+
+def _merged(found: list[tuple[int, int, str]]) -> list[Highlight]:
     found.sort()
     merged: list[Highlight] = []
     for start, end, kind in found:
@@ -88,8 +96,15 @@ def spans(text: str, patterns: Mapping[str, Sequence[str]]) -> list[Highlight]:
     return merged
 
 
-def record_highlights(fields: Mapping[str, str], evidence: str, query: str) -> dict[str, list[Highlight]]:
+def record_highlights(fields: Mapping[str, str], evidence: str, query: str, *,
+                      record: Record | None = None, protocol: Protocol | None = None) -> dict[str, list[Highlight]]:
     """Highlights per field (``title``, ``abstract``, ``keywords``) of one record."""
+    if record is not None and protocol is not None:
+        found: dict[str, list[tuple[int, int, str]]] = {name: [] for name in fields}
+        for span in highlights(record, protocol):
+            if span.field in found and fields[span.field] == getattr(record, span.field):
+                found[span.field].append((span.start, span.end, EVIDENCE if span.kind == CRITERION else SEARCH))
+        return {name: _merged(spans_) for name, spans_ in found.items()}
     patterns = {EVIDENCE: evidence_words(evidence), SEARCH: list(search_terms(query))}
     return {name: spans(text, patterns) for name, text in fields.items()}
 

@@ -683,7 +683,7 @@ class ScreeningSession:
             title = (record.title if record else "") or row.get("title")
             abstract = (record.abstract if record else "") or row.get("abstract")
             highlights = record_highlights({"title": title, "abstract": abstract, "keywords": keywords},
-                                           evidence, self.query)
+                                           evidence, self.query, record=record, protocol=self.protocol)
             undecided = self._cached("undecided", self._undecided)
             decided = key in self._outcome
             previous, following = self._neighbours(key, decided, undecided)
