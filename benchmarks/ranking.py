@@ -183,7 +183,7 @@ MEASURES = ("WSS@95", "WSS@100", "RRF@10", "ATD", "n@95")
 def print_ranking_table(results: dict[tuple[str, str], list[dict[str, float]]], names: list[str]) -> list[str]:
     """Per review and tool: mean of each measure over the seeds; returns the reviews below the bar."""
     print("\n## Ranking (mean over seeds; WSS@95 per seed in brackets)")
-    print(f"| review | tool | WSS@95 (seeds) | mean WSS@95 | WSS@100 | RRF@10 | ATD | n@95 |")
+    print("| review | tool | WSS@95 (seeds) | mean WSS@95 | WSS@100 | RRF@10 | ATD | n@95 |")
     print("|---|---|---|---:|---:|---:|---:|---:|")
     below = []
     overall: dict[str, list[float]] = {}

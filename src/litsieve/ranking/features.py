@@ -2,10 +2,11 @@
 
 The ranker reads a record's title and abstract. Keywords are left out: on the five
 benchmark reviews that have them (MEDLINE MeSH terms) adding them to the text moved mean
-WSS@95 by -5.5 to +4.8 points, with no gain on average (docs/ranking.md). Word unigrams and bigrams with sublinear term frequency and inverse document
-frequency are the features that work best for title/abstract screening at this scale
-(they are also ASReview's); the vocabulary is fitted on all records, screened or not,
-which uses no labels.
+WSS@95 by -5.5 to +4.8 points, with no gain on average (docs/ranking.md). Word unigrams
+and bigrams with sublinear term frequency and inverse document frequency are the
+features that work best for title/abstract screening at this scale (they are also
+ASReview's); the vocabulary is fitted on all records, screened or not, which uses no
+labels.
 """
 
 from __future__ import annotations

@@ -30,6 +30,9 @@ class ModelSettings:
     ratio: float = 9.8
 
 
+DEFAULT_SETTINGS = ModelSettings()
+
+
 def balanced_weights(labels: np.ndarray, ratio: float) -> np.ndarray:
     """Includes weigh ``ratio`` times as much, in total, as all excludes; mean weight 1.
 
@@ -47,7 +50,7 @@ def relevance_scores(
     features: sparse.csr_matrix,
     labelled: Sequence[int],
     labels: Sequence[int],
-    settings: ModelSettings = ModelSettings(),
+    settings: ModelSettings = DEFAULT_SETTINGS,
 ) -> np.ndarray:
     """A relevance score for every row of ``features``, learnt from the labelled rows.
 

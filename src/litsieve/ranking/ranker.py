@@ -27,7 +27,7 @@ import numpy as np
 from scipy import sparse
 
 from litsieve.ranking.features import record_text, tfidf_matrix
-from litsieve.ranking.model import ModelSettings, relevance_scores
+from litsieve.ranking.model import DEFAULT_SETTINGS, ModelSettings, relevance_scores
 from litsieve.record import Record
 
 SUGGESTION_RANK: dict[str | None, int] = {"include": 0, "unsure": 1, None: 2, "exclude": 3}
@@ -50,7 +50,7 @@ class Ranker:
 
     def __init__(self, record_ids: Sequence[str], texts: Sequence[str],
                  suggestions: Mapping[str, str | None] | None = None,
-                 settings: ModelSettings = ModelSettings()) -> None:
+                 settings: ModelSettings = DEFAULT_SETTINGS) -> None:
         if len(set(record_ids)) != len(record_ids):
             raise ValueError("record ids must be unique")
         if len(texts) != len(record_ids):
