@@ -45,6 +45,11 @@ def _source_date(config: dict[str, Any]) -> None:
     config["sources"][1]["searched_on"] = "2017-11-21"
 
 
+def _string_as_run(config: dict[str, Any]) -> None:
+    # What was typed into EBSCOhost for the PsycINFO export (PRISMA-S: the string as run).
+    config["sources"][0]["string_as_run"] = '(TI "peer support" OR AB "peer support") AND TI "mental health"'
+
+
 def _extraction_field(config: dict[str, Any]) -> None:
     config["extraction"]["fields"].append({"name": "funding"})
 
@@ -62,6 +67,9 @@ EDITS: dict[str, tuple[Edit, set[str]]] = {
                          {"search_translations", "search_check", "search_strategy", *AFTER_DEDUP}),
     "search.live": (_set("search.live", {"timeout": 30.0}), set()),
     "sources.searched_on": (_source_date, {"search_strategy", "report_prisma", "report_pages"}),
+    # The export is checked against the string as run and the documentation shows it; the
+    # diagram, which shows only the sources' names and kinds, is not redrawn.
+    "sources.string_as_run": (_string_as_run, {"search_check", "search_strategy", "report_pages"}),
     "criteria": (_criterion_term, AFTER_DEDUP),
     "screeners.full_text": (_set("screeners.full_text", ["screener_a"]),
                             {"screen_full_text", "screen_status", "report_prisma", "report_extraction", "report_exports",

@@ -61,3 +61,26 @@ def test_explain_nested_ambiguity_shows_whole_readings(capsys):
     assert "PubMed (strictly left to right): (adults AND (peer support OR mentoring) AND mental health)" in out
     assert ('Grouped by concept (synonyms OR-ed, concepts AND-ed): '
             '(adults AND ("peer support" OR mentoring) AND "mental health")') in out
+
+
+CINAHL = '(MH "prognosis+" NOT MM "prognosis+") OR MW random*'
+
+
+def test_from_names_the_database_a_string_was_written_for(capsys):
+    assert main(["query", "lint", "--from", "cinahl", CINAHL]) == 0
+    out = capsys.readouterr().out
+    assert "[unchecked-heading]" in out and "[empty-clause]" in out and "[unknown-heading]" not in out
+    assert main(["query", "translate", "--from", "cinahl", "--to", "pubmed", CINAHL]) == 0
+    out = capsys.readouterr().out
+    assert "is a heading of CINAHL Subject Headings, but PubMed is indexed with MeSH" in out
+    assert '"Prognosis"[Mesh]' not in out and "random*[tw]" in out
+    # Without it, a heading that is a MeSH descriptor is read as MeSH, and the note says so.
+    assert main(["query", "translate", "--to", "pubmed", CINAHL]) == 0
+    assert '"Prognosis"[Mesh] NOT "Prognosis"[Majr]' in capsys.readouterr().out
+
+
+def test_an_unknown_field_code_stops_lint_with_its_position(capsys):
+    assert main(["query", "lint", "MX random*"]) == 1
+    out = capsys.readouterr().out
+    assert "error [unknown-field] characters 1-2: MX is not an EBSCOhost field code litsieve knows" in out
+    assert "did you mean" in out

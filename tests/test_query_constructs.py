@@ -14,7 +14,7 @@ from protocols import demo_mapping, protocol
 from litsieve.cli import main
 from litsieve.query.lint import lint
 from litsieve.query.match import Matcher
-from litsieve.query.parser import Heading, Near, headings, parse, render, shape, terms, walk
+from litsieve.query.parser import Heading, Near, Not, Or, headings, parse, render, shape, terms, walk
 from litsieve.query.protocol import meaning_differences
 from litsieve.query.translate import TARGETS, translate
 from litsieve.record import Record
@@ -234,6 +234,90 @@ def test_cli_proximity_to_pubmed_is_an_explicit_approximation(capsys):
     assert any("PubMed" in f.message for f in findings)
 
 
+# --------------------------------------------------------------------------- publication types
+
+TRIAL_TYPES = {"Clinical Trial", "Adaptive Clinical Trial", "Clinical Trial, Phase I", "Clinical Trial, Phase II",
+               "Clinical Trial, Phase III", "Clinical Trial, Phase IV", "Controlled Clinical Trial",
+               "Randomized Controlled Trial", "Equivalence Trial", "Pragmatic Clinical Trial"}
+
+
+def test_ovid_publication_type_headings_are_publication_types():
+    exploded = parse('exp "clinical trial [publication type]"/')
+    assert not headings(exploded)
+    assert {t.text for t in terms(exploded)} == TRIAL_TYPES and {t.field for t in terms(exploded)} == {"pt"}
+    alone = parse('"randomized controlled trial [publication type]"/')
+    assert [(t.text, t.field) for t in terms(alone)] == [("Randomized Controlled Trial", "pt")]
+    assert not [f for f in lint('exp "clinical trial [publication type]"/') if f.code.startswith("unknown")]
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("pubmed", '"Randomized Controlled Trial"[pt]'),
+    ("europepmc", 'PUB_TYPE:"Randomized Controlled Trial"'),
+    ("ebsco", 'PT "Randomized Controlled Trial"'),
+    ("ovid", "Randomized Controlled Trial.pt."),
+])
+def test_an_exploded_publication_type_names_its_narrower_types_in_every_target(target, expected):
+    result = translate(parse('exp "clinical trial [publication type]"/'), target)
+    assert expected in result.text and "Pragmatic Clinical Trial" in result.text
+    assert result.exact
+
+
+def test_publication_types_are_checked_against_meshs():
+    found = [f for f in lint('"clinical trail"[pt]') if f.code == "unknown-publication-type"]
+    assert found and "Clinical Trial" in found[0].hint
+    assert not [f for f in lint("review[pt] OR randomized controlled trial.pt.") if f.code.startswith("unknown")]
+    # Narrower types of other publication types are not shipped: exp is read as the type, and said so.
+    assert "publication-type-explode" in codes('exp "review [publication type]"/')
+    assert "publication-type-explode" not in codes('exp "clinical trial [publication type]"/')
+
+
+def test_a_record_of_a_narrower_type_matches_the_exploded_type():
+    matcher = Matcher(parse('exp "clinical trial [publication type]"/'))
+    assert matcher.match(rec(title="x", publication_types=["Randomized Controlled Trial"])).matched
+    assert not matcher.match(rec(title="x", publication_types=["Review"])).matched
+
+
+# --------------------------------------------------------------------------- NOT under approximation
+
+
+def test_a_not_clause_that_an_approximation_would_empty_is_left_out_and_said_so():
+    text = '(MH "study design+" NOT MM "study design+") OR TI random*'
+    pubmed = translate(parse(text), "pubmed")
+    assert pubmed.text == '("study design"[tiab] OR random*[ti])'  # not "x"[tiab] NOT "x"[tiab]
+    assert pubmed.emptied and "would find nothing" in pubmed.emptied[0]
+    assert pubmed.emptied[0] in pubmed.approximations and "WARNING" in pubmed.report()
+    assert not pubmed.exact
+    ebsco = translate(parse(text), "ebsco")  # EBSCOhost searches it as written
+    assert '((MH "study design+") NOT (MM "study design+"))' in ebsco.text and not ebsco.emptied
+    found = [f for f in lint(text) if f.code == "empty-clause"]
+    assert {f.message.split(" a NOT")[0] for f in found} == {"in PubMed", "in Europe PMC"}
+    assert text[found[0].span[0]:found[0].span[1]] == '(MH "study design+" NOT MM "study design+")'
+
+
+@pytest.mark.parametrize("text, target, expected", [
+    # The major topic is lost in Europe PMC, so both sides are MESH:"Prognosis".
+    ('"Prognosis"[mh] NOT "Prognosis"[majr]', "europepmc", 'MESH:"Prognosis"'),
+    # What is excluded lists what is kept among its alternatives.
+    ('"Acne Vulgaris"[mh:noexp] NOT ("Acne Vulgaris"[mh] OR rosacea[tiab])', "europepmc", 'MESH:"Acne Vulgaris"'),
+])
+def test_emptied_clauses_in_other_shapes(text, target, expected):
+    result = translate(parse(text), target)
+    assert result.text == expected and result.emptied
+
+
+def test_ovid_lines_do_not_subtract_a_line_from_itself():
+    # MeSH headings for PsycInfo are searched as free text: both sides are the same line.
+    result = translate(parse('"Asthma"[mh] NOT "Asthma"[majr]'), "ovid", database="psycinfo")
+    assert result.emptied and " not " not in result.text
+    assert result.lines[-1] == "Asthma.ti,ab."
+
+
+def test_an_approximation_inside_not_says_it_narrows_the_search():
+    result = translate(parse("asthma[tiab] NOT (smok* adj3 cessation)"), "europepmc")
+    assert not result.emptied
+    assert any("inside NOT" in a and "fewer records" in a for a in result.approximations)
+
+
 # --------------------------------------------------------------------------- local matching
 
 
@@ -349,6 +433,90 @@ def test_ebsco_strategy_parses_lints_and_translates():
     assert "(smok* adj6 cessation)" in translate(tree, "ovid").text.replace("(smok* or tobacco)", "smok*") or \
         "adj6" in translate(tree, "ovid").text
     assert translate(tree, "pubmed").approximations
+
+
+def test_published_airways_condition_search_parses_lints_and_translates():
+    """Cochrane Airways' MEDLINE (Ovid) condition search, CD012331 Appendix 1, lines 1-16."""
+    text = strategy("cochrane_airways_asthma_medline_ovid.txt")
+    assert text.count("\u2010") == 2  # kept as published: anti\u2010asthma$, or/1\u201015
+    tree = parse(text)
+    assert isinstance(tree, Or) and len(tree.children) == 16  # or/1-15: lines 1-15, line 3 being two terms
+    assert "anti-asthma*" in [t.text for t in terms(tree)]
+    assert {(h.name, h.explode) for h in headings(tree)} == {
+        ("Asthma", True), ("Respiratory Sounds", False), ("Bronchial Spasm", False), ("Bronchoconstriction", True),
+        ("Bronchial Hyperreactivity", False), ("Respiratory Hypersensitivity", False)}
+    assert {(n.distance, n.ordered) for n in walk(tree) if isinstance(n, Near)} == {(2, False)}  # adj3
+    assert {t.field for t in terms(tree)} == {"all"}  # .mp.
+    found = lint(text)
+    assert not [f for f in found if f.severity == "error"]
+    assert not [f for f in found if f.code == "unknown-heading"]
+    results = {target: translate(tree, target) for target in TARGETS}
+    assert results["ovid"].exact and results["ebsco"].exact
+    assert meaning_differences(parse(results["ovid"].text), tree, "tiab") == []
+    # EBSCOhost writes .mp. terms without a field code (its default fields): read back as such.
+    assert meaning_differences(parse(results["ebsco"].text), tree, "all") == []
+    assert "(bronch* adj3 spasm*).mp." in results["ovid"].text and "anti-asthma*.mp." in results["ovid"].text
+    assert '"Asthma"[Mesh]' in results["pubmed"].text and '"anti-asthma*"[all]' in results["pubmed"].text
+    assert any("truncation and wildcards in it are not" in a for a in results["pubmed"].approximations)
+    assert any("Respiratory Sounds (not exploded)" in a for a in results["europepmc"].approximations)
+
+
+def test_published_airways_trial_filter_parses_lints_and_translates():
+    """Its RCT filter, lines 1-12 (CD011316 Appendix 1): a publication type heading, dt.fs., 9 not (9 and 10)."""
+    text = strategy("cochrane_airways_rct_filter_medline_ovid.txt")
+    assert "or/1\u20107" in text
+    tree = parse(text)
+    assert isinstance(tree, Not)
+    kept, excluded = tree.children
+    assert render(excluded) == '(MH "Animals" NOT (MH "Animals" AND MH "Humans"))'
+    assert TRIAL_TYPES <= {t.text for t in terms(kept) if t.field == "pt"}
+    assert {t.field for t in terms(kept) if t.field != "pt"} == {"tiab"}  # .ab,ti.
+    assert [h.qualifiers for h in headings(kept) if h.floating] == [("drug therapy",)]
+    found = lint(text)
+    assert not [f for f in found if f.severity == "error"]
+    assert not [f for f in found if f.code.startswith("unknown")]
+    results = {target: translate(tree, target) for target in TARGETS}
+    assert results["pubmed"].exact and results["ovid"].exact
+    assert '"Clinical Trial"[pt]' in results["pubmed"].text and '"drug therapy"[sh]' in results["pubmed"].text
+    assert meaning_differences(parse(results["ovid"].text), tree, "tiab") == []
+    assert any("drug therapy on its own" in a for a in results["ebsco"].approximations)
+    assert 'PUB_TYPE:"Randomized Controlled Trial"' in results["europepmc"].text
+
+
+def clinical_queries() -> list[tuple[str, str]]:
+    return [tuple(line.split("\t")) for line in strategy("ebsco_cinahl_clinical_queries.tsv").splitlines()]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("name, text", clinical_queries())
+def test_published_cinahl_clinical_queries(name, text):
+    """EBSCO's CINAHL Clinical Queries, as printed on its help page (curly quotes and all)."""
+    assert "\u201c" in text or "MH " in text
+    tree = parse(text)
+    found = lint(text, written_for="cinahl")
+    assert not [f for f in found if f.severity == "error"], name
+    assert "unchecked-heading" in [f.code for f in found]  # CINAHL Headings: for a person, not MeSH-checked
+    ebsco = translate(tree, "ebsco", written_for="cinahl")
+    assert ebsco.exact and meaning_differences(parse(ebsco.text), tree, "tiab") == []
+    own = {h.name for h in headings(tree)}
+    for target in TARGETS:
+        result = translate(tree, target, written_for="cinahl")
+        assert '"MW' not in result.text and "MW random" not in result.text.replace("MW random*", "")
+        if target in ("pubmed", "europepmc"):
+            # Never moved to MeSH, even where MeSH has a heading of the same name (Prognosis).
+            assert len(result.for_review) == len({(h.name, h.major) for h in headings(tree)}), result.for_review
+            assert all("CINAHL Subject Headings" in item for item in result.for_review)
+            assert not any(f'"{name.title()}"[Mesh]' in result.text for name in own)
+            assert " NOT " not in result.text  # X NOT X left out, and said so
+            assert len(result.emptied) == sum(isinstance(n, Not) for n in walk(tree))
+
+
+def test_clinical_queries_name_the_same_named_mesh_heading_and_the_mw_approximation():
+    text = dict(clinical_queries())["Therapy - High Sensitivity"]
+    pubmed = translate(parse(text), "pubmed", written_for="cinahl")
+    assert any("MeSH has a descriptor named Prognosis" in item for item in pubmed.for_review)
+    assert "random*[tw]" in pubmed.text
+    assert any(a.startswith("words of the subject headings: PubMed has no field") for a in pubmed.approximations)
+    assert len(pubmed.emptied) == 2
 
 
 # --------------------------------------------------------------------------- string as run

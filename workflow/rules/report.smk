@@ -32,9 +32,10 @@ rule report_prisma:
     conda:
         LITSIEVE_ENV
     params:
-        # Only what the diagram shows: the review's title, the sources' names and kinds.
+        # Only what the diagram shows: the review's title, the sources' names and kinds (a
+        # source's string as run is search documentation, so editing it does not redraw this).
         review=PROTOCOL.review,
-        sources=PROTOCOL.sources,
+        sources=[source._replace(string_as_run=None) for source in PROTOCOL.sources],
     script:
         "../../scripts/report_prisma.py"
 

@@ -45,6 +45,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=lambda args: _missing_subcommand(parser))
 
     p = commands.add_parser("lint", help="report problems, with positions; exit 1 on errors")
+    _add_written_for(p)
     p.add_argument("query", metavar="QUERY")
     p.set_defaults(func=_lint)
 
@@ -56,6 +57,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--to", required=True, choices=TARGETS, dest="target")
     p.add_argument("--database", help=("the database searched on that interface (psycinfo, cinahl, embase, "
                                        "medline): subject headings from another thesaurus are flagged"))
+    _add_written_for(p)
     _add_limits(p)
     p.add_argument("query", metavar="QUERY")
     p.set_defaults(func=_translate)
@@ -68,6 +70,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--source", help="source name for the records' ids")
     _add_limits(p)
     p.set_defaults(func=_match)
+
+
+def _add_written_for(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="written_for", metavar="DATABASE",
+                        help=("the database the string was written for (cinahl, psycinfo, medline, ...): "
+                              "its own headings (MH \"X\", X/) are that database's thesaurus"))
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:
@@ -97,7 +105,7 @@ def _missing_subcommand(parser: argparse.ArgumentParser) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    findings = lint(args.query)
+    findings = lint(args.query, written_for=args.written_for)
     sys.stdout.write(format_report(args.query, findings))
     return EXIT_LINT_ERRORS if has_errors(findings) else 0
 
@@ -152,7 +160,7 @@ def _unambiguous(args: argparse.Namespace) -> Node:
 def _translate(args: argparse.Namespace) -> int:
     tree = _unambiguous(args)
     translation = translate(tree, args.target, years=args.years, languages=args.languages,
-                            fields=args.fields, database=args.database)
+                            fields=args.fields, database=args.database, written_for=args.written_for)
     sys.stdout.write(translation.report())
     return 0
 

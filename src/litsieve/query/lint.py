@@ -20,6 +20,7 @@ from litsieve.query.parser import (
     Heading,
     Near,
     Node,
+    Not,
     Span,
     Term,
     Token,
@@ -30,13 +31,14 @@ from litsieve.query.parser import (
     group,
     headings,
     parse_with_problems,
+    publication_type_heading,
     render,
     resolve,
     terms,
     walk,
 )
-from litsieve.query.translate import TARGET_LABELS, TARGETS, translate
-from litsieve.query.vocabulary import mesh
+from litsieve.query.translate import DATABASE_THESAURI, TARGET_LABELS, TARGETS, THESAURUS_LABELS, translate
+from litsieve.query.vocabulary import NARROWER_TYPES, mesh, publication_types
 
 SEVERITIES = ("error", "warning")
 #: PubMed truncates only when at least this many characters come before ``*``.
@@ -58,8 +60,9 @@ class Finding:
     marks: tuple[Span, ...] = field(default=())
 
 
-def lint(text: str) -> list[Finding]:
-    """All findings for ``text``: errors, then warnings (the precedence warning first), by position."""
+def lint(text: str, *, written_for: str | None = None) -> list[Finding]:
+    """All findings for ``text``: errors, then warnings (the precedence warning first), by position.
+    ``written_for`` is the database the string was written for (its headings' thesaurus)."""
     analysis = analyse(text)
     tree, problems = parse_with_problems(text)
     tokens = [t for _, statement in analysis.statements for t in statement]
@@ -74,24 +77,39 @@ def lint(text: str) -> list[Finding]:
                  "upper case and may search a lower-case one as a word",),
                 hint=f"write {token.value}"))
     findings += _token_findings(tokens, unquoted=not ovid)
+    findings += _code_meaning_findings(tokens)
+    thesaurus = DATABASE_THESAURI.get((written_for or "").lower())
     if tree is not None:
         findings += _precedence(tree)
         for _, statement in analysis.statements:
             findings += _agreed_mixing(statement, tree)
-        findings += _heading_findings(tree)
+        findings += _heading_findings(tree, thesaurus)
+        findings += _publication_type_findings(tree, tokens, thesaurus)
         findings += _wildcard_findings(tree, analysis.dialect)
         if not ambiguities(tree):
-            findings += _approximation_findings(tree, text)
+            findings += _approximation_findings(tree, text, written_for)
     order = {name: i for i, name in enumerate(SEVERITIES)}
     return sorted(findings, key=lambda f: (order[f.severity], f.code != "precedence", f.span[0], f.code))
 
 
-def _heading_findings(tree: Node) -> list[Finding]:
-    """Every heading checked against the shipped MeSH descriptors, with near misses."""
+def _heading_findings(tree: Node, thesaurus: str | None) -> list[Finding]:
+    """Every heading checked against the shipped MeSH descriptors, with near misses; the
+    headings of a string written for a database with another thesaurus (CINAHL) are
+    listed for a person to check there, since that thesaurus is not shipped."""
     vocabulary = mesh()
     findings = []
+    own = [h for h in headings(tree) if h.thesaurus is None and not h.floating]
+    if thesaurus not in (None, "mesh") and own:
+        names = ", ".join(dict.fromkeys(h.name for h in own))
+        findings.append(Finding(
+            "unchecked-heading", "warning", own[0].span,
+            f"the subject headings are {THESAURUS_LABELS[thesaurus]}, which litsieve does not ship: {names}",
+            ("they are not checked, and not moved to MeSH or another thesaurus: translations list each "
+             "for a person to choose",),
+            hint=f"check each heading in {THESAURUS_LABELS[thesaurus]}", marks=tuple(h.span for h in own[1:])))
     for heading in headings(tree):
-        if heading.floating or vocabulary.lookup(heading.name):
+        if heading.floating or vocabulary.lookup(heading.name) or (heading.thesaurus is None
+                                                                   and thesaurus not in (None, "mesh")):
             continue
         suggestions = vocabulary.suggest(heading.name)
         details = [f"checked against {vocabulary.source}"]
@@ -105,6 +123,51 @@ def _heading_findings(tree: Node) -> list[Finding]:
             hint=("did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?") if suggestions
             else "look the heading up in the MeSH Browser and write it as MeSH spells it"))
     return findings
+
+
+def _publication_type_findings(tree: Node, tokens: list[Token], thesaurus: str | None) -> list[Finding]:
+    """Publication types checked against MeSH's (shipped), and Ovid's ``exp`` of a type
+    whose narrower types litsieve does not ship (read as the type alone)."""
+    findings = []
+    vocabulary = publication_types()
+    if thesaurus in (None, "mesh"):
+        for term in terms(tree):
+            if term.field != "pt" or vocabulary.lookup(term.text):
+                continue
+            suggestions = vocabulary.suggest(term.text)
+            findings.append(Finding(
+                "unknown-publication-type", "warning", term.span,
+                f"'{term.text}' is not a MeSH publication type",
+                (f"checked against {vocabulary.source}", "CINAHL and APA PsycInfo have publication types of "
+                 "their own: check it there if the string is for them"),
+                hint=("did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?") if suggestions
+                else "look it up in PubMed's list of publication types"))
+    for token in tokens:
+        name = publication_type_heading(token.value) if token.kind == "heading" else None
+        if name is None or token.data[0] != "exp":
+            continue
+        known = vocabulary.lookup(name)
+        if known is None or known.name not in NARROWER_TYPES:
+            findings.append(Finding(
+                "publication-type-explode", "warning", token.span,
+                f"litsieve does not ship the narrower publication types of '{name}', so exp searches it alone",
+                ("the narrower types litsieve ships are those of Clinical Trial (NLM's indexing course)",),
+                hint="add its narrower publication types with OR if it has any"))
+    return findings
+
+
+def _code_meaning_findings(tokens: list[Token]) -> list[Finding]:
+    """EBSCOhost's ``MJ`` means a major descriptor in APA PsycInfo and a word in a major
+    heading in CINAHL; litsieve reads the first (docs/query.md)."""
+    found = [t for t in tokens if t.kind == "prefix" and t.raw == "MJ"]
+    if not found:
+        return []
+    return [Finding(
+        "field-meaning", "warning", found[0].span, "MJ means different things in different EBSCOhost databases",
+        ("APA PsycInfo: a major descriptor (exact heading); CINAHL: a word in a major subject heading",
+         "litsieve reads it as PsycInfo's: the exact heading, as a major topic"),
+        hint="in CINAHL, write MM \"Heading\" for a major heading, or MW for a word in a heading",
+        marks=tuple(t.span for t in found[1:]))]
 
 
 def _wildcard_findings(tree: Node, dialect: str) -> list[Finding]:
@@ -124,11 +187,22 @@ def _wildcard_findings(tree: Node, dialect: str) -> list[Finding]:
         hint="check that this is the reading you mean", marks=tuple(t.span for t in wild[1:]))]
 
 
-def _approximation_findings(tree: Node, text: str) -> list[Finding]:
-    """What each target cannot search as written, from its translation (one finding per target)."""
+def _approximation_findings(tree: Node, text: str, written_for: str | None) -> list[Finding]:
+    """What each target cannot search as written, from its translation (one finding per
+    target), and, apart, each NOT clause a translation would have emptied."""
     findings = []
     for target in TARGETS:
-        result = translate(tree, target)
+        result = translate(tree, target, written_for=written_for)
+        if result.emptied:
+            spans = [n.span for n in walk(tree) if isinstance(n, Not)
+                     and any(e.startswith(render(n.children[0]) + " NOT ") for e in result.emptied)]
+            findings.append(Finding(
+                "empty-clause", "warning", spans[0] if spans else _first_approximated(tree, text),
+                f"in {TARGET_LABELS[target]} a NOT clause would find nothing, so its NOT part was left out",
+                result.emptied,
+                hint=(f"check the clause in {TARGET_LABELS[target]} by hand (litsieve query translate --to "
+                      f"{target}); the translation searches more than the query there"),
+                marks=tuple(spans[1:])))
         if result.exact:
             continue
         findings.append(Finding(

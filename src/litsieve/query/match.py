@@ -52,7 +52,15 @@ UNVERIFIED = {
     "no-publication-type": "the record has no publication type",
     "no-language": "the record has no language",
     "no-year": "the record has no publication year",
+    "no-authors": "the record has no authors",
+    "no-journal": "the record has no journal",
 }
+#: The record fields each term field is matched in: the text layer's, and the fields only
+#: a query has. Words of headings (EBSCOhost MW, SU; Ovid .hw.) are looked for in the
+#: record's subject entries, each entry on its own.
+_RECORD_FIELDS = {**FIELD_TAGS, "hw": ("keywords",), "su": ("keywords",), "au": ("authors",), "so": ("journal",)}
+#: Metadata fields: a record without the field cannot show a match (``unverified``).
+_METADATA = {"au": ("authors", "no-authors"), "so": ("journal", "no-journal")}
 
 Value = bool | None  # None: undetermined
 
@@ -224,6 +232,28 @@ def _heading_leaf(heading: Heading) -> _Leaf:
     return _Leaf(leaf_label(heading), decide)
 
 
+def _heading_words_leaf(term: Term) -> _Leaf:
+    """Words in the record's subject entries; undetermined when the record shows no indexing."""
+    pattern = _compile(term.text)
+
+    def decide(texts: _RecordText) -> tuple[Value, str]:
+        if any(pattern.search(text) for text in texts.fields("keywords")):
+            return True, ""
+        return (False, "") if texts.subjects().indexed else (None, "no-headings")
+    return _Leaf(term_label(term), decide)
+
+
+def _metadata_leaf(term: Term) -> _Leaf:
+    """Author or journal words; undetermined when the record has none (an importer gap)."""
+    name, why = _METADATA[term.field or ""]
+    pattern = _compile(term.text)
+
+    def decide(texts: _RecordText) -> tuple[Value, str]:
+        values = texts.fields(name)
+        return (None, why) if not values else (any(pattern.search(v) for v in values), "")
+    return _Leaf(term_label(term), decide)
+
+
 def _compile(text: str) -> Pattern:
     try:
         return compile_pattern(text, wildcards=WILDCARDS)
@@ -239,7 +269,7 @@ def _near_leaf(near: Near, default: str) -> _Leaf:
         pattern = compile_near(sides, near.distance, ordered=near.ordered, wildcards=WILDCARDS)
     except TermError as exc:
         raise QueryError(exc.message, field="query", hint="remove it or spell it out") from None
-    return _text_leaf(leaf_label(near), pattern, FIELD_TAGS[field])
+    return _text_leaf(leaf_label(near), pattern, _RECORD_FIELDS[field])
 
 
 class Matcher:
@@ -273,6 +303,10 @@ class Matcher:
                 self._leaves[key] = _heading_leaf(leaf)
             elif isinstance(leaf, Term) and leaf.field in ("pt", "la", "dp"):
                 self._leaves[key] = _limit_leaf(leaf)
+            elif isinstance(leaf, Term) and leaf.field in ("hw", "su"):
+                self._leaves[key] = _heading_words_leaf(leaf)
+            elif isinstance(leaf, Term) and leaf.field in _METADATA:
+                self._leaves[key] = _metadata_leaf(leaf)
             else:
                 assert isinstance(leaf, Term)  # _leaf_nodes yields terms, headings and proximity groups
                 self._leaves[key] = _text_leaf(term_label(leaf), _compile(leaf.text),

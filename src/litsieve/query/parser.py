@@ -30,7 +30,11 @@ from dataclasses import dataclass, replace
 from typing import Iterator, Union
 
 from litsieve.errors import QueryError
-from litsieve.query.vocabulary import QUALIFIERS, qualifier_name
+from litsieve.query.fields import (
+    EBSCO_CODES, EBSCO_LOWERCASE, EUROPEPMC_FIELDS, EUROPEPMC_OTHER, OVID_CODES, PUBMED_TAGS,
+    unknown_code,
+)
+from litsieve.query.vocabulary import NARROWER_TYPES, QUALIFIERS, publication_types, qualifier_name
 from litsieve.text import QUERY_TAGS
 
 Span = tuple[int, int]
@@ -38,12 +42,13 @@ Span = tuple[int, int]
 #: Field values the review's default (``search.fields``) can take.
 FIELDS: tuple[str, ...] = QUERY_TAGS
 #: Field values a term can carry; ``None`` means "the review's default fields".
-TERM_FIELDS: tuple[str, ...] = (*QUERY_TAGS, "tw", "kw", "pt", "la", "dp")
+TERM_FIELDS: tuple[str, ...] = (*QUERY_TAGS, "tw", "kw", "hw", "su", "au", "so", "pt", "la", "dp")
 #: Fields that hold a record's metadata rather than its words: a limit, not a text search.
 LIMIT_FIELDS = frozenset({"pt", "la", "dp"})
 FIELD_NAMES = {"ti": "title", "ab": "abstract", "tiab": "title or abstract", "all": "all fields",
-               "tw": "text words", "kw": "keywords", "pt": "publication type", "la": "language",
-               "dp": "publication date"}
+               "tw": "text words", "kw": "keywords", "hw": "words of the subject headings",
+               "su": "subject terms (headings and keywords)", "au": "author", "so": "journal",
+               "pt": "publication type", "la": "language", "dp": "publication date"}
 
 #: How each database groups an unparenthesised chain: higher binds tighter; equal
 #: precedence is read left to right. Sources are cited in docs/query.md.
@@ -59,7 +64,11 @@ CONVENTION_LABELS = {
 }
 
 OPERATORS = frozenset({"AND", "OR", "NOT"})
-QUOTES = '"\u201c\u201d\u201e'
+QUOTES = '"\u201c\u201d\u201e\u201f'
+#: Hyphens and dashes that web pages and PDFs put where a reviewer typed "-" (Cochrane's
+#: pages print U+2010 in ``anti\u2010asthma$`` and ``or/1\u201015``): read as "-". One
+#: character for one, so every position in the string stays where it was.
+DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-"})
 #: The tree's wildcards: ``?`` exactly one character, ``#`` zero or one (EBSCOhost's signs).
 WILDCARD_SIGNS = "?#"
 
@@ -208,39 +217,33 @@ class Problem:
 
 
 # Bracket tags (PubMed). Values are term fields, heading tags or proximity.
-_BRACKET_TAGS = {
-    "tiab": "tiab", "title/abstract": "tiab", "ti": "ti", "title": "ti",
-    "ab": "ab", "abstract": "ab", "all": "all", "all fields": "all",
-    "tw": "tw", "text word": "tw", "text words": "tw", "ot": "kw", "other term": "kw", "kw": "kw",
-    "pt": "pt", "publication type": "pt", "la": "la", "language": "la",
-    "dp": "dp", "pdat": "dp", "publication date": "dp", "date - publication": "dp",
-    "mh": "mh", "mesh": "mh", "mesh terms": "mh", "mh:noexp": "mh:noexp", "mesh:noexp": "mh:noexp",
-    "mesh terms:noexp": "mh:noexp", "majr": "majr", "mesh major topic": "majr",
-    "majr:noexp": "majr:noexp", "mesh major topic:noexp": "majr:noexp",
-    "sh": "sh", "subheading": "sh", "mesh subheading": "sh",
-}
+_BRACKET_TAGS = PUBMED_TAGS
 _BRACKET_NEAR = re.compile(r"^(tiab|title/abstract|ti|title):~(\d+)$")
 #: tag -> (explode, major) for headings; "sh"/"fs" is a subheading on its own.
 HEADING_TAGS = {"mh": (True, False), "mh:noexp": (False, False), "majr": (True, True),
                 "majr:noexp": (False, True), "ovid-sh": (False, False), "ovid-xm": (True, False)}
 _FLOATING_TAGS = frozenset({"sh", "fs"})
 
-_OVID_CODES = {"ti": "ti", "ab": "ab", "tw": "tiab", "mp": "all", "kw": "all", "kf": "all", "hw": "all",
-               "sh": "ovid-sh", "xm": "ovid-xm", "fs": "fs", "pt": "pt", "lg": "la", "yr": "dp"}
+_OVID_CODES = OVID_CODES
 _OVID_CODE = "|".join(_OVID_CODES)
 _OVID_SUFFIX = re.compile(rf"\.((?:{_OVID_CODE})(?:,(?:{_OVID_CODE}))*)\.", re.IGNORECASE)
 _OVID_SUFFIX_END = re.compile(_OVID_SUFFIX.pattern + "$", re.IGNORECASE)
 # Published strategies sometimes drop the closing dot at the end of a line: ").tw"
 _OVID_SUFFIX_UNCLOSED = re.compile(rf"\.((?:{_OVID_CODE})(?:,(?:{_OVID_CODE}))*)(?=\s*$)", re.IGNORECASE)
-_PREFIX_WORDS = {"TI": "ti", "AB": "ab", "TIAB": "tiab", "TX": "all", "KW": "kw", "SU": "kw",
-                 "PT": "pt", "LA": "la", "DT": "dp",
-                 "MH": "heading:MH", "MM": "heading:MM", "DE": "heading:DE", "MJ": "heading:MJ"}
-_COLON_PREFIX = re.compile(
-    r"^(title|ti|abstract|ab|tiab|title_abs|tx|all|mesh|kw|lang|pub_year):(.*)$", re.IGNORECASE
-)
-_COLON_FIELDS = {"title": "ti", "ti": "ti", "abstract": "ab", "ab": "ab", "tiab": "tiab",
-                 "title_abs": "tiab", "tx": "all", "all": "all", "mesh": "heading:MESH", "kw": "kw",
-                 "lang": "la", "pub_year": "dp"}
+# Any Ovid-looking suffix (two or three letters between dots): one with a code litsieve
+# does not read is an error, never part of the word.
+_OVID_ANY_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:,[a-z]{2,3})*)\.", re.IGNORECASE)
+_OVID_ANY_SUFFIX_END = re.compile(_OVID_ANY_SUFFIX.pattern + "$", re.IGNORECASE)
+# Ovid's echo of what .mp. searched, copied from search histories: "[mp=title, abstract, ...]".
+_OVID_MP_NOTE = re.compile(r"^\s*mp\s*=", re.IGNORECASE)
+_PREFIX_WORDS = EBSCO_CODES
+# A word followed by a colon is a Europe PMC field (``TITLE:x``, ``auth:smith``).
+_COLON_PREFIX = re.compile(r"^([A-Za-z][A-Za-z_]+):(.*)$")
+_COLON_FIELDS = EUROPEPMC_FIELDS
+# The Cochrane Library's suffix "asthma:ti,ab,kw" (not read by litsieve: an error).
+_COCHRANE_SUFFIX = re.compile(r"^[a-z]{2}(?:,[a-z]{2})*$")
+#: Ovid's name for a MeSH publication type in its subject heading index.
+_PUBLICATION_TYPE_HEADING = re.compile(r"^(?P<name>.*?)\s*\[publication type\]$", re.IGNORECASE)
 _PUB_YEAR_RANGE = re.compile(r"PUB_YEAR:\s*\[\s*(\d{4})\s+TO\s+(\d{4})\s*\]", re.IGNORECASE)
 _WORD_STOP = set(" \t\r\n()[") | set(QUOTES)
 # Proximity operators: (pattern, ordered, distance from the number).
@@ -270,6 +273,8 @@ def _ovid_field(codes: str) -> str:
         return values.pop()
     if values <= {"ti", "ab", "tiab"}:
         return "tiab"
+    if values == {"hw", "kw"}:
+        return "su"  # heading words and keywords: EBSCOhost's subject terms
     return "all"
 
 
@@ -288,6 +293,10 @@ def scan(text: str, *, lines: bool = False) -> tuple[list[Token], list[Problem]]
         if match and (match.end() == n or text[match.end()] in " \t\r\n)"):
             tokens.append(Token("suffix", _ovid_field(match.group(1)), (pos, match.end()), match.group(0)))
             return match.end()
+        other = _OVID_ANY_SUFFIX.match(text, pos)
+        if other and (other.end() == n or text[other.end()] in " \t\r\n)"):
+            problems.append(_ovid_code_problem(other.group(1), (pos, other.end())))
+            return other.end()
         return pos
 
     while i < n:
@@ -333,6 +342,9 @@ def scan(text: str, *, lines: bool = False) -> tuple[list[Token], list[Problem]]
                 i = close + 1  # Ovid's spelled-out subheadings after "X/dt": "[Drug Therapy]"
                 continue
             raw_tag = text[i + 1:close]
+            if tokens and tokens[-1].raw.lower().startswith(".mp") and _OVID_MP_NOTE.match(raw_tag):
+                i = close + 1  # Ovid's note of the fields .mp. searched
+                continue
             tag = " ".join(raw_tag.lower().split())
             near = _BRACKET_NEAR.match(tag.replace(" ", ""))
             field = _BRACKET_TAGS.get(tag)
@@ -340,10 +352,8 @@ def scan(text: str, *, lines: bool = False) -> tuple[list[Token], list[Problem]]
                 value = f"near:{_BRACKET_TAGS[near.group(1)]}:{near.group(2)}"
                 tokens.append(Token("suffix", value, (i, close + 1), text[i:close + 1]))
             elif field is None:
-                problems.append(Problem(
-                    "unknown-field", (i, close + 1), f"unsupported field tag [{raw_tag}]",
-                    "litsieve understands [tiab], [ti], [ab], [tw], [all], [pt], [la], [dp], "
-                    "[Mesh], [mh], [mh:noexp], [majr], [majr:noexp], [sh] and [tiab:~N]"))
+                message, hint = unknown_code("pubmed", tag)
+                problems.append(Problem("unknown-field", (i, close + 1), message, hint))
             else:
                 tokens.append(Token("suffix", field, (i, close + 1), text[i:close + 1]))
             i = close + 1
@@ -358,7 +368,7 @@ def scan(text: str, *, lines: bool = False) -> tuple[list[Token], list[Problem]]
             j = i
             while j < n and text[j] not in _WORD_STOP:
                 j += 1
-            _word_tokens(text[i:j], i, tokens, lines)
+            _word_tokens(text[i:j], i, tokens, lines, problems)
             i = j
     tokens = _merge_headings(tokens, problems)
     problems += _truncation_problems(tokens)
@@ -402,8 +412,9 @@ def _near_token(raw: str, start: int) -> Token | None:
     return None
 
 
-def _word_tokens(raw: str, start: int, tokens: list[Token], lines: bool) -> None:
-    """One bare word: an operator, proximity, a field prefix, a line reference, or a word."""
+def _word_tokens(raw: str, start: int, tokens: list[Token], lines: bool, problems: list[Problem]) -> None:
+    """One bare word: an operator, proximity, a field prefix, a line reference, or a word.
+    A field code litsieve does not read is a problem, never part of the word."""
     span = (start, start + len(raw))
     if raw.upper() in OPERATORS:
         tokens.append(Token("op", raw.upper(), span, raw))
@@ -426,11 +437,15 @@ def _word_tokens(raw: str, start: int, tokens: list[Token], lines: bool) -> None
             return
     colon = _COLON_PREFIX.match(raw)
     if colon:
-        tag_end = start + len(colon.group(1)) + 1
-        tokens.append(Token("prefix", _COLON_FIELDS[colon.group(1).lower()], (start, tag_end),
-                            raw[: tag_end - start]))
-        if colon.group(2):
-            _word_tokens(colon.group(2), tag_end, tokens, lines)
+        name, rest = colon.group(1), colon.group(2)
+        tag_end = start + len(name) + 1
+        field = _COLON_FIELDS.get(name.upper())
+        if field is None:
+            problems.append(_colon_problem(name, rest, (start, tag_end)))
+        else:
+            tokens.append(Token("prefix", field, (start, tag_end), raw[: tag_end - start]))
+        if rest:
+            _word_tokens(rest, tag_end, tokens, lines, problems)
         return
     heading = _HEADING_END.match(raw)
     if heading and _qualifiers_known(heading.group("quals")):
@@ -443,8 +458,59 @@ def _word_tokens(raw: str, start: int, tokens: list[Token], lines: bool) -> None
         suffixes.insert(0, Token("suffix", _ovid_field(suffix.group(1)),
                                  (start + suffix.start(), start + len(word)), suffix.group(0)))
         word = word[: suffix.start()]
+    other = _OVID_ANY_SUFFIX_END.search(word)
+    if other and other.start() > 0:
+        problems.append(_ovid_code_problem(other.group(1), (start + other.start(), start + len(word))))
+        word = word[: other.start()]
     tokens.append(Token("word", word, (start, start + len(word)), word))
     tokens.extend(suffixes)
+
+
+def _ovid_code_problem(codes: str, span: Span) -> Problem:
+    unknown = next(c for c in codes.lower().split(",") if c not in _OVID_CODES)
+    message, hint = unknown_code("ovid", unknown)
+    return Problem("unknown-field", span, message, hint)
+
+
+def _colon_problem(name: str, rest: str, span: Span) -> Problem:
+    if _COCHRANE_SUFFIX.match(rest) and name.upper() not in EUROPEPMC_OTHER:
+        return Problem("unknown-field", (span[0], span[1] + len(rest)),
+                       f"'{name}:{rest}' is the Cochrane Library's field syntax, which litsieve does not read",
+                       f"write the field the Ovid or PubMed way: {name}.{rest}. or {name}[tiab]")
+    message, hint = unknown_code("europepmc", name)
+    return Problem("unknown-field", span, message, hint)
+
+
+def field_code_problems(tokens: list[Token]) -> list[Problem]:
+    """A capitalised two-letter word that starts a term (``MX random*``) reads as an
+    EBSCOhost field code; one litsieve does not know is an error, not a word of a phrase.
+    So is a lower-case code EBSCOhost also reads (``ti patient flow``). Not checked: a run
+    tagged as a whole after it (``AD patients[tiab]``, ``UK nurses.ti.``), a word after a
+    field code (``TI AD patients``); strings in Ovid's syntax are not checked at all (Ovid
+    has no codes before terms)."""
+    problems = []
+    for i, token in enumerate(tokens):
+        if token.kind != "word" or (i and tokens[i - 1].kind in ("word", "prefix")):
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if following is None or following.kind not in ("word", "phrase", "lparen"):
+            continue
+        end = i + 1
+        while end < len(tokens) and tokens[end].kind == "word":
+            end += 1
+        if following.kind == "word" and end < len(tokens) and tokens[end].kind == "suffix":
+            continue
+        raw = token.raw
+        if re.fullmatch(r"[A-Z]{2}", raw):
+            message, hint = unknown_code("ebsco", raw)
+            problems.append(Problem("unknown-field", token.span, message + " (before a term)", hint))
+        elif raw in EBSCO_LOWERCASE:
+            problems.append(Problem(
+                "unknown-field", token.span,
+                f"'{raw}' before a term: EBSCOhost reads lower-case field codes too ({raw.upper()} is one), "
+                "so litsieve does not guess whether it is a field or a word",
+                f'write {raw.upper()} for the field, or put the words in quotes if "{raw}" is a word'))
+    return problems
 
 
 def _qualifiers_known(quals: str | None) -> bool:
@@ -626,7 +692,9 @@ class Analysis:
 
 
 def analyse(text: str) -> Analysis:
-    """Scan ``text`` (one string or numbered lines) and check each statement's structure."""
+    """Scan ``text`` (one string or numbered lines) and check each statement's structure.
+    Dashes a web page or PDF put for hyphens are read as hyphens (:data:`DASHES`)."""
+    text = text.translate(DASHES)
     lines = numbered_lines(text)
     problems: list[Problem] = []
     statements: list[tuple[Line | None, list[Token]]] = []
@@ -645,7 +713,10 @@ def analyse(text: str) -> Analysis:
             tokens = [replace(t, span=(t.span[0] + line.start, t.span[1] + line.start)) for t in tokens]
             problems += [replace(p, span=(p.span[0] + line.start, p.span[1] + line.start)) for p in found]
             statements.append((line, tokens))
-    return Analysis(text, statements, problems, _dialect(text, statements, lines is not None))
+    dialect = _dialect(text, statements, lines is not None)
+    if dialect != "ovid":
+        problems += [p for _, tokens in statements for p in field_code_problems(tokens)]
+    return Analysis(text, statements, problems, dialect)
 
 
 def _dialect(text: str, statements: list[tuple[Line | None, list[Token]]], numbered: bool) -> str:
@@ -687,7 +758,7 @@ def parse_with_problems(text: str) -> tuple[Node | None, list[Problem]]:
         for line, tokens in analysis.statements:
             parser = _Parser(tokens, analysis.dialect, defined if line else None)
             if line is not None and not tokens:
-                node = _special_line(text, line, defined, parser.problems)
+                node = _special_line(analysis.text, line, defined, parser.problems)
             else:
                 node = parser.chain()
             problems += parser.problems
@@ -875,6 +946,9 @@ class _Parser:
             return _term(token.value, True, token.span, self.dialect)
         if token.kind == "heading":
             flags, quals = token.data[:2], token.data[2:]
+            publication_type = _PUBLICATION_TYPE_HEADING.match(token.value)
+            if publication_type:
+                return publication_type_node(publication_type.group("name"), flags[0] == "exp", token.span)
             return Heading(token.value, flags[0] == "exp", flags[1] == "major",
                            tuple(qualifier_name(q) or q for q in quals), None, token.span)
         if token.kind == "ref":
@@ -899,6 +973,23 @@ class _Parser:
             return _respan(found[0], token.span)
         cls = And if token.value == "AND" else Or
         return flatten(cls(tuple(found), token.span))
+
+
+def publication_type_node(name: str, explode: bool, span: Span) -> Node:
+    """Ovid's ``"clinical trial [publication type]"/``: the MeSH publication type, a limit
+    like ``[pt]``; exploded (``exp``), it is OR-ed with its narrower types where litsieve
+    ships them (:data:`~litsieve.query.vocabulary.NARROWER_TYPES`; lint warns where not)."""
+    known = publication_types().lookup(name)
+    canonical = known.name if known else " ".join(name.split())
+    names = (canonical, *NARROWER_TYPES.get(canonical, ())) if explode else (canonical,)
+    nodes = tuple(Term(n, True, False, "pt", span) for n in names)
+    return nodes[0] if len(nodes) == 1 else Or(nodes, span)
+
+
+def publication_type_heading(name: str) -> str | None:
+    """The publication type an Ovid heading name stands for (``clinical trial [publication type]``)."""
+    match = _PUBLICATION_TYPE_HEADING.match(name)
+    return match.group("name") if match else None
 
 
 def _proximity_operand(node: Node) -> bool:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence, TypeVar
 
 from litsieve.errors import QueryError
 from litsieve.query.parser import (
@@ -39,6 +39,7 @@ from litsieve.query.parser import (
     Heading,
     Near,
     Node,
+    Not,
     Or,
     Term,
     ambiguities,
@@ -80,7 +81,9 @@ class Translation:
     client must send with the string; ``notes`` say what the reviewer should know;
     ``approximations`` each say where the string searches something other than the query
     (what the target lacks and what was searched instead); ``for_review`` are the
-    subject headings a person must choose in the target's thesaurus.
+    subject headings a person must choose in the target's thesaurus; ``emptied`` are
+    the ``A NOT B`` clauses that the approximations would have turned into ``X NOT X``
+    (nothing found), whose NOT part was left out instead (also in ``approximations``).
     """
 
     target: str
@@ -92,6 +95,7 @@ class Translation:
     parameters: Mapping[str, str] = field(default_factory=dict)
     approximations: tuple[str, ...] = ()
     for_review: tuple[str, ...] = ()
+    emptied: tuple[str, ...] = ()
 
     @property
     def exact(self) -> bool:
@@ -112,6 +116,11 @@ class Translation:
         if self.for_review:
             out.append("For a person to decide (subject headings not translated between thesauri):")
             out += [f"- {item}" for item in self.for_review]
+            out.append("")
+        if self.emptied:
+            out.append("WARNING: clauses that would have found nothing here (A NOT A); their NOT part was "
+                       "left out:")
+            out += [f"- {item}" for item in self.emptied]
             out.append("")
         if self.approximations:
             out.append("Approximations (where this string searches something other than the query, "
@@ -155,9 +164,13 @@ def translate(
     languages: Sequence[str] = (),
     fields: str = "tiab",
     database: str | None = None,
+    written_for: str | None = None,
 ) -> Translation:
     """Translate an unambiguous tree for ``target``; ``fields`` is the default for untagged
-    terms; ``database`` (``psycinfo``, ``cinahl``, ...) decides the thesaurus headings need."""
+    terms; ``database`` (``psycinfo``, ``cinahl``, ...) decides the thesaurus headings need;
+    ``written_for`` is the database the string was written for, whose thesaurus its own
+    headings (Ovid ``X/``, EBSCOhost ``MH``) are in (unknown: MeSH where the name is a
+    MeSH descriptor, with a note)."""
     if target not in TARGETS:
         raise QueryError(f"unknown database {target!r}", field="--to",
                          hint=f"use one of {', '.join(TARGETS)}")
@@ -178,6 +191,8 @@ def translate(
     builder = {"pubmed": _pubmed, "europepmc": _europepmc, "ebsco": _ebsco, "ovid": _ovid}[target]
     thesaurus = "mesh" if target in ("pubmed", "europepmc") else DATABASE_THESAURI.get((database or "").lower())
     writer = _WRITERS[target](fields, thesaurus, database)
+    writer.written_for = written_for
+    writer.written = DATABASE_THESAURI.get((written_for or "").lower())
     return builder(node, years, langs, writer)
 
 
@@ -210,6 +225,10 @@ def _lift_limits(node: Node, years: Years | None, languages: Sequence[str]) -> t
 # --------------------------------------------------------------------------- shared
 
 
+_INSIDE_NOT = ("; this part is inside NOT, so what it searches instead is also what is excluded: broader "
+               "there means the string finds fewer records than the query")
+
+
 class _Writer:
     """Leaves in one target's syntax; collects what the reviewer must know."""
 
@@ -221,9 +240,13 @@ class _Writer:
         self.fields = fields
         self.thesaurus = thesaurus  # what the searched database indexes with; None: unknown
         self.database = database
+        self.written_for: str | None = None  # the database the string was written for
+        self.written: str | None = None  # its thesaurus
         self.notes: list[str] = []
         self.approximations: list[str] = []
         self.for_review: list[str] = []
+        self.emptied: list[str] = []
+        self.negated = 0  # how many NOTs the part being written is under
 
     # Subclasses write these.
     def term(self, term: Term) -> str:
@@ -248,11 +271,22 @@ class _Writer:
             self.notes.append(text)
 
     def approximate(self, text: str) -> None:
+        if self.negated:
+            text += _INSIDE_NOT
         if text not in self.approximations:
             self.approximations.append(text)
 
+    #: field -> what the target searches instead, for fields it lacks.
+    approximated_fields: dict[str, str] = {}
+
     def field(self, term: Term) -> str:
-        return term.field or self.fields
+        return self.used(term.field or self.fields)
+
+    def used(self, field: str) -> str:
+        """``field``, having said what the target searches instead when it lacks it."""
+        if field in self.approximated_fields:
+            self.approximate(f"{FIELD_NAMES[field]}: {self.approximated_fields[field]}")
+        return field
 
     def heading_or_text(self, heading: Heading) -> str:
         """The heading in the target's syntax, or its words as free text when its
@@ -264,13 +298,17 @@ class _Writer:
             self.approximate(f"the subheading {heading.qualifiers[0]} on its own: {TARGET_LABELS[self.target]} "
                              "has no field for it that litsieve knows; searched as free text")
             return self.free_text(heading.qualifiers[0])
-        source = heading.thesaurus
+        source = heading.thesaurus or self.written
         known = mesh().lookup(heading.name)
-        if known is not None and (source == "mesh" or self.thesaurus in (None, "mesh")):
+        if known is not None and source in (None, "mesh") and self.thesaurus in (None, "mesh"):
             heading = replace(heading, name=known.name)  # as MeSH spells it
-        if source == "mesh" and self.thesaurus not in (None, "mesh"):
-            return self.needs_person(heading, f"{label} is a MeSH heading, but {self.database} is indexed "
-                                              f"with {THESAURUS_LABELS[self.thesaurus]}")
+        if source is not None and self.thesaurus is not None and source != self.thesaurus:
+            searched = self.database or TARGET_LABELS[self.target]
+            why = (f"{label} is {_thesaurus_heading(source)}, but {searched} is indexed with "
+                   f"{THESAURUS_LABELS[self.thesaurus]}")
+            if known is not None and self.thesaurus == "mesh":
+                why += f" (MeSH has a descriptor named {known.name}: check that it means the same)"
+            return self.needs_person(heading, why)
         if source is None and self.thesaurus == "mesh" and known is None:
             suggestions = mesh().suggest(heading.name)
             hint = f" (did you mean {', '.join(suggestions)}?)" if suggestions else ""
@@ -282,7 +320,21 @@ class _Writer:
         if source == "mesh" and self.thesaurus is None and self.target in ("ebsco", "ovid"):
             self.note(f"MeSH headings are written for a MEDLINE database on {TARGET_LABELS[self.target]}; "
                       "searching another database there needs its own thesaurus's headings.")
+        if source not in (None, "mesh") and self.thesaurus is None:
+            self.note(f"The subject headings are {THESAURUS_LABELS[source]} (the string was written for "
+                      f"{self.written_for}): search them in that database.")
         return self.heading(heading)
+
+    def empty_clause(self, kept: Node, excluded: Node) -> None:
+        """``kept NOT excluded`` would find nothing here: say so, loudly, and leave the NOT out."""
+        text = (f"{render(kept)} NOT {render(excluded)}: as {TARGET_LABELS[self.target]} searches them "
+                "(see the other approximations), both sides are the same search, so the clause would find "
+                "nothing; the NOT part was left out, so this clause finds everything its first part finds "
+                "(broader)")
+        negated, self.negated = self.negated, 0
+        self.emptied.append(text)
+        self.approximate(text)
+        self.negated = negated
 
     def needs_person(self, heading: Heading, why: str) -> str:
         self.for_review.append(f"{why}. Meanwhile its words are searched as free text.")
@@ -311,6 +363,10 @@ class _Writer:
         self.approximate(f"{term.text}: {TARGET_LABELS[self.target]} has no one-character wildcard; "
                          f"searched as {new} (any ending, so broader)")
         return replace(term, text=new, truncated=True)
+
+
+def _thesaurus_heading(thesaurus: str) -> str:
+    return "a MeSH heading" if thesaurus == "mesh" else f"a heading of {THESAURUS_LABELS[thesaurus]}"
 
 
 def _side(node: Node) -> tuple[Term, ...]:
@@ -342,12 +398,54 @@ def _needs_quotes(term: Term) -> bool:
     return term.multiword or bool(re.search(r"[^\w*?#]", term.text))
 
 
-def _single_line(node: Node, leaf: Callable[[Node], str]) -> str:
-    """Fully parenthesised rendering with a per-target leaf function."""
+Written = TypeVar("Written")
+
+
+def _single_line(node: Node, writer: "_Writer") -> str:
+    """Fully parenthesised rendering with the target's leaves."""
+    return _compose(node, writer, writer.leaf,
+                    lambda name, parts: "(" + f" {name} ".join(parts) + ")")[0]
+
+
+def _compose(node: Node, writer: "_Writer", leaf: Callable[[Node], Written],
+             join: Callable[[str, list[Written]], Written]) -> tuple[Written, frozenset[Written]]:
+    """``node`` written with ``leaf`` and ``join``, and its alternatives (what an OR of
+    it lists; anything else is its own one alternative).
+
+    ``A NOT B`` finds nothing when every alternative of A is one of B's. The query never
+    means that, but approximations can make it so (a heading and its major-topic form both
+    searched as the same free text): the NOT part is then left out and the translation
+    says so (``emptied``), since a broader clause loses no record and an empty one loses all.
+    """
     if isinstance(node, (Term, Heading, Near)):
-        return leaf(node)
-    name = "AND" if isinstance(node, And) else "OR" if isinstance(node, Or) else "NOT"
-    return "(" + f" {name} ".join(_single_line(c, leaf) for c in node.children) + ")"  # type: ignore[union-attr]
+        written = leaf(node)
+        return written, frozenset({written})
+    children = node.children  # type: ignore[union-attr]
+    if isinstance(node, Not):
+        first, alternatives = _compose(children[0], writer, leaf, join)
+        kept = [first]
+        writer.negated += 1
+        for child in children[1:]:
+            mark = len(writer.approximations)
+            excluded, excluded_alternatives = _compose(child, writer, leaf, join)
+            if alternatives <= excluded_alternatives:
+                # Left out, so it excludes nothing: what it would have searched instead stays listed.
+                changed = [a.removesuffix(_INSIDE_NOT) for a in writer.approximations[mark:]]
+                writer.approximations[mark:] = [a for a in dict.fromkeys(changed)
+                                                if a not in writer.approximations[:mark]]
+                writer.empty_clause(children[0], child)
+            else:
+                kept.append(excluded)
+        writer.negated -= 1
+        if len(kept) == 1:
+            return first, alternatives
+        written = join("NOT", kept)
+        return written, frozenset({written})
+    parts = [_compose(child, writer, leaf, join) for child in children]
+    written = join("AND" if isinstance(node, And) else "OR", [p for p, _ in parts])
+    if isinstance(node, Or):
+        return written, frozenset(a for _, alternatives in parts for a in alternatives)
+    return written, frozenset({written})
 
 
 def _common_notes(node: Node) -> list[str]:
@@ -367,18 +465,23 @@ def _truncated_phrases(node: Node) -> list[Term]:
 def _finish(writer: _Writer, base: Translation) -> Translation:
     notes = list(base.notes) + [n for n in writer.notes if n not in base.notes]
     return replace(base, notes=tuple(notes), approximations=tuple(writer.approximations),
-                   for_review=tuple(dict.fromkeys(writer.for_review)))
+                   for_review=tuple(dict.fromkeys(writer.for_review)), emptied=tuple(dict.fromkeys(writer.emptied)))
 
 
 # --------------------------------------------------------------------------- PubMed
 
 _PUBMED_TAGS = {"ti": "ti", "tiab": "tiab", "ab": "tiab", "all": "all", "tw": "tw", "kw": "ot",
-                "pt": "pt", "la": "la", "dp": "dp"}
+                "hw": "tw", "su": "tw", "au": "au", "so": "ta", "pt": "pt", "la": "la", "dp": "dp"}
+#: PubMed's [tw] includes the words of the MeSH terms, subheadings and other terms, with the
+#: title and abstract (PubMed Help, "Text Words [TW]"): the nearest field that loses nothing.
+_PUBMED_TW = ("PubMed has no field for it; searched as [tw] (text words: title, abstract, MeSH terms, "
+              "publication types, other terms and more, so broader)")
 
 
 class _PubMedWriter(_Writer):
     target = "pubmed"
     supports = frozenset({"floating"})
+    approximated_fields = {"hw": _PUBMED_TW, "su": _PUBMED_TW}
 
     def term(self, term: Term) -> str:
         if term.wildcards:
@@ -416,7 +519,7 @@ class _PubMedWriter(_Writer):
     def near(self, near: Near) -> str:
         """``"hip pain"[tiab:~2]``: words in quotes, [ti] or [tiab], any order (NLM
         Technical Bulletin 2022 Nov-Dec). Truncation and wildcards in it are not described."""
-        field_ = _near_field(near, self.fields)
+        field_ = self.used(_near_field(near, self.fields))
         children = near.children
         if not all(isinstance(c, Term) and not c.multiword for c in children):
             return self.no_proximity(near, "PubMed's proximity takes single words, not phrases or OR-groups")
@@ -435,7 +538,7 @@ class _PubMedWriter(_Writer):
 
 
 def _pubmed(node: Node, years: Years | None, langs: tuple[str, ...], writer: _Writer) -> Translation:
-    core = _single_line(node, writer.leaf)
+    core = _single_line(node, writer)
     limits, parts = [], [core]
     if years:
         parts.append(f"{years[0]}:{years[1]}[dp]")
@@ -479,14 +582,21 @@ class _FieldCodeWriter(_Writer):
 # --------------------------------------------------------------------------- Europe PMC
 
 _EPMC_FIELDS = {"ti": ("TITLE",), "ab": ("ABSTRACT",), "tiab": ("TITLE", "ABSTRACT"), "all": (),
-                "tw": ("TITLE", "ABSTRACT", "KW"), "kw": ("KW",), "pt": ("PUB_TYPE",), "la": ("LANG",),
-                "dp": ("PUB_YEAR",)}
+                "tw": ("TITLE", "ABSTRACT", "KW"), "kw": ("KW",), "hw": ("MESH",), "su": ("MESH", "KW"),
+                "au": ("AUTH",), "so": ("JOURNAL",), "pt": ("PUB_TYPE",), "la": ("LANG",), "dp": ("PUB_YEAR",)}
+_EPMC_MESH_WORD = ("whether a word searched in MESH: finds the headings that contain it is not in the "
+                   "Europe PMC documentation litsieve found: compare the count with the heading words spelled "
+                   "out as headings")
 
 
 class _EuropePMCWriter(_FieldCodeWriter):
     target = "europepmc"
     codes = _EPMC_FIELDS
     joiner = ":"
+    approximated_fields = {
+        "hw": "Europe PMC has no field for the words of headings; searched in its MESH field; " + _EPMC_MESH_WORD,
+        "su": "Europe PMC has no subject-terms field; searched in MESH and KW (keywords); " + _EPMC_MESH_WORD,
+    }
 
     def text(self, term: Term) -> str:
         if term.field == "dp":
@@ -506,7 +616,8 @@ class _EuropePMCWriter(_FieldCodeWriter):
         if heading.qualifiers or heading.major or not heading.explode:
             lost = [what for what, on in (("subheadings " + ", ".join(heading.qualifiers), heading.qualifiers),
                                           ("major topic", heading.major),
-                                          ("not exploded", not heading.explode)) if on]
+                                          ("the limit to this heading alone (no explosion)", not heading.explode))
+                    if on]
             self.approximate(f"{_heading_label(heading)}: Europe PMC's MESH field takes the heading only; "
                              f"searched without {' and '.join(lost)}")
         self.note("MESH: searches Europe PMC's MeSH field; the sources litsieve found do not say whether it "
@@ -519,7 +630,7 @@ class _EuropePMCWriter(_FieldCodeWriter):
 
 
 def _europepmc(node: Node, years: Years | None, langs: tuple[str, ...], writer: _Writer) -> Translation:
-    core = _single_line(node, writer.leaf)
+    core = _single_line(node, writer)
     limits, parts = [], [core]
     if years:
         parts.append(f"PUB_YEAR:[{years[0]} TO {years[1]}]")
@@ -549,7 +660,8 @@ def _europepmc(node: Node, years: Years | None, langs: tuple[str, ...], writer: 
 # --------------------------------------------------------------------------- EBSCOhost
 
 _EBSCO_CODES = {"ti": ("TI",), "ab": ("AB",), "tiab": ("TI", "AB"), "all": (), "tw": ("TI", "AB", "SU"),
-                "kw": ("SU",), "pt": ("PT",), "la": ("LA",), "dp": ("DT",)}
+                "kw": ("KW",), "hw": ("MW",), "su": ("SU",), "au": ("AU",), "so": ("SO",), "pt": ("PT",),
+                "la": ("LA",), "dp": ("DT",)}
 
 
 class _EbscoWriter(_FieldCodeWriter):
@@ -580,7 +692,7 @@ class _EbscoWriter(_FieldCodeWriter):
 
     def near(self, near: Near) -> str:
         """``N3`` any order, ``W3`` in order, at most that many words between (EBSCO help)."""
-        field_ = _near_field(near, self.fields)
+        field_ = self.used(_near_field(near, self.fields))
         operator = f" {'W' if near.ordered else 'N'}{near.distance} "
         inner = operator.join(
             self.text(c) if isinstance(c, Term) else "(" + " OR ".join(self.text(t) for t in _side(c)) + ")"
@@ -593,7 +705,7 @@ class _EbscoWriter(_FieldCodeWriter):
 
 
 def _ebsco(node: Node, years: Years | None, langs: tuple[str, ...], writer: _Writer) -> Translation:
-    core = _single_line(node, writer.leaf)
+    core = _single_line(node, writer)
     limits = []
     if years:
         limits.append(f"Published Date: January {years[0]} to December {years[1]}")
@@ -612,7 +724,7 @@ def _ebsco(node: Node, years: Years | None, langs: tuple[str, ...], writer: _Wri
 # --------------------------------------------------------------------------- Ovid
 
 _OVID_SUFFIX = {"ti": ".ti.", "ab": ".ab.", "tiab": ".ti,ab.", "all": ".mp.", "tw": ".mp.", "kw": ".kw.",
-                "pt": ".pt.", "la": ".lg.", "dp": ".yr."}
+                "hw": ".hw.", "su": ".hw,kw.", "au": ".au.", "so": ".jn.", "pt": ".pt.", "la": ".lg.", "dp": ".yr."}
 _OVID_RESERVED = re.compile(r"\b(and|or|not|adj\d*|near|freq|with|same)\b|\d", re.IGNORECASE)
 #: The tree's wildcards in Ovid's signs: one character is #, zero or one is ?.
 _OVID_WILDCARDS = str.maketrans({"?": "#", "#": "?"})
@@ -621,6 +733,8 @@ _OVID_WILDCARDS = str.maketrans({"?": "#", "#": "?"})
 class _OvidWriter(_Writer):
     target = "ovid"
     supports = frozenset({"floating"})
+    approximated_fields = {"su": "Ovid has no one field for EBSCOhost's SU (subject terms); searched in heading "
+                                 "words and keywords (.hw,kw.)"}
 
     def words(self, term: Term) -> str:
         text = term.text.translate(_OVID_WILDCARDS)
@@ -654,7 +768,7 @@ class _OvidWriter(_Writer):
         inner = operator.join(
             self.side(c) if isinstance(c, Term) else "(" + " or ".join(self.side(t) for t in _side(c)) + ")"
             for c in near.children)
-        return f"({inner}){_OVID_SUFFIX[_near_field(near, self.fields)]}"
+        return f"({inner}){_OVID_SUFFIX[self.used(_near_field(near, self.fields))]}"
 
     def side(self, term: Term) -> str:
         text = self.words(term)
@@ -671,14 +785,12 @@ def _ovid(node: Node, years: Years | None, langs: tuple[str, ...], writer: _Writ
             numbers[line] = len(lines)
         return numbers[line]
 
-    def emit(current: Node) -> int:
-        if isinstance(current, (Term, Heading, Near)):
-            return add(writer.leaf(current))
-        name = "and" if isinstance(current, And) else "or" if isinstance(current, Or) else "not"
-        refs = [emit(child) for child in current.children]  # type: ignore[union-attr]
-        return add(f" {name} ".join(str(r) for r in refs))
+    def combine(name: str, refs: list[int]) -> int:
+        if name != "NOT":
+            refs = list(dict.fromkeys(refs))  # a term written twice is one line
+        return add(f" {name.lower()} ".join(str(r) for r in refs)) if len(refs) > 1 else refs[0]
 
-    final = emit(node)
+    final = _compose(node, writer, lambda leaf: add(writer.leaf(leaf)), combine)[0]
     limits = []
     limit_parts = []
     if langs:

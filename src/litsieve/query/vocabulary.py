@@ -17,6 +17,12 @@ spelling only.
 abbreviations (the names and ids from the same package's qualifier list; the
 abbreviations from NLM's published table of qualifier abbreviations), used for Ovid's
 ``/dt`` and EBSCOhost's ``/DT`` forms.
+
+:data:`PUBLICATION_TYPES` are MeSH's publication types (the V tree, which the topical
+file leaves out) as PubMed's help lists them; :data:`NARROWER_TYPES` are the narrower
+types NLM's MEDLINE indexing course names for the clinical trial types, which is what
+Ovid's ``exp "clinical trial [publication type]"/`` adds. Other types' narrower ones are
+not shipped, so exploding them is read as the type alone and lint says so.
 """
 
 from __future__ import annotations
@@ -84,6 +90,42 @@ def qualifier_abbreviation(name: str) -> str:
     return _QUALIFIER_NAMES[qualifier_name(name) or name]
 
 
+#: MeSH publication types, as listed in PubMed's help ("Publication Types"; NLM, public domain).
+PUBLICATION_TYPES: tuple[str, ...] = (
+    "Adaptive Clinical Trial", "Address", "Autobiography", "Bibliography", "Biography", "Case Reports",
+    "Classical Article", "Clinical Conference", "Clinical Study", "Clinical Trial", "Clinical Trial, Phase I",
+    "Clinical Trial, Phase II", "Clinical Trial, Phase III", "Clinical Trial, Phase IV", "Clinical Trial Protocol",
+    "Clinical Trial, Veterinary", "Collected Works", "Comment", "Comparative Study", "Congress",
+    "Consensus Development Conference", "Consensus Development Conference, NIH", "Controlled Clinical Trial",
+    "Corrected and Republished Article", "Dataset", "Dictionary", "Directory", "Duplicate Publication", "Editorial",
+    "Electronic Supplementary Materials", "English Abstract", "Equivalence Trial", "Evaluation Study",
+    "Expression of Concern", "Festschrift", "Government Publication", "Guideline", "Historical Article",
+    "Interactive Tutorial", "Interview", "Introductory Journal Article", "Journal Article", "Lecture", "Legal Case",
+    "Legislation", "Letter", "Meta-Analysis", "Multicenter Study", "News", "Newspaper Article",
+    "Observational Study", "Observational Study, Veterinary", "Overall", "Patient Education Handout",
+    "Periodical Index", "Personal Narrative", "Portrait", "Practice Guideline", "Pragmatic Clinical Trial",
+    "Preprint", "Published Erratum", "Randomized Controlled Trial", "Randomized Controlled Trial, Veterinary",
+    "Research Support, American Recovery and Reinvestment Act", "Research Support, N.I.H., Extramural",
+    "Research Support, N.I.H., Intramural", "Research Support, Non-U.S. Gov't",
+    "Research Support, U.S. Gov't, Non-P.H.S.", "Research Support, U.S. Gov't, P.H.S.", "Retracted Publication",
+    "Retraction of Publication", "Review", "Scientific Integrity Review", "Scoping Review", "Systematic Review",
+    "Technical Report", "Twin Study", "Validation Study", "Video-Audio Media", "Webcast",
+)
+_TRIAL_LEAVES = ("Adaptive Clinical Trial", "Clinical Trial, Phase I", "Clinical Trial, Phase II",
+                 "Clinical Trial, Phase III", "Clinical Trial, Phase IV", "Equivalence Trial", "Pragmatic Clinical Trial")
+#: Narrower publication types, from NLM's MEDLINE Indexing Online Training Course,
+#: "Clinical Trial [PT]" (nlm.nih.gov/bsd/indexing/training/PUB_070.html). A type listed
+#: with ``()`` is known to have none, so exploding it changes nothing.
+NARROWER_TYPES: dict[str, tuple[str, ...]] = {
+    "Clinical Trial": ("Adaptive Clinical Trial", "Clinical Trial, Phase I", "Clinical Trial, Phase II",
+                       "Clinical Trial, Phase III", "Clinical Trial, Phase IV", "Controlled Clinical Trial",
+                       "Randomized Controlled Trial", "Equivalence Trial", "Pragmatic Clinical Trial"),
+    "Controlled Clinical Trial": ("Randomized Controlled Trial", "Equivalence Trial", "Pragmatic Clinical Trial"),
+    "Randomized Controlled Trial": ("Equivalence Trial", "Pragmatic Clinical Trial"),
+    **{leaf: () for leaf in _TRIAL_LEAVES},
+}
+
+
 def heading_key(name: str) -> str:
     """How heading names are compared: folded, spacing collapsed."""
     return " ".join(fold(name).split())
@@ -118,6 +160,13 @@ class Vocabulary:
         # WRatio also scores short names inside long ones highly ("Art" in "Heart Attack").
         names = [self._by_key[k].name for k, _, _ in found if 2 * len(k) >= len(key)]
         return names[:limit]
+
+
+@lru_cache(maxsize=1)
+def publication_types() -> Vocabulary:
+    """MeSH's publication types (shipped in :data:`PUBLICATION_TYPES`)."""
+    return Vocabulary([Descriptor("", name) for name in PUBLICATION_TYPES],
+                      "the MeSH publication types as listed in PubMed's help")
 
 
 @lru_cache(maxsize=1)
