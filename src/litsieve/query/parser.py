@@ -9,7 +9,9 @@ PubMed, Ovid, EBSCOhost or Europe PMC way (``term[tiab]``, ``term.ti,ab.``, ``TI
 subheadings; proximity (``adj3``, ``N5``, ``W2``, ``NEAR/3``, ``W/3``, ``PRE/3``,
 ``"hip pain"[tiab:~2]``); and Ovid's or EBSCOhost's numbered lines (``1 exp X/``,
 ``2 or/1-5``, ``S3 S1 AND S2``). Every token and node keeps its ``span`` (start, end) in
-the string, so lint messages can point at it.
+the string, so lint messages can point at it. A field code litsieve does not read, in
+any syntax, is an error at its position, never part of the words it qualifies
+(:mod:`litsieve.query.fields`).
 
 Where the databases' syntaxes give one sign two meanings, the string's own syntax decides:
 in a string with Ovid's marks (``.ti,ab.``, ``adj3``, ``exp``, ``X/``, numbered lines,
