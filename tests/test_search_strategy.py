@@ -154,3 +154,25 @@ def test_a_citation_search_is_documented_as_another_method_without_a_query_check
     (tmp_path / "search" / "search_strategy.json").write_text(js.read_text(encoding="utf-8"))
     (line,) = summary_lines(tmp_path)
     assert line.endswith("does not match: psycinfo 3 of 4")
+
+
+def test_a_perfect_export_is_documented_with_zero_unmatched_and_the_run_ends_cleanly(tmp_path: Path) -> None:
+    """Issue 16.1: every record of a source matches the query (a count that would be 0)."""
+    from litsieve.search.strategy import summary_lines
+
+    config = _config(tmp_path)
+    export = config.sources[0].files[0]
+    records = tmp_path / "records.csv"
+    write_records(records, [Record(record_id="psycinfo:1", source="psycinfo", source_file=export, year=2012,
+                                   language="English", title="Peer support workers in community mental health teams")])
+    match = tmp_path / "match.csv"
+    check_export(records, config.search, match)
+    folder = tmp_path / "results" / "search"
+    md, js = folder / "search_strategy.md", folder / "search_strategy.json"
+    write_search_strategy(config.review, config.search, config.sources, {"psycinfo": str(records)},
+                          {"psycinfo": str(match)}, {}, md, js)
+    source = json.loads(js.read_text(encoding="utf-8"))["sources"][0]
+    assert source["query_check"]["not_matching"] == 0
+    assert "| 1 | 1 | 0 |" in md.read_text(encoding="utf-8")
+    (line,) = summary_lines(tmp_path / "results")
+    assert line.endswith("does not match: psycinfo 0 of 1")

@@ -74,7 +74,8 @@ def _records_per_file(records_csv: str | os.PathLike[str]) -> tuple[int, Counter
 
 
 def _match_counts(match_csv: str | os.PathLike[str]) -> dict[str, int]:
-    counts: Counter[str] = Counter()
+    # Both counts are always present, 0 included: a perfect export has nothing unmatched.
+    counts: Counter[str] = Counter(records=0, not_matching=0)
     for row in iter_csv(match_csv, required=("record_id", "matched", "failed_on")):
         counts["records"] += 1
         if row["matched"] != "true":
@@ -218,7 +219,7 @@ def render_markdown(doc: Mapping[str, Any], lint_report: str) -> str:
         check = s.get("query_check")
         out.append(f"| {s['name']} | {s['database']} | {PLATFORM_LABELS.get(s['platform'], s['platform'])} | "
                    f"{s['method']} | {s.get('date_searched') or 'not given'} | {s.get('hits', '')} | "
-                   f"{s['records']} | {check['not_matching'] if check and 'not_matching' in check else (0 if check else 'n/a')} |")
+                   f"{s['records']} | {check['not_matching'] if check else 'n/a'} |")
     if others:
         out += ["", "## Other methods", "",
                 "Not searched with the string, so not checked against the query (PRISMA-S items 4-7).", "",
@@ -268,7 +269,7 @@ def _source_markdown(s: Mapping[str, Any]) -> list[str]:
     check = s.get("query_check")
     if check:
         reasons = [f"{k[len('failed_on_'):]}: {v}" for k, v in check.items() if k.startswith("failed_on_")]
-        out += [f"Checked against the query: {check.get('not_matching', 0)} of {check.get('records', 0)} records "
+        out += [f"Checked against the query: {check['not_matching']} of {check['records']} records "
                 "are not matched by the intended query with its limits"
                 + (f" ({', '.join(reasons)})" if reasons else "") + f"; rows in `{check['file']}`.", ""]
     return out
@@ -316,7 +317,8 @@ def summary_lines(results: str | os.PathLike[str] = "results") -> list[str]:
     if not strategy.exists():
         return []
     doc = json.loads(strategy.read_text(encoding="utf-8"))
-    checked = [f"{s['name']} {s['query_check']['not_matching']} of {s['query_check']['records']}"
+    # .get: a search_strategy.json written before every count was always present.
+    checked = [f"{s['name']} {s['query_check'].get('not_matching', 0)} of {s['query_check'].get('records', 0)}"
                for s in doc["sources"] if s.get("query_check")]
     line = f"Search documentation: {strategy.with_suffix('.md')} (+ .json)"
     if checked:
