@@ -51,8 +51,7 @@ def write_pool(root: Path, records: list[Record]) -> tuple[Path, Path]:
     write_records(pool, records)
     rows = [{"record_id": r.record_id, "suggestion": ("include", "unsure", "exclude")[int(r.record_id.split(":")[1]) % 3],
              "criteria": "peer_support", "evidence": "=[peer support]"} for r in records]
-    write_csv(suggestions, rows, ["record_id", "suggestion", "criteria", "evidence"],
-              neutralise=["suggestion", "criteria", "evidence"])
+    write_csv(suggestions, rows, ["record_id", "suggestion", "criteria", "evidence"])
     return pool, suggestions
 
 

@@ -240,3 +240,21 @@ def test_choices_ignore_case_spacing_and_underscores() -> None:
     assert [spec.choice("retrieval", v) for v in ("Not_Retrieved", " not  retrieved", "not-retrieved")] == [
         "not retrieved", "not retrieved", ""]
     assert spec.choice("reason", "Not mental health") == "not_mental_health"
+
+
+def test_formula_like_record_ids_survive_an_edit_and_a_rerun(tmp_path: Path) -> None:
+    """Issue 16.5: the id was read with its guard on, so after any edit the next run refused the file."""
+    ids = ['=HYPERLINK("http://evil.example","click")', "@SUM(A1)", "-1+1"]
+    update_person_file(tmp_path, SPEC, generated(*ids))
+    path = SPEC.path(tmp_path)
+    text = path.read_bytes().decode("utf-8-sig")
+    assert "\"'=HYPERLINK" in text and "\r\n'@SUM(A1)," in text and "\r\n'-1+1," in text
+    # The screener decides every row and saves (the guards stay as the spreadsheet shows them).
+    lines = text.split("\r\n")
+    path.write_text("\r\n".join([lines[0]] + [line.replace(",,,", ",include,,") for line in lines[1:]]),
+                    encoding="utf-8")
+    table = read_person_file(path, SPEC)
+    assert [row.key for row in table.rows] == ids
+    merge = update_person_file(tmp_path, SPEC, generated(*ids))
+    assert {row.key: row.get("decision") for row in merge.rows} == dict.fromkeys(ids, "include")
+    assert not orphans_path(tmp_path, SPEC.relative).exists()

@@ -40,6 +40,7 @@ from litsieve.errors import ScreeningFileError
 from litsieve.fileio import (
     atomic_write_bytes,
     atomic_write_text,
+    csv_line,
     keep_previous_version,
     neutralise_cell,
     unneutralise_cell,
@@ -237,7 +238,7 @@ def parse_person_text(text: str, spec: PersonFileSpec, path: str | os.PathLike[s
     delimiter = sniff_delimiter(text, spec.key, path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns = _canonical_header(next(reader), spec, path)
-    generated = [c for c in spec.generated_columns if c in columns]
+    generated = [c for c in spec.generated_columns if c in columns and c != spec.key]
     rows: list[PersonRow] = []
     seen: dict[str, int] = {}
     for line, cells in enumerate(reader, start=2):
@@ -246,7 +247,7 @@ def parse_person_text(text: str, spec: PersonFileSpec, path: str | os.PathLike[s
         while len(columns) < len(cells):
             columns.append(f"column {_column_letter(len(columns))}")
         values = {columns[i]: (cells[i] if i < len(cells) else "") for i in range(len(columns))}
-        key = values[spec.key].strip()
+        key = unneutralise_cell(values[spec.key].strip())  # the id came from a database too
         if not key:
             raise ScreeningFileError(
                 "this row has cells filled in but no record id",
@@ -425,14 +426,10 @@ def person_csv_bytes(
 ) -> bytes:
     """UTF-8 with BOM, CRLF; generated cells neutralised, person cells exactly as read."""
     guard = set(generated)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(
-            [neutralise_cell(row.get(c)) if c in guard else row.get(c) for c in columns]
-        )
-    return (UTF8_BOM + buffer.getvalue()).encode("utf-8")
+    lines = [csv_line(columns, delimiter, LINE_END)]
+    lines += [csv_line([neutralise_cell(row.get(c)) if c in guard else row.get(c) for c in columns],
+                       delimiter, LINE_END) for row in rows]
+    return (UTF8_BOM + "".join(lines)).encode("utf-8")
 
 
 def history_dir(people: Path, relative: str) -> Path:

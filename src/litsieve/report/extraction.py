@@ -112,7 +112,7 @@ def extraction_rows(records: Sequence[Record], fields: Sequence[ExtractionField]
 def write_extraction_table(rows: Sequence[Mapping[str, str]], fields: Sequence[ExtractionField],
                            csv_path: str | os.PathLike[str], xlsx_path: str | os.PathLike[str] | None = None) -> None:
     columns = table_columns(fields)
-    write_csv(csv_path, rows, columns, neutralise=[c for c in columns if c != "record_id"])
+    write_csv(csv_path, rows, columns)
     if xlsx_path:
         atomic_write_bytes(xlsx_path, xlsx_bytes(rows, columns))
 

@@ -11,13 +11,11 @@ it counts from its new run.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from litsieve.fileio import atomic_write_text, iter_csv
+from litsieve.fileio import atomic_write_text, csv_text, iter_csv
 from litsieve.personfile import PersonTable, history_dir
 
 COLUMNS = ("record_id", "run", "priority")
@@ -70,11 +68,7 @@ def update_order(
     for record_id in sorted(decided - set(log)):
         log[record_id] = Seen(record_id, run, priorities.get(record_id, 10**9))
     ordered = sorted(log.values(), key=lambda s: (s.run, s.priority, s.record_id))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([(s.record_id, s.run, s.priority) for s in ordered])
-    text = buffer.getvalue()
+    text = csv_text([{"record_id": s.record_id, "run": s.run, "priority": s.priority} for s in ordered], COLUMNS)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         atomic_write_text(path, text)
     return {seen.record_id: position for position, seen in enumerate(ordered, start=1)}
