@@ -86,6 +86,8 @@ class FakeState:
     requests: list[tuple[str, dict[str, str], str]] = field(default_factory=list)
     history: dict[str, list[str]] = field(default_factory=dict)
     fail_after: dict[str, int] = field(default_factory=dict)  # utility -> answer this many, then 503 forever
+    # Europe PMC indexes these results after answering this many pages (the hit count changes mid-fetch).
+    epmc_indexed_later: tuple[int, list[dict[str, Any]]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def calls(self, utility: str) -> list[dict[str, str]]:
@@ -228,7 +230,11 @@ class _Handler(BaseHTTPRequestHandler):
         return (EFETCH_HEAD + "<PubmedArticleSet>\n" + body + "</PubmedArticleSet>").encode()
 
     def _epmc(self, params: dict[str, str]) -> bytes:
-        results = self.server.state.epmc_results
+        state = self.server.state
+        if state.epmc_indexed_later and len(state.calls("search")) > state.epmc_indexed_later[0]:
+            state.epmc_results = state.epmc_results + state.epmc_indexed_later[1]
+            state.epmc_indexed_later = None
+        results = state.epmc_results
         cursor = params.get("cursorMark", "*")
         size = int(params.get("pageSize", 25))
         offset = _offset(cursor)

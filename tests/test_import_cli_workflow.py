@@ -79,6 +79,20 @@ def test_import_source_uses_configured_format_and_name(tmp_path: Path) -> None:
         import_source([], source, out)
 
 
+def test_a_file_listed_twice_in_a_source_is_read_once_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 16.12: every record would be counted twice in the PRISMA diagram."""
+    copy = tmp_path / "saved_again.ris"
+    shutil.copy(DATA / "ris_ovid.ris", copy)
+    source = source_entry(name="psycinfo", database="psycinfo", method="export", format="ris")
+    files = [DATA / "ris_ovid.ris", DATA / "ris_ovid.ris", copy]
+    with caplog.at_level("WARNING", logger="litsieve"):
+        records = import_source(files, source, tmp_path / "psycinfo.csv")
+    assert len(records) == len(import_source([DATA / "ris_ovid.ris"], source, tmp_path / "once.csv"))
+    assert "ris_ovid.ris is listed twice in its `files:`; it is read once" in caplog.text
+    assert f"{copy} has the same content as {DATA / 'ris_ovid.ris'}" in caplog.text
+
+
 def test_a_live_source_is_imported_from_its_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import litsieve.search.snapshot as snapshot
 

@@ -176,3 +176,21 @@ def test_a_perfect_export_is_documented_with_zero_unmatched_and_the_run_ends_cle
     assert "| 1 | 1 | 0 |" in md.read_text(encoding="utf-8")
     (line,) = summary_lines(tmp_path / "results")
     assert line.endswith("does not match: psycinfo 0 of 1")
+
+
+def test_a_source_whose_every_record_misses_the_query_is_warned_about(tmp_path: Path, caplog) -> None:
+    """Issue 16.12: an export that is not the documented search (every record unmatched)."""
+    config = _config(tmp_path)
+    export = config.sources[0].files[0]
+    records = tmp_path / "records.csv"
+    write_records(records, [Record(record_id="psycinfo:1", source="psycinfo", source_file=export, year=2012,
+                                   language="English", title="Nurses' stress at work")])
+    match = tmp_path / "match.csv"
+    check_export(records, config.search, match)
+    md, js = tmp_path / "s.md", tmp_path / "s.json"
+    with caplog.at_level("WARNING", logger="litsieve"):
+        write_search_strategy(config.review, config.search, config.sources, {"psycinfo": str(records)},
+                              {"psycinfo": str(match)}, {}, md, js)
+    warning = json.loads(js.read_text(encoding="utf-8"))["sources"][0]["warning"]
+    assert "none of the 1 records of this source is matched by the protocol's query" in warning
+    assert "source 'psycinfo': none of the 1 records" in caplog.text

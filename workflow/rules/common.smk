@@ -6,6 +6,13 @@ PEOPLE = PROTOCOL.paths.people
 EXPORTED = sorted(name for name, source in SOURCES.items() if not source.live)
 LIVE = sorted(name for name, source in SOURCES.items() if source.live)
 
+# Every export file must exist, results or not: Snakemake does not look at the inputs of a
+# job whose outputs exist, so a missing export would leave the old results in place.
+from litsieve.importers.workflow import export_files
+
+for name in EXPORTED:
+    export_files(SOURCES[name])
+
 
 def one_of(names):
     """A wildcard constraint matching exactly these names (none: matches nothing)."""

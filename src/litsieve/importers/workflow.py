@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from litsieve.errors import ImportFormatError
-from litsieve.fileio import atomic_write_text
+from litsieve.fileio import atomic_write_text, file_sha256
 from litsieve.importers import load_many
 from litsieve.logs import get_logger
 from litsieve.protocol import Source
@@ -28,6 +28,23 @@ COUNTS_COLUMNS = ("source", "files", "records")
 PathLike = str | os.PathLike[str]
 
 
+def export_files(source: Source) -> list[str]:
+    """The export files of a source, every one of which must exist (the rule's input).
+
+    Checked here rather than left to Snakemake, which does not notice a missing input of a
+    job whose output already exists: the old search documentation and diagram would stay.
+    """
+    missing = [path for path in source.files if not os.path.isfile(path)]
+    if missing:
+        what = "is a folder, not a file" if os.path.isdir(missing[0]) else "does not exist"
+        raise ImportFormatError(
+            f"export file of source '{source.name}' {what}", file=missing[0], field=f"sources.{source.name}.files",
+            hint="put the export there or correct the path under the source's `files:` in the protocol"
+                 + (f" ({len(missing) - 1} more missing)" if len(missing) > 1 else ""),
+        )
+    return list(source.files)
+
+
 def import_source(paths: Iterable[PathLike], source: Source, out: PathLike) -> list[Record]:
     """Import one exported source (an entry of the protocol's ``sources``) and write its records."""
     files = [str(p) for p in paths]
@@ -37,10 +54,29 @@ def import_source(paths: Iterable[PathLike], source: Source, out: PathLike) -> l
             f"source '{name}' lists no export files", field=f"sources.{name}.files",
             hint="add the exported files under `files:` in the protocol",
         )
-    records = load_many(files, fmt=source.format, source=name)
+    records = load_many(once(files, name), fmt=source.format, source=name)
     write_records(out, records)
     LOG.info("%s: %d records from %d file(s)", name, len(records), len(files))
     return records
+
+
+def once(files: list[str], name: str) -> list[str]:
+    """Each export file once: a file listed twice in a source, or the same export saved
+    under two names, would count every record twice in the PRISMA diagram."""
+    kept: list[str] = []
+    by_path: dict[str, str] = {}
+    by_content: dict[str, str] = {}
+    for path in files:
+        real, digest = os.path.realpath(path), file_sha256(path)
+        twin = by_path.get(real) or by_content.get(digest)
+        if twin is not None:
+            what = "is listed twice" if real in by_path else f"has the same content as {twin}"
+            LOG.warning("source '%s': %s %s in its `files:`; it is read once (remove the repeat from the "
+                        "protocol)", name, path, what)
+            continue
+        by_path[real], by_content[digest] = path, path
+        kept.append(path)
+    return kept
 
 
 def combine_sources(paths: Iterable[PathLike], out_records: PathLike, out_counts: PathLike) -> None:

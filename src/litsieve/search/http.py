@@ -108,14 +108,32 @@ class RateLimiter:
         self._starts.append(now)
 
 
+def _forms(secret: str) -> set[str]:
+    return {secret, quote(secret, safe=""), quote_plus(secret)}
+
+
 def redact(text: str, secrets: Sequence[str]) -> str:
     """``text`` with every secret (raw and URL-encoded forms) replaced by ``***``."""
     for secret in secrets:
-        if not secret:
-            continue
-        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
-            text = text.replace(form, REDACTED)
+        if secret:
+            for form in _forms(secret):
+                text = text.replace(form, REDACTED)
     return text
+
+
+def redact_bytes(data: bytes, secrets: Sequence[str]) -> bytes:
+    """:func:`redact` for a raw answer (a service that echoes the request back)."""
+    for secret in secrets:
+        if secret:
+            for form in _forms(secret):
+                data = data.replace(form.encode("utf-8"), REDACTED.encode("ascii"))
+    return data
+
+
+def answer_start(data: bytes) -> str:
+    """The first characters of an answer, for an error message (a maintenance page says so)."""
+    text = " ".join(data[:160].decode("utf-8", "replace").split())
+    return f"'{text}'" if text else "an empty body"
 
 
 def parse_retry_after(value: str | None) -> float | None:

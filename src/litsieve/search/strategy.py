@@ -29,6 +29,7 @@ from typing import Any, Mapping, Sequence
 
 from litsieve import __version__
 from litsieve.fileio import atomic_write_text, file_sha256, iter_csv, write_json
+from litsieve.logs import get_logger
 from litsieve.query.lint import format_report, lint
 from litsieve.query.parser import render
 from litsieve.query.protocol import protocol_query
@@ -38,6 +39,7 @@ from litsieve.records_io import iter_records
 from litsieve.search.protocol import describe_limits, translations
 from litsieve.search.snapshot import read_manifest
 
+LOG = get_logger("search.strategy")
 PLATFORM_LABELS = {**TARGET_LABELS, "other": "other interface"}
 METHOD_LABELS = {
     "live": "searched live through the database's API; responses frozen in a dated snapshot",
@@ -106,6 +108,7 @@ def other_method_entry(source: Source, records_csv: str) -> dict[str, Any]:
     if not source.searched_on:
         entry["warning"] = (f"no searched_on date for this source; add `searched_on: YYYY-MM-DD` (the day "
                             f"it was searched) to source '{source.name}' in the protocol")
+        LOG.warning("search documentation, source '%s': %s", source.name, entry["warning"])
     return entry
 
 
@@ -118,6 +121,7 @@ def source_entry(search: Search, source: Source, records_csv: str,
     platform = source.platform
     translation = found.get(platform)
     total, per_file = _records_per_file(records_csv)
+    warnings: list[str] = []
     entry: dict[str, Any] = {
         "name": source.name,
         "kind": source.kind,
@@ -152,17 +156,34 @@ def source_entry(search: Search, source: Source, records_csv: str,
             },
         )
         if translation and manifest.get("query") != translation.text:
-            entry["warning"] = ("the snapshot was taken with a different string from the protocol's current "
-                                f"translation; run `litsieve search refresh --source {source.name}`")
+            warnings.append("the snapshot was taken with a different string from the protocol's current "
+                            f"translation; run `litsieve search refresh --source {source.name}`")
+        changes = manifest.get("hit_count_changes")
+        if changes:
+            entry["hit_count_changes"] = changes
+            warnings.append("the service's hit count changed during the fetch ("
+                            + ", ".join(f"{c['hit_count']} on page {c['page']}" for c in changes)
+                            + "): the database changed while it was searched, so the snapshot may miss or "
+                            f"repeat a record; run `litsieve search refresh --source {source.name}` for a "
+                            "consistent one")
     else:
         entry["date_searched"] = source.searched_on
         entry["hits"] = total
         entry["files"] = _export_files(source, per_file)
         if not source.searched_on:
-            entry["warning"] = (f"no searched_on date for this export; add `searched_on: YYYY-MM-DD` to "
-                                f"source '{source.name}' in the protocol")
+            warnings.append(f"no searched_on date for this export; add `searched_on: YYYY-MM-DD` to "
+                            f"source '{source.name}' in the protocol")
     if match_csv:
         entry["query_check"] = {"file": str(match_csv), **_match_counts(match_csv)}
+        check = entry["query_check"]
+        if check["records"] and check["not_matching"] == check["records"]:
+            warnings.append(f"none of the {check['records']} records of this source is matched by the protocol's "
+                            "query with its limits: check that the export is the result of the documented search "
+                            f"(rows in {match_csv})")
+    if warnings:
+        entry["warning"] = "; ".join(warnings)
+        for warning in warnings:
+            LOG.warning("search documentation, source '%s': %s", source.name, warning)
     return entry
 
 
