@@ -64,6 +64,18 @@ def test_screen_check_reports_the_first_problem_or_the_count(review: Path, capsy
     assert "field 'decision'" in err and "'yes please' is not a valid decision" in err and "row " in err
 
 
+def test_a_queue_saved_with_cr_only_line_ends_is_read(review: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 16.2: Excel for Mac's "CSV (Macintosh)" ends lines with CR alone (was a raw _csv.Error)."""
+    path = review / TA / "ana.csv"
+    spreadsheet_edit(path, {"pubmed:1": {"decision": "include", "note": "two\rlines"}})
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r"))
+    config = str(review / "config/config.yaml")
+    assert main(["screen", "check", str(path), "--config", config]) == 0
+    assert "OK, 6 rows, 1 with a decision" in capsys.readouterr().out
+    run(review, protocol(["ana", "ben"]))
+    assert state(review / "results/screening/title_abstract.csv")["pubmed:1"]["decision_ana"] == "include"
+
+
 def test_the_order_decisions_were_made_in_is_kept_for_the_stopping_rule(review: Path) -> None:
     config = protocol(["ana", "ben"])
     spreadsheet_edit(review / TA / "ana.csv", {"pubmed:5": {"decision": "exclude"}, "pubmed:2": {"decision": "include"}},

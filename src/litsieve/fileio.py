@@ -33,7 +33,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
-from litsieve.errors import LitsieveError
+from litsieve.errors import FileAccessError, LitsieveError
 
 # What Excel and LibreOffice evaluate when they open a CSV (docs/screening.md, "Formulas"):
 # a cell starting with = or @ (Excel's @ functions), tab or CR (they hide the formula
@@ -57,7 +57,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "wb", **kwargs: Any) -
     Readers see the old file or the complete new one, never half of it; a failure leaves
     the old file untouched. Streaming through this keeps memory flat for large outputs.
     """
-    target = Path(path)
+    target = writable_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -71,6 +71,21 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "wb", **kwargs: Any) -
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def writable_target(path: str | os.PathLike[str]) -> Path:
+    """The file a write to ``path`` replaces: a symbolic link is followed, so the file it
+    points to is updated (replacing the link with a file would leave later edits made at
+    the target unread); an empty name or a folder is refused before anything is written."""
+    if not os.fspath(path):
+        raise FileAccessError("no file name given", file="''", hint="give the path of the file to write")
+    target = Path(path)
+    if target.is_symlink():
+        target = target.resolve()
+    if target.is_dir():
+        raise FileAccessError("is a folder, not a file", file=str(path),
+                              hint="give a file name inside the folder, for example one ending in .csv")
+    return target
 
 
 def _file_mode(target: Path) -> int:

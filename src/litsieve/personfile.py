@@ -34,7 +34,7 @@ import os
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from litsieve.errors import ScreeningFileError
 from litsieve.fileio import (
@@ -181,8 +181,11 @@ def _decode(data: bytes, encoding: str, path: str | os.PathLike[str]) -> str:
 
 
 def _header_rows(text: str, delimiter: str) -> list[str]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return next(reader, [])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return next(reader, [])
+    except csv.Error:
+        return []
 
 
 def sniff_delimiter(text: str, key: str, path: str | os.PathLike[str]) -> str:
@@ -233,10 +236,22 @@ def parse_person_text(text: str, spec: PersonFileSpec, path: str | os.PathLike[s
     """Parse decoded text into a :class:`PersonTable`, checking ids and choice columns."""
     path = Path(path)
     text = text.lstrip(UTF8_BOM)
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # Excel for Mac's "CSV (Macintosh)": CR alone ends a line
     if not text.strip():
         return PersonTable(path, list(spec.columns), [])
     delimiter = sniff_delimiter(text, spec.key, path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _parse_rows(reader, spec, path, delimiter)
+    except csv.Error as exc:
+        raise ScreeningFileError(
+            f"not readable as CSV ({exc})", file=str(path), line=reader.line_num,
+            hint="open it in your spreadsheet and save it again as 'CSV UTF-8' (comma separated)",
+        ) from None
+
+
+def _parse_rows(reader: Iterator[list[str]], spec: PersonFileSpec, path: Path, delimiter: str) -> PersonTable:
     columns = _canonical_header(next(reader), spec, path)
     generated = [c for c in spec.generated_columns if c in columns and c != spec.key]
     rows: list[PersonRow] = []

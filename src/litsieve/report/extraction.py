@@ -28,6 +28,7 @@ from litsieve.protocol import ExtractionField, Protocol
 from litsieve.record import Record
 from litsieve.stagefiles import read_stage_decisions
 from litsieve.report.prefill import prefill
+from litsieve.xlsx import text_cell
 
 LOG = get_logger("report.extraction")
 RELATIVE = "extraction.csv"
@@ -136,7 +137,7 @@ def xlsx_bytes(rows: Sequence[Mapping[str, str]], columns: Sequence[str]) -> byt
         cell.font = Font(bold=True)
     for row in rows:
         # Text stays text: a value such as "=1+1" from a database is never a formula.
-        sheet.append([str(row.get(c, "")) for c in columns])
+        sheet.append([text_cell(str(row.get(c, ""))) for c in columns])  # no \x01: XML cannot hold it
         for cell in sheet[sheet.max_row]:
             cell.data_type = "s"
     if not rows:
