@@ -49,7 +49,9 @@ def write_pool(root: Path, records: list[Record]) -> tuple[Path, Path]:
     pool = root / "results/screening/pool.csv"
     suggestions = root / "results/screening/suggestions.csv"
     write_records(pool, records)
-    rows = [{"record_id": r.record_id, "suggestion": ("include", "unsure", "exclude")[int(r.record_id.split(":")[1]) % 3],
+    rows = [{"record_id": r.record_id, "suggestion": ("include", "unsure", "exclude")[sum(map(ord, r.record_id)) % 3]
+             if not r.record_id.split(":")[1].isdigit() else
+             ("include", "unsure", "exclude")[int(r.record_id.split(":")[1]) % 3],
              "criteria": "peer_support", "evidence": "=[peer support]"} for r in records]
     write_csv(suggestions, rows, ["record_id", "suggestion", "criteria", "evidence"])
     return pool, suggestions

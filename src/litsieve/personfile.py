@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -41,6 +42,7 @@ from litsieve.fileio import (
     atomic_write_bytes,
     atomic_write_text,
     csv_line,
+    file_sha256,
     keep_previous_version,
     neutralise_cell,
     unneutralise_cell,
@@ -58,6 +60,12 @@ ORPHANS_DIR = "orphans"
 UTF8_BOM = "\ufeff"
 LINE_END = "\r\n"
 DELIMITERS = (",", ";", "\t")
+# The key cell of the row that says what to type (row 2). It sorts before every record id,
+# so a spreadsheet sorting by record_id keeps it on top.
+HELP_KEY = "(what to type)"
+LEDGER_SUFFIX = ".state.json"
+# What a spreadsheet saves when the person keeps its own format instead of CSV.
+WORKBOOK_SUFFIXES = (".xlsx", ".ods", ".xls", ".numbers")
 
 @dataclass(frozen=True)
 class PersonFileSpec:
@@ -68,6 +76,9 @@ class PersonFileSpec:
     ``person_columns`` are the ones people fill (never changed by litsieve); every other
     column is generated and refreshed on each merge. ``choices`` restricts a person column
     to listed values (case, spaces and underscores do not matter; empty always allowed).
+    ``help`` says what to type, column by column: it is written as the row under the header
+    (key cell :data:`HELP_KEY`), where a screener sees it in any spreadsheet, and that row
+    is skipped when the file is read.
     """
 
     relative: str
@@ -76,6 +87,7 @@ class PersonFileSpec:
     choices: Mapping[str, Sequence[str]] = field(default_factory=dict)
     key: str = KEY
     description: str = ""
+    help: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.columns or self.columns[0] != self.key:
@@ -132,6 +144,7 @@ class PersonTable:
     rows: list[PersonRow]
     delimiter: str = ","
     encoding: str = "utf-8-sig"
+    help_typed: dict[str, str] = field(default_factory=dict)  # what someone typed into the help row
 
     def by_key(self) -> dict[str, PersonRow]:
         return {row.key: row for row in self.rows}
@@ -255,6 +268,7 @@ def _parse_rows(reader: Iterator[list[str]], spec: PersonFileSpec, path: Path, d
     columns = _canonical_header(next(reader), spec, path)
     generated = [c for c in spec.generated_columns if c in columns and c != spec.key]
     rows: list[PersonRow] = []
+    help_typed: dict[str, str] = {}
     seen: dict[str, int] = {}
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
@@ -263,6 +277,10 @@ def _parse_rows(reader: Iterator[list[str]], spec: PersonFileSpec, path: Path, d
             columns.append(f"column {_column_letter(len(columns))}")
         values = {columns[i]: (cells[i] if i < len(cells) else "") for i in range(len(columns))}
         key = unneutralise_cell(values[spec.key].strip())  # the id came from a database too
+        if key == HELP_KEY:
+            help_typed.update({c: v for c in spec.person_columns if (v := values.get(c, "")).strip()
+                               and v != spec.help.get(c, "")})
+            continue
         if not key:
             raise ScreeningFileError(
                 "this row has cells filled in but no record id",
@@ -296,7 +314,7 @@ def _parse_rows(reader: Iterator[list[str]], spec: PersonFileSpec, path: Path, d
         for row in rows:
             for column in unnamed:
                 row.values.pop(column, None)
-    return PersonTable(path, columns, rows, delimiter)
+    return PersonTable(path, columns, rows, delimiter, help_typed=help_typed)
 
 
 def read_person_file(path: str | os.PathLike[str], spec: PersonFileSpec) -> PersonTable:
@@ -374,13 +392,13 @@ def merge_rows(
     # Rows kept under an id that no longer exists but whose work is still there.
     rekeyed: dict[str, str] = {}
     carried: dict[str, PersonRow] = {}
-    for key, row in old.items():
+    for key, row in [*old.items(), *orphan_rows.items()]:  # an orphan's record may be back under a new id
         target = aliases.get(key)
         if key in generated_set or target is None or target not in generated_set:
             continue
         if target in old and has_person_content(old[target], person_columns):
             continue  # the current id has its own decisions; this one becomes an orphan
-        if target in carried:
+        if target in carried or not has_person_content(row, person_columns):
             continue
         carried[target] = row
         rekeyed[key] = target
@@ -415,7 +433,7 @@ def merge_rows(
             new_orphans.append(row)
         else:
             dropped.append(key)
-    kept_orphans = [r for k, r in orphan_rows.items() if k not in generated_set]
+    kept_orphans = [r for k, r in orphan_rows.items() if k not in generated_set and k not in rekeyed]
     orphan_keys = {r.key for r in new_orphans}
     all_orphans = [r for r in kept_orphans if r.key not in orphan_keys] + new_orphans
     return Merge(
@@ -438,10 +456,15 @@ def person_csv_bytes(
     *,
     generated: Iterable[str],
     delimiter: str = ",",
+    help: Mapping[str, str] | None = None,
 ) -> bytes:
-    """UTF-8 with BOM, CRLF; generated cells neutralised, person cells exactly as read."""
+    """UTF-8 with BOM, CRLF; the help row (if any) under the header; generated cells
+    neutralised, person cells exactly as read."""
     guard = set(generated)
     lines = [csv_line(columns, delimiter, LINE_END)]
+    if help:
+        lines.append(csv_line([HELP_KEY if i == 0 else help.get(c, "") for i, c in enumerate(columns)],
+                              delimiter, LINE_END))
     lines += [csv_line([neutralise_cell(row.get(c)) if c in guard else row.get(c) for c in columns],
                        delimiter, LINE_END) for row in rows]
     return (UTF8_BOM + "".join(lines)).encode("utf-8")
@@ -480,6 +503,181 @@ def write_if_changed(path: Path, data: bytes, *, history: Path | None, keep: boo
     return True
 
 
+# --------------------------------------------------------------------------- what litsieve last saw
+
+@dataclass
+class Ledger:
+    """What litsieve saw of a person file at the end of its last run, kept beside the
+    file's history (``<name>.state.json``): every typed cell by record id, and the version
+    (SHA-256) of each workbook saved beside it. A row or a column that disappears from the
+    file between two runs (deleted in the spreadsheet, the file deleted) is put back from
+    here; a cell the person cleared is their decision and stays cleared."""
+
+    typed: dict[str, dict[str, str]] = field(default_factory=dict)
+    workbooks: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps({"typed": self.typed, "workbooks": self.workbooks}, indent=1, sort_keys=True,
+                          ensure_ascii=False) + "\n"
+
+
+def ledger_path(people: Path, relative: str) -> Path:
+    return history_dir(people, relative) / f"{Path(relative).name}{LEDGER_SUFFIX}"
+
+
+def read_ledger(people: Path, relative: str) -> Ledger:
+    path = ledger_path(people, relative)
+    if not path.exists():
+        return Ledger()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Ledger(dict(data.get("typed", {})), dict(data.get("workbooks", {})))
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as exc:
+        raise ScreeningFileError(f"not readable ({exc})", file=str(path),
+                                 hint="litsieve keeps it: restore it from version control, or delete it (rows "
+                                      "deleted from the person file can then no longer be put back)") from None
+
+
+def typed_cells(row: PersonRow, person_columns: Iterable[str]) -> dict[str, str]:
+    return {c: row.get(c) for c in person_columns if row.get(c).strip()}
+
+
+def workbooks_beside(path: Path) -> list[Path]:
+    """Workbooks a spreadsheet saved beside a person file (``ana.xlsx`` beside ``ana.csv``)."""
+    return [path.with_suffix(suffix) for suffix in WORKBOOK_SUFFIXES if path.with_suffix(suffix).exists()]
+
+
+def read_workbook(path: Path, spec: PersonFileSpec, delimiter: str = ",") -> PersonTable:
+    """A person file a screener saved as an Excel workbook, read like its CSV."""
+    from litsieve.xlsx import read_sheet
+
+    rows = read_sheet(path)
+    header = [h.strip().casefold() for h in (rows[0] if rows else [])]
+    if spec.key.casefold() not in header:
+        raise ScreeningFileError(f"no '{spec.key}' column in the header of the first sheet", file=str(path),
+                                 row=1, field=spec.key, hint="the first sheet must be the queue as litsieve wrote it")
+    table = _parse_rows(iter(rows), spec, path, delimiter)
+    table.encoding = "xlsx"
+    return table
+
+
+@dataclass
+class PersonState:
+    """A person file as the next merge starts from it (:func:`read_person_state`), with
+    what had to be done to get there, so the run and ``litsieve screen check`` say it."""
+
+    path: Path
+    table: PersonTable
+    ledger: Ledger
+    on_disk: int  # rows in the CSV as it is on disk (0: missing or header only)
+    restored_rows: list[str] = field(default_factory=list)
+    restored_columns: list[str] = field(default_factory=list)
+    workbook: Path | None = None  # read instead of the CSV: saved after it
+    unread_workbooks: list[Path] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """What the person should know, one line each (the run's notices, ``screen check``)."""
+        lines = []
+        if self.workbook is not None:
+            lines.append(f"{self.workbook} was saved after {self.path}, so litsieve read the workbook; its cells "
+                         f"are merged into {self.path.name}: keep working in {self.path.name} (new records are "
+                         f"added there, never to the workbook)")
+        for workbook in self.unread_workbooks:
+            lines.append(f"{workbook} is older than {self.path.name} and was not read (litsieve reads a workbook "
+                         f"only when it was saved after the CSV); delete it if {self.path.name} has everything")
+        if self.restored_rows and not self.on_disk and self.workbook is None:
+            lines.append(f"{self.path} was deleted or emptied since the last run: its {len(self.restored_rows)} "
+                         "row(s) with typed cells are put back as they were typed; to start the file over, "
+                         "empty its decision cells instead of deleting it")
+        elif self.restored_rows:
+            lines.append(f"{self.path}: {len(self.restored_rows)} row(s) with typed cells were missing (deleted in "
+                         f"the spreadsheet?) and are put back as they were typed ({_some(self.restored_rows)}); "
+                         "to undo a decision, empty its cell instead of deleting the row")
+        for column in self.restored_columns:
+            lines.append(f"{self.path}: the column '{column}' was missing (deleted in the spreadsheet?); its cells are "
+                         "put back as they were typed")
+        if self.table.help_typed:
+            typed = "; ".join(f"{c}: {v!r}" for c, v in self.table.help_typed.items())
+            lines.append(f"{self.path}: row 2 ({HELP_KEY}) only says what to type and is rewritten on every run; "
+                         f"what was typed there ({typed}) belongs to no record: type it in a record's row")
+        return lines
+
+
+def _some(keys: Sequence[str]) -> str:
+    return ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+
+
+def read_person_state(people: str | os.PathLike[str], spec: PersonFileSpec) -> PersonState:
+    """The person file ``spec`` describes, as the next merge starts from it; writes nothing.
+
+    The CSV is read as the spreadsheet saved it, or a workbook saved beside it after it
+    (``.xlsx`` is read; ``.ods``, ``.xls`` or ``.numbers`` stop the run, naming the file,
+    since their decisions would otherwise be ignored); rows and columns with typed cells
+    that disappeared since the last run come back from the :class:`Ledger`. A column that
+    disappeared while a column litsieve does not know appeared (``decision`` renamed
+    ``Entscheidung`` in a German spreadsheet) is an error naming both: guessing would
+    reset or misread every decision.
+    """
+    people = Path(people)
+    path = spec.path(people)
+    ledger = read_ledger(people, spec.relative)
+    csv_table = read_person_file(path, spec) if path.exists() else None
+    table, workbook, unread = csv_table, None, []
+    for candidate in workbooks_beside(path):
+        digest = file_sha256(candidate)
+        if digest == ledger.workbooks.get(candidate.name):
+            continue  # this version was seen by an earlier run
+        saved_after = csv_table is None or not csv_table.rows or candidate.stat().st_mtime > path.stat().st_mtime
+        if not saved_after:
+            unread.append(candidate)
+        elif candidate.suffix != ".xlsx":
+            raise ScreeningFileError(
+                f"saved as {candidate.suffix} after {path.name}; litsieve reads CSV (and .xlsx) only",
+                file=str(candidate),
+                hint=f"open it and save it as 'Text CSV' / 'CSV UTF-8' under the name {path.name} (replace the "
+                     f"old one), then delete {candidate.name}",
+            )
+        else:
+            table = read_workbook(candidate, spec, csv_table.delimiter if csv_table else ",")
+            workbook = candidate
+    state = PersonState(path, table or PersonTable(path, list(spec.columns), []), ledger,
+                        len(csv_table.rows) if csv_table else 0, workbook=workbook, unread_workbooks=unread)
+    _put_back(state, spec)
+    return state
+
+
+def _put_back(state: PersonState, spec: PersonFileSpec) -> None:
+    """Rows and columns with typed cells that the file lost since the last run, from the ledger."""
+    table, typed = state.table, state.ledger.typed
+    had_values = sorted({c for cells in typed.values() for c in cells})
+    missing = [c for c in had_values if c not in table.columns]
+    if missing and table.rows:
+        unknown = [c for c in table.extra_columns(spec)
+                   if c not in had_values and any(row.get(c).strip() for row in table.rows)]
+        if unknown:
+            raise ScreeningFileError(
+                f"the column '{missing[0]}' is missing from the header and '{unknown[0]}' is new: litsieve finds "
+                f"columns by name, so every '{missing[0]}' would be read as empty",
+                file=str(table.path), row=1, field=missing[0],
+                hint=f"rename '{unknown[0]}' back to '{missing[0]}' (the other columns stay as they are); nothing "
+                     "has been changed",
+            )
+    by_key = table.by_key()
+    for column in missing:
+        table.columns.append(column)
+        for key, row in by_key.items():
+            row.values[column] = typed.get(key, {}).get(column, "")
+        if any(column in typed.get(key, {}) for key in by_key):
+            state.restored_columns.append(column)
+    for key, cells in typed.items():
+        if key not in by_key:
+            table.rows.append(PersonRow(key, {spec.key: key, **cells}))
+            state.restored_rows.append(key)
+            for column in cells:
+                if column not in table.columns:
+                    table.columns.append(column)
+
+
 def update_person_file(
     people: str | os.PathLike[str],
     spec: PersonFileSpec,
@@ -487,21 +685,26 @@ def update_person_file(
     *,
     aliases: Mapping[str, str] | None = None,
     order: Callable[[list[PersonRow]], list[PersonRow]] | None = None,
+    state: PersonState | None = None,
 ) -> Merge:
     """Merge ``generated`` rows into the person file ``spec`` describes, and write it.
 
-    Reads (and validates) the file and its orphans file before anything is written, so a
-    bad file stops the run with nothing changed. ``order`` may rearrange the merged rows
-    (for example undecided rows first, by priority); it must return the same rows.
+    Reads (and validates) the file, its workbook and its orphans file before anything is
+    written, so a bad file stops the run with nothing changed (``state``: the file as
+    :func:`read_person_state` read it earlier in the same run). ``order`` may rearrange the
+    merged rows (for example undecided rows first, by priority); it must return the same
+    rows. Everything a person should know (rows put back, a workbook read, rows moved to
+    the orphans file) is logged as a warning, which the workflow prints at the end of the run.
     """
     people = Path(people)
     path = spec.path(people)
-    existing = read_person_file(path, spec) if path.exists() else None
+    state = state or read_person_state(people, spec)
+    existing = state.table
     orphan_file = orphans_path(people, spec.relative)
     # Orphans are an archive: a reason list changed in the protocol must not block the run.
-    orphans = read_person_file(orphan_file, replace(spec, choices={})) if orphan_file.exists() else None
+    orphans = read_person_file(orphan_file, replace(spec, choices={}, help={})) if orphan_file.exists() else None
     issued = read_issued(people, spec.relative)
-    if existing is not None and not issued:
+    if not issued:
         # A file from before litsieve tracked issued ids: trust the ids it holds.
         issued = {row.key for row in existing.rows}
     merge = merge_rows(spec, existing, generated, issued=issued, aliases=aliases, orphans=orphans)
@@ -528,31 +731,39 @@ def update_person_file(
         atomic_write_text(ids_file, ids_text)
     write_if_changed(
         path,
-        person_csv_bytes(merge.columns, merge.rows, generated=generated_columns, delimiter=merge.delimiter),
+        person_csv_bytes(merge.columns, merge.rows, generated=generated_columns, delimiter=merge.delimiter,
+                         help=spec.help),
         history=history,
-        keep=bool(existing and existing.rows),
+        keep=state.on_disk > 0,
     )
-    had = existing.by_key() if existing else {}
+    person_columns = [c for c in merge.columns if c not in generated_columns]
+    ledger = Ledger({row.key: cells for row in merge.rows if (cells := typed_cells(row, person_columns))},
+                    {wb.name: file_sha256(wb) for wb in workbooks_beside(path)})
+    ledger_file = ledger_path(people, spec.relative)
+    if not ledger_file.exists() or ledger_file.read_text(encoding="utf-8") != ledger.to_json():
+        atomic_write_text(ledger_file, ledger.to_json())
+    for line in state.problems():
+        LOG.warning("%s", line)
+    _log_merge(path, merge, existing, issued, orphan_file, history, state)
+    return merge
+
+
+def _log_merge(path: Path, merge: Merge, existing: PersonTable, issued: set[str], orphan_file: Path,
+               history: Path, state: PersonState) -> None:
+    had = existing.by_key()
     new_orphans = [r.key for r in merge.orphans if r.key in had]
     if new_orphans:
-        LOG.warning(
-            "%s: %d row(s) with decisions belong to records no longer in the review (%s); "
-            "they were moved, with everything typed in them, to %s",
-            path, len(new_orphans), ", ".join(new_orphans[:5]) + (" ..." if len(new_orphans) > 5 else ""),
-            orphan_file,
-        )
+        LOG.warning("%s: %d row(s) with decisions belong to records no longer in the review (%s); they were "
+                    "moved, with everything typed in them, to %s", path, len(new_orphans), _some(new_orphans),
+                    orphan_file)
     if merge.restored:
         LOG.warning("%s: %d record(s) are back in the review; their rows were restored from %s",
                     path, len(merge.restored), orphan_file)
     for old, new in sorted(merge.rekeyed.items()):
-        LOG.info("%s: decisions on %s now belong to %s (the same work after deduplication)", path, old, new)
-    vanished = [key for key in merge.appended if existing is not None and key in issued]
+        LOG.info("%s: decisions on %s now belong to %s (the same work)", path, old, new)
+    vanished = [key for key in merge.appended if state.on_disk and key in issued]
     if vanished:
-        LOG.warning(
-            "%s: %d row(s) were missing from the file (deleted in the spreadsheet?) and were added "
-            "back empty (%s); earlier versions of the file are in %s",
-            path, len(vanished), ", ".join(vanished[:5]) + (" ..." if len(vanished) > 5 else ""), history,
-        )
+        LOG.info("%s: %d row(s) without typed cells were missing from the file and were added back (%s)",
+                 path, len(vanished), _some(vanished))
     if len(merge.appended) > len(vanished):
         LOG.info("%s: %d new record(s) appended", path, len(merge.appended) - len(vanished))
-    return merge
