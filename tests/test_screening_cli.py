@@ -149,3 +149,22 @@ def test_a_screener_who_screened_everything_does_not_hold_the_stage_back() -> No
     half = stage_status("title_abstract", state_rows({"ana": [1, 0] * 50}, 100), config.screeners, config.ranking, "screening")["stopping"]
     assert (half["may_stop"], half["message"]) == (
         False, "keep screening: 95% recall is not yet shown with 95% confidence for ben")
+
+
+def test_screen_check_says_what_a_deleted_row_or_renamed_column_does(
+        review: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 16.10: a deleted row or a renamed decision column was not even seen by `screen check`."""
+    path = review / TA / "ana.csv"
+    config = str(review / "config/config.yaml")
+    spreadsheet_edit(path, {"pubmed:1": {"decision": "include"}, "pubmed:2": {"decision": "exclude"}})
+    run(review, protocol(["ana", "ben"]))
+    saved = path.read_bytes().decode("utf-8-sig")
+    path.write_bytes("\r\n".join(line for line in saved.split("\r\n") if not line.startswith("pubmed:2,")).encode())
+    assert main(["screen", "check", str(path), "--config", config]) == 0
+    out = capsys.readouterr().out
+    assert "OK, 6 rows, 2 with a decision" in out  # the deleted row is counted as it will come back
+    assert "note: " in out and "1 row(s) with typed cells were missing" in out and "pubmed:2" in out
+    path.write_bytes(saved.replace("record_id,title,decision,", "record_id,title,Entscheidung,", 1).encode())
+    assert main(["screen", "check", str(path), "--config", config]) == 2
+    err = capsys.readouterr().err
+    assert "row 1, field 'decision'" in err and "rename 'Entscheidung' back to 'decision'" in err

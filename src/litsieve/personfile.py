@@ -547,6 +547,12 @@ def workbooks_beside(path: Path) -> list[Path]:
     return [path.with_suffix(suffix) for suffix in WORKBOOK_SUFFIXES if path.with_suffix(suffix).exists()]
 
 
+def workbooks_of(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """The workbooks beside these person files, as rule inputs: saving a queue as .xlsx
+    then reruns the rule that reads it."""
+    return [str(workbook) for path in paths for workbook in workbooks_beside(Path(path))]
+
+
 def read_workbook(path: Path, spec: PersonFileSpec, delimiter: str = ",") -> PersonTable:
     """A person file a screener saved as an Excel workbook, read like its CSV."""
     from litsieve.xlsx import read_sheet

@@ -55,6 +55,10 @@ def person_spec(fields: Sequence[ExtractionField]) -> PersonFileSpec:
         columns=tuple(columns),
         person_columns=(*_names(fields), NOTES),
         description="reviewers' corrections of the pre-filled extraction of included studies",
+        help={"title": "this row says what to type in each column; it is no study (litsieve skips it)",
+              **{name: f"your value for {name} when the pre-filled one is wrong or empty; none = not reported"
+                 for name in _names(fields)},
+              NOTES: "anything you like"},
     )
 
 
