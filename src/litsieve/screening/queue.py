@@ -79,7 +79,7 @@ def reason_help(criteria: tuple[CriterionSpec, ...], *, required: bool) -> str:
     """What the help row says under ``reason``: the ids a screener may type."""
     compiled = compile_criteria(criteria)
     excluding = [c.id for c in compiled if c.kind != "inclusion" and c.reason]
-    unmet = [c.id for c in compiled if not (c.kind != "inclusion" and c.reason)]
+    unmet = [c.id for c in compiled if c.kind == "inclusion"]
     text = ("required for every exclusion: " if required else "for an exclusion (optional): ")
     text += ", ".join([*excluding, f"{OTHER_REASON} (say what in note)"])
     if unmet:
