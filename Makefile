@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: run test test-fast bench lint report clean
+.PHONY: run test test-fast soak bench lint report clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ run: $(VENV)/.installed
 ## Run every test (the external suite reads ../shared when it exists).
 test: $(VENV)/.installed
 	$(BIN)/pytest -n $(CORES) -q
+
+## The long run of the no-decision-lost property: many more random sequences in process, and
+## real snakemake runs with edits, --forceall, rm -rf results, changed exports and SIGKILLs.
+SOAK_EXAMPLES ?= 500
+SOAK_SEQUENCES ?= 6
+soak: $(VENV)/.installed
+	LITSIEVE_SOAK_EXAMPLES=$(SOAK_EXAMPLES) $(BIN)/pytest -q -p no:logging tests/test_decisions_survive.py
+	LITSIEVE_SOAK_SEQUENCES=$(SOAK_SEQUENCES) $(BIN)/pytest -q -p no:logging -m soak -n $(CORES) tests/test_soak_workflow.py
 
 ## Lint the workflow.
 lint: $(VENV)/.installed
