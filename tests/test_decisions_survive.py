@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from litsieve.personfile import HELP_KEY
 from screening_helpers import protocol, read_rows, record, run, write_pool
 
-EXAMPLES = int(os.environ.get("LITSIEVE_SOAK_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("LITSIEVE_SOAK_EXAMPLES", "15"))
 CONFIG = protocol(["ana", "ben"], ["ana"])
 FILES = {
     "ta_ana": ("title_abstract/ana.csv", ("decision", "reason", "note", "my col")),
@@ -62,7 +62,7 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("delete file"), st.sampled_from(sorted(FILES))),
     st.tuples(st.just("export"), st.sampled_from(["add", "remove", "re-identify"]), index),
     st.tuples(st.sampled_from(["rerun", "forceall", "rm -rf results"])),
-    st.tuples(st.just("SIGKILL"), st.floats(0.0, 0.4)),
+    st.tuples(st.just("SIGKILL"), st.floats(0.0, 0.25)),
 ), min_size=3, max_size=16)
 
 
