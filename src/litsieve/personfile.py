@@ -3,10 +3,10 @@
 Screening queues, conflict sheets, the duplicate review and the extraction sheet live
 outside ``results/`` (under ``paths.people``, default ``screening/``) and are edited in
 Excel or LibreOffice. Such a file comes back in whatever shape the spreadsheet chose:
-comma, semicolon or tab separated, with or without a byte-order mark, CRLF line ends,
-UTF-8, UTF-16 or the Windows code page, rows sorted or filtered, columns added. This
-module reads all of those, and merges freshly generated rows into the file by stable
-record id so that:
+comma, semicolon or tab separated, with or without a byte-order mark, CRLF, LF or CR line
+ends, UTF-8, UTF-16 or the Windows code page, rows sorted or filtered, columns added or
+moved, or as an ``.xlsx`` workbook beside the CSV. This module reads all of those, and
+merges freshly generated rows into the file by stable record id so that:
 
 - cells in *person columns* (decision, reason, note, ... and any column the person added)
   are written back exactly as they were read;
@@ -14,16 +14,26 @@ record id so that:
   and neutralised against spreadsheet formulas, because they came from a database;
 - records new to the workflow are appended; a row whose record no longer exists is moved,
   with everything typed in it, to ``<people>/orphans/...`` with a warning, and moved back
-  if the record returns;
+  if the record returns; ``aliases`` carry a row to the id its record has now;
+- a row, a column or the whole file that disappeared since the last run comes back with
+  what was typed in it (:class:`Ledger`), and a renamed column stops the run;
 - the previous version is kept in ``<people>/.history/`` before every rewrite, the rewrite
-  is atomic, and an unchanged file is not touched (so ``snakemake -n`` stays quiet).
+  is atomic (through a symbolic link, to the file it points to), and an unchanged file is
+  not touched (so ``snakemake -n`` stays quiet).
+
+The API other parts build on (the workflow's stages, ``litsieve screen check``, a
+screening page): :func:`read_person_state` (the file as the next merge starts from it, with
+:meth:`PersonState.problems` to tell a person), :func:`update_person_file` (merge by id and
+write), :func:`read_person_file` / :func:`person_csv_bytes` (one file, read or rendered),
+and :func:`orphans_path`, :func:`history_dir`, :func:`ledger_path` for where things are kept.
 
 Each area describes its files with :class:`PersonFileSpec` and exposes them through a
 ``person_files(protocol)`` function; :mod:`litsieve.people` lists them all for a review and
-creates the missing ones (header only) when the Snakefile is parsed, so person files can be
-rule inputs from the first run on.
+creates the missing ones (header and the row saying what to type) when the Snakefile is
+parsed, so person files can be rule inputs from the first run on.
 
-Row numbers in errors are spreadsheet row numbers: the header is row 1.
+Row numbers in errors are spreadsheet row numbers: the header is row 1, the row saying
+what to type (:data:`HELP_KEY`) row 2.
 """
 
 from __future__ import annotations
