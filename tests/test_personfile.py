@@ -303,3 +303,19 @@ def test_formula_like_record_ids_survive_an_edit_and_a_rerun(tmp_path: Path) -> 
     merge = update_person_file(tmp_path, SPEC, generated(*ids))
     assert {row.key: row.get("decision") for row in merge.rows} == dict.fromkeys(ids, "include")
     assert not orphans_path(tmp_path, SPEC.relative).exists()
+
+
+def test_a_file_saved_while_it_is_merged_is_not_overwritten(tmp_path: Path) -> None:
+    """A spreadsheet saving during a run (or a screening page's stale copy) must not lose that save."""
+    from litsieve.personfile import read_person_state
+
+    update_person_file(tmp_path, SPEC, generated("r1", "r2"))
+    path = SPEC.path(tmp_path)
+    state = read_person_state(tmp_path, SPEC)
+    path.write_text("record_id,title,decision\r\nr1,T,include\r\nr2,T,exclude\r\n", encoding="utf-8")
+    saved = path.read_bytes()
+    with pytest.raises(ScreeningFileError, match="was saved while litsieve was merging it"):
+        update_person_file(tmp_path, SPEC, generated("r1", "r2"), state=state)
+    assert path.read_bytes() == saved
+    merge = update_person_file(tmp_path, SPEC, generated("r1", "r2"))  # the next run merges it
+    assert {r.key: r.get("decision") for r in merge.rows} == {"r1": "include", "r2": "exclude"}

@@ -39,6 +39,7 @@ what to type (:data:`HELP_KEY`) row 2.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -330,7 +331,11 @@ def _parse_rows(reader: Iterator[list[str]], spec: PersonFileSpec, path: Path, d
 def read_person_file(path: str | os.PathLike[str], spec: PersonFileSpec) -> PersonTable:
     """Read a person file as a spreadsheet saved it (see the module docstring)."""
     path = Path(path)
-    data = path.read_bytes()
+    return person_table(path.read_bytes(), path, spec)
+
+
+def person_table(data: bytes, path: Path, spec: PersonFileSpec) -> PersonTable:
+    """:func:`read_person_file` of bytes already read."""
     text, encoding = decode_person_bytes(data, path)
     table = parse_person_text(text, spec, path)
     table.encoding = encoding
@@ -586,6 +591,7 @@ class PersonState:
     table: PersonTable
     ledger: Ledger
     on_disk: int  # rows in the CSV as it is on disk (0: missing or header only)
+    version: str = ""  # SHA-256 of the CSV as read ("" when there was none): a later save is detected
     restored_rows: list[str] = field(default_factory=list)
     restored_columns: list[str] = field(default_factory=list)
     workbook: Path | None = None  # read instead of the CSV: saved after it
@@ -637,7 +643,8 @@ def read_person_state(people: str | os.PathLike[str], spec: PersonFileSpec) -> P
     people = Path(people)
     path = spec.path(people)
     ledger = read_ledger(people, spec.relative)
-    csv_table = read_person_file(path, spec) if path.exists() else None
+    data = path.read_bytes() if path.exists() else None
+    csv_table = person_table(data, path, spec) if data is not None else None
     table, workbook, unread = csv_table, None, []
     for candidate in workbooks_beside(path):
         digest = file_sha256(candidate)
@@ -657,7 +664,9 @@ def read_person_state(people: str | os.PathLike[str], spec: PersonFileSpec) -> P
             table = read_workbook(candidate, spec, csv_table.delimiter if csv_table else ",")
             workbook = candidate
     state = PersonState(path, table or PersonTable(path, list(spec.columns), []), ledger,
-                        len(csv_table.rows) if csv_table else 0, workbook=workbook, unread_workbooks=unread)
+                        len(csv_table.rows) if csv_table else 0,
+                        version=hashlib.sha256(data).hexdigest() if data is not None else "",
+                        workbook=workbook, unread_workbooks=unread)
     _put_back(state, spec)
     return state
 
@@ -745,6 +754,7 @@ def update_person_file(
     ids_text = "".join(f"{key}\n" for key in issued_now)
     if not ids_file.exists() or ids_file.read_text(encoding="utf-8") != ids_text:
         atomic_write_text(ids_file, ids_text)
+    saved_meanwhile(state)
     write_if_changed(
         path,
         person_csv_bytes(merge.columns, merge.rows, generated=generated_columns, delimiter=merge.delimiter,
@@ -762,6 +772,18 @@ def update_person_file(
         LOG.warning("%s", line)
     _log_merge(path, merge, existing, issued, orphan_file, history, state)
     return merge
+
+
+def saved_meanwhile(state: PersonState) -> None:
+    """Refuse to replace a file saved after ``state`` was read (a spreadsheet saving while
+    the run merges, a screening page's edit against a file changed on disk): the merge
+    would write over what was typed in between."""
+    now = file_sha256(state.path) if state.path.exists() else ""
+    if now != state.version:
+        raise ScreeningFileError(
+            "was saved while litsieve was merging it; it has not been overwritten", file=str(state.path),
+            hint="close it in the spreadsheet and rerun (`snakemake`): the next run merges what was saved",
+        )
 
 
 def _log_merge(path: Path, merge: Merge, existing: PersonTable, issued: set[str], orphan_file: Path,
