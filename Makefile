@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= 2
+FUZZ_SECONDS ?= 600
 
-.PHONY: run test test-fast soak bench lint report clean
+.PHONY: run test test-fast soak fuzz bench lint report clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +18,17 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(BIN)/snakemake --cores $(CORES)
 
-## Run every test (the external suite reads ../shared when it exists).
+## Run every test (the external suite reads ../shared, or LITSIEVE_SHARED, when it exists).
 test: $(VENV)/.installed
 	$(BIN)/pytest -n $(CORES) -q
+
+## The tests that run no workflow and read no ../shared (a minute or less; `make test` before a commit).
+test-fast: $(VENV)/.installed
+	$(BIN)/pytest -n $(CORES) -q -m "not slow and not external"
+
+## Hunt for new importer failures: unseeded fuzzing for FUZZ_SECONDS (default 600).
+fuzz: $(VENV)/.installed
+	LITSIEVE_FUZZ_SECONDS=$(FUZZ_SECONDS) LITSIEVE_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -m fuzz
 
 ## The long run of the no-decision-lost property: many more random sequences in process, and
 ## real snakemake runs with edits, --forceall, rm -rf results, changed exports and SIGKILLs.
@@ -29,11 +38,14 @@ soak: $(VENV)/.installed
 	LITSIEVE_SOAK_EXAMPLES=$(SOAK_EXAMPLES) $(BIN)/pytest -q -p no:logging tests/test_decisions_survive.py
 	LITSIEVE_SOAK_SEQUENCES=$(SOAK_SEQUENCES) $(BIN)/pytest -q -p no:logging -m soak -n $(CORES) tests/test_soak_workflow.py
 
-## Lint the workflow.
+## Static checks: ruff, mypy, snakefmt --check and snakemake --lint.
 lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/mypy
+	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 
-## Benchmarks: deduplication and ranking figures (installs bib-dedupe and asreview into .venv-bench).
+## Benchmarks: deduplication, ranking and import-speed figures (installs bib-dedupe and asreview into .venv-bench).
 bench: $(VENV)/.installed
 	$(MAKE) -C benchmarks PYTHON=$(abspath $(BIN)/python)
 

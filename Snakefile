@@ -30,12 +30,12 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/import.smk"
 include: "workflow/rules/dedup.smk"
 include: "workflow/rules/search.smk"
-include: "workflow/rules/pool.smk"
 include: "workflow/rules/screen.smk"
 include: "workflow/rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         "results/records/all.csv",
         "results/records/counts.tsv",
@@ -59,7 +59,6 @@ rule all:
         expand("results/exports/{set}.{fmt}", set=["included", "excluded"], fmt=["ris", "bib"]),
         "results/report/search_strategy.html",
         "results/report/screening.html",
-    default_target: True
 
 
 onsuccess:

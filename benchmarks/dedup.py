@@ -428,10 +428,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in SETS:
             source, id_column, labels = labelled_set(shared, name, work)
             entry: dict[str, object] = {"records": len(labels)}
-            tools = [("litsieve", lambda: run_litsieve(source, work / f"{name}.litsieve.csv"))]
+            # Each runner is called within this iteration, so binding the loop variables late is safe.
+            tools = [("litsieve", lambda: run_litsieve(source, work / f"{name}.litsieve.csv"))]  # noqa: B023
             if use_bib:
-                tools.append(("bib-dedupe", lambda: run_bib_dedupe(args.bench_python, source, id_column,
-                                                                   work / f"{name}.bib.csv")))
+                tools.append(("bib-dedupe", lambda: run_bib_dedupe(args.bench_python, source, id_column,  # noqa: B023
+                                                                   work / f"{name}.bib.csv")))  # noqa: B023
             for tool, runner in tools:
                 predicted, seconds, peak = runner()
                 missing = set(labels) - set(predicted)
@@ -464,7 +465,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 "abstracts_over_30k": sum(1 for r in records if len(str(r["abstract"])) >= 30_000),
                                 "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak / 2**20,
                                 "load_average": load, **scores}
-            print(f"synthetic {size:>7}: {seconds:.1f}s wall, {cpu:.1f}s CPU, peak {peak / 2**20:.0f} MiB, pair F1 {scores['pair_f1']:.4f}, "
+            print(f"synthetic {size:>7}: {seconds:.1f}s wall, {cpu:.1f}s CPU, peak {peak / 2**20:.0f} MiB, "
+                  f"pair F1 {scores['pair_f1']:.4f}, "
                   f"false merges {scores['false_merge_pairs']}", file=sys.stderr)
 
     report = render(results, scale)

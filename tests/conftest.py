@@ -17,6 +17,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property-based tests draw the same examples on every run and machine in `make test`
+# (a failure reproduces; the time does not depend on luck); `make fuzz` draws new ones.
+settings.register_profile("test", derandomize=True, database=None, deadline=None)
+settings.register_profile("fuzz", derandomize=False, database=None, deadline=None)
+settings.load_profile(os.environ.get("LITSIEVE_HYPOTHESIS_PROFILE", "test"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LITSIEVE_SHARED", REPO.parent / "shared"))
@@ -69,7 +76,9 @@ def workflow_dir(tmp_path: Path) -> Path:
 
 
 def run_snakemake(directory: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run the venv's snakemake in ``directory``; on failure show its output."""
+    """Run the venv's snakemake in ``directory`` (a copy: never the repository, whose
+    config/config.yaml is the user's); on failure show its output."""
+    assert directory.resolve() != REPO, "run the workflow in a copy (copy_workflow), not in the repository"
     snakemake = Path(sys.executable).with_name("snakemake")
     result = subprocess.run(
         [str(snakemake), "--cores", "1", "--directory", str(directory),

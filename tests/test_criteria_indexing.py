@@ -7,7 +7,8 @@ from collections import Counter
 from conftest import shared_path
 from litsieve.importers import load
 from litsieve.record import Record
-from litsieve.screening.criteria import RecordText, database_indexing, parse_criterion
+from litsieve.importers.psycinfo import database_indexing
+from litsieve.screening.criteria import RecordText, parse_criterion
 
 NOTE = ("Accession Number: 2016-55551-187. Partial author list: First Author & Affiliation: Lam, W. "
         "Release Date: 20161228. Publication Type: Journal (0100), Peer Reviewed Journal (0110). "

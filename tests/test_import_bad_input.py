@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,6 @@ DATA = Path(__file__).parent / "data" / "import"
     ("name", "fmt", "line", "words"),
     [
         ("ris_truncated.ris", None, 5, "no 'ER  -'"),
-        ("medline_no_pmid.txt", None, 4, "without a PMID"),
         ("pubmed_truncated.xml", None, 3, "truncated"),
         ("bibtex_truncated.bib", None, 5, "never closed"),
         ("wos_truncated.txt", None, 9, "no 'EF'"),
@@ -46,7 +46,7 @@ def test_entity_expansion_never_reaches_the_record() -> None:
 
 
 def test_wrong_explicit_format_is_an_error_not_an_empty_result(tmp_path: Path) -> None:
-    with pytest.raises(ImportFormatError, match="outside a record"):
+    with pytest.raises(ImportFormatError, match="no RIS records"):
         load(DATA / "medline_pubmed.nbib", fmt="ris")
     with pytest.raises(ImportFormatError, match="no RIS records"):
         load(DATA / "csv_pubmed.csv", fmt="ris")
@@ -56,7 +56,7 @@ def test_wrong_explicit_format_is_an_error_not_an_empty_result(tmp_path: Path) -
         load(header_only)
     with pytest.raises(ImportFormatError, match="root element is <PubmedArticleSet>"):
         load(DATA / "pubmed_article.xml", fmt="endnote-xml")
-    with pytest.raises(ImportFormatError, match="without a PMID"):
+    with pytest.raises(ImportFormatError, match="an RIS file, not MEDLINE"):
         load(DATA / "ris_scopus.ris", fmt="medline")
 
 
@@ -79,12 +79,25 @@ def test_unknown_xml_names_its_root(tmp_path: Path) -> None:
         load(path)
 
 
-def test_tag_outside_record_in_ris(tmp_path: Path) -> None:
+def test_tag_outside_record_in_ris_is_a_warning_and_kept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "bad.ris"
     path.write_text("TY  - JOUR\nTI  - One\nER  - \nAU  - Stray, Author\nTY  - JOUR\nTI  - Two\nER  - \n")
-    with pytest.raises(ImportFormatError) as caught:
-        load(path)
-    assert caught.value.location.line == 4 and caught.value.location.field == "AU"
+    with caplog.at_level(logging.WARNING, logger="litsieve"):
+        first, second = load(path)
+    assert "line 4: tag AU outside a record" in caplog.text
+    assert first.extra["after ER: AU"] == "Stray, Author" and first.authors == []  # kept, not an author
+    assert second.title == "Two"
+
+
+def test_medline_record_without_pmid_is_kept_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="litsieve"):
+        first, second = load(DATA / "medline_no_pmid.txt")
+    assert "line 4: a MEDLINE record without a PMID line" in caplog.text
+    assert first.pmid == "1" and second.pmid == "" and second.record_id.startswith("medline_no_pmid:h")
 
 
 def test_ris_record_without_end_before_next_record(tmp_path: Path) -> None:

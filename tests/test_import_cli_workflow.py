@@ -71,12 +71,11 @@ def test_cli_error_is_one_line_on_stderr(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_import_source_uses_configured_format_and_name(tmp_path: Path) -> None:
     out = tmp_path / "psycinfo.csv"
-    source = source_entry(name="psycinfo", database="psycinfo", method="export", format="ris")
-    records = import_source([DATA / "ris_ebscohost_psycinfo.ris", DATA / "ris_ovid.ris"], source, out)
+    records = import_source([DATA / "ris_ebscohost_psycinfo.ris", DATA / "ris_ovid.ris"], "psycinfo", out, fmt="ris")
     assert len(records) == 4
     assert [r.record_id for r in read_records(out)][0] == "psycinfo:2016-12345-001"
     with pytest.raises(ImportFormatError, match="lists no export files"):
-        import_source([], source, out)
+        import_source([], "psycinfo", out)
 
 
 def test_a_file_listed_twice_in_a_source_is_read_once_with_a_warning(
@@ -84,11 +83,10 @@ def test_a_file_listed_twice_in_a_source_is_read_once_with_a_warning(
     """Issue 16.12: every record would be counted twice in the PRISMA diagram."""
     copy = tmp_path / "saved_again.ris"
     shutil.copy(DATA / "ris_ovid.ris", copy)
-    source = source_entry(name="psycinfo", database="psycinfo", method="export", format="ris")
     files = [DATA / "ris_ovid.ris", DATA / "ris_ovid.ris", copy]
     with caplog.at_level("WARNING", logger="litsieve"):
-        records = import_source(files, source, tmp_path / "psycinfo.csv")
-    assert len(records) == len(import_source([DATA / "ris_ovid.ris"], source, tmp_path / "once.csv"))
+        records = import_source(files, "psycinfo", tmp_path / "psycinfo.csv", fmt="ris")
+    assert len(records) == len(import_source([DATA / "ris_ovid.ris"], "psycinfo", tmp_path / "once.csv", fmt="ris"))
     assert "ris_ovid.ris is listed twice in its `files:`; it is read once" in caplog.text
     assert f"{copy} has the same content as {DATA / 'ris_ovid.ris'}" in caplog.text
 

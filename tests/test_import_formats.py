@@ -161,7 +161,8 @@ def test_pubmed_xml_keeps_inline_markup_text() -> None:
     first, second = load(DATA / "pubmed_article.xml", source="pubmed")
     assert first.title == "Peer support for adults with CO2 anxiety: the \u03b1 trial."
     assert first.abstract == "BACKGROUND: Peer support is common. RESULTS: Effect size d = 0.3."
-    assert first.authors == ["Lloyd-Evans, Brynmor", "Mayo-Wilson, E"]
+    # The collective name is an author too, in its place in the list, kept as written.
+    assert first.authors == ["Lloyd-Evans, Brynmor", "Mayo-Wilson, E", "Peer Support Trial Group"]
     assert first.extra["collective_authors"] == "Peer Support Trial Group"
     assert first.doi == "10.1186/1471-244x-14-39"  # not the reference list's DOI
     assert first.pmcid == "PMC3933205"
@@ -329,7 +330,8 @@ def test_web_of_science_tab_delimited_utf16_reads_as_a_table() -> None:
     record = one("wos_tab_delimited_utf16.txt", source="wos")
     assert detect_format(read_export(DATA / "wos_tab_delimited_utf16.txt")) == "csv"
     assert record.record_id == "wos:WOS:000333000000001"  # UT
-    assert record.authors == ["Chinman, M", "George, P"]
+    assert record.authors == ["Chinman, Matthew", "George, Preethy"]  # AF, as the tagged reader
+    assert record.publication_types == ["Review"]  # DT, not the PT code "J"
     assert (record.year, record.pages, record.pmid) == (2014, "429-441", "24549400")
     assert record.doi == "10.1176/appi.ps.201300244"
     assert record.language == "english"

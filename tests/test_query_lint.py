@@ -90,7 +90,7 @@ def test_truncation_of_four_characters_is_fine():
     ("a OR (NOT b)", "leading-not", "NOT"),
     ("a OR", "trailing-operator", "OR"),
     ("a *ache", "inner-truncation", "*ache"),
-    ("a[mesh]", "unknown-field", "[mesh]"),
+    ("a[jour]", "unknown-field", "[jour]"),
 ])
 def test_errors_with_positions(text, code, span_text):
     findings = lint(text)

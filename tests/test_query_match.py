@@ -117,7 +117,8 @@ def test_rows_and_summary(seed):
                record("Something else", record_id="p2", source="pubmed"),
                record("Open dialogue mental health", record_id="s1", source="psycinfo")]
     rows = match_records(seed, records)
-    assert rows[1] == {"record_id": "p2", "source": "pubmed", "matched": "false", "failed_on": "query", "hits": ""}
+    assert rows[1] == {"record_id": "p2", "source": "pubmed", "matched": "false", "failed_on": "query", "hits": "",
+                       "unverified": ""}
     assert rows[0]["hits"] == "peer support; mental health"
     summary = summarise(rows)
     assert list(summary) == ["psycinfo", "pubmed"]
@@ -137,7 +138,7 @@ def test_cli_match_writes_csv(tmp_path, capsys, monkeypatch):
     assert main(["query", "match", INTENDED, str(export), "-o", str(out), "--source", "psycinfo",
                  "--years", "1990-2017"]) == 0
     rows = list(csv.DictReader(out.open(newline="", encoding="utf-8")))
-    assert list(rows[0]) == ["record_id", "source", "matched", "failed_on", "hits"]
+    assert list(rows[0]) == ["record_id", "source", "matched", "failed_on", "hits", "unverified"]
     assert [(r["record_id"], r["matched"], r["failed_on"]) for r in rows] == [
         ("A1", "true", ""), ("A2", "false", "query"), ("A3", "false", "year")]
     assert "psycinfo: 3 records, 1 matches the query, 2 do not (query: 1, year: 1)" in capsys.readouterr().out

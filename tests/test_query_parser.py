@@ -149,7 +149,7 @@ def test_field_tag_spans_cover_the_tag():
     ("a AND OR b", "directly followed by OR", "characters 7-8"),
     ('a OR "b c', "never closed", "characters 6-9"),
     ('a "b"', "no operator between", "characters 3-5"),
-    ("a[mh]", "unsupported field tag", "characters 2-5"),
+    ("a[au]", "unsupported field tag", "characters 2-5"),
     ("", "empty", "character 1"),
     ("(NOT a)", "NOT at the start of a group", "characters 2-4"),
     ("a OR ps*ch", "'*' inside or before a word", "characters 6-10"),

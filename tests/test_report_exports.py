@@ -8,7 +8,10 @@ import bibtexparser
 import rispy
 
 from litsieve.importers import load
-from litsieve.report.export import bibtex_text, ris_entry, write_exports
+from litsieve.record import Record
+from litsieve.importers.bibtex_write import bibtex_text
+from litsieve.importers.ris_write import ris_entry
+from litsieve.report.export import write_exports
 from report_helpers import record, stage_row, write_results
 
 TRICKY = record(
@@ -69,3 +72,16 @@ def test_workflow_exports_carry_decisions_and_reasons(tmp_path: Path) -> None:
     write_exports(results / "screening/pool.csv", results / "screening/title_abstract.csv",
                   results / "screening/full_text.csv", outputs)
     assert first == {name: path.read_bytes() for name, path in outputs.items()}
+
+
+def test_ris_and_bibtex_writers_use_the_readers_type_codes(tmp_path) -> None:
+    from litsieve.importers.ris import REFERENCE_TYPES
+    from litsieve.importers.ris_write import RIS_TYPES
+
+    assert all(code in REFERENCE_TYPES for _, code in RIS_TYPES)
+    for words, code in RIS_TYPES:
+        record = Record(record_id=f"x:{code}", title="A title", publication_types=[words.title()])
+        path = tmp_path / f"{code}.ris"
+        path.write_text(ris_entry(record, "note"), encoding="utf-8")
+        (back,) = load(path, source="x")
+        assert back.publication_types == [REFERENCE_TYPES[code]], words

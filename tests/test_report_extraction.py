@@ -14,13 +14,13 @@ from conftest import REPO
 from litsieve.importers import load
 from litsieve.report.extraction import update_extraction, xlsx_bytes, table_columns
 from litsieve.report.prefill import prefill
-from protocols import demo_protocol, minimal_mapping, protocol
+from litsieve.records_io import write_records
+from litsieve.fileio import write_csv
+from protocols import demo_protocol
+from screening_helpers import read_rows
 
 FIELDS = demo_protocol().extraction.fields
 NAMES = [f.name for f in FIELDS]
-from litsieve.records_io import write_records
-from litsieve.fileio import write_csv
-from screening_helpers import read_rows
 
 DEMO = REPO / "resources" / "demo"
 # Least share of the demo's included studies whose pre-filled value must equal the intended

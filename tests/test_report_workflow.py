@@ -27,13 +27,13 @@ from litsieve.report.counts import FlowFiles
 from litsieve.report.prisma import PrismaOutputs, write_prisma
 from litsieve.screening.stages import screen_full_text, screen_title_abstract
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report_workflow")]
 
 PRISMA = ["results/prisma/flow.svg", "results/prisma/flow.pdf", "results/prisma/flow.png",
           "results/prisma/counts.json", "results/prisma/prisma2020.csv"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo review after `snakemake` (everything, as `make run` does)."""
     review = copy_workflow(tmp_path_factory.mktemp("report") / "review")

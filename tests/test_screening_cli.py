@@ -137,7 +137,8 @@ def test_a_screener_who_screened_everything_does_not_hold_the_stage_back() -> No
 
     config = protocol(["ana", "ben"])
     done = [1] * 40 + [0] * 2500
-    item = stage_status("title_abstract", state_rows({"ana": done + [0] * 460, "ben": done}, 3000), config.screeners, config.ranking, "screening")
+    item = stage_status("title_abstract", state_rows({"ana": done + [0] * 460, "ben": done}, 3000),
+                        config.screeners, config.ranking, "screening")
     assert item["screeners"]["ana"]["stopping"]["may_stop"]
     assert item["stopping"]["may_stop"] and item["stopping"]["screeners_may_stop"] == ["ana", "ben"]
     finished = stage_status("title_abstract", state_rows({"ana": [1, 0] * 50, "ben": [0, 1] * 50}, 100),

@@ -13,7 +13,7 @@ from litsieve.errors import QueryError
 from litsieve.fileio import file_sha256
 from litsieve.record import Record
 from litsieve.records_io import write_records
-from litsieve.search.exports import check_export
+from litsieve.search.check import check_export
 from litsieve.search.strategy import write_lint_and_translations, write_search_strategy
 
 REPO = Path(__file__).resolve().parents[1]

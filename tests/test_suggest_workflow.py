@@ -1,4 +1,4 @@
-"""Rule ``screening_pool`` on the demo: who reaches screening and who leaves before."""
+"""Rule ``screen_pool`` on the demo: who reaches screening and who leaves before."""
 
 from __future__ import annotations
 
@@ -50,4 +50,4 @@ def test_pool_on_the_demo(workflow_dir: Path) -> None:
     # A rerun with nothing changed has nothing to do (byte-identical rewrites are
     # checked in test_suggest_pool.py without the cost of another workflow run).
     dry = run_snakemake(workflow_dir, "-n", *TARGETS)
-    assert "screening_pool" not in dry.stdout
+    assert "screen_pool" not in dry.stdout

@@ -117,7 +117,7 @@ def _friendly(error: Any, config: Any, *, source: str, prefix: tuple[str, ...]) 
             hint = f"did you mean '{close[0]}'? {hint}"
     elif error.validator == "type":
         wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        message = (f"expected {' or '.join(_TYPE_NAMES.get(t, t) for t in wanted)}, "
+        message = (f"expected {' or '.join(_TYPE_NAMES.get(str(t), str(t)) for t in wanted)}, "
                    f"found {_describe(error.instance)}")
     elif error.validator == "pattern":
         message = f"{error.instance!r} does not have the form this key needs ({schema.get('pattern')})"

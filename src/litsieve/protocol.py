@@ -71,6 +71,15 @@ def source_label(name: str, database: str, kind: str, label: str | None = None) 
     return DATABASE_LABELS.get(database.casefold(), database)
 
 
+class StringAsRun(NamedTuple):
+    """The string a source was searched with, and the interface that read it (all that the
+    export check needs, so that editing another key of the source does not rerun it)."""
+
+    source: str
+    platform: str
+    text: str
+
+
 class Source(NamedTuple):
     """One entry of ``sources:``, with its ``kind`` and ``label`` decided."""
 
@@ -85,6 +94,7 @@ class Source(NamedTuple):
     base_url: str | None
     kind: str  # one of SOURCE_KINDS
     label: str
+    string_as_run: str | None = None  # the string exactly as typed in the database
 
     @classmethod
     def from_mapping(cls, entry: Mapping[str, Any]) -> "Source":
@@ -96,6 +106,7 @@ class Source(NamedTuple):
             searched_on=entry.get("searched_on"), snapshot=entry.get("snapshot"),
             base_url=entry.get("base_url"), kind=kind,
             label=source_label(name, database, kind, entry.get("label")),
+            string_as_run=entry.get("string_as_run"),
         )
 
     @classmethod
@@ -107,6 +118,11 @@ class Source(NamedTuple):
     @property
     def live(self) -> bool:
         return self.method == "live"
+
+    @property
+    def as_run(self) -> StringAsRun | None:
+        """``sources[].string_as_run`` with what reading it needs, or ``None``."""
+        return StringAsRun(self.name, self.platform, self.string_as_run) if self.string_as_run else None
 
     @property
     def other_method(self) -> bool:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping
+from urllib.parse import unquote
 
 RECORD_FIELDS: tuple[str, ...] = (
     "record_id",
@@ -118,6 +119,8 @@ def split_list(value: str) -> list[str]:
 
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
+# A compact date, YYYYMMDD (Dimensions' "Start date: 20170812", MEDLINE's DA/DCOM lines).
+_COMPACT_DATE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)")
 
 
 def parse_year(value: Any) -> int | None:
@@ -128,7 +131,7 @@ def parse_year(value: Any) -> int | None:
         return value
     if isinstance(value, float):
         return None if value != value else int(value)
-    match = _YEAR.search(str(value))
+    match = _YEAR.search(str(value)) or _COMPACT_DATE.search(str(value))
     return int(match.group(1)) if match else None
 
 
@@ -137,28 +140,49 @@ _DOI_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+# MEDLINE-style type tags glued to a DOI ("10.1000/x[doi]"), never part of one.
+_DOI_TAG = re.compile(r"\[(?:doi|pii|pmid|pmc|pmcid|doi\s*link)\]$", re.IGNORECASE)
+_CLOSERS = {")": "(", "]": "[", ">": "<", "}": "{"}
+_HTML_ESCAPES = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&#60;": "<", "&#62;": ">"}
 
 
 def normalize_doi(value: str | None) -> str:
     """Lower-case DOI without URL or ``doi:`` prefix and without trailing punctuation.
 
     Returns ``""`` when ``value`` holds no DOI, so a URL field can be passed in blindly.
+    Brackets belong to the DOI when they are balanced inside it: SICI DOIs such as
+    ``10.1641/0006-3568(2002)052[0044:PTLBTR]2.0.CO;2`` or ``...<167::AID-CNE1>3.0.CO;2-Z``
+    are kept whole; only an unbalanced closer (the end of a sentence in parentheses)
+    and a glued ``[doi]`` tag are cut.
     """
     if not value:
         return ""
     text = str(value).strip()
+    if "&" in text:
+        for escaped, char in _HTML_ESCAPES.items():
+            text = text.replace(escaped, char)
     text = _DOI_PREFIX.sub("", text)
     match = _DOI_IN_TEXT.search(text)
     if not match:
         return ""
     doi = match.group(0)
-    from urllib.parse import unquote
-
-    doi = unquote(doi)
-    doi = doi.rstrip(".,;:)]}>'\"")
-    # A DOI followed by " [doi]" (MEDLINE LID) or other bracketed noise.
-    doi = doi.split("[")[0].strip()
-    return doi.lower()
+    doi = _DOI_TAG.sub("", unquote(doi) if "%" in doi else doi)
+    end = len(doi)
+    balance: dict[str, int] = {}
+    while end:
+        last = doi[end - 1]
+        if last in ".,;:'\"":
+            end -= 1
+        elif last in _CLOSERS:
+            if last not in balance:
+                balance[last] = doi.count(last) - doi.count(_CLOSERS[last])
+            if balance[last] <= 0:
+                break
+            balance[last] -= 1  # a closer with no opener: not part of the DOI
+            end -= 1
+        else:
+            break
+    return doi[:end].lower()
 
 
 def normalize_author(name: str) -> str:
@@ -178,7 +202,15 @@ def normalize_author(name: str) -> str:
     initials = last.replace(".", "").replace("-", "")
     if initials.isupper() and len(initials) <= 3 and initials.isalpha():
         return f"{' '.join(parts[:-1])}, {last}"
-    return f"{last}, {' '.join(parts[:-1])}"
+    # Particles belong to the surname: "Markus von Detten", "Felicita Di Giandomenico".
+    cut = len(parts) - 1
+    while cut > 1 and parts[cut - 1].casefold() in _PARTICLES:
+        cut -= 1
+    return f"{' '.join(parts[cut:])}, {' '.join(parts[:cut])}"
+
+
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "di", "da", "du", "la", "le", "del",
+                        "della", "dos", "das", "do", "ter", "ten", "zu", "af", "al", "el"})
 
 
 def content_hash_id(prefix: str, parts: Iterable[str]) -> str:

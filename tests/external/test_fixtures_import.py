@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 
-from conftest import shared_path
+from conftest import SHARED, shared_path
 from litsieve.importers import load
 from litsieve.record import Record, normalize_doi
 
 pytestmark = pytest.mark.external
 
 FOLDERS = ("ris", "medline", "pubmed-xml", "bibtex", "endnote-xml", "wos-tagged", "csv")
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+FIXTURES = SHARED / "fixtures"  # LITSIEVE_SHARED, else ../shared
 
 
 def _files() -> list[tuple[str, str]]:
@@ -33,9 +33,13 @@ def _files() -> list[tuple[str, str]]:
     return found or [(folder, "*") for folder in FOLDERS]
 
 
+_INLINE_MARKUP = re.compile(r"</?(?:i|b|u|em|strong|sub|sup|sc|jats:[a-z]+)>", re.IGNORECASE)
+
+
 def norm(text: Any) -> str:
-    """Words only, case-folded, accents and markup spacing ignored."""
-    text = unicodedata.normalize("NFKD", str(text or ""))
+    """Words only, case-folded, accents, inline HTML tags and markup spacing ignored (the
+    reference readers keep ``<i>``; litsieve turns markup into text)."""
+    text = unicodedata.normalize("NFKD", _INLINE_MARKUP.sub("", str(text or "")))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(re.sub(r"[\W_]+", " ", text).casefold().split())
 

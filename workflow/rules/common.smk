@@ -11,7 +11,7 @@ LIVE = sorted(name for name, source in SOURCES.items() if source.live)
 from litsieve.importers.workflow import export_files
 
 for name in EXPORTED:
-    export_files(SOURCES[name])
+    export_files(name, SOURCES[name].files)
 
 
 def one_of(names):

@@ -1,6 +1,6 @@
 # Deduplication: one record per work. The duplicate review file (a person's decisions on
 # uncertain pairs) is an input, so editing it reruns this rule; it exists from parse time.
-rule dedup:
+rule dedup_records:
     input:
         records="results/records/all.csv",
         review=f"{PEOPLE}/duplicates.csv",
@@ -8,12 +8,12 @@ rule dedup:
         records="results/dedup/records.csv",
         clusters="results/dedup/clusters.csv",
         counts="results/dedup/counts.json",
-    params:
-        people=lambda wildcards, input: os.path.dirname(input.review),
-        settings=PROTOCOL.dedup,
     log:
         "results/logs/dedup/dedup.log",
     conda:
         LITSIEVE_ENV
+    params:
+        people=lambda wildcards, input: os.path.dirname(input.review),
+        settings=PROTOCOL.dedup,
     script:
-        "../../scripts/dedup.py"
+        "../../scripts/dedup_records.py"

@@ -5,7 +5,7 @@
 REPORT_CAPTIONS = "../report"
 
 
-rule prisma:
+rule report_prisma:
     input:
         source_counts="results/records/counts.tsv",
         dedup_counts="results/dedup/counts.json",
@@ -17,25 +17,29 @@ rule prisma:
         other_methods="results/screening/other_methods.csv",
     output:
         counts="results/prisma/counts.json",
-        svg=report("results/prisma/flow.svg", caption=f"{REPORT_CAPTIONS}/prisma_flow.rst",
-                   category="1. PRISMA flow diagram"),
+        svg=report(
+            "results/prisma/flow.svg", caption=f"{REPORT_CAPTIONS}/prisma_flow.rst", category="1. PRISMA flow diagram"
+        ),
         pdf="results/prisma/flow.pdf",
         png="results/prisma/flow.png",
-        csv=report("results/prisma/prisma2020.csv", caption=f"{REPORT_CAPTIONS}/prisma_csv.rst",
-                   category="1. PRISMA flow diagram"),
-    params:
-        # Only what the diagram shows: the review's title, the sources' names and kinds.
-        review=PROTOCOL.review,
-        sources=PROTOCOL.sources,
+        csv=report(
+            "results/prisma/prisma2020.csv",
+            caption=f"{REPORT_CAPTIONS}/prisma_csv.rst",
+            category="1. PRISMA flow diagram",
+        ),
     log:
         "results/logs/report/prisma.log",
     conda:
         LITSIEVE_ENV
+    params:
+        # Only what the diagram shows: the review's title, the sources' names and kinds.
+        review=PROTOCOL.review,
+        sources=PROTOCOL.sources,
     script:
         "../../scripts/report_prisma.py"
 
 
-rule extraction:
+rule report_extraction:
     input:
         full_text="results/screening/full_text.csv",
         pool="results/screening/pool.csv",
@@ -44,21 +48,22 @@ rule extraction:
         sheet=f"{PEOPLE}/extraction.csv",
         workbooks=lambda wildcards: workbooks_of([f"{PEOPLE}/extraction.csv"]),
     output:
-        csv=report("results/extraction/extraction.csv", caption=f"{REPORT_CAPTIONS}/extraction.rst",
-                   category="4. Extraction"),
+        csv=report(
+            "results/extraction/extraction.csv", caption=f"{REPORT_CAPTIONS}/extraction.rst", category="4. Extraction"
+        ),
         xlsx="results/extraction/extraction.xlsx",
-    params:
-        fields=PROTOCOL.extraction.fields,
-        people=lambda wildcards, input: os.path.dirname(input.sheet),
     log:
         "results/logs/report/extraction.log",
     conda:
         LITSIEVE_ENV
+    params:
+        fields=PROTOCOL.extraction.fields,
+        people=lambda wildcards, input: os.path.dirname(input.sheet),
     script:
         "../../scripts/report_extraction.py"
 
 
-rule exports:
+rule report_exports:
     input:
         pool="results/screening/pool.csv",
         other_methods="results/screening/other_methods.csv",
@@ -83,10 +88,12 @@ rule report_pages:
         status="results/screening/status.json",
         agreement="results/screening/agreement.json",
     output:
-        search=report("results/report/search_strategy.html", caption=f"{REPORT_CAPTIONS}/search.rst",
-                      category="2. Search"),
-        screening=report("results/report/screening.html", caption=f"{REPORT_CAPTIONS}/screening.rst",
-                         category="3. Screening"),
+        search=report(
+            "results/report/search_strategy.html", caption=f"{REPORT_CAPTIONS}/search.rst", category="2. Search"
+        ),
+        screening=report(
+            "results/report/screening.html", caption=f"{REPORT_CAPTIONS}/screening.rst", category="3. Screening"
+        ),
     log:
         "results/logs/report/pages.log",
     conda:

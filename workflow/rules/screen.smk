@@ -11,6 +11,33 @@ TA_FILES = [f"{PEOPLE}/title_abstract/{name}.csv" for name in TA_SCREENERS]
 FT_FILES = [f"{PEOPLE}/full_text/{name}.csv" for name in FT_SCREENERS]
 
 
+# The records that reach screening: automatic criteria and the intended query remove
+# records before anyone reads them (PRISMA "automation" / "other reasons"); the rest get
+# the protocol's suggestions.
+rule screen_pool:
+    input:
+        "results/dedup/records.csv",
+    output:
+        pool="results/screening/pool.csv",
+        removed="results/screening/removed_before_screening.csv",
+        suggestions="results/screening/suggestions.csv",
+        # Works found by other methods only (websites, organisations, citation
+        # searching): not screened at title/abstract, straight to full text.
+        other_methods="results/screening/other_methods.csv",
+    log:
+        "results/logs/screening/pool.log",
+    conda:
+        LITSIEVE_ENV
+    params:
+        # Only the parts of the protocol the pool depends on, so editing another
+        # section (the search limits among them) does not rebuild it.
+        search=PROTOCOL.search.without_limits(),
+        criteria=PROTOCOL.criteria,
+        other_sources=sorted(name for name, source in SOURCES.items() if source.other_method),
+    script:
+        "../../scripts/screen_pool.py"
+
+
 rule screen_title_abstract:
     input:
         pool="results/screening/pool.csv",
@@ -20,16 +47,16 @@ rule screen_title_abstract:
         workbooks=lambda wildcards: workbooks_of([*TA_FILES, f"{PEOPLE}/conflicts/title_abstract.csv"]),
     output:
         "results/screening/title_abstract.csv",
+    log:
+        "results/logs/screening/title_abstract.log",
+    conda:
+        LITSIEVE_ENV
     params:
         screeners=TA_SCREENERS,
         maybe=PROTOCOL.screeners.maybe,
         criteria=PROTOCOL.criteria,
         ranked=PROTOCOL.ranking.enabled,
         people=lambda wildcards, input: os.path.dirname(os.path.dirname(input.conflicts)),
-    log:
-        "results/logs/screening/title_abstract.log",
-    conda:
-        LITSIEVE_ENV
     script:
         "../../scripts/screen_title_abstract.py"
 
@@ -44,32 +71,32 @@ rule screen_full_text:
         workbooks=lambda wildcards: workbooks_of([*FT_FILES, f"{PEOPLE}/conflicts/full_text.csv"]),
     output:
         "results/screening/full_text.csv",
-    params:
-        screeners=FT_SCREENERS,
-        criteria=PROTOCOL.criteria,
-        people=lambda wildcards, input: os.path.dirname(os.path.dirname(input.conflicts)),
     log:
         "results/logs/screening/full_text.log",
     conda:
         LITSIEVE_ENV
+    params:
+        screeners=FT_SCREENERS,
+        criteria=PROTOCOL.criteria,
+        people=lambda wildcards, input: os.path.dirname(os.path.dirname(input.conflicts)),
     script:
         "../../scripts/screen_full_text.py"
 
 
-rule screening_status:
+rule screen_status:
     input:
         title_abstract="results/screening/title_abstract.csv",
         full_text="results/screening/full_text.csv",
     output:
         status="results/screening/status.json",
         agreement="results/screening/agreement.json",
-    params:
-        screeners=PROTOCOL.screeners,
-        ranking=PROTOCOL.ranking,
-        people=PEOPLE,
     log:
         "results/logs/screening/status.log",
     conda:
         LITSIEVE_ENV
+    params:
+        screeners=PROTOCOL.screeners,
+        ranking=PROTOCOL.ranking,
+        people=PEOPLE,
     script:
         "../../scripts/screen_status.py"

@@ -63,7 +63,7 @@ def cluster(
             i = parent[i]
         return i
 
-    ordered = sorted(links, key=lambda l: (l.tier, -l.score, *sorted((ids[l.a], ids[l.b]))))
+    ordered = sorted(links, key=lambda k: (k.tier, -k.score, *sorted((ids[k.a], ids[k.b]))))
     for link in ordered:
         ra, rb = find(link.a), find(link.b)
         if ra == rb:

@@ -175,7 +175,7 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
-def normalise_title(title: str) -> str:
+def normalize_title(title: str) -> str:
     """Title words for comparison: HTML tags, banners and database notes removed.
 
     MEDLINE puts a translated title in brackets (``[Effect of ...].``): the brackets go,
@@ -335,7 +335,7 @@ def _identifiers(record: Record) -> tuple[str, str, str]:
 
 def features_of(index: int, record: Record) -> Features:
     """Normalise one record (pure: the result depends on this record alone)."""
-    title = normalise_title(record.title)
+    title = normalize_title(record.title)
     doi, pmid, pmcid = _identifiers(record)
     start, end = parse_pages(record.pages)
     surnames, author_tokens, first_author = _author_parts(record.authors)

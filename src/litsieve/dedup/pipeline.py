@@ -146,17 +146,17 @@ def deduplicate(
     rows.sort(key=lambda r: (r["cluster_id"], r["kept"] != "true", r["record_id"]))
     merged.sort(key=lambda r: r.record_id)
 
-    root = clustering.root
+    root_of = clustering.root
     review: dict[str, dict[str, str]] = {}
     pending = [(i, j, judged(i, j).rule, judged(i, j).score) for i, j in uncertain]
     pending += [(link.a, link.b, f"not merged: {reason}", link.score) for link, reason in clustering.refused
                 if link.tier != PERSON]
     # In id order, so that when a pair is both uncertain and refused the same reason wins.
     pending.sort(key=lambda p: (*sorted((ids[p[0]], ids[p[1]])), p[2]))
-    for i, j, reason, score in pending:
-        if root[i] == root[j] or frozenset((i, j)) in decided:
+    for i, j, reason, pair_score in pending:
+        if root_of[i] == root_of[j] or frozenset((i, j)) in decided:
             continue
-        row = review_row(records[i], records[j], reason, score)
+        row = review_row(records[i], records[j], reason, pair_score)
         review.setdefault(row["pair_id"], row)
     for pair in sorted(decided, key=lambda p: sorted(ids[x] for x in p)):
         i, j = sorted(pair)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from litsieve.personfile import PersonFileSpec, read_person_file, update_person_file
 from litsieve.record import Record

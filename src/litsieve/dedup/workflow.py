@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from litsieve.dedup.pipeline import CLUSTER_COLUMNS, DedupResult, deduplicate
 from litsieve.dedup.review import read_decisions, write_review_file

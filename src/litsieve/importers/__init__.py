@@ -83,7 +83,7 @@ def load_files(
     """``(path, records)`` per file, as :func:`load_many` returns them all together."""
     result: list[tuple[str, list[Record]]] = []
     for path in paths:
-        export = read_export(path)
+        export = read_export(Path(path))
         found_fmt, records = parse_export(export, fmt)
         if found_fmt == "csv" and _is_record_file(export) and source is None:
             # litsieve's own output read back: ids and sources stay as they are.

@@ -18,11 +18,18 @@ from typing import Iterator
 from litsieve.errors import ImportFormatError
 from litsieve.importers import fields as F
 from litsieve.importers.encoding import ExportFile
+from litsieve.importers.markup import strip_markup
+from litsieve.logs import get_logger
 from litsieve.record import Record, parse_year
+
+LOG = get_logger("importers.bibtex")
 
 _ENTRY = re.compile(r"@\s*([A-Za-z][\w-]*)\s*([{(])")
 _KEY = re.compile(r"[^,={}()\n]*")
-_NAME = re.compile(r"\s*([^=,{}()\"#\n]+?)\s*(?==)")
+# Greedy (the next character must be "="), so a run of spaces is scanned once.
+_NAME = re.compile(r"[^=,{}()\"#\n]*")
+# After an entry's closer: more "name = " before the next "@" means the closer was stray.
+_STRAY_FIELD = re.compile(r"[ \t]*,?[ \t]*\n?[ \t]*,?[ \t]*(?=[A-Za-z][\w-]{0,40}[ \t]*=)")
 _BRACE_SCAN = re.compile(r"\\.|[{}]", re.DOTALL)
 _QUOTE_SCAN = re.compile(r"\\.|[{}\"]", re.DOTALL)
 _MONTHS = {m: m.capitalize() for m in
@@ -41,11 +48,37 @@ _SYMBOLS = {
     "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "textendash": "–", "textemdash": "—",
     "textquoteright": "’", "textquoteleft": "‘", "textregistered": "®", "copyright": "©",
     "textdegree": "°", "texttimes": "×", "pounds": "£", "S": "§", "P": "¶", "dag": "†",
+    # Zotero writes "<", ">" and friends as text macros: "p {\textless} 0.001".
+    "textless": "<", "textgreater": ">", "textbar": "|", "textbackslash": "\\",
+    "textasciitilde": "\ue07e", "textasciicircum": "^", "textunderscore": "_",
+    "textbullet": "•", "textperiodcentered": "·", "textmu": "µ", "textpm": "±",
+    "textquotedbl": '"', "textellipsis": "…", "dots": "…", "ldots": "…", "textdagger": "†",
+    "textsection": "§", "texttrademark": "™", "textcopyright": "©", "textonehalf": "½",
+    "textperthousand": "‰", "textminus": "−", "textdiv": "÷", "textsuperscript": "",
+    "textsubscript": "",
+    # Math-mode symbols seen in titles and abstracts ("$\Sigma\Delta$ modulators").
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ",
+    "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
+    "tau": "τ", "upsilon": "υ", "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ",
+    "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ",
+    "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+    "pm": "±", "mp": "∓", "times": "×", "div": "÷", "cdot": "·", "circ": "∘", "leq": "≤",
+    "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "ne": "≠", "approx": "≈", "sim": "∼",
+    "simeq": "≃", "equiv": "≡", "propto": "∝", "infty": "∞", "partial": "∂", "nabla": "∇",
+    "sum": "∑", "prod": "∏", "int": "∫", "sqrt": "√", "rightarrow": "→", "to": "→",
+    "leftarrow": "←", "leftrightarrow": "↔", "Rightarrow": "⇒", "uparrow": "↑",
+    "downarrow": "↓", "degree": "°", "prime": "′", "ell": "ℓ", "hbar": "ℏ", "in": "∈",
+    "cap": "∩", "cup": "∪", "ll": "≪", "gg": "≫", "lesssim": "≲", "gtrsim": "≳",
+    "langle": "⟨", "rangle": "⟩", "percent": "%", "textpercent": "%",
 }
 _SYMBOL = re.compile(r"\\(" + "|".join(sorted(_SYMBOLS, key=len, reverse=True))
                      + r")(?![A-Za-z])(?:\{\}|\s)?")
 _ESCAPE = re.compile(r"\\([&%$_#{} ])")
+_ESCAPED = {char: chr(0xE000 + index) for index, char in enumerate("&%$_#{} ")}
+_RESTORE = str.maketrans({v: k for k, v in _ESCAPED.items()} | {"\ue07e": "~"})
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
+_MATH = re.compile(r"(?<!\\)\$([^$]*)\$")
 _RAW_FIELDS = frozenset({"url", "doi", "link", "file", "eprint", "unique-id"})
 _AFFILIATION_LETTERS = re.compile(r"(?<=\.)[a-z]{1,2}$")
 _INITIALS = re.compile(r"^(?:[A-Z\u00c0-\u024f][a-z\u00e0-\u024f]?\.?[\s-]*){1,5}$")
@@ -59,19 +92,24 @@ _MAPPED = frozenset({
 
 
 def decode_latex(value: str, *, dashes: bool = True) -> str:
-    """Unicode text from a BibTeX value: accents, escapes and symbols decoded, braces gone."""
+    """Unicode text from a BibTeX value: accents, escapes, text and math symbols decoded,
+    math delimiters, sub/superscript marks and braces gone (``H$_2$O`` gives ``H2O``,
+    ``{\textless}`` gives ``<``). Whitespace runs are collapsed first, so no pattern
+    ever scans a long run more than once."""
+    value = " ".join(value.split())
     if "\\" in value:
+        value = _ESCAPE.sub(lambda m: _ESCAPED[m.group(1)], value)
         value = _SYMBOL_ACCENT.sub(_accent, value)
         value = _LETTER_ACCENT.sub(_accent, value)
         value = _SYMBOL.sub(lambda m: _SYMBOLS[m.group(1)], value)
-        value = _ESCAPE.sub(lambda m: "\x00" + m.group(1), value)
         value = _COMMAND.sub("", value)
-    value = value.replace("{", "").replace("}", "").replace("\x00", "")
+    if "$" in value:
+        value = _MATH.sub(lambda m: m.group(1).replace("^", "").replace("_", ""), value)
+    value = value.replace("{", "").replace("}", "")
     if dashes:
         value = value.replace("---", "\u2014").replace("--", "\u2013")
         value = value.replace("``", "\u201c").replace("''", "\u201d").replace("~", " ")
-    value = re.sub(r"(?<!\\)\$", "", value)
-    return unicodedata.normalize("NFC", value)
+    return unicodedata.normalize("NFC", value.translate(_RESTORE))
 
 
 def _accent(match: re.Match[str]) -> str:
@@ -88,6 +126,7 @@ class _Scanner:
         self.path = export.path
         self._pos = 0
         self._line = 1
+        self.stray_closers = 0  # extra closing braces found (warned about once)
 
     def line(self, pos: int) -> int:
         if pos < self._pos:
@@ -173,12 +212,23 @@ def _fields(
         if pos >= len(text):
             raise scanner.error("an entry is never closed; the file is truncated", start)
         if text[pos] == closer:
-            return fields, pos + 1
+            after = _STRAY_FIELD.match(text, pos + 1)
+            if after is None:
+                return fields, pos + 1
+            # "title = {A}}," closed the entry early; the fields after it are still its own.
+            scanner.stray_closers += 1
+            if scanner.stray_closers == 1:
+                entry_line = scanner.line(start)  # before pos: lines are counted forwards
+                LOG.warning("%s line %d: an extra '%s' ends the entry that starts on line %d "
+                            "before its last fields; they were read into it: check the braces",
+                            scanner.path, scanner.line(pos), closer, entry_line)
+            pos = after.end()
+            continue
         name_match = _NAME.match(text, pos)
-        if not name_match or text[name_match.end():name_match.end() + 1] != "=":
+        name = "_".join(name_match.group(0).lower().split()) if name_match else ""
+        if not name or text[name_match.end():name_match.end() + 1] != "=":  # type: ignore[union-attr]
             raise scanner.error(f"expected 'name = value' but found {text[pos:pos + 30]!r}", pos)
-        name = "_".join(name_match.group(1).lower().split())
-        pos = name_match.end() + 1
+        pos = name_match.end() + 1  # type: ignore[union-attr]
         value, pos = _value(scanner, pos, macros, start, name)
         if name in fields and fields[name] and value:
             fields[name] = f"{fields[name]}; {value}"
@@ -248,23 +298,20 @@ def split_authors(value: str) -> list[str]:
 
 def _split_top_level(value: str, separator: re.Pattern[str]) -> list[str]:
     """Split on ``separator`` outside braces (``{Smith and Sons}`` stays one name)."""
-    pieces: list[str] = []
     depth = 0
-    current = 0
-    protected: list[tuple[int, int]] = []
-    open_at = 0
-    for index, char in enumerate(value):
+    outside: list[str] = []
+    for char in value:  # braced text is masked, so the separator cannot match inside it
         if char == "{":
-            if depth == 0:
-                open_at = index
             depth += 1
         elif char == "}" and depth:
             depth -= 1
-            if depth == 0:
-                protected.append((open_at, index))
-    for match in separator.finditer(value):
-        if any(a < match.start() < b for a, b in protected):
+            outside.append("\x00")
             continue
+        outside.append("\x00" if depth else char)
+    masked = "".join(outside)
+    pieces: list[str] = []
+    current = 0
+    for match in separator.finditer(masked):
         pieces.append(value[current:match.start()])
         current = match.end()
     pieces.append(value[current:])
@@ -298,8 +345,8 @@ def to_record(kind: str, key: str, raw: dict[str, str], path: str) -> Record:
     return Record(
         record_id=own_id,
         source_file=path,
-        title=values.get("title", ""),
-        abstract=values.get("abstract", ""),
+        title=F.clean(strip_markup(values.get("title", ""))),
+        abstract=F.clean(strip_markup(values.get("abstract", ""))),
         authors=[a for a in authors if a],
         year=parse_year(values.get("year") or values.get("date", "")),
         journal=journal,

@@ -18,12 +18,12 @@ from litsieve.importers.encoding import ExportFile
 FORMATS: tuple[str, ...] = ("ris", "medline", "pubmed-xml", "bibtex", "endnote-xml", "wos", "csv")
 FORMAT_DESCRIPTIONS: dict[str, str] = {
     "ris": "RIS (EBSCOhost, Ovid, APA PsycNet, Scopus, Web of Science, Embase)",
-    "medline": "MEDLINE / PubMed text or .nbib",
+    "medline": "MEDLINE layout: PubMed text or .nbib, ERIC .nbib, Ovid direct export",
     "pubmed-xml": "PubMed XML (EFetch PubmedArticleSet)",
     "bibtex": "BibTeX",
     "endnote-xml": "EndNote XML",
     "wos": "Web of Science tagged plain text",
-    "csv": "CSV or TSV with a header row",
+    "csv": "CSV or TSV with a header row (also Web of Science tab-delimited)",
 }
 ALIASES: dict[str, str] = {
     "nbib": "medline", "pubmed": "medline", "txt": "medline",
@@ -34,11 +34,12 @@ ALIASES: dict[str, str] = {
 }
 SUPPORTED = ", ".join(FORMATS)
 _SCAN_LINES = 200
+_XML_START = re.compile(r"<(?:\?xml|!|[A-Za-z_])")
 
 _SIGNATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ris", re.compile(r"^\s*TY {1,2}- ?\S")),
     ("wos", re.compile(r"^(?:FN (?:Clarivate|Thomson|ISI)|PT [A-Z]\s*$)")),
-    ("medline", re.compile(r"^PMID- ?\d")),
+    ("medline", re.compile(r"^(?:PMID- ?\d|OWN - ERIC|<\d+\.\s*>\s*$|VN  - Ovid)")),
     ("bibtex", re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]")),
 )
 
@@ -56,7 +57,9 @@ def normalize_format(fmt: str) -> str:
 def detect_format(export: ExportFile) -> str:
     """The format of ``export`` from its first lines; :class:`ImportFormatError` if unknown."""
     head = export.text.lstrip("\ufeff \t\n")
-    if head.startswith("<"):
+    # XML starts with a declaration, a comment/doctype or an element name; Ovid's direct
+    # export starts with a record number "<1. >", which is not XML.
+    if _XML_START.match(head):
         return _detect_xml(export, head[:65536])
     lines = export.head_lines(_SCAN_LINES)
     for index, line in enumerate(lines):

@@ -88,19 +88,21 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
                 f"this is {what}, not a bibliographic export", file=path, line=1,
                 hint="export the records from the database as RIS, MEDLINE, XML, BibTeX or CSV",
             )
-    if data.startswith(b"\xef\xbb\xbf"):
-        text, encoding = _strict(data[3:], "utf-8", path), "utf-8-sig"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = _strict(data, "utf-16", path), "utf-16"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = _lenient(data, "utf-16", path), "utf-16"
     elif _looks_like_bomless_utf16(data):
         encoding = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
-        text = _strict(data, encoding, path)
+        text = _lenient(data, encoding, path)
     else:
+        # With or without a byte-order mark, a damaged byte is treated alike: a warning
+        # naming its line, never a refused file.
+        bom = data.startswith(b"\xef\xbb\xbf")
+        body = data[3:] if bom else data
         try:
-            text, encoding = data.decode("utf-8"), "utf-8"
+            text, encoding = body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
         except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            text, encoding = _fallback(data)
+            line = body.count(b"\n", 0, exc.start) + 1
+            text, encoding = _fallback(body)
             LOG.warning("%s: not valid UTF-8 (first bad byte on line %d); read as %s, "
                         "check accented characters", path, line, encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -144,14 +146,15 @@ def _fallback(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-def _strict(data: bytes, encoding: str, path: str) -> str:
+def _lenient(data: bytes, encoding: str, path: str) -> str:
+    """Text in ``encoding``; damaged bytes become U+FFFD with a warning naming the line."""
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise ImportFormatError(
-            f"declared {encoding} by its byte-order mark but byte {exc.start} is not {encoding}",
-            file=path, hint="the file is damaged or truncated; export it again",
-        ) from None
+        line = data[:exc.start].decode(encoding, errors="replace").count("\n") + 1
+        LOG.warning("%s: not valid %s (first bad bytes on line %d); damaged characters "
+                    "replaced, check that line", path, encoding, line)
+        return data.decode(encoding, errors="replace")
 
 
 def _looks_like_bomless_utf16(data: bytes) -> bool:

@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Element
 
 from litsieve.importers import fields as F
 from litsieve.importers.encoding import ExportFile
+from litsieve.importers.markup import strip_markup
 from litsieve.importers.xmlstream import iter_elements, text
 from litsieve.record import Record, parse_year
 
@@ -24,6 +25,7 @@ _PMID_NOTE = re.compile(r"\bPMID:?\s*(?:NLM)?(\d{1,9})\b")
 _MAPPED = frozenset({
     "contributors", "titles", "periodical", "pages", "volume", "number", "dates", "isbn",
     "accession-num", "electronic-resource-num", "urls", "abstract", "keywords", "language",
+    "issue",
     "ref-type", "rec-number",
 })
 
@@ -45,6 +47,18 @@ def _values(element: Element | None) -> list[str]:
     return [F.clean(part) for part in re.split(r"[\r\n]+", raw) if F.clean(part)]
 
 
+def _is_pmid(accession: str, database: str) -> bool:
+    """An accession number that is a PMID: said so by the database name, or (Mendeley,
+    which names no database) a plain number of at most eight digits. Other databases'
+    numbers are longer (CINAHL and Embase nine or more digits, WoS fifteen) or not plain
+    numbers (PsycINFO ``2016-12345-001``)."""
+    if not accession.isdigit():
+        return False
+    if any(name in database for name in ("pubmed", "medline", "nlm")):
+        return True
+    return not database.strip() and len(accession) <= 8
+
+
 def to_record(element: Element, path: str) -> Record:
     """Map one ``<record>`` onto the record model; other fields go to ``extra``."""
     authors = [text(a) for a in element.findall("contributors/authors/author")]
@@ -56,8 +70,7 @@ def to_record(element: Element, path: str) -> Record:
         text(element.find(tag)) for tag in ("remote-database-name", "remote-database-provider")
     ).casefold()
     accession = text(element.find("accession-num"))
-    pmid = F.digits_only(accession) if ("pubmed" in database or "medline" in database
-                                        or "nlm" in database) else ""
+    pmid = F.digits_only(accession) if _is_pmid(accession, database) else ""
     if not pmid:
         noted = _PMID_NOTE.search(text(element.find("notes")))
         pmid = noted.group(1) if noted else ""
@@ -91,14 +104,14 @@ def to_record(element: Element, path: str) -> Record:
     return Record(
         record_id=accession or F.accession_from_url(urls) or text(element.find("rec-number")),
         source_file=path,
-        title=title,
-        abstract=text(element.find("abstract")),
+        title=F.clean(strip_markup(title)),
+        abstract=F.clean(strip_markup(text(element.find("abstract")))),
         authors=F.authors(authors),
         year=parse_year(text(element.find("dates/year"))
                         or text(element.find("dates/pub-dates/date"))),
         journal=journal,
         volume=text(element.find("volume")),
-        issue=text(element.find("number")),
+        issue=F.issue(text(element.find("number")) or text(element.find("issue"))),
         pages=F.pages(text(element.find("pages"))),
         doi=doi,
         pmid=pmid,

@@ -30,19 +30,22 @@ def parse(export: ExportFile) -> Iterator[Record]:
 
 
 def _authors(author_list: Element | None) -> tuple[list[str], list[str]]:
-    """``(people as 'Surname, Given', collective names)``."""
-    people: list[str] = []
+    """``(authors in list order, collective names)``: a ``CollectiveName`` (a trial group,
+    a consortium) is an author like the people beside it, kept as written."""
+    names: list[str] = []
     groups: list[str] = []
     if author_list is None:
-        return people, groups
+        return names, groups
     for author in author_list.findall("Author"):
         last = text(author.find("LastName"))
         given = text(author.find("ForeName")) or text(author.find("Initials"))
         if last:
-            people.append(f"{last}, {given}" if given else last)
+            names.extend(F.authors([f"{last}, {given}" if given else last]))
         elif text(author.find("CollectiveName")):
-            groups.append(text(author.find("CollectiveName")))
-    return people, groups
+            group = text(author.find("CollectiveName"))
+            names.append(group)
+            groups.append(group)
+    return names, groups
 
 
 def _abstract(abstract: Element | None) -> str:
@@ -108,7 +111,7 @@ def _article(element: Element, path: str) -> Record:
         source_file=path,
         title=text(article.find("ArticleTitle")) or text(article.find("VernacularTitle")),
         abstract=_abstract(article.find("Abstract")),
-        authors=F.authors(people),
+        authors=people,
         year=year,
         journal=text(journal.find("Title")) if journal is not None else "",
         volume=text(issue.find("Volume")) if issue is not None else "",
@@ -153,7 +156,7 @@ def _book(element: Element, path: str) -> Record:
         source_file=path,
         title=title,
         abstract=_abstract(document.find("Abstract")),
-        authors=F.authors(people),
+        authors=people,
         year=_year(book.find("PubDate")),
         journal=text(book.find("CollectionTitle")),
         doi=doi,

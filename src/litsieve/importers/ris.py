@@ -19,6 +19,7 @@ from typing import Iterator
 from litsieve.errors import ImportFormatError
 from litsieve.importers import fields as F
 from litsieve.importers.encoding import ExportFile
+from litsieve.importers.markup import strip_markup
 from litsieve.logs import get_logger
 from litsieve.record import Record, parse_year
 
@@ -32,8 +33,9 @@ _TITLE = ("TI", "T1", "CT", "BT")
 _JOURNAL = ("JF", "T2", "JO", "JA", "J2", "J9", "JI")
 _YEAR = ("PY", "Y1", "DA", "Y2")
 _ABSTRACT = ("AB", "N2")
-_LINKS = ("UR", "L2", "L1", "L3", "LK", "M3")
-_TYPES = {
+_LINKS = ("UR", "L2", "L1", "L3", "L4", "LK", "M3")
+_TAGGED_ID_TAGS = ("U1", "U2", "U3", "U4", "U5", "M1", "M2", "N1", "AN", "C1", "C2", "C3", "C4")
+REFERENCE_TYPES = {
     "JOUR": "Journal Article", "JFULL": "Journal Article", "EJOUR": "Journal Article",
     "BOOK": "Book", "EBOOK": "Book", "CHAP": "Book Chapter", "ECHAP": "Book Chapter",
     "CONF": "Conference Proceeding", "CPAPER": "Conference Paper", "THES": "Thesis",
@@ -49,37 +51,56 @@ def parse(export: ExportFile) -> Iterator[Record]:
 
 
 def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
-    """Yield each record's tags, mapped to their values in file order."""
+    """Yield each record's tags, mapped to their values in file order.
+
+    A tagged line between records (Ovid writes ``NL  - <journal abbreviation>`` after
+    each ``ER  -``) is kept with the record before it and warned about once, naming the
+    line; untagged text between records (Ovid's "Link to the Ovid Full Text" lines) is
+    skipped with a warning. Only damage that loses records is an error: a record that
+    never ends, or a new ``TY`` inside a record.
+    """
     tags: dict[str, list[str]] | None = None
+    ended: dict[str, list[str]] | None = None
     start = 0
     last: list[str] | None = None
-    warned_stray = False
+    folded: list[str] = []  # continuation lines of last[-1], joined once (never +=)
+    warned_stray = warned_tag = False
     for number, raw in enumerate(export.lines(), start=1):
-        line = raw.lstrip("\ufeff").rstrip()
+        line = raw.rstrip() if number > 1 else raw.lstrip("\ufeff").rstrip()
         if tags is None:
             # Between records an indented tag still counts; inside one it is a continuation.
             line = line.lstrip()
         match = _TAG.match(line) if line[:1].isalpha() else None
         if tags is None:
             if match and match.group(1) == "TY":
+                if ended is not None:
+                    yield ended
+                    ended = None
                 tags, start = {"TY": [(match.group(2) or "").strip()]}, number
                 last = None
             elif match and match.group(1) != "ER":
-                raise ImportFormatError(
-                    f"tag {match.group(1)} outside a record (no 'TY  -' line before it)",
-                    file=export.path, line=number, field=match.group(1),
-                    hint="the file may be damaged; export it again",
-                )
+                tag = match.group(1)
+                if not warned_tag:
+                    where = ("kept with the record before it" if ended is not None
+                             else "ignored: no record before it")
+                    LOG.warning("%s line %d: tag %s outside a record (after 'ER  -'); %s",
+                                export.path, number, tag, where)
+                    warned_tag = True
+                if ended is not None:
+                    # Kept apart from the record's own tags: it never changes a field.
+                    ended.setdefault(f"after ER: {tag}", []).append((match.group(2) or "").strip())
             elif line.strip() and not _RECORD_NUMBER.match(line) and start and not warned_stray:
                 LOG.warning("%s line %d: text between records ignored: %.60s",
                             export.path, number, line.strip())
                 warned_stray = True
             continue
         if match:
+            if folded and last is not None:
+                last[-1] = "\n".join([last[-1]] + folded) if last[-1] else "\n".join(folded)
+                folded = []
             tag, value = match.group(1), (match.group(2) or "").strip()
             if tag == "ER":
-                yield tags
-                tags, last = None, None
+                ended, tags, last = tags, None, None
                 continue
             if tag == "TY":
                 raise ImportFormatError(
@@ -91,12 +112,14 @@ def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
             last.append(value)
         elif line.strip() and last is not None:
             # Untagged continuation line (Web of Science folds long values this way).
-            last[-1] = f"{last[-1]}\n{line.strip()}" if last[-1] else line.strip()
+            folded.append(line.strip())
     if tags is not None:
         raise ImportFormatError(
             f"the record starting at line {start} has no 'ER  -' end tag; the file is "
             "truncated", file=export.path, line=start, hint="download the export again",
         )
+    if ended is not None:
+        yield ended
     if start == 0:
         raise ImportFormatError("no RIS records (no 'TY  -' line) in this file",
                                 file=export.path, line=1,
@@ -141,13 +164,17 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
     pmid = ""
     for tag in ("PMID", "C2", "C5"):
         pmid = pmid or next((F.digits_only(v) for v in tags.get(tag, ()) if F.digits_only(v)), "")
-    if not pmid and ("medline" in databases or "pubmed" in databases):
+    if not pmid and any(name in databases for name in ("medline", "pubmed", "nlm")):
+        # EBSCOhost MEDLINE, Ovid MEDLINE, EndNote's PubMed records (DP  - NLM).
         pmid = next((F.digits_only(v) for v in tags.get("AN", ()) if F.digits_only(v)), "")
     rest.take_all("PMID")
+    # "34589295 [PMID]" / "PMC8434810 [PMCID]" (Dimensions puts them in U1).
+    tagged = F.tagged_identifiers(v for tag in _TAGGED_ID_TAGS for v in tags.get(tag, ()))
 
     links = [v for tag in _LINKS for v in tags.get(tag, ())]
+    pmid = pmid or tagged.get("pmid", "") or F.pmid_from_url(links)
     doi_values = rest.take_all("DO")
-    doi = F.first_doi(doi_values, links)
+    doi = F.first_doi(doi_values + [tagged.get("doi", "")], links)
     rest.tags["DO"] = [v for v in doi_values if F.normalize_doi(v) != doi]
     url = ""
     for tag in ("UR", "L2"):
@@ -155,7 +182,10 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
             if not url and re.match(r"https?://", F.clean(value)):
                 url = F.clean(value)
                 rest.take(tag, value)
-    issn, isbn = F.split_identifiers(rest.take_all("SN"))
+    serials = rest.take_all("SN")
+    issn, isbn = F.split_identifiers(serials)
+    if serials and not issn and not isbn:
+        rest.tags["SN"] = serials  # neither an ISSN nor an ISBN: kept as written
 
     pub_types = [F.clean(v) for v in rest.take_all("PT") if F.clean(v)]
     if not pub_types:
@@ -163,7 +193,7 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
         for value in pub_types:
             rest.take("M3", value)
     if not pub_types and record_type:
-        pub_types = [_TYPES.get(record_type, record_type)]
+        pub_types = [REFERENCE_TYPES.get(record_type, record_type)]
 
     own_id = ""
     for tag in ("AN", "U2", "ID"):
@@ -174,7 +204,11 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
     own_id = own_id or F.accession_from_url(links)
 
     authors = F.authors(rest.take_all("AU", "A1"))
-    volume, issue = F.clean(rest.first(("VL",))), F.clean(rest.first(("IS",)))
+    volume = F.clean(rest.first(("VL",)))
+    issue_text = F.clean(rest.first(("IS",)))
+    issue = F.issue(issue_text)
+    if issue_text and not issue:
+        rest.tags.setdefault("IS", []).append(issue_text)
     pages = F.pages(rest.first(("SP",)), rest.first(("EP",)))
     language = F.normalize_language("; ".join(rest.take_all("LA")))
     keywords = F.split_keywords(rest.take_all("KW"))
@@ -187,8 +221,8 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
     return Record(
         record_id=own_id or pmid,
         source_file=path,
-        title=F.clean(title),
-        abstract=F.clean(abstract),
+        title=F.clean(strip_markup(title)),
+        abstract=F.clean(strip_markup(abstract)),
         authors=authors,
         year=parse_year(year_text),
         journal=F.clean(journal),
@@ -197,6 +231,7 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
         pages=pages,
         doi=doi,
         pmid=pmid,
+        pmcid=tagged.get("pmcid", "") or F.pmcid_from_url(links),
         issn=issn,
         isbn=isbn,
         language=language,

@@ -18,7 +18,6 @@ from litsieve.errors import ImportFormatError
 from litsieve.fileio import atomic_write_text, file_sha256
 from litsieve.importers import load_many
 from litsieve.logs import get_logger
-from litsieve.protocol import Source
 from litsieve.record import Record
 from litsieve.records_io import read_records, write_records
 
@@ -28,33 +27,34 @@ COUNTS_COLUMNS = ("source", "files", "records")
 PathLike = str | os.PathLike[str]
 
 
-def export_files(source: Source) -> list[str]:
-    """The export files of a source, every one of which must exist (the rule's input).
+def export_files(name: str, files: Iterable[PathLike]) -> list[str]:
+    """The export files of source ``name``, every one of which must exist (the rule's input).
 
     Checked here rather than left to Snakemake, which does not notice a missing input of a
     job whose output already exists: the old search documentation and diagram would stay.
     """
-    missing = [path for path in source.files if not os.path.isfile(path)]
+    paths = [str(p) for p in files]
+    missing = [path for path in paths if not os.path.isfile(path)]
     if missing:
         what = "is a folder, not a file" if os.path.isdir(missing[0]) else "does not exist"
         raise ImportFormatError(
-            f"export file of source '{source.name}' {what}", file=missing[0], field=f"sources.{source.name}.files",
+            f"export file of source '{name}' {what}", file=missing[0], field=f"sources.{name}.files",
             hint="put the export there or correct the path under the source's `files:` in the protocol"
                  + (f" ({len(missing) - 1} more missing)" if len(missing) > 1 else ""),
         )
-    return list(source.files)
+    return paths
 
 
-def import_source(paths: Iterable[PathLike], source: Source, out: PathLike) -> list[Record]:
-    """Import one exported source (an entry of the protocol's ``sources``) and write its records."""
+def import_source(paths: Iterable[PathLike], name: str, out: PathLike, *, fmt: str | None = None) -> list[Record]:
+    """Import one exported source (``name``: its name in the protocol's ``sources``, which
+    starts its record ids; ``fmt``: its ``format``, else detected) and write its records."""
     files = [str(p) for p in paths]
-    name = source.name
     if not files:
         raise ImportFormatError(
             f"source '{name}' lists no export files", field=f"sources.{name}.files",
             hint="add the exported files under `files:` in the protocol",
         )
-    records = load_many(once(files, name), fmt=source.format, source=name)
+    records = load_many(once(files, name), fmt=fmt, source=name)
     write_records(out, records)
     LOG.info("%s: %d records from %d file(s)", name, len(records), len(files))
     return records

@@ -14,11 +14,13 @@ from typing import Iterator
 from litsieve.errors import ImportFormatError
 from litsieve.importers import fields as F
 from litsieve.importers.encoding import ExportFile
+from litsieve.importers.markup import strip_markup
 from litsieve.record import Record, parse_year
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
-_LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1", "C3", "RP", "EM",
-                        "RI", "OI", "FU"})
+# Tags whose continuation lines are new items; in all others (RP, EM, RI, OI, FU, text
+# fields) a continuation line continues the value.
+LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1", "C3"})
 _TYPES = {"J": "Journal Article", "B": "Book", "S": "Book in Series", "C": "Conference Paper",
           "P": "Patent"}
 _MAPPED = frozenset({"PT", "TI", "AB", "AU", "AF", "PY", "SO", "VL", "IS", "BP", "EP", "AR",
@@ -37,17 +39,26 @@ def iter_blocks(export: ExportFile) -> Iterator[dict[str, list[str]]]:
     start = 0
     last_tag = ""
     ended = False
+    folded: list[str] = []  # continuation lines of a text tag, joined once (never +=)
+
+    def fold() -> None:
+        nonlocal folded
+        if folded and tags is not None and last_tag:
+            tags[last_tag][-1] = " ".join([tags[last_tag][-1]] + folded)
+        folded = []
+
     for number, raw in enumerate(export.lines(), start=1):
         line = raw.lstrip("\ufeff").rstrip()
         if not line.strip():
             continue
         if line.startswith("   ") and tags is not None and last_tag:
             value = line.strip()
-            if last_tag in _LIST_TAGS:
+            if last_tag in LIST_TAGS:
                 tags[last_tag].append(value)
             else:
-                tags[last_tag][-1] += " " + value
+                folded.append(value)
             continue
+        fold()
         match = _TAG.match(line)
         if not match:
             raise ImportFormatError(f"not a Web of Science line: {line[:60]!r}",
@@ -96,8 +107,8 @@ def to_record(tags: dict[str, list[str]], path: str) -> Record:
     return Record(
         record_id=first.get("UT", ""),
         source_file=path,
-        title=first.get("TI", ""),
-        abstract=first.get("AB", ""),
+        title=strip_markup(first.get("TI", "")),
+        abstract=strip_markup(first.get("AB", "")),
         authors=F.authors(tags.get("AF") or tags.get("AU", [])),
         year=parse_year(first.get("PY") or first.get("PD", "")),
         journal=first.get("SO", ""),

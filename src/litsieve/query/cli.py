@@ -54,6 +54,8 @@ def register(subparsers: Any) -> None:
 
     p = commands.add_parser("translate", help="write the query in a database's syntax")
     p.add_argument("--to", required=True, choices=TARGETS, dest="target")
+    p.add_argument("--database", help=("the database searched on that interface (psycinfo, cinahl, embase, "
+                                       "medline): subject headings from another thesaurus are flagged"))
     _add_limits(p)
     p.add_argument("query", metavar="QUERY")
     p.set_defaults(func=_translate)
@@ -150,7 +152,7 @@ def _unambiguous(args: argparse.Namespace) -> Node:
 def _translate(args: argparse.Namespace) -> int:
     tree = _unambiguous(args)
     translation = translate(tree, args.target, years=args.years, languages=args.languages,
-                            fields=args.fields)
+                            fields=args.fields, database=args.database)
     sys.stdout.write(translation.report())
     return 0
 

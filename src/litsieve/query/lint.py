@@ -17,21 +17,26 @@ from litsieve.query.parser import (
     PRECEDENCE,
     QUOTES,
     Ambiguous,
+    Heading,
+    Near,
     Node,
     Span,
     Term,
     Token,
     ambiguities,
-    check_structure,
+    analyse,
     describe_span,
     flatten,
     group,
-    parse,
+    headings,
+    parse_with_problems,
     render,
     resolve,
-    scan,
+    terms,
     walk,
 )
+from litsieve.query.translate import TARGET_LABELS, TARGETS, translate
+from litsieve.query.vocabulary import mesh
 
 SEVERITIES = ("error", "warning")
 #: PubMed truncates only when at least this many characters come before ``*``.
@@ -55,24 +60,92 @@ class Finding:
 
 def lint(text: str) -> list[Finding]:
     """All findings for ``text``: errors, then warnings (the precedence warning first), by position."""
-    tokens, problems = scan(text)
-    problems += check_structure(tokens, text)
+    analysis = analyse(text)
+    tree, problems = parse_with_problems(text)
+    tokens = [t for _, statement in analysis.statements for t in statement]
     findings = [Finding(p.code, "error", p.span, p.message, hint=p.hint) for p in problems]
+    ovid = analysis.dialect == "ovid"
     for token in tokens:
-        if token.kind == "op" and token.raw != token.value:
+        if token.kind == "op" and token.raw != token.value and not ovid:
             findings.append(Finding(
                 "lowercase-operator", "warning", token.span,
                 f"operator '{token.raw}' is in lower case",
                 ("litsieve reads it as the operator " + token.value + "; PubMed requires operators in "
                  "upper case and may search a lower-case one as a word",),
                 hint=f"write {token.value}"))
-    findings += _token_findings(tokens)
-    if not problems:
-        tree = parse(text)
+    findings += _token_findings(tokens, unquoted=not ovid)
+    if tree is not None:
         findings += _precedence(tree)
-        findings += _agreed_mixing(tokens, tree)
+        for _, statement in analysis.statements:
+            findings += _agreed_mixing(statement, tree)
+        findings += _heading_findings(tree)
+        findings += _wildcard_findings(tree, analysis.dialect)
+        if not ambiguities(tree):
+            findings += _approximation_findings(tree, text)
     order = {name: i for i, name in enumerate(SEVERITIES)}
     return sorted(findings, key=lambda f: (order[f.severity], f.code != "precedence", f.span[0], f.code))
+
+
+def _heading_findings(tree: Node) -> list[Finding]:
+    """Every heading checked against the shipped MeSH descriptors, with near misses."""
+    vocabulary = mesh()
+    findings = []
+    for heading in headings(tree):
+        if heading.floating or vocabulary.lookup(heading.name):
+            continue
+        suggestions = vocabulary.suggest(heading.name)
+        details = [f"checked against {vocabulary.source}"]
+        if heading.thesaurus != "mesh":
+            details.append("if the strategy is for a database with its own thesaurus (Embase's Emtree, "
+                           "APA PsycInfo's Thesaurus, CINAHL Headings), check it there")
+        findings.append(Finding(
+            "unknown-heading", "warning", heading.span,
+            f"'{heading.name}' is not a MeSH descriptor",
+            tuple(details),
+            hint=("did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?") if suggestions
+            else "look the heading up in the MeSH Browser and write it as MeSH spells it"))
+    return findings
+
+
+def _wildcard_findings(tree: Node, dialect: str) -> list[Finding]:
+    wild = [t for t in terms(tree) if t.wildcards]
+    if not wild:
+        return []
+    if dialect == "ovid":
+        reading = ("read as Ovid's signs, because the string uses Ovid syntax: # is exactly one character, "
+                   "? is none or one")
+    else:
+        reading = "read as EBSCOhost's signs: ? is exactly one character, # is none or one"
+    return [Finding(
+        "wildcard-meaning", "warning", wild[0].span,
+        "the wildcards ? and # mean different things in different databases",
+        (reading, "Ovid swaps them (# one character, ? none or one); PubMed has neither",
+         "translations write each database's own sign, or say what they search instead"),
+        hint="check that this is the reading you mean", marks=tuple(t.span for t in wild[1:]))]
+
+
+def _approximation_findings(tree: Node, text: str) -> list[Finding]:
+    """What each target cannot search as written, from its translation (one finding per target)."""
+    findings = []
+    for target in TARGETS:
+        result = translate(tree, target)
+        if result.exact:
+            continue
+        findings.append(Finding(
+            "approximation", "warning", _first_approximated(tree, text),
+            f"{TARGET_LABELS[target]} cannot search everything in this string as written",
+            tuple(result.approximations) + tuple(f"for a person: {item}" for item in result.for_review),
+            hint=f"litsieve query translate --to {target} shows the string and what it searches instead"))
+    return findings
+
+
+def _first_approximated(tree: Node, text: str) -> Span:
+    """Where to point: the first proximity or wildcard (what targets lack most), else a heading."""
+    for kinds in ((Near,), (Term, Heading)):
+        for node in walk(tree):
+            if isinstance(node, kinds) and (not isinstance(node, Term) or node.wildcards):
+                return node.span
+    return (0, len(text))
 
 
 def has_errors(findings: list[Finding]) -> bool:
@@ -150,12 +223,13 @@ def concept_reading(chain: Ambiguous) -> str:
 
 def resolve_by_concept(node: Node) -> Node:
     """``node`` with every ambiguous chain grouped by concept (OR binds first, then AND, then NOT)."""
-    if isinstance(node, Term):
+    if isinstance(node, (Term, Heading)):
         return node
     if isinstance(node, Ambiguous):
         operands = [resolve_by_concept(c) for c in node.operands]
         return replace(group(operands, list(node.operators), CONCEPT_PRECEDENCE), span=node.span)
-    return flatten(replace(node, children=tuple(resolve_by_concept(c) for c in node.children)))
+    resolved = replace(node, children=tuple(resolve_by_concept(c) for c in node.children))
+    return resolved if isinstance(resolved, Near) else flatten(resolved)
 
 
 def render_quoted(node: Node) -> str:
@@ -166,6 +240,8 @@ def render_quoted(node: Node) -> str:
 def _quote_multiword(node: Node) -> Node:
     if isinstance(node, Term):
         return replace(node, phrase=True) if node.multiword else node
+    if isinstance(node, Heading):
+        return node
     if isinstance(node, Ambiguous):
         return replace(node, operands=tuple(_quote_multiword(c) for c in node.operands))
     return replace(node, children=tuple(_quote_multiword(c) for c in node.children))
@@ -183,7 +259,7 @@ def _word_spans(token: Token) -> list[tuple[str, Span]]:
     return spans
 
 
-def _token_findings(tokens: list[Token]) -> list[Finding]:
+def _token_findings(tokens: list[Token], *, unquoted: bool = True) -> list[Finding]:
     """Checks that need only the tokens, so they run even when the string does not parse."""
     findings = []
     for token in tokens:
@@ -212,7 +288,7 @@ def _token_findings(tokens: list[Token]) -> list[Finding]:
                 ("PubMed truncates only the last word of a quoted phrase; truncating several words "
                  "of one phrase gives unexpected results there",),
                 hint="truncate only the last word, or split the phrase into variants joined by OR"))
-    runs = _unquoted_runs(tokens)
+    runs = _unquoted_runs(tokens) if unquoted else []
     if runs:
         names = ", ".join(f"'{text}'" for text, _ in runs)
         findings.append(Finding(

@@ -8,11 +8,17 @@ parentheses the authors mean, and that tree is what every database is searched w
 
 from __future__ import annotations
 
+from typing import Any
+
 from litsieve.errors import QueryError
 from litsieve.query.lint import concept_reading
-from litsieve.query.parser import CONVENTION_LABELS, Node, ambiguities, parse, render, resolve, terms
-from litsieve.protocol import Search
+from litsieve.query.parser import (
+    CONVENTION_LABELS, PRECEDENCE, And, Heading, Near, Node, Or, Term, ambiguities, leaves, parse, render,
+    resolve,
+)
+from litsieve.protocol import Search, StringAsRun
 from litsieve.query.translate import Years
+from litsieve.text import language_name
 
 
 def protocol_query(search: Search, *, file: str | None = None) -> Node:
@@ -70,7 +76,134 @@ def _readings(chain: Node) -> str:
 
 def _term_keys(node: Node) -> set[str]:
     """Terms compared without case, quotes or spacing: ``Peer  support`` equals ``"peer support"``."""
-    return {" ".join(term.text.lower().split()) for term in terms(node)}
+    return {" ".join((leaf.text if isinstance(leaf, Term) else leaf.name or leaf.qualifiers[0]).lower().split())
+            for leaf in leaves(node)}
+
+
+def string_as_run(run: StringAsRun, *, file: str | None = None) -> Node:
+    """The tree of the string a source was searched with (``sources[].string_as_run``, or
+    a live search's frozen request). A string that mixes AND and OR without parentheses
+    is read the way the source's interface read it when it was run."""
+    field = f"sources.{run.source}.string_as_run"
+    try:
+        tree = parse(run.text)
+    except QueryError as exc:
+        raise QueryError(exc.message, file=file, field=field, hint=exc.hint) from None
+    if ambiguities(tree):
+        if run.platform not in PRECEDENCE:
+            raise QueryError(
+                "the string as run mixes AND and OR without parentheses, and litsieve does not know how "
+                f"the interface '{run.platform}' reads that: " + _readings(ambiguities(tree)[0]),
+                file=file, field=field, hint="set the source's platform, or add the parentheses it was run with")
+        tree = resolve(tree, run.platform)
+    return tree
+
+
+def meaning_differences(run: Node, query: Node, fields: str, *, years: Years | None = None,
+                        languages: tuple[str, ...] = ()) -> list[str]:
+    """How the string as run and the protocol's query differ in meaning (empty: they agree).
+
+    Compared as searched: without case, quotes or order within AND and OR; a term without
+    a field tag takes the protocol's ``fields``; ``TI x OR AB x`` is ``x`` in title or
+    abstract; dates and languages AND-ed at the top are limits, compared with ``years``
+    and ``languages`` (the protocol's) when the string as run has them.
+    """
+    out = _limit_differences(run, years, languages)
+    a, b = _meaning(run, fields, top=True), _meaning(query, fields, top=True)
+    if a == b:
+        return out
+    only_run = sorted(_leaf_keys(a) - _leaf_keys(b))
+    only_query = sorted(_leaf_keys(b) - _leaf_keys(a))
+    if only_run:
+        out.append("only in the string as run: " + "; ".join(only_run))
+    if only_query:
+        out.append("only in the protocol's query: " + "; ".join(only_query))
+    if not out:
+        out.append("the same terms, combined differently (compare the parentheses and operators)")
+    return out
+
+
+def _limit_differences(run: Node, years: Years | None, languages: tuple[str, ...]) -> list[str]:
+    top = run.children if isinstance(run, And) else (run,)
+    out = []
+    run_years = [t.text for t in top if isinstance(t, Term) and t.field == "dp"]
+    run_langs = {language_name(t.text) for c in top for t in (c.children if isinstance(c, Or) else (c,))
+                 if isinstance(t, Term) and t.field == "la"}
+    if run_years and years and run_years != [f"{years[0]}:{years[1]}"]:
+        out.append(f"publication years as run {', '.join(run_years)}, the protocol's {years[0]}-{years[1]}")
+    if run_langs and languages and run_langs != set(languages):
+        out.append(f"languages as run {', '.join(sorted(run_langs))}, the protocol's {', '.join(languages)}")
+    return out
+
+
+def _meaning(node: Node, fields: str, top: bool = False) -> Any:
+    if isinstance(node, Term):
+        return ("term", " ".join(node.text.lower().split()), node.field or fields)
+    if isinstance(node, Heading):
+        return ("heading", " ".join(node.name.lower().split()), node.explode, node.major,
+                tuple(sorted(node.qualifiers)))
+    if isinstance(node, Near):
+        return ("near", node.distance, node.ordered, tuple(_meaning(c, fields) for c in node.children))
+    children = [_meaning(c, fields) for c in node.children]  # type: ignore[union-attr]
+    if isinstance(node, And) and top:
+        children = [c for c in children if not (c[0] == "term" and c[2] in ("dp", "la"))]
+        if len(children) == 1:
+            return children[0]
+    if isinstance(node, (And, Or)):
+        children = _merged_fields(children) if isinstance(node, Or) else children
+        if len(children) == 1:
+            return children[0]
+        return (type(node).__name__, frozenset(children))
+    return ("Not", children[0], frozenset(children[1:]))
+
+
+def _merged_fields(children: list[Any]) -> list[Any]:
+    """``x[ti] OR x[ab]`` is ``x[tiab]`` (also for a proximity, which is always within one
+    field): how EBSCOhost and Europe PMC write title-or-abstract."""
+    merged = list(children)
+    for child in children:
+        if _fields_of(child) == {"ti"}:
+            twin = _with_field(child, "ab")
+            if twin in merged and child in merged:
+                merged.remove(child)
+                merged.remove(twin)
+                merged.append(_with_field(child, "tiab"))
+    return merged
+
+
+def _fields_of(meaning: Any) -> set[str]:
+    if meaning[0] == "term":
+        return {meaning[2]}
+    if meaning[0] == "near":
+        return {f for c in meaning[3] for f in _fields_of(c)}
+    if meaning[0] in ("Or", "And"):
+        return {f for c in meaning[1] for f in _fields_of(c)}
+    return {"-"}
+
+
+def _with_field(meaning: Any, field: str) -> Any:
+    if meaning[0] == "term":
+        return ("term", meaning[1], field)
+    if meaning[0] == "near":
+        return ("near", meaning[1], meaning[2], tuple(_with_field(c, field) for c in meaning[3]))
+    if meaning[0] in ("Or", "And"):
+        return (meaning[0], frozenset(_with_field(c, field) for c in meaning[1]))
+    return meaning
+
+
+def _leaf_keys(meaning: Any) -> set[str]:
+    if meaning[0] == "term":
+        return {f"{meaning[1]}[{meaning[2]}]"}
+    if meaning[0] == "heading":
+        flags = ("exploded" if meaning[2] else "not exploded") + (", major" if meaning[3] else "")
+        quals = f"/{'/'.join(meaning[4])}" if meaning[4] else ""
+        return {f"heading {meaning[1]}{quals} ({flags})"}
+    if meaning[0] == "near":
+        return {f"proximity {meaning[1]} ({'in order' if meaning[2] else 'any order'}) of "
+                + " / ".join(sorted(k for c in meaning[3] for k in _leaf_keys(c)))}
+    if meaning[0] == "Not":
+        return _leaf_keys(meaning[1]) | {k for c in meaning[2] for k in _leaf_keys(c)}
+    return {k for c in meaning[1] for k in _leaf_keys(c)}
 
 
 def protocol_limits(search: Search) -> tuple[Years | None, tuple[str, ...], str]:

@@ -31,7 +31,7 @@ class RankingMetrics:
     screened_for_95: int
 
 
-def screened_to_reach(labels: Sequence[int], recall: float) -> int:
+def screened_to_reach(labels: Sequence[int] | np.ndarray, recall: float) -> int:
     """Records screened until ``recall`` (a fraction) of the relevant records were found."""
     found = np.cumsum(np.asarray(labels, dtype=np.int64))
     needed = math.ceil(round(recall * int(found[-1]), 9))

@@ -66,5 +66,5 @@ def order_queue(
         return [record_ids[row] for row in undecided + decided_rows]
     texts = [record_text(r.title, r.abstract, r.keywords) for r in records]
     features = sparse.hstack([tfidf_matrix(texts), suggestion_features(record_ids, suggestions)]).tocsr()
-    ranked = rank_undecided(features, id_positions(record_ids), decided_rows, decided_labels)
-    return [record_ids[int(row)] for row in ranked] + [record_ids[row] for row in decided_rows]
+    by_relevance = rank_undecided(features, id_positions(record_ids), decided_rows, decided_labels)
+    return [record_ids[int(row)] for row in by_relevance] + [record_ids[row] for row in decided_rows]

@@ -159,7 +159,7 @@ def _point_estimate(labels: np.ndarray, unscreened: int, upper: int) -> int:
     return min(int(round(rate * unscreened)), upper)
 
 
-def screen_before_check(labels_in_order: Sequence[int], total: int, recall_target: float, confidence: float) -> int:
+def screen_before_check(labels_in_order: Sequence[int] | np.ndarray, total: int, recall_target: float, confidence: float) -> int:
     """The fewest further records that, all excluded, would let the test allow stopping.
 
     0 when it already does. Screening every remaining record always settles the question
@@ -187,7 +187,7 @@ def screen_before_check(labels_in_order: Sequence[int], total: int, recall_targe
     return high
 
 
-def shortfall_p_value(labels_in_order: Sequence[int], total: int, recall_target: float) -> float:
+def shortfall_p_value(labels_in_order: Sequence[int] | np.ndarray, total: int, recall_target: float) -> float:
     """The p-value of "recall is below ``recall_target``" alone (cheap: no bounds or estimate)."""
     labels = np.asarray(labels_in_order, dtype=np.int64)
     unscreened = total - int(labels.size)

@@ -3,7 +3,8 @@
 A flow diagram whose numbers do not add up is worse than none: a journal editor will spot
 it, and it means some stage's file is stale, was edited by hand, or a stage has a bug. So
 the report checks, and stops with :class:`~litsieve.errors.ConservationError` showing
-every failed sum:
+every failed sum, each with the name of its check (:data:`CHECKS`, one small function per
+rule):
 
 * the sums of ../shared/DESIGN.md ("Numbers"): identified = duplicates + automation +
   other reasons + screened; screened = excluded + sought + awaiting (+ conflicts);
@@ -26,15 +27,17 @@ every failed sum:
 from __future__ import annotations
 
 from collections import Counter
-from typing import Collection, Sequence
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
 
 from litsieve.errors import ConservationError
 from litsieve.report.counts import INCLUDE, FlowCounts, FlowInputs, OtherMethodsCounts
+from litsieve.stagefiles import StageDecision
 
 MAX_IDS = 5
 
 
-def _ids(ids: Sequence[str]) -> str:
+def _ids(ids: Iterable[str]) -> str:
     ids = sorted(ids)
     shown = ", ".join(ids[:MAX_IDS])
     return shown + (f" and {len(ids) - MAX_IDS} more" if len(ids) > MAX_IDS else "")
@@ -92,24 +95,54 @@ def other_method_failures(other: OtherMethodsCounts) -> list[str | None]:
     ]
 
 
-def flow_failures(inputs: FlowInputs, other_sources: Collection[str] = ()) -> list[str]:
-    """Ids that do not flow from one stage to the next, and stage files that disagree.
+@dataclass(frozen=True)
+class Flow:
+    """The stage files' ids, read once for every check of how records flow between stages."""
 
-    ``other_sources`` names the protocol's other-method sources, whose works alone go
-    straight to full text (``inputs.other_method_ids``).
-    """
-    files = inputs.files
-    failures: list[str] = []
-    dedup = inputs.dedup
-    total = sum(inputs.source_records.values())
+    inputs: FlowInputs
+    counts: FlowCounts
+    other_sources: frozenset[str]
+    total: int
+    kept: frozenset[str]
+    duplicate_of: dict[str, str]
+    removed: dict[str, str]
+    pool: frozenset[str]
+    direct: frozenset[str]
+    title_abstract: dict[str, StageDecision]
 
+    @classmethod
+    def of(cls, inputs: FlowInputs, counts: FlowCounts) -> "Flow":
+        return cls(
+            inputs=inputs, counts=counts,
+            other_sources=frozenset(s.name for s in counts.other.sources) if counts.other else frozenset(),
+            total=sum(inputs.source_records.values()),
+            kept=frozenset(c.record_id for c in inputs.clusters if c.kept),
+            duplicate_of={c.record_id: c.cluster_id for c in inputs.clusters if not c.kept},
+            removed=dict(inputs.removed),
+            pool=frozenset(inputs.pool_ids),
+            direct=frozenset(inputs.other_method_ids),
+            title_abstract={row.record_id: row for row in inputs.title_abstract},
+        )
+
+    def where(self, record_id: str) -> str:
+        """A record id with where it went instead, for a failure message."""
+        if record_id in self.duplicate_of:
+            return f"{record_id} (removed as a duplicate in cluster {self.duplicate_of[record_id]})"
+        if record_id in self.removed:
+            return f"{record_id} (removed before screening: {self.removed[record_id]})"
+        if record_id not in {c.record_id for c in self.inputs.clusters}:
+            return f"{record_id} (not a record of this review)"
+        return record_id
+
+
+def sources_agree_with_dedup(flow: Flow) -> list[str]:
+    """Deduplication read as many records, per source and in all, as the sources hold."""
+    files, dedup, failures = flow.inputs.files, flow.inputs.dedup, []
     records_in = dedup.get("records_in")
-    if records_in is not None and records_in != total:
-        failures.append(f"{files.dedup_counts}: records_in {records_in} != records identified {total} "
+    if records_in is not None and records_in != flow.total:
+        failures.append(f"{files.dedup_counts}: records_in {records_in} != records identified {flow.total} "
                         f"({files.source_counts})")
-    if len(inputs.clusters) != total:
-        failures.append(f"{files.clusters}: {len(inputs.clusters)} rows != records identified {total}")
-    for name, n in sorted(inputs.source_records.items()):
+    for name, n in sorted(flow.inputs.source_records.items()):
         per_source = (dedup.get("per_source") or {}).get(name)
         if per_source is not None and per_source.get("records") != n:
             failures.append(f"{files.dedup_counts}: {name} has {per_source.get('records')} records "
@@ -121,80 +154,90 @@ def flow_failures(inputs: FlowInputs, other_sources: Collection[str] = ()) -> li
                        per_source_dups)
         if failure:
             failures.append(failure)
+    return failures
 
-    ids = Counter(c.record_id for c in inputs.clusters)
+
+def one_cluster_per_record(flow: Flow) -> list[str]:
+    """Every record identified is in exactly one cluster; the records not kept are the duplicates."""
+    files, clusters, failures = flow.inputs.files, flow.inputs.clusters, []
+    if len(clusters) != flow.total:
+        failures.append(f"{files.clusters}: {len(clusters)} rows != records identified {flow.total}")
+    ids = Counter(c.record_id for c in clusters)
     repeated = [k for k, n in ids.items() if n > 1]
     if repeated:
         failures.append(f"{files.clusters}: record(s) in more than one row: {_ids(repeated)}")
-    dropped = [c for c in inputs.clusters if not c.kept]
-    if len(dropped) != int(dedup.get("duplicates_removed", 0)):
-        failures.append(f"{files.clusters}: {len(dropped)} records marked not kept != duplicates removed "
-                        f"{dedup.get('duplicates_removed', 0)} in {files.dedup_counts}")
-    kept = {c.record_id for c in inputs.clusters if c.kept}
-    duplicate_of = {c.record_id: c.cluster_id for c in dropped}
-    removed_ids = dict(inputs.removed)
+    removed = int(flow.inputs.dedup.get("duplicates_removed", 0))
+    if len(flow.duplicate_of) != removed:
+        failures.append(f"{files.clusters}: {len(flow.duplicate_of)} records marked not kept != duplicates removed "
+                        f"{removed} in {files.dedup_counts}")
+    return failures
 
-    def where(record_id: str) -> str:
-        if record_id in duplicate_of:
-            return f"{record_id} (removed as a duplicate in cluster {duplicate_of[record_id]})"
-        if record_id in removed_ids:
-            return f"{record_id} (removed before screening: {removed_ids[record_id]})"
-        if record_id not in ids:
-            return f"{record_id} (not a record of this review)"
-        return record_id
 
-    pool = set(inputs.pool_ids)
-    if len(pool) != len(inputs.pool_ids):
+def kept_works_go_one_way(flow: Flow) -> list[str]:
+    """Every kept work is screened, removed before screening or sent straight to full text:
+    exactly one of them."""
+    files, failures = flow.inputs.files, []
+    if len(flow.pool) != len(flow.inputs.pool_ids):
         failures.append(f"{files.pool}: repeated record ids")
-    both = pool & set(removed_ids)
+    removed = set(flow.removed)
+    both = flow.pool & removed
     if both:
         failures.append(f"records both in the screening pool and removed before screening: {_ids(both)}")
-    direct = set(inputs.other_method_ids)
-    if len(direct) != len(inputs.other_method_ids):
+    if len(flow.direct) != len(flow.inputs.other_method_ids):
         failures.append(f"{files.other_methods}: repeated record ids")
-    screened_too = direct & (pool | set(removed_ids))
+    screened_too = flow.direct & (flow.pool | removed)
     if screened_too:
         failures.append(f"{files.other_methods}: works sent straight to full text that are also in the screening "
                         f"pool or removed before screening: {_ids(screened_too)}")
-    not_kept = [r for r in (pool | set(removed_ids) | direct) if r not in kept]
+    not_kept = [r for r in (flow.pool | removed | flow.direct) if r not in flow.kept]
     if not_kept:
-        failures.append(f"records screened, removed before screening or sent straight to full text that are not "
-                        f"kept after deduplication: " + ", ".join(where(r) for r in sorted(not_kept)[:MAX_IDS]))
-    unaccounted = kept - pool - set(removed_ids) - direct
+        failures.append("records screened, removed before screening or sent straight to full text that are not "
+                        "kept after deduplication: " + ", ".join(flow.where(r) for r in sorted(not_kept)[:MAX_IDS]))
+    unaccounted = flow.kept - flow.pool - removed - flow.direct
     if unaccounted:
         failures.append(f"works kept after deduplication that are neither screened nor removed before "
-                        f"screening{' nor sent straight to full text' if other_sources else ''}: "
+                        f"screening{' nor sent straight to full text' if flow.other_sources else ''}: "
                         f"{_ids(unaccounted)}")
-    failures += _other_method_routes(inputs, set(other_sources))
+    return failures
 
-    ta = {row.record_id: row for row in inputs.title_abstract}
-    stray = [r for r in ta if r not in pool]
+
+def title_abstract_rows_are_the_pool(flow: Flow) -> list[str]:
+    """One title/abstract row per record of the screening pool, and none for another record."""
+    files, ta, failures = flow.inputs.files, flow.title_abstract, []
+    stray = [r for r in ta if r not in flow.pool]
     if stray:
         decided = [r for r in stray if ta[r].decision != "awaiting"]
         failures.append(f"{files.title_abstract}: decision(s) on records that are not in the screening pool: "
-                        + ", ".join(where(r) for r in sorted(decided or stray)[:MAX_IDS]))
-    missing = pool - set(ta)
+                        + ", ".join(flow.where(r) for r in sorted(decided or stray)[:MAX_IDS]))
+    missing = flow.pool - set(ta)
     if missing:
         failures.append(f"{files.title_abstract}: records of the screening pool without a row: {_ids(missing)}")
+    return failures
+
+
+def full_text_rows_are_the_includes(flow: Flow) -> list[str]:
+    """One full-text row per record included at title/abstract or sent straight to full text."""
+    files, ta, failures = flow.inputs.files, flow.title_abstract, []
     included = {r for r, row in ta.items() if row.decision == INCLUDE}
-    ft = {row.record_id for row in inputs.full_text}
-    stray_ft = ft - included - direct
+    ft = {row.record_id for row in flow.inputs.full_text}
+    stray_ft = ft - included - flow.direct
     if stray_ft:
         failures.append(f"{files.full_text}: full-text decision(s) on records not included at title/abstract: "
-                        + ", ".join(where(r) if r not in ta else f"{r} ({ta[r].decision} at title/abstract)"
+                        + ", ".join(flow.where(r) if r not in ta else f"{r} ({ta[r].decision} at title/abstract)"
                                     for r in sorted(stray_ft)[:MAX_IDS]))
     missing_ft = included - ft
     if missing_ft:
         failures.append(f"{files.full_text}: records included at title/abstract without a row: {_ids(missing_ft)}")
-    missing_direct = direct - ft
+    missing_direct = flow.direct - ft
     if missing_direct:
         failures.append(f"{files.full_text}: works found by other methods (sent straight to full text) without "
                         f"a row: {_ids(missing_direct)}")
     return failures
 
 
-def _other_method_routes(inputs: FlowInputs, other_sources: set[str]) -> list[str]:
+def other_methods_go_straight_to_full_text(flow: Flow) -> list[str]:
     """A work goes straight to full text exactly when every record of it came from other methods."""
+    inputs, other_sources = flow.inputs, flow.other_sources
     members: dict[str, list[str]] = {}
     cluster_of: dict[str, str] = {}
     for row in inputs.clusters:
@@ -215,8 +258,9 @@ def _other_method_routes(inputs: FlowInputs, other_sources: set[str]) -> list[st
     return failures
 
 
-def duplicate_failures(inputs: FlowInputs, counts: FlowCounts) -> list[str]:
+def duplicates_add_up_across_columns(flow: Flow) -> list[str]:
     """The two columns' duplicates are all of deduplication's, no more and no fewer."""
+    counts, inputs = flow.counts, flow.inputs
     if counts.other is None:
         return []
     failure = _sum(f"{inputs.files.dedup_counts}: duplicates removed", int(inputs.dedup.get("duplicates_removed", 0)),
@@ -224,14 +268,37 @@ def duplicate_failures(inputs: FlowInputs, counts: FlowCounts) -> list[str]:
     return [failure] if failure else []
 
 
+def the_sums_hold(flow: Flow) -> list[str]:
+    """The DESIGN.md sums of both columns (:func:`arithmetic_failures`)."""
+    return arithmetic_failures(flow.counts)
+
+
+#: Every conservation rule, by name, in the order failures are listed.
+CHECKS: tuple[Callable[[Flow], list[str]], ...] = (
+    sources_agree_with_dedup,
+    one_cluster_per_record,
+    kept_works_go_one_way,
+    other_methods_go_straight_to_full_text,
+    title_abstract_rows_are_the_pool,
+    full_text_rows_are_the_includes,
+    duplicates_add_up_across_columns,
+    the_sums_hold,
+)
+
+
+def conservation_failures(inputs: FlowInputs, counts: FlowCounts) -> list[tuple[str, str]]:
+    """``(check name, failure)`` for every rule that does not hold."""
+    flow = Flow.of(inputs, counts)
+    return [(check.__name__, failure) for check in CHECKS for failure in check(flow)]
+
+
 def check_conservation(inputs: FlowInputs, counts: FlowCounts) -> None:
     """Raise :class:`ConservationError` listing every failed rule; return quietly if all hold."""
-    other_sources = {s.name for s in counts.other.sources} if counts.other else set()
-    failures = (flow_failures(inputs, other_sources) + duplicate_failures(inputs, counts)
-                + arithmetic_failures(counts))
+    failures = conservation_failures(inputs, counts)
     if failures:
         raise ConservationError(
-            "the PRISMA numbers do not add up, so no diagram was drawn:\n  " + "\n  ".join(failures),
+            "the PRISMA numbers do not add up, so no diagram was drawn:\n  "
+            + "\n  ".join(f"{failure} [{name}]" for name, failure in failures),
             hint="a file under results/ is out of date or was edited by hand: rerun `snakemake` "
                  "(files people edit are never lost); if this persists, report it with these lines",
         )

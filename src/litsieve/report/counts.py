@@ -33,7 +33,7 @@ import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 from litsieve.errors import ConservationError
 from litsieve.fileio import read_csv

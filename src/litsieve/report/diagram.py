@@ -20,7 +20,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence, cast
 
 from litsieve.report.counts import FlowCounts, OtherMethodsCounts
 
@@ -404,7 +404,7 @@ def render(result: Layout, fmt: str) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(cast(Any, RC)):  # its stubs list every key; these are valid ones
         figure = Figure(figsize=(result.width / 72, result.height / 72), dpi=72)
         FigureCanvasAgg(figure)
         axes = figure.add_axes((0, 0, 1, 1))

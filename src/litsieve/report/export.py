@@ -3,120 +3,21 @@
 Zotero, EndNote, Mendeley and JabRef all import RIS; BibTeX serves LaTeX users and
 JabRef. Each record carries its decision and reason (``N1`` in RIS, ``note`` in BibTeX),
 so that a reference library built from the exports shows why each study is in or out.
-
-RIS is written with CRLF line ends (EndNote's own), two-letter tags, ``AU`` once per
-author and ``ER`` closing each reference. BibTeX escapes the characters LaTeX treats as
-commands and protects title capitalisation with braces; keys are ``surname + year + first
-title word``, made unique with a/b/c suffixes, and stable for the same records.
+The writers sit beside their readers (:mod:`litsieve.importers.ris_write`,
+:mod:`litsieve.importers.bibtex_write`), as rispy keeps ``load`` and ``dump`` together.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
 from pathlib import Path
 from typing import Mapping, Sequence
 
 from litsieve.fileio import atomic_write_text
+from litsieve.importers.bibtex_write import bibtex_text
+from litsieve.importers.ris_write import ris_entry
 from litsieve.record import Record
 from litsieve.stagefiles import StageDecision, read_stage_decisions
-
-RIS_TYPES = (  # publication type words -> RIS reference type, first match wins
-    ("dissertation", "THES"), ("thesis", "THES"), ("chapter", "CHAP"), ("book", "BOOK"),
-    ("conference", "CONF"), ("proceedings", "CONF"), ("report", "RPRT"),
-)
-BIBTEX_TYPES = {"JOUR": "article", "THES": "phdthesis", "CHAP": "incollection", "BOOK": "book",
-                "CONF": "inproceedings", "RPRT": "techreport"}
-LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-                 "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-
-
-def ris_type(record: Record) -> str:
-    text = " ".join(record.publication_types).casefold()
-    return next((code for word, code in RIS_TYPES if word in text), "JOUR")
-
-
-def _pages(pages: str) -> tuple[str, str]:
-    start, _, end = pages.replace("\u2013", "-").partition("-")
-    return start.strip(), end.strip()
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def ris_entry(record: Record, note: str) -> str:
-    lines = [("TY", ris_type(record))]
-    lines += [("AU", author) for author in record.authors]
-    lines.append(("TI", record.title))
-    if record.journal:
-        lines.append(("T2" if ris_type(record) in ("CHAP", "CONF") else "JO", record.journal))
-    if record.year:
-        lines.append(("PY", str(record.year)))
-    start, end = _pages(record.pages)
-    lines += [("VL", record.volume), ("IS", record.issue), ("SP", start), ("EP", end), ("SN", record.issn or record.isbn),
-              ("DO", record.doi), ("UR", record.url or (f"https://doi.org/{record.doi}" if record.doi else "")),
-              ("LA", record.language), ("AB", record.abstract)]
-    lines += [("KW", keyword) for keyword in record.keywords]
-    if record.pmid:
-        lines.append(("AN", f"PMID:{record.pmid}"))
-    lines += [("ID", record.record_id), ("N1", note), ("ER", "")]
-    return "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in lines if value or tag == "ER")
-
-
-def latex(text: str) -> str:
-    return "".join(LATEX_SPECIAL.get(ch, ch) for ch in _one_line(text))
-
-
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
-def bibtex_key(record: Record) -> str:
-    surname = record.authors[0].split(",")[0] if record.authors else "anon"
-    word = next((w for w in re.findall(r"[A-Za-z]+", _ascii(record.title))
-                 if w.casefold() not in {"a", "an", "the", "of", "on", "in", "for", "and"}), "untitled")
-    return re.sub(r"[^A-Za-z0-9]", "", _ascii(surname)).lower() + str(record.year or "nd") + word.lower()
-
-
-def bibtex_entry(record: Record, key: str, note: str) -> str:
-    kind = BIBTEX_TYPES[ris_type(record)]
-    container = {"article": "journal", "incollection": "booktitle", "inproceedings": "booktitle"}.get(kind, "publisher")
-    start, end = _pages(record.pages)
-    fields = [
-        ("author", " and ".join(latex(a) for a in record.authors)),
-        ("title", "{" + latex(record.title) + "}"),
-        (container, latex(record.journal)),
-        ("year", str(record.year or "")),
-        ("volume", latex(record.volume)),
-        ("number", latex(record.issue)),
-        ("pages", f"{latex(start)}--{latex(end)}" if end else latex(start)),
-        ("doi", latex(record.doi)),
-        ("issn", latex(record.issn)),
-        ("isbn", latex(record.isbn)),
-        ("pmid", latex(record.pmid)),
-        ("url", latex(record.url)),
-        ("language", latex(record.language)),
-        ("keywords", latex(", ".join(record.keywords))),
-        ("abstract", latex(record.abstract)),
-        ("note", latex(note)),
-    ]
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
-    return f"@{kind}{{{key},\n{body}\n}}\n"
-
-
-def bibtex_text(entries: Sequence[tuple[Record, str]]) -> str:
-    seen: dict[str, int] = {}
-    parts = []
-    for record, note in entries:
-        base = bibtex_key(record)
-        count = seen.get(base, 0)
-        seen[base] = count + 1
-        key = base if count == 0 else base + chr(ord("a") + count - 1) if count <= 26 else f"{base}{count}"
-        parts.append(bibtex_entry(record, key, note))
-    return "\n".join(parts)
-
 
 def write_export(path: str | os.PathLike[str], entries: Sequence[tuple[Record, str]]) -> None:
     """Write ``(record, note)`` pairs as RIS or BibTeX, chosen by the file's extension."""

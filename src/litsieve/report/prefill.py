@@ -88,7 +88,8 @@ def snippet(text: str, start: int, end: int, words: int = SNIPPET_WORDS) -> str:
 
 # Tags in the order they are reported; each with the patterns that show it.
 DESIGN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("RCT", _rx(r"randomi[sz]ed (?:controlled |clinical |multisite |pilot )?trial(?! is (?:under way|needed|planned))", r"randomly (?:assigned|allocated)",
+    ("RCT", _rx(r"randomi[sz]ed (?:controlled |clinical |multisite |pilot )?trial(?! is (?:under way|needed|planned))",
+                r"randomly (?:assigned|allocated)",
                 r"\bRCT\b", r"were randomi[sz]ed", r"multisite randomi[sz]ed")),
     ("quasi-experimental", _rx(r"quasi-experimental", r"non-?randomi[sz]ed (?:controlled |comparison )?(?:trial|study)")),
     ("cohort", _rx(r"\bcohort", r"longitudinal study", r"pre-post(?! survey)", r"pre- and post-", r"before-and-after",
@@ -230,8 +231,11 @@ def design(text: str) -> Prefill:
             result.add("mixed", snippet(text, mixed.start(), mixed.end()))
         else:  # both kinds of method: the qualitative one is the evidence (the other has its own tag)
             qualitative_tag = next((t for t in specific.tags if t in QUALITATIVE_TAGS), "")
-            result.add("mixed", specific.phrases[specific.tags.index(qualitative_tag)] if qualitative_tag
-                       else snippet(text, qualitative_match.start(), qualitative_match.end()))
+            if qualitative_tag:
+                result.add("mixed", specific.phrases[specific.tags.index(qualitative_tag)])
+            else:
+                assert qualitative_match is not None  # qualitative without a tag: the word itself
+                result.add("mixed", snippet(text, qualitative_match.start(), qualitative_match.end()))
     elif quantitative:
         tag = next((t for t in specific.tags if t in QUANTITATIVE_TAGS), "")
         result.add("quantitative", specific.phrases[specific.tags.index(tag)] if tag else "quantitative")
@@ -269,10 +273,11 @@ def sample(text: str) -> tuple[Prefill, Prefill]:
             population.add(POPULATION_STOP.sub("", described).strip(" ,"), phrase)
             break
     if not population.tags:
-        match = POPULATION_FALLBACK.search(text)
-        if match:
-            described = re.sub(r"\s*\([^)]*\)", "", match.group(0))
-            population.add(POPULATION_STOP.sub("", described).strip(" ,"), snippet(text, match.start(), match.end(), 2))
+        fallback = POPULATION_FALLBACK.search(text)
+        if fallback:
+            described = re.sub(r"\s*\([^)]*\)", "", fallback.group(0))
+            population.add(POPULATION_STOP.sub("", described).strip(" ,"),
+                           snippet(text, fallback.start(), fallback.end(), 2))
     return size, population
 
 

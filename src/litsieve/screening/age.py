@@ -46,7 +46,8 @@ _NUMERIC: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = tuple(
         (rf"\((?:{_NUM}|birth)\s*-\s*{_NUM}\s*yrs\)", "range"),
         (rf"\({_NUM}\s*yrs\s*&\s*older\)", "from"),
         (r"\((?:birth|\d{1,2})\s*-\s*(\d{1,2})\s*mo\)", "infant"),
-        (rf"\b(?:aged|ages?|age\s+range(?:\s+of)?|age\s+between|between\s+the\s+ages\s+of)\s*(?:of\s+|from\s+|between\s+|range\s+)?{_NUM}{_YEARS}{_TO}{_NUM}", "range"),
+        (rf"\b(?:aged|ages?|age\s+range(?:\s+of)?|age\s+between|between\s+the\s+ages\s+of)\s*"
+         rf"(?:of\s+|from\s+|between\s+|range\s+)?{_NUM}{_YEARS}{_TO}{_NUM}", "range"),
         (rf"\b{_NUM}\s*(?:-|\u2013)?\s*(?:to|-|\u2013)\s*{_NUM}[\s-]*(?:years?|yrs?)[\s-]*olds?\b", "range"),
         (rf"\b(?:mean|average|median)\s+(?:age|aged)\b[^0-9.;]{{0,25}}?{_NUM}", "point"),
         (rf"\bM\s*age\s*=\s*{_NUM}|\bage\s*M\s*=\s*{_NUM}", "point"),

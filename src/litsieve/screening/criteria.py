@@ -19,26 +19,25 @@ and where they were), so every suggestion can be explained to the screener.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Literal, Mapping
 
 from litsieve.errors import ConfigError
 from litsieve.protocol import CriterionSpec, criterion_spec
+from litsieve.importers.psycinfo import database_indexing
 from litsieve.record import Record
 from litsieve.screening.age import AgeSignal, age_signals, all_below, none_below
 from litsieve.screening.terms import Hit, compile_terms, find_hits, sentence_spans, snippet
 from litsieve.text import FieldText, Term, language_names
 
 TEXT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords", "publication_types", "language")
-ALL_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "year")
-DEFAULT_FIELDS: tuple[str, ...] = ("title", "abstract", "keywords")
 # Fields that describe a record rather than its content: criteria reading only these may
 # be automatic, and their evidence is decisive even when the abstract is missing.
 METADATA_FIELDS: frozenset[str] = frozenset({"year", "language", "publication_types"})
+# The age groups a database's indexers assigned (litsieve.importers.psycinfo), read as a field.
+INDEXED_AGE = "age_groups"
 Kind = Literal["inclusion", "exclusion", "flag"]
-KINDS: tuple[str, ...] = ("inclusion", "exclusion", "flag")
 
 @dataclass(frozen=True)
 class Evidence:
@@ -206,25 +205,6 @@ class Criterion:
         return False
 
 
-INDEXED_AGE = "age_groups"
-# PsycINFO (EBSCOhost RIS) puts its indexing in the N1 note: "... Document Type: Chapter.
-# ... Age Group: Adolescence (13-17 yrs) (200). Methodology: Literature Review." Document
-# type and methodology are publication types in all but name; age groups are assigned by
-# indexers who read the whole paper.
-_NOTE_FIELD = re.compile(r"(Document Type|Methodology|Age Group):\s*(.*?)(?:\.(?=\s+[A-Z][^.:;]{0,40}:)|\.?\s*$)")
-
-
-def database_indexing(record: Record) -> dict[str, list[str]]:
-    """Document type, methodology and age groups a database put in the record's notes."""
-    notes = record.extra.get("N1", "")
-    found: dict[str, list[str]] = {}
-    for note in notes if isinstance(notes, list) else [notes]:
-        for match in _NOTE_FIELD.finditer(str(note)):
-            values = [v.strip() for v in match.group(2).split(";") if v.strip()]
-            found.setdefault(match.group(1), []).extend(v for v in values if v not in found.get(match.group(1), []))
-    return found
-
-
 class RecordText:
     """A record's searchable fields, folded once (:class:`~litsieve.text.FieldText`), and
     their age statements, computed once for all criteria."""
@@ -289,7 +269,7 @@ def compile_criterion(spec: CriterionSpec, index: int) -> Criterion:
     criterion = Criterion(
         id=spec.id,
         label=spec.label,
-        kind=spec.kind,  # type: ignore[arg-type]  # the schema allows only KINDS
+        kind=spec.kind,  # type: ignore[arg-type]  # the schema allows only the three kinds
         fields=spec.fields,
         **{key: compile_terms(getattr(spec, key), where=f"{where}.{key}")
            for key in ("any", "all", "none", "ignore", "near", "none_near")},

@@ -116,7 +116,7 @@ def screening_pool(
     criteria: tuple[CriterionSpec, ...],
     other_sources: Collection[str] = (),
 ) -> Pool:
-    """The ``screening_pool`` rule: read deduplicated records, write the three files (four
+    """The ``screen_pool`` rule: read deduplicated records, write the three files (four
     with ``other_methods_path``: the works sent straight to full text)."""
     records = read_records(records_path)
     pool = build_pool(records, search, criteria, other_sources)

@@ -18,8 +18,8 @@ For each stage (title/abstract, then full text) the rule:
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from litsieve.logs import get_logger

@@ -25,7 +25,7 @@ from litsieve.errors import SearchError
 from litsieve.fileio import file_sha256
 from litsieve.logs import get_logger
 from litsieve.query.translate import TARGETS
-from litsieve.search.snapshot import DEFAULT_ROOT, list_snapshots, read_manifest, verify_snapshot
+from litsieve.search.snapshot import list_snapshots, read_manifest, verify_snapshot
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -7,9 +7,9 @@ all derived here from the protocol's ``search`` section through the query packag
 
 from __future__ import annotations
 
-from litsieve.protocol import Search
+from litsieve.protocol import Search, Source
 from litsieve.query.protocol import protocol_limits, protocol_query
-from litsieve.query.translate import Translation, translate_all
+from litsieve.query.translate import TARGETS, Translation, translate, translate_all
 
 
 def translations(search: Search, *, file: str | None = None) -> dict[str, Translation]:
@@ -21,6 +21,17 @@ def translations(search: Search, *, file: str | None = None) -> dict[str, Transl
     node = protocol_query(search, file=file)
     years, languages, fields = protocol_limits(search)
     return translate_all(node, years=years, languages=languages, fields=fields)
+
+
+def source_translation(search: Search, source: Source) -> Translation | None:
+    """The translation for the source's interface, with the thesaurus of its database
+    (a MeSH heading is flagged for a PsycInfo search); ``None`` for an interface litsieve
+    does not write."""
+    if source.platform not in TARGETS:
+        return None
+    years, languages, fields = protocol_limits(search)
+    return translate(protocol_query(search), source.platform, years=years, languages=languages,
+                     fields=fields, database=source.database)
 
 
 def describe_limits(search: Search) -> list[str]:

@@ -32,7 +32,6 @@ LOG = get_logger("search.snapshot")
 MANIFEST = "manifest.json"
 PARTIAL = ".partial"
 STATE = "state.json"
-DEFAULT_ROOT = "resources/snapshots"
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

@@ -3,8 +3,10 @@
 ``results/search/search_strategy.md`` (for people and the appendix of the paper) and
 ``search_strategy.json`` (the same facts for the report and other tools) say, for each
 source: the database and the interface it was searched on, how (live through an API and
-frozen as a snapshot, or by hand and exported), the exact string as run, the limits, the
-date searched, the hits reported and the records obtained, the export files with their
+frozen as a snapshot, or by hand and exported), the exact string as run (the frozen live
+request, or ``sources[].string_as_run`` for a search typed by hand) beside litsieve's
+translation, with any difference in meaning between it and the protocol's query, the
+limits, the date searched, the hits reported and the records obtained, the export files with their
 SHA-256 checksums, and how many records the protocol's query does not match. The lint
 findings for the string as the authors wrote it and the reading they intend come first,
 because that is where databases disagree.
@@ -32,11 +34,11 @@ from litsieve.fileio import atomic_write_text, file_sha256, iter_csv, write_json
 from litsieve.logs import get_logger
 from litsieve.query.lint import format_report, lint
 from litsieve.query.parser import render
-from litsieve.query.protocol import protocol_query
+from litsieve.query.protocol import meaning_differences, protocol_query, string_as_run
 from litsieve.query.translate import TARGET_LABELS, TARGETS
-from litsieve.protocol import OTHER_METHODS, Review, Search, Source
+from litsieve.protocol import OTHER_METHODS, Review, Search, Source, StringAsRun
 from litsieve.records_io import iter_records
-from litsieve.search.protocol import describe_limits, translations
+from litsieve.search.protocol import describe_limits, source_translation, translations
 from litsieve.search.snapshot import read_manifest
 
 LOG = get_logger("search.strategy")
@@ -117,9 +119,8 @@ def source_entry(search: Search, source: Source, records_csv: str,
     """The PRISMA-S facts about one source searched with the string (a database or register)."""
     if source.other_method:
         return other_method_entry(source, records_csv)
-    found = translations(search)
     platform = source.platform
-    translation = found.get(platform)
+    translation = source_translation(search, source)
     total, per_file = _records_per_file(records_csv)
     warnings: list[str] = []
     entry: dict[str, Any] = {
@@ -133,10 +134,25 @@ def source_entry(search: Search, source: Source, records_csv: str,
     }
     if translation:
         entry["string"] = translation.text
+        entry["translation"] = translation.text
+        if translation.approximations:
+            entry["approximations"] = list(translation.approximations)
+        if translation.for_review:
+            entry["for_review"] = list(translation.for_review)
     else:
         entry["string"] = render(protocol_query(search))
         entry["string_note"] = ("litsieve has no translation for this interface; the intended query is "
                                 "given in litsieve's syntax: adapt its field codes by hand")
+    if source.as_run is not None and source.string_as_run and not snapshot_manifest:
+        entry["string"] = source.string_as_run
+        entry["string_as_run_from"] = "the protocol (sources[].string_as_run)"
+        entry["meaning_differences"] = meaning_differences(
+            string_as_run(source.as_run), protocol_query(search), search.fields, **_limits(search))
+    elif not snapshot_manifest:
+        entry["string_as_run_from"] = "not recorded"
+        entry["string_note"] = ("the protocol does not record the string as it was typed in this database, so "
+                                "litsieve's translation is shown; PRISMA-S asks for the exact string: add it "
+                                f"as string_as_run to source '{source.name}'")
     if snapshot_manifest:
         manifest = read_manifest(Path(snapshot_manifest).parent)
         entry.update(
@@ -155,6 +171,12 @@ def source_entry(search: Search, source: Source, records_csv: str,
                 "manifest_sha256": file_sha256(snapshot_manifest),
             },
         )
+        entry["string_as_run_from"] = "the request frozen in the snapshot"
+        if manifest.get("query"):
+            entry["meaning_differences"] = meaning_differences(
+                string_as_run(StringAsRun(source.name, source.platform, manifest["query"])),
+                protocol_query(search), search.fields,
+                **_limits(search))
         if translation and manifest.get("query") != translation.text:
             warnings.append("the snapshot was taken with a different string from the protocol's current "
                             f"translation; run `litsieve search refresh --source {source.name}`")
@@ -185,6 +207,10 @@ def source_entry(search: Search, source: Source, records_csv: str,
         for warning in warnings:
             LOG.warning("search documentation, source '%s': %s", source.name, warning)
     return entry
+
+
+def _limits(search: Search) -> dict[str, Any]:
+    return {"years": search.years.closed() if search.years else None, "languages": search.languages}
 
 
 def build_strategy(review: Review, search: Search, sources: Sequence[Source], records: Mapping[str, str],
@@ -269,9 +295,25 @@ def _source_markdown(s: Mapping[str, Any]) -> list[str]:
            f"- Date searched: {s.get('date_searched') or 'not given'}",
            (f"- Hits reported by the service: {s.get('hits')}; records obtained: {s['records']}"
             if s.get("snapshot") else f"- Records in the export files: {s['records']}"),
-           "- Limits: " + ("; ".join(s["limits"]) or "none"), "", "String as run:", "", "```text", s["string"], "```", ""]
+           "- Limits: " + ("; ".join(s["limits"]) or "none"), "",
+           f"String as run (from {s.get('string_as_run_from', 'litsieve')}):", "", "```text", s["string"], "```", ""]
+    if s.get("translation") and s["translation"] != s["string"]:
+        out += ["litsieve's translation of the protocol's query for this interface:", "", "```text",
+                s["translation"], "```", ""]
     if s.get("string_note"):
         out += [f"Note: {s['string_note']}.", ""]
+    if s.get("for_review"):
+        out += ["For a person to decide in this database's thesaurus:", ""]
+        out += [f"- {item}" for item in s["for_review"]] + [""]
+    if s.get("approximations"):
+        out += ["Where litsieve's translation searches something other than the query:", ""]
+        out += [f"- {item}" for item in s["approximations"]] + [""]
+    if s.get("meaning_differences"):
+        out += ["**The string as run differs in meaning from the protocol's query:** "
+                + "; ".join(s["meaning_differences"]) + ".", ""]
+    elif "meaning_differences" in s:
+        out += ["The string as run has the same meaning as the protocol's query (compared term by term "
+                "and group by group; limits are listed above).", ""]
     if s.get("warning"):
         out += [f"**Warning:** {s['warning']}.", ""]
     snapshot = s.get("snapshot")
@@ -325,7 +367,7 @@ def write_strategy_from_inputs(review: Review, search: Search, sources: Sequence
                                inputs: Any, outputs: Any) -> None:
     """The rule's named inputs (records, matches, manifests) mapped back to their sources."""
     records = {Path(p).stem: str(p) for p in inputs.records}
-    matches = {Path(p).stem: str(p) for p in inputs.matches}
+    matches = {Path(p).stem: str(p) for p in inputs.checks}
     manifests = {Path(p).parent.parent.name: str(p) for p in inputs.manifests}
     write_search_strategy(review, search, sources, records, matches, manifests, outputs.md, outputs.json)
 

@@ -12,15 +12,16 @@ keyword highlighting and the importers' language normalisation all use it, so a 
 a language means the same everywhere. It imports nothing else from litsieve but errors.
 """
 
-from litsieve.text.fields import FIELD_TAGS, QUERY_TAGS, tag_fields
+from litsieve.text.fields import FIELD_TAGS, QUERY_TAGS
 from litsieve.text.fold import Folded, fold
 from litsieve.text.languages import LANGUAGES, bibliographic_code, language_name, language_names
 from litsieve.text.terms import (
-    ADJACENT, FieldText, Pattern, Span, Term, compile_pattern, compile_term, split_form, within,
+    ADJACENT, WILDCARDS, FieldText, Pattern, Span, Term, compile_near, compile_pattern, compile_term, split_form,
+    within,
 )
 
 __all__ = [
     "ADJACENT", "FIELD_TAGS", "FieldText", "Folded", "LANGUAGES", "Pattern", "QUERY_TAGS", "Span", "Term",
-    "bibliographic_code", "compile_pattern", "compile_term", "fold", "language_name", "language_names",
-    "split_form", "tag_fields", "within",
+    "WILDCARDS", "bibliographic_code", "compile_near", "compile_pattern", "compile_term", "fold",
+    "language_name", "language_names", "split_form", "within",
 ]

@@ -14,14 +14,10 @@ FIELD_TAGS: dict[str, tuple[str, ...]] = {
     "ab": ("abstract",),
     "tiab": ("title", "abstract"),
     "all": ("title", "abstract", "keywords"),
+    "tw": ("title", "abstract", "keywords"),
     "kw": ("keywords",),
     "pt": ("publication_types",),
     "la": ("language",),
 }
 #: Tags a search string may use (every target database has an equivalent).
 QUERY_TAGS: tuple[str, ...] = ("ti", "ab", "tiab", "all")
-
-
-def tag_fields(tag: str) -> tuple[str, ...]:
-    """The record fields a tag reads (``KeyError`` for an unknown tag)."""
-    return FIELD_TAGS[tag.lower()]
