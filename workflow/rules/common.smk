@@ -30,6 +30,7 @@ def snapshot_of(name):
 # Files people edit exist (header only) before any rule needs them, so they can be rule
 # inputs from the first run on; an existing file is never touched here.
 from litsieve.people import ensure_person_files
+
 # A person file saved as a workbook beside its CSV (ana.xlsx) is read by the rule that
 # reads the CSV, so rules list these as inputs: saving one reruns the rule.
 from litsieve.personfile import workbooks_of

@@ -23,6 +23,7 @@ history (``WebEnv``) expires, a batch whose history is gone is fetched by its PM
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import sys
@@ -235,7 +236,7 @@ class PubmedSearch:
                 for start in range(0, len(answer.ids), self.batch_size):
                     expected = answer.ids[start:start + self.batch_size]
                     name = f"{prefix}-batch-{start // self.batch_size + 1:04d}.xml"
-                    pmids = self._kept(partial, name, lambda data, where: _whole_batch(data, where, expected))
+                    pmids = self._kept(partial, name, functools.partial(_whole_batch, expected=expected))
                     if pmids is None:
                         data, webenv = self._fetch_batch(expected, start, webenv, answer.query_key, name)
                         partial.write(name, data)
