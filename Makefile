@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CORES ?= 2
 FUZZ_SECONDS ?= 600
 
-.PHONY: run test test-fast soak fuzz bench lint report clean
+.PHONY: run test test-fast soak fuzz bench lint report validate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: $(VENV)/.installed
 ## Run every test (the external suite reads ../shared, or LITSIEVE_SHARED, when it exists).
 test: $(VENV)/.installed
 	$(BIN)/pytest -n $(CORES) -q
+
+## The criteria's precision and recall of exclude on the validation set (docs/criteria.md).
+validate: $(VENV)/.installed
+	$(BIN)/litsieve criteria validate --config config/config.yaml --min-precision 0.98 tests/data/validation/*.yaml
 
 ## The tests that run no workflow and read no ../shared (a minute or less; `make test` before a commit).
 test-fast: $(VENV)/.installed
@@ -45,7 +49,7 @@ lint: $(VENV)/.installed
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 
-## Benchmarks: deduplication, ranking and import-speed figures (installs bib-dedupe and asreview into .venv-bench).
+## Benchmarks: deduplication, ranking, import-speed and screening page figures (installs bib-dedupe and asreview into .venv-bench).
 bench: $(VENV)/.installed
 	$(MAKE) -C benchmarks PYTHON=$(abspath $(BIN)/python)
 

@@ -59,6 +59,7 @@ rule all:
         expand("results/exports/{set}.{fmt}", set=["included", "excluded"], fmt=["ris", "bib"]),
         "results/report/search_strategy.html",
         "results/report/screening.html",
+        "results/report/suggestions.html",
 
 
 onsuccess:

@@ -15,13 +15,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-import yaml
 from rapidfuzz import fuzz
 
 from litsieve.importers import load
 from litsieve.importers.detect import detect_format
 from litsieve.importers.encoding import read_export
 from litsieve.record import Record
+from protocols import demo_protocol
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "resources" / "demo"
@@ -244,13 +244,14 @@ def test_every_criterion_has_records_meant_for_it() -> None:
 
 
 def test_decision_criteria_are_the_protocols_criteria() -> None:
-    protocol = yaml.safe_load((REPO / "tests" / "data" / "protocols" / "demo.yaml").read_text(encoding="utf-8"))
-    configured = {criterion["id"] for criterion in protocol["criteria"]}
+    criteria = demo_protocol().criteria
+    configured = {criterion.id for criterion in criteria}
     for row in rows("intended_decisions.csv"):
         for column in ("exclusion_criteria", "unmet_inclusion", "must_not_fire"):
             unknown = set(ids(row[column])) - configured
             assert not unknown, f"{row['record_id']} {column}: {unknown} not in the demo protocol's criteria"
-    automatic = {c["id"] for c in protocol["criteria"] if c.get("automatic")}
+    # The year and language limits come from the search section.
+    automatic = {c.id for c in criteria if c.automatic}
     assert {"year", "language"} <= automatic
 
 

@@ -20,8 +20,9 @@ from conftest import copy_workflow, run_snakemake
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("reruns")]
 
-AFTER_POOL = {"screen_title_abstract", "screen_full_text", "screen_status", "report_prisma", "report_extraction", "report_exports",
-              "report_pages"}
+AFTER_QUEUES = {"screen_title_abstract", "screen_full_text", "screen_status", "report_prisma", "report_extraction",
+                "report_exports", "report_pages"}
+AFTER_POOL = {*AFTER_QUEUES, "report_suggestions"}
 AFTER_DEDUP = {"screen_pool", *AFTER_POOL}
 Edit = Callable[[dict[str, Any]], None]
 
@@ -54,17 +55,18 @@ EDITS: dict[str, tuple[Edit, set[str]]] = {
     "search.query": (lambda c: c["search"].update(
         query='"peer support" AND "mental health"', intended_query=""),
         {"search_translations", "search_check", "search_strategy", *AFTER_DEDUP}),
+    # The search's limits are also the automatic criteria the pool applies.
     "search.years": (_set("search.years", {"start": 1995, "end": 2017}),
-                     {"search_translations", "search_check", "search_strategy", "report_pages"}),
+                     {"search_translations", "search_check", "search_strategy", *AFTER_DEDUP}),
     "search.languages": (_set("search.languages", ["english", "german"]),
-                         {"search_translations", "search_check", "search_strategy", "report_pages"}),
+                         {"search_translations", "search_check", "search_strategy", *AFTER_DEDUP}),
     "search.live": (_set("search.live", {"timeout": 30.0}), set()),
     "sources.searched_on": (_source_date, {"search_strategy", "report_prisma", "report_pages"}),
     "criteria": (_criterion_term, AFTER_DEDUP),
     "screeners.full_text": (_set("screeners.full_text", ["screener_a"]),
                             {"screen_full_text", "screen_status", "report_prisma", "report_extraction", "report_exports",
                              "report_pages"}),
-    "screeners.maybe": (_set("screeners.maybe", "conflict"), AFTER_POOL),
+    "screeners.maybe": (_set("screeners.maybe", "conflict"), AFTER_QUEUES),
     "ranking.recall_target": (_set("ranking.recall_target", 0.9), {"screen_status", "report_pages"}),
     "dedup.review": (_set("dedup.review", False), {"dedup_records", *AFTER_DEDUP}),
     "extraction.fields": (_extraction_field, {"report_extraction"}),

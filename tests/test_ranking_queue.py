@@ -105,3 +105,20 @@ def test_metrics_by_hand() -> None:
     assert abs(found.rrf10 - 100 / 3) < 1e-9
     assert abs(found.atd - 100 * (1 + 3 + 10) / 3 / 10) < 1e-9
     assert ranking_metrics([1, 1, 0, 0]).wss100 == 50
+
+
+def test_a_kept_ranker_gives_the_queue_order_for_each_new_decision() -> None:
+    """A long-running process keeps one Ranker (features built once) and asks it after every decision."""
+    from litsieve.ranking import Ranker
+
+    recs = records()
+    suggestions = {"mh11": "include", "ot22": "exclude"}
+    ranker = Ranker.from_records(recs, suggestions)
+    labels: dict[str, int] = {}
+    for record_id in ("mh00", "ot00", "mh21", "ot13"):
+        labels[record_id] = int(record_id.startswith("mh"))
+        assert ranker.order(labels) == order_queue(recs, suggestions, labels)
+    features = ranker.features
+    ranker.order(labels)
+    assert ranker.features is features  # not rebuilt
+    assert ranker.order(labels, ranked=False) == order_queue(recs, suggestions, labels, ranked=False)

@@ -134,3 +134,23 @@ def test_missing_label_column_and_single_class(tmp_path: Path) -> None:
         read_simulation_data(path, "decision")
     with pytest.raises(ImportFormatError, match="at least one relevant"):
         read_simulation_data(path, "label")
+
+
+def test_replay_screens_what_the_queue_would_show_next() -> None:
+    """One code path: at every retrain the replay takes the head of order_queue for the decisions so far."""
+    from litsieve.ranking import order_queue
+    from litsieve.ranking.schedule import batch_size
+    from litsieve.record import Record
+
+    ids, texts, labels = synthetic(n=160, relevant=10)
+    steps = replay(ids, texts, LabelOracle(labels), seed=5)
+    records = [Record(record_id=rid, title="", abstract=text) for rid, text in zip(ids, texts)]
+    checked = 0
+    for index in range(2, len(steps)):
+        if steps[index].trained_on != index:
+            continue  # not a retrain point
+        decided = {s.record_id: s.label for s in steps[:index]}
+        batch = [s.record_id for s in steps[index:index + batch_size(index)]]
+        assert order_queue(records, {}, decided)[: len(batch)] == batch
+        checked += 1
+    assert checked > 50

@@ -120,3 +120,17 @@ def test_estimate_never_exceeds_what_the_test_cannot_rule_out() -> None:
     assert not result.may_stop and "you may stop" not in result.message
     assert f"about {result.estimated_remaining} (at most {result.remaining_upper}) relevant remain" in result.message
     assert stopping_estimate([1] * 40 + [0] * 2500, 3000).screen_before_check == 0
+
+
+def test_first_stop_checks_only_where_the_ranking_was_retrained() -> None:
+    from litsieve.ranking.stopping import first_stop, hypergeometric_rule
+
+    labels = [1] * 20 + [0] * 980
+    every_record = list(range(1000))  # retrained before every record
+    rule = hypergeometric_rule(0.95, 0.95)
+    stop = first_stop(labels, every_record, rule)
+    assert stop is not None and rule(np.asarray(labels[:stop]), 1000) and not rule(np.asarray(labels[:stop - 1]), 1000)
+    # Retrained only every 100 records: the first check that can say stop is the next multiple of 100.
+    coarse = [i // 100 * 100 for i in range(1000)]
+    assert first_stop(labels, coarse, rule) == -(-stop // 100) * 100
+    assert first_stop([1, 0, 1, 0], [0, 1, 2, 3], rule) is None

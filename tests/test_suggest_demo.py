@@ -80,6 +80,15 @@ def test_criteria_meant_to_fire_do_fire(compared: list[tuple[dict[str, str], Sug
     assert missed == []
 
 
+def test_suggested_exclusions_give_an_intended_reason(compared: list[tuple[dict[str, str], Suggestion]]) -> None:
+    """A suggested exclusion names the reason a person would give (the first criterion that
+    fired, in protocol order, is one of those meant for the record)."""
+    wrong = [(s.record_id, s.excluded_by) for row, s in compared
+             if s.suggestion == "exclude" and not s.automatic and ids(row["exclusion_criteria"])
+             and s.excluded_by not in ids(row["exclusion_criteria"])]
+    assert wrong == []
+
+
 def test_must_not_fire(compared: list[tuple[dict[str, str], Suggestion]]) -> None:
     fired = [(s.record_id, sorted(ids(row["must_not_fire"]) & set(s.criteria)))
              for row, s in compared if ids(row["must_not_fire"]) & set(s.criteria)]

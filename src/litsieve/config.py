@@ -73,7 +73,7 @@ def validate_fragment(value: dict[str, Any], schema_path: Path, pointer: Sequenc
     """Validate one part of a protocol (``pointer``: ``("criteria", "items")``) on its own."""
     schema: dict[str, Any] = _schema(schema_path)
     for key in pointer:
-        schema = schema["items"] if key == "items" else schema["properties"][key]
+        schema = schema[key] if key in ("items", "additionalProperties") else schema["properties"][key]
     return _validate(value, schema, source="config", prefix=tuple(where.split(".")))
 
 

@@ -120,3 +120,8 @@ class FileAccessError(LitsieveError):
         reason = (exc.strerror or type(exc).__name__).rstrip(".")
         return cls(reason[:1].lower() + reason[1:], file=path,
                    hint=cls.HINTS.get(exc.errno or 0, "check the path and rerun"))
+
+
+class ServeError(LitsieveError):
+    """The screening page cannot start (no queue yet, a name not in the protocol) or
+    cannot do what was asked (a full-text exclusion without a reason)."""

@@ -38,11 +38,13 @@ what to type (:data:`HELP_KEY`) row 2.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import json
 import os
+import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -476,13 +478,20 @@ def person_csv_bytes(
     """UTF-8 with BOM, CRLF; the help row (if any) under the header; generated cells
     neutralised, person cells exactly as read."""
     guard = set(generated)
-    lines = [csv_line(columns, delimiter, LINE_END)]
-    if help:
-        lines.append(csv_line([HELP_KEY if i == 0 else help.get(c, "") for i, c in enumerate(columns)],
-                              delimiter, LINE_END))
-    lines += [csv_line([neutralise_cell(row.get(c)) if c in guard else row.get(c) for c in columns],
-                       delimiter, LINE_END) for row in rows]
+    lines = [header_lines(columns, delimiter, help), *(_row_line(row, columns, guard, delimiter) for row in rows)]
     return (UTF8_BOM + "".join(lines)).encode("utf-8")
+
+
+def header_lines(columns: Sequence[str], delimiter: str, help: Mapping[str, str] | None) -> str:
+    """The header, and the row saying what to type when the file has one."""
+    text = csv_line(columns, delimiter, LINE_END)
+    if help:
+        text += csv_line([HELP_KEY if i == 0 else help.get(c, "") for i, c in enumerate(columns)], delimiter, LINE_END)
+    return text
+
+
+def _row_line(row: PersonRow, columns: Sequence[str], guard: set[str], delimiter: str) -> str:
+    return csv_line([neutralise_cell(row.get(c)) if c in guard else row.get(c) for c in columns], delimiter, LINE_END)
 
 
 def history_dir(people: Path, relative: str) -> Path:
@@ -716,12 +725,28 @@ def update_person_file(
 
     Reads (and validates) the file, its workbook and its orphans file before anything is
     written, so a bad file stops the run with nothing changed (``state``: the file as
-    :func:`read_person_state` read it earlier in the same run). ``order`` may rearrange the
-    merged rows (for example undecided rows first, by priority); it must return the same
-    rows. Everything a person should know (rows put back, a workbook read, rows moved to
-    the orphans file) is logged as a warning, which the workflow prints at the end of the run.
+    :func:`read_person_state` read it earlier in the same run; a file saved since is not
+    written over). ``order`` may rearrange the merged rows (for example undecided rows
+    first, by priority); it must return the same rows. The file's lock
+    (:func:`person_file_lock`) is held throughout, so the screening page cannot save a
+    decision between this read and this write. Everything a person should know (rows put
+    back, a workbook read, rows moved to the orphans file) is logged as a warning, which the
+    workflow prints at the end of the run.
     """
     people = Path(people)
+    with person_file_lock(people, spec.relative):
+        return _update_person_file(people, spec, generated, aliases=aliases, order=order, state=state)
+
+
+def _update_person_file(
+    people: Path,
+    spec: PersonFileSpec,
+    generated: Sequence[Mapping[str, Any]],
+    *,
+    aliases: Mapping[str, str] | None,
+    order: Callable[[list[PersonRow]], list[PersonRow]] | None,
+    state: PersonState | None,
+) -> Merge:
     path = spec.path(people)
     state = state or read_person_state(people, spec)
     existing = state.table
@@ -805,3 +830,354 @@ def _log_merge(path: Path, merge: Merge, existing: PersonTable, issued: set[str]
                  path, len(vanished), _some(vanished))
     if len(merge.appended) > len(vanished):
         LOG.info("%s: %d new record(s) appended", path, len(merge.appended) - len(vanished))
+
+
+# --------------------------------------------------------------------------- editing beside the spreadsheet
+#
+# The screening page (``litsieve screen serve``) writes one decision at a time into a file
+# that a spreadsheet may also have open and a workflow run may rewrite. It keeps the file
+# as it last read or wrote it (a :class:`Snapshot`) and merges its cells into whatever is
+# on disk now (:func:`merge_person_cells`), so an edit made elsewhere is never written over.
+
+
+@contextlib.contextmanager
+def person_file_lock(people: str | os.PathLike[str], relative: str) -> Iterator[None]:
+    """Hold the advisory lock of one person file (a ``.lock`` file beside its history).
+
+    Every litsieve writer of a person file takes it (a workflow run, the screening page),
+    so neither can write between the other's read and write. Spreadsheets do not take
+    it; their saves are detected from the file's content instead. Where the platform has
+    no ``fcntl`` (Windows) the lock is a no-op and content detection alone applies.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    lock = history_dir(Path(people), relative) / f"{Path(relative).name}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What ``stat`` says about a file: a save by anyone changes at least one of these."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: str | os.PathLike[str]) -> "FileStamp | None":
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            return None
+        return cls(info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+@dataclass
+class Snapshot:
+    """A person file as a long-running process last read or wrote it.
+
+    ``data`` is the file's bytes then: a file whose ``stat`` changed is compared with it
+    byte for byte, so a save that changed nothing is no edit. ``ours`` says this process
+    wrote this version (it need not be kept in the history again). ``lines`` caches each
+    row as written, so that writing one decision into a file of 10,000 rows encodes one
+    row, not 10,000.
+    """
+
+    table: PersonTable
+    stamp: FileStamp | None
+    data: bytes
+    ours: bool = False
+    lines: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    def encode(self, spec: PersonFileSpec) -> None:
+        """Fill :attr:`lines` now (a long-running process does it before the first write)."""
+        if not self.lines and self.table.rows:
+            self.lines = _encode_rows(spec, self.table, None, set())
+
+    def row(self, key: str) -> PersonRow | None:
+        return self.index().get(key)
+
+    def index(self) -> dict[str, PersonRow]:
+        """The rows by key (built once per snapshot)."""
+        index = self.__dict__.get("_by_key")
+        if index is None or len(index) != len(self.table.rows):
+            index = self.table.by_key()
+            self.__dict__["_by_key"] = index
+        return index
+
+
+def read_snapshot(path: str | os.PathLike[str], spec: PersonFileSpec) -> Snapshot:
+    """Read a person file (see :func:`read_person_file`) and remember its bytes and stamp.
+
+    A missing file reads as a header with no rows."""
+    path = Path(path)
+    stamp = FileStamp.of(path)
+    data = path.read_bytes() if stamp is not None else b""
+    return _snapshot_of(path, spec, data, stamp)
+
+
+def _snapshot_of(path: Path, spec: PersonFileSpec, data: bytes, stamp: FileStamp | None) -> Snapshot:
+    if not data:
+        return Snapshot(PersonTable(path, list(spec.columns), []), stamp, data)
+    text, encoding = decode_person_bytes(data, path)
+    table = parse_person_text(text, spec, path)
+    table.encoding = encoding
+    return Snapshot(table, stamp, data)
+
+
+def _stable(stamp: FileStamp, settle: float) -> bool:
+    """Not being written: changed at least ``settle`` seconds ago, and not empty (a program
+    saving in place truncates the file first, and on some file systems the truncation
+    leaves the old time stamp: an empty person file is a save in progress)."""
+    return stamp.size > 0 and time.time() - stamp.mtime_ns / 1e9 >= settle
+
+
+def read_settled(path: str | os.PathLike[str], settle: float = 0.0, *, timeout: float = 30.0) -> tuple[bytes, FileStamp | None]:
+    """The file's bytes once nobody is writing it (:func:`_stable`, with ``settle`` > 0),
+    unchanged while they were read. ``b""`` for a missing file."""
+    deadline = time.monotonic() + timeout
+    while True:
+        stamp = FileStamp.of(path)
+        if stamp is None:
+            return b"", None
+        if settle > 0 and not _stable(stamp, settle) and time.monotonic() < deadline:
+            time.sleep(0.1)
+            continue
+        data = Path(path).read_bytes()
+        if FileStamp.of(path) == stamp or time.monotonic() >= deadline:
+            return data, stamp
+
+
+def settled(path: str | os.PathLike[str], settle: float) -> bool:
+    """Whether nobody is writing the file now (see :func:`_stable`); a missing file is settled."""
+    stamp = FileStamp.of(path)
+    return stamp is None or _stable(stamp, settle)
+
+
+def changed_on_disk(snapshot: Snapshot, path: str | os.PathLike[str]) -> bool:
+    """Whether someone saved the file with other content since ``snapshot`` was taken."""
+    stamp = FileStamp.of(path)
+    if stamp == snapshot.stamp:
+        return False
+    if stamp is None:
+        return True
+    return Path(path).read_bytes() != snapshot.data
+
+
+@dataclass(frozen=True)
+class CellConflict:
+    """A cell this process wanted to set that someone else set to another value meanwhile.
+
+    ``disk`` (what they typed) stays in the file; ``ours`` was not written."""
+
+    key: str
+    column: str
+    base: str
+    disk: str
+    ours: str
+
+
+@dataclass
+class CellMerge:
+    """What :func:`merge_person_cells` did.
+
+    ``snapshot`` is the file as it is now (as written, or as read when nothing needed
+    writing); ``written`` the keys whose cells now hold the requested values;
+    ``conflicts`` the cells left as someone else typed them; ``external`` whether the
+    file had been saved by someone else since the base snapshot; ``restored`` the keys
+    whose row or cells a save had dropped and that were put back; ``gone`` the keys whose
+    rows a workflow run moved to the orphans file (their records left the review).
+    """
+
+    snapshot: Snapshot
+    written: list[str]
+    conflicts: list[CellConflict]
+    external: bool
+    restored: list[str]
+    gone: list[str] = field(default_factory=list)
+
+
+def merge_person_cells(
+    people: str | os.PathLike[str],
+    spec: PersonFileSpec,
+    changes: Mapping[str, Mapping[str, str]],
+    base: Snapshot,
+    *,
+    templates: Mapping[str, Mapping[str, str]] | None = None,
+    settle: float = 0.0,
+) -> CellMerge:
+    """Set person cells of some rows, merging with whatever the file holds on disk now.
+
+    ``changes`` maps record ids to person columns and the values this process wants;
+    ``base`` is the file as this process last read or wrote it. The file is read again
+    under its lock (:func:`person_file_lock`); for each cell, with *base* what this
+    process saw, *disk* what the file holds and *ours* the value wanted:
+
+    - disk equals base (nobody else touched the cell) or ours: ours is written;
+    - disk is empty where base was not (a spreadsheet saved a copy opened before our
+      write, or deleted the row): ours is written back, so no save can drop a decision;
+    - disk holds another value: someone typed it elsewhere. It is kept, and the row's
+      cells are reported as :class:`CellConflict` instead of written (a decision and its
+      reason belong together).
+
+    Every other row and cell is left exactly as on disk. A row missing from the file is
+    appended again from ``base`` (its generated cells) or, for a record the file never
+    had, from ``templates`` (its generated cells by key); an appended key is added to the
+    file's issued ids. A row the workflow moved to the orphans file (its record left the
+    review) is not brought back: it is reported in ``gone``, and its cells stay in the
+    orphans file, which gives them back if the record returns. The version replaced is kept in the history unless this process
+    wrote it itself. Raises :class:`ScreeningFileError` when the file on disk cannot be
+    read (nothing is written then) and ``ValueError`` for a value the spec does not allow.
+
+    A program that saves in place (rather than by renaming a finished file) leaves a
+    half-written file for a moment; a version saved elsewhere is therefore read only once
+    it is ``settle`` seconds old and did not change while being read.
+    """
+    people = Path(people)
+    path = spec.path(people)
+    templates = templates or {}
+    for cells in changes.values():
+        for column, value in cells.items():
+            if column not in spec.person_columns:
+                raise ValueError(f"{column!r} is not a person column of {spec.relative}")
+            if value.strip() and column in spec.choices and not spec.choice(column, value):
+                raise ValueError(f"{value!r} is not a valid {column} in {spec.relative}")
+    with person_file_lock(people, spec.relative):
+        stamp = FileStamp.of(path)
+        current, external = base, False
+        if stamp != base.stamp:
+            data, stamp = read_settled(path, settle)
+            if data == base.data:
+                current = replace(base, stamp=stamp)
+            elif not data.strip() and base.table.rows:
+                raise ScreeningFileError(
+                    "the file is empty on disk (cut short while saving?)", file=str(path),
+                    hint="save it again from the spreadsheet, or restore it from the .history folder; "
+                         "nothing was written")
+            else:
+                current, external = _snapshot_of(path, spec, data, stamp), True
+        rows = list(current.table.rows)
+        position = {row.key: index for index, row in enumerate(rows)}
+        columns = list(current.table.columns)
+        changed: set[str] = set()
+        written: list[str] = []
+        restored: list[str] = []
+        conflicts: list[CellConflict] = []
+        appended: list[str] = []
+        gone: list[str] = []
+        orphaned: set[str] | None = None
+        for key, cells in changes.items():
+            seen = base.row(key)
+            index = position.get(key)
+            if index is None and seen is not None:
+                if orphaned is None:
+                    orphaned = _orphan_keys(people, spec)
+                if key in orphaned:
+                    gone.append(key)
+                    continue
+            if index is None:
+                source = seen.values if seen is not None else templates.get(key)
+                if source is None:
+                    raise ValueError(f"record {key!r} is not in {spec.relative} and has no template")
+                values = {column: "" for column in spec.columns}
+                values.update({c: str(v) for c, v in source.items()})
+                values.update({spec.key: key, **cells})
+                position[key] = len(rows)
+                rows.append(PersonRow(key, values))
+                changed.add(key)
+                written.append(key)
+                appended.append(key)
+                if seen is not None:
+                    restored.append(key)
+                continue
+            row = rows[index]
+            wanted: dict[str, str] = {}
+            clash: list[CellConflict] = []
+            put_back = False
+            for column, ours in cells.items():
+                disk = row.get(column)
+                before = seen.get(column) if seen is not None else ""
+                if disk == ours:
+                    continue
+                if disk == before:
+                    wanted[column] = ours
+                elif not disk.strip():
+                    wanted[column] = ours
+                    put_back = True
+                else:
+                    clash.append(CellConflict(key, column, before, disk, ours))
+            if clash:
+                conflicts += clash
+                continue
+            written.append(key)
+            if put_back:
+                restored.append(key)
+            if wanted:
+                rows[index] = PersonRow(key, {**row.values, **wanted}, row.line)
+                changed.add(key)
+        if not changed:
+            return CellMerge(current, written, conflicts, external, restored, gone)
+        for column in spec.columns:
+            if column not in columns:  # a person column deleted in the spreadsheet comes back
+                columns.append(column)
+        table = PersonTable(path, columns, rows, current.table.delimiter, "utf-8-sig")
+        lines = _encode_rows(spec, table, base, changed, compare=external)
+        data = b"".join([(UTF8_BOM + header_lines(columns, table.delimiter, spec.help)).encode("utf-8"),
+                         *(lines[row.key] for row in rows)])
+        if stamp is not None and not (current.ours and not external) and current.table.rows:
+            keep_previous_version(path, history_dir(people, spec.relative))
+        atomic_write_bytes(path, data)
+        if appended:
+            issued = read_issued(people, spec.relative) | {row.key for row in current.table.rows} | set(appended)
+            atomic_write_text(issued_path(people, spec.relative), "".join(f"{key}\n" for key in sorted(issued)))
+        snapshot = Snapshot(table, FileStamp.of(path), data, ours=True, lines=lines)
+        return CellMerge(snapshot, written, conflicts, external, restored, gone)
+
+
+def _orphan_keys(people: Path, spec: PersonFileSpec) -> set[str]:
+    path = orphans_path(people, spec.relative)
+    if not path.exists():
+        return set()
+    return {row.key for row in read_person_file(path, replace(spec, choices={})).rows}
+
+
+
+
+def _encode_rows(spec: PersonFileSpec, table: PersonTable, previous: Snapshot | None, changed: set[str],
+                 *, compare: bool = True) -> dict[str, bytes]:
+    """Each row as :func:`person_csv_bytes` writes it.
+
+    A row not in ``changed`` reuses its line from ``previous`` when the columns and the
+    delimiter are the same and (with ``compare``) its cells are too."""
+    guard = set(spec.generated_columns)
+    reuse = (previous.lines if previous is not None and previous.table.columns == table.columns
+             and previous.table.delimiter == table.delimiter else {})
+    if reuse and not compare:
+        # The usual case (one decision into the file as this process left it): copy, then
+        # encode only the rows that changed or are new.
+        lines = dict(reuse)
+        todo = [row for row in table.rows if row.key in changed or row.key not in lines]
+    else:
+        lines, todo = {}, []
+        for row in table.rows:
+            line = reuse.get(row.key) if row.key not in changed else None
+            if line is not None and compare:
+                before = previous.row(row.key) if previous is not None else None
+                if before is None or before.values != row.values:
+                    line = None
+            if line is None:
+                todo.append(row)
+            else:
+                lines[row.key] = line
+    for row in todo:
+        lines[row.key] = _row_line(row, table.columns, guard, table.delimiter).encode("utf-8")
+    return lines

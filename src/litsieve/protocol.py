@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Mapping, NamedTuple, Sequence
 
 from litsieve.config import find_schema, load_config, validate_config, validate_fragment
+from litsieve.concepts import Concept, concepts, resolve_entry
 from litsieve.text import language_name
 
 # --------------------------------------------------------------------------- sources
@@ -231,10 +232,11 @@ class RankingSettings(NamedTuple):
 
 
 class CriterionSpec(NamedTuple):
-    """One entry of ``criteria:`` as written (compiled by :mod:`litsieve.screening.criteria`)."""
+    """One entry of ``criteria:`` with its concepts applied (compiled by
+    :mod:`litsieve.screening.criteria`; concepts: :mod:`litsieve.concepts`)."""
 
     id: str
-    label: str  # default: the id
+    label: str  # default: the concept's label, else the id
     kind: str  # inclusion, exclusion or flag
     fields: tuple[str, ...]
     any: tuple[str, ...]
@@ -250,12 +252,21 @@ class CriterionSpec(NamedTuple):
     automatic: bool
     reason: str  # the exclusion reason screeners pick; a flag has one only when given
     note: str
+    concept: str = ""  # the terms concept named, if any
+    participants_any: tuple[str, ...] = ()  # roles the participants must include
+    participants_only: tuple[str, ...] = ()  # roles the participants must all be in
+    delivery: str = ""  # a delivery concept: fires when that is the only mode
+    publication: tuple[str, ...] = ()  # publication kinds
+    uses: tuple[Concept, ...] = ()  # the concepts its reader reads, resolved
 
     @classmethod
     def from_mapping(cls, entry: Mapping[str, Any]) -> "CriterionSpec":
+        """From an entry validated against the schema and resolved by
+        :func:`~litsieve.concepts.resolve_entry`."""
         cid, kind = str(entry["id"]), str(entry["kind"])
         label = str(entry.get("label") or cid)
         age = entry.get("age") or {}
+        participants = entry.get("participants") or {}
         return cls(
             id=cid, label=label, kind=kind, fields=tuple(entry["fields"]),
             **{key: tuple(str(t) for t in entry.get(key) or ()) for key in ("any", "all", "none", "ignore",
@@ -267,7 +278,43 @@ class CriterionSpec(NamedTuple):
             automatic=bool(entry["automatic"]),
             reason=str(entry.get("reason") or ("" if kind == "flag" else label)),
             note=str(entry.get("note") or ""),
+            concept=str(entry.get("concept") or ""),
+            participants_any=tuple(participants.get("any") or ()),
+            participants_only=tuple(participants.get("only") or ()),
+            delivery=str(entry.get("delivery") or ""),
+            publication=tuple(str(p) for p in entry.get("publication") or ()),
+            uses=tuple(entry.get("uses") or ()),
         )
+
+
+def search_limits(search: "Search", ids: set[str]) -> list[dict[str, Any]]:
+    """The search's year and language limits as automatic criteria (``year``, ``language``),
+    so that the protocol states them once, in ``search:``. A criterion the protocol gives
+    with the same id is kept instead."""
+    limits: list[dict[str, Any]] = []
+    if search.years and "year" not in ids:
+        span = search.years.text()
+        limits.append({"id": "year", "label": f"Published {span}", "kind": "exclusion", "fields": ["year"],
+                       "automatic": True, "reason": f"Published outside {span}",
+                       "year_outside": {"start": search.years.start, "end": search.years.end}})
+    if search.languages and "language" not in ids:
+        names = " or ".join(lang.title() for lang in search.languages)
+        limits.append({"id": "language", "label": f"Published in {names}", "kind": "exclusion",
+                       "fields": ["language"], "automatic": True, "reason": f"Not published in {names}",
+                       "language_not": list(search.languages)})
+    return limits
+
+
+def criteria_specs(entries: Sequence[Mapping[str, Any]], search: "Search | None" = None,
+                   overrides: Mapping[str, Any] | None = None) -> tuple[CriterionSpec, ...]:
+    """Validated ``criteria:`` entries resolved against the concepts (the package's with the
+    protocol's ``concepts:`` applied), followed by the search's limits."""
+    library = concepts(overrides)
+    entries = list(entries)
+    if search is not None:
+        entries += search_limits(search, {str(e["id"]) for e in entries})
+    return tuple(CriterionSpec.from_mapping(resolve_entry(entry, library, f"criteria.{i}"))
+                 for i, entry in enumerate(entries))
 
 
 class ExtractionField(NamedTuple):
@@ -329,7 +376,8 @@ class Protocol(NamedTuple):
             paths=Paths(**{name: str(config["paths"][name]) for name in Paths._fields}),
             dedup=DedupSettings(review=bool(config["dedup"]["review"])),
             ranking=RankingSettings(**{name: config["ranking"][name] for name in RankingSettings._fields}),
-            criteria=tuple(CriterionSpec.from_mapping(c) for c in config["criteria"]),
+            criteria=criteria_specs(config["criteria"], Search.from_mapping(config["search"]),
+                                    config.get("concepts")),
             extraction=Extraction(tuple(ExtractionField.from_item(f) for f in config["extraction"]["fields"])),
         )
 
@@ -349,10 +397,11 @@ def load_protocol(path: str | os.PathLike[str]) -> Protocol:
 
 
 def criterion_spec(entry: Mapping[str, Any], index: int = 0) -> CriterionSpec:
-    """One ``criteria:`` entry validated on its own (for ``litsieve suggest`` and tests)."""
-    return CriterionSpec.from_mapping(
-        validate_fragment(copy.deepcopy(dict(entry)), find_schema(), ("criteria", "items"),
-                          where=f"criteria.{index}"))
+    """One ``criteria:`` entry validated and resolved on its own, against the packaged
+    concepts (for tests)."""
+    where = f"criteria.{index}"
+    checked = validate_fragment(copy.deepcopy(dict(entry)), find_schema(), ("criteria", "items"), where=where)
+    return CriterionSpec.from_mapping(resolve_entry(checked, concepts(), where))
 
 
 def sources_by_name(sources: Sequence[Source]) -> dict[str, Source]:

@@ -36,8 +36,10 @@ def _split(value: str, separator: str) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- suggestions
 
 SUGGESTION_COLUMNS: tuple[str, ...] = (
-    "record_id", "suggestion", "criteria", "evidence", "reason", "automatic", "unmet", "why",
+    "record_id", "suggestion", "criteria", "evidence", "reason", "automatic", "unmet", "why", "search_terms",
 )
+#: The label of the search string's terms in the screening queue's ``evidence`` cell.
+SEARCH_EVIDENCE = "search"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,17 @@ class Suggestion:
     reason: str = ""  # the exclusion reason a screener would pick, when suggesting exclude
     unmet: tuple[str, ...] = ()  # inclusion criteria the record shows no evidence for
     why: str = ""
+    search_terms: str = ""  # the sentences where the search string's terms occur, terms in [brackets]
+    excluded_by: str = ""  # the criterion whose reason ``reason`` is (not written: it is the reason's id)
+
+    @property
+    def highlighted(self) -> str:
+        """The screening queue's ``evidence`` cell: each criterion's words, then the search
+        string's terms, all in [brackets] (a spreadsheet cannot colour words; docs/screening.md)."""
+        parts = list(self.evidence)
+        if self.search_terms:
+            parts.append(f"{SEARCH_EVIDENCE}: {self.search_terms}")
+        return EVIDENCE_SEPARATOR.join(parts)
 
     def to_row(self) -> dict[str, str]:
         return {
@@ -68,6 +81,7 @@ class Suggestion:
             "automatic": self.automatic or "",
             "unmet": LIST_SEPARATOR.join(self.unmet),
             "why": self.why,
+            "search_terms": self.search_terms,
         }
 
     @classmethod
@@ -81,6 +95,7 @@ class Suggestion:
             reason=row.get("reason") or "",
             unmet=_split(row.get("unmet") or "", LIST_SEPARATOR),
             why=row.get("why") or "",
+            search_terms=row.get("search_terms") or "",
         )
 
 

@@ -100,3 +100,19 @@ rule report_pages:
         LITSIEVE_ENV
     script:
         "../../scripts/report_pages.py"
+
+
+rule report_suggestions:
+    input:
+        pool="results/screening/pool.csv",
+    output:
+        report("results/report/suggestions.html", caption=f"{REPORT_CAPTIONS}/suggestions.rst", category="3. Screening"),
+    log:
+        "results/logs/report/suggestions.log",
+    conda:
+        LITSIEVE_ENV
+    params:
+        search=PROTOCOL.search.without_limits(),
+        criteria=PROTOCOL.criteria,
+    script:
+        "../../scripts/report_suggestions.py"

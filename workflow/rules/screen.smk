@@ -30,7 +30,8 @@ rule screen_pool:
         LITSIEVE_ENV
     params:
         # Only the parts of the protocol the pool depends on, so editing another
-        # section (the search limits among them) does not rebuild it.
+        # section does not rebuild it. The search's year and language limits are among
+        # the criteria (as the automatic criteria `year` and `language`).
         search=PROTOCOL.search.without_limits(),
         criteria=PROTOCOL.criteria,
         other_sources=sorted(name for name, source in SOURCES.items() if source.other_method),

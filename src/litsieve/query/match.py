@@ -167,12 +167,14 @@ class _Leaf:
 
     label: str
     decide: Callable[[_RecordText], tuple[Value, str]]
+    pattern: Pattern | None = None  # a leaf matched in text: what and where (for highlighting)
+    fields: tuple[str, ...] = ()
 
 
 def _text_leaf(label: str, pattern: Pattern, fields: tuple[str, ...]) -> _Leaf:
     def decide(texts: _RecordText) -> tuple[Value, str]:
         return any(pattern.search(text) for name in fields for text in texts.fields(name)), ""
-    return _Leaf(label, decide)
+    return _Leaf(label, decide, pattern, fields)
 
 
 def _limit_leaf(term: Term) -> _Leaf:
@@ -297,6 +299,19 @@ class Matcher:
             if langs and not langs & self.languages:
                 reasons.append("language")
         return MatchResult(not reasons, hits, "; ".join(reasons), unverified if not reasons else "")
+
+    def spans(self, record: Record) -> list[tuple[str, int, int, str]]:
+        """Where each of the query's text leaves occurs in the record's searched text fields:
+        ``(field, start, end, leaf)`` with offsets into the field's text (for highlighting)."""
+        found = []
+        for leaf in self._leaves.values():
+            if leaf.pattern is None:
+                continue
+            for name in leaf.fields:
+                value = getattr(record, name, "")
+                if isinstance(value, str) and value:
+                    found += [(name, start, end, leaf.label) for start, end in leaf.pattern.spans(FieldText(value))]
+        return sorted(found)
 
 
 def _leaf_nodes(node: Node) -> list[Node]:

@@ -7,8 +7,8 @@ import sys
 
 from litsieve.fileio import write_csv
 from litsieve.ranking.metrics import ranking_metrics
-from litsieve.ranking.simulate import ScreeningStep, read_simulation_data, simulate
-from litsieve.ranking.stopping import DEFAULT_CONFIDENCE, DEFAULT_RECALL_TARGET, shortfall_p_value
+from litsieve.ranking.simulate import read_simulation_data, simulate
+from litsieve.ranking.stopping import DEFAULT_CONFIDENCE, DEFAULT_RECALL_TARGET, first_stop, hypergeometric_rule
 
 ORDER_COLUMNS = ("record_id", "label", "trained_on")
 
@@ -33,17 +33,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(func=run)
 
 
-def first_stop(steps: list[ScreeningStep], recall_target: float, confidence: float) -> int | None:
-    """Records screened when the stopping rule, checked at each retrain (as in real use), first said stop."""
-    labels = [s.label for s in steps]
-    for index, step in enumerate(steps):
-        if index == 0 or step.trained_on == steps[index - 1].trained_on:
-            continue
-        if shortfall_p_value(labels[:index], len(labels), recall_target) < 1 - confidence:
-            return index
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     data = read_simulation_data(args.data, args.label_column)
     steps = simulate(data, args.seed)
@@ -54,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     lines = [f"litsieve simulate: {len(steps)} records, {sum(labels)} relevant, seed {args.seed} -> {args.output}",
              f"  without the 2 priors: WSS@95 {found.wss95:.1f}%, WSS@100 {found.wss100:.1f}%, "
              f"RRF@10 {found.rrf10:.1f}%, ATD {found.atd:.1f}%, {found.screened_for_95} screened to reach 95% recall"]
-    stop = first_stop(steps, args.recall_target, args.confidence)
+    stop = first_stop(labels, [s.trained_on for s in steps], hypergeometric_rule(args.recall_target, args.confidence))
     if stop is None:
         lines.append("  stopping rule: never said stop before every record was screened")
     else:

@@ -4,8 +4,9 @@ Early decisions change the model most (one new include can reorder the whole que
 the ranker is retrained after every single decision for the first 100 decisions. After
 that each batch is 2% of the decisions made so far: retraining after decision 1,000 and
 again after 1,020 barely changes the order, and the geometric growth keeps a full
-simulation of 10,000 records to about 350 retrains. On the benchmark data this schedule
-gave the same WSS@95 as retraining after every decision, within the seed-to-seed noise.
+simulation of 10,000 records to about 350 retrains. On the twelve benchmark reviews the
+SVM on this schedule matched ASReview retraining after every decision (mean WSS@95 63.3 vs
+63.2).
 
 The same function drives the real queue: the queue is retrained on every workflow run,
 ``batch_size`` says how many decisions to make before rerunning for the freshest order,

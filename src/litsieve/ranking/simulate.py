@@ -12,8 +12,8 @@ Order of a replay:
    walks a seeded random permutation of the records and takes the first relevant and
    the first irrelevant one (each is then a uniform draw from its class). Only the labels
    it walks past are read; :attr:`LabelOracle.peeked` lists them.
-2. Then batches in the order :func:`litsieve.ranking.ranker.rank_undecided` proposes,
-   retrained before each batch, with batch sizes from
+2. Then batches in the order :meth:`litsieve.ranking.ranker.Ranker.rank` proposes (the
+   queue's ranker), retrained before each batch, with batch sizes from
    :func:`litsieve.ranking.schedule.batch_size` (the real queue's schedule).
 """
 
@@ -30,8 +30,8 @@ import numpy as np
 
 from litsieve.errors import ImportFormatError
 from litsieve.fileio import CSV_FIELD_LIMIT
-from litsieve.ranking.features import record_text, tfidf_matrix
-from litsieve.ranking.ranker import id_positions, rank_undecided
+from litsieve.ranking.features import record_text
+from litsieve.ranking.ranker import Ranker
 from litsieve.ranking.schedule import batch_size
 
 TRUE_VALUES = {"1", "1.0", "true", "yes", "include", "included"}
@@ -93,9 +93,7 @@ class ScreeningStep:
 
 def replay(record_ids: Sequence[str], texts: Sequence[str], oracle: LabelOracle, seed: int) -> list[ScreeningStep]:
     """Screen every record once, in the order the queue would have shown them."""
-    features = tfidf_matrix(texts)
-    positions = id_positions(record_ids)
-    row_of = {record_id: row for row, record_id in enumerate(record_ids)}
+    ranker = Ranker(record_ids, texts)
     steps: list[ScreeningStep] = []
     decided_rows: list[int] = []
     decided_labels: list[int] = []
@@ -107,12 +105,11 @@ def replay(record_ids: Sequence[str], texts: Sequence[str], oracle: LabelOracle,
         steps.append(ScreeningStep(record_ids[row], label, trained_on))
 
     for prior in oracle.draw_priors(record_ids, seed):
-        screen(row_of[prior], 0)
+        screen(ranker.row_of[prior], 0)
     total = len(record_ids)
     while len(decided_rows) < total:
         trained_on = len(decided_rows)
-        ranked = rank_undecided(features, positions, decided_rows, decided_labels)
-        for row in ranked[: batch_size(trained_on)]:
+        for row in ranker.rank(decided_rows, decided_labels)[: batch_size(trained_on)]:
             screen(int(row), trained_on)
     return steps
 
@@ -136,7 +133,7 @@ def _parse_label(value: str, path: Path, row: int, column: str) -> int:
 
 
 def read_simulation_data(path: str | Path, label_column: str) -> SimulationData:
-    """Read a labelled CSV (optionally gzipped): title/abstract/keywords, ids and labels.
+    """Read a labelled CSV (optionally gzipped): title and abstract, ids and labels.
 
     Column names match case-insensitively. ``record_id`` comes from a ``record_id`` or
     ``id`` column, else the data row number (1 = first row after the header). Rows are
@@ -167,7 +164,6 @@ def read_simulation_data(path: str | Path, label_column: str) -> SimulationData:
     if title_at is None and abstract_at is None:
         raise ImportFormatError("no title or abstract column", file=str(source), line=1, field="title",
                                 hint="name the columns 'title' and 'abstract'")
-    keywords_at = _find_column(header, ["keywords", "kw"])
     id_at = _find_column(header, ["record_id", "id"])
 
     def cell(values: list[str], at: int | None) -> str:
@@ -187,7 +183,7 @@ def read_simulation_data(path: str | Path, label_column: str) -> SimulationData:
                                     field=header[id_at or 0], hint="ids must be unique")
         labels[record_id] = _parse_label(cell(values, label_at), source, number, header[label_at])
         record_ids.append(record_id)
-        texts.append(record_text(cell(values, title_at), cell(values, abstract_at), cell(values, keywords_at)))
+        texts.append(record_text(cell(values, title_at), cell(values, abstract_at)))
     if len(set(labels.values())) < 2:
         raise ImportFormatError("the labels need at least one relevant (1) and one irrelevant (0) record",
                                 file=str(source), field=header[label_at])

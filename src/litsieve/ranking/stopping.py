@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from scipy.special import gammaln
@@ -255,3 +255,23 @@ def stopping_for_protocol(labels_in_order: Sequence[int], total: int, ranking: R
     """:func:`stopping_estimate` with the recall target and confidence of the protocol's ``ranking`` section."""
     return stopping_estimate(labels_in_order, total, recall_target=ranking.recall_target,
                              confidence=ranking.confidence)
+
+
+def first_stop(labels_in_order: Sequence[int], trained_on: Sequence[int],
+               may_stop: Callable[[np.ndarray, int], bool]) -> int | None:
+    """Records screened when ``may_stop(screened_labels, total)`` first held, checked at each retrain.
+
+    ``trained_on[i]`` is the number of decisions the ranking that chose record ``i`` was
+    trained on (``litsieve simulate``'s order file): the rule is checked where that number
+    changes, as the queue checks it on each workflow run. None: it never held.
+    """
+    labels = np.asarray(labels_in_order, dtype=np.int64)
+    for index in range(1, labels.size):
+        if trained_on[index] != trained_on[index - 1] and may_stop(labels[:index], int(labels.size)):
+            return index
+    return None
+
+
+def hypergeometric_rule(recall_target: float, confidence: float) -> Callable[[np.ndarray, int], bool]:
+    """The shipped test as a ``may_stop`` function for :func:`first_stop`."""
+    return lambda labels, total: shortfall_p_value(labels, total, recall_target) < 1 - confidence

@@ -1,4 +1,5 @@
-"""Pages for ``snakemake --report``: the search documentation and the screening progress.
+"""Pages for ``snakemake --report``: the search documentation, the screening progress, and
+the records in the screening pool with their suggestions and highlighted words.
 
 Snakemake's HTML report embeds files marked with ``report()``; HTML pages show best. The
 search documentation is Markdown written by the search stage; it is rendered here with
@@ -13,13 +14,22 @@ import html
 import json
 import os
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from litsieve.fileio import atomic_write_text
+from litsieve.protocol import CriterionSpec, Search
+from litsieve.record import Record
+from litsieve.screening.criteria import compile_criteria, evaluate_all
+from litsieve.screening.highlight import (Highlight, criterion_highlights, marked_html, search_highlights,
+                                          search_matcher)
+from litsieve.screening.suggest import Suggestion, suggestion_of
 
 STYLE = """body{font-family:sans-serif;max-width:60em;margin:1em auto;line-height:1.4}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}
-pre{background:#f4f4f4;padding:.5em;overflow-x:auto}code{background:#f4f4f4}"""
+pre{background:#f4f4f4;padding:.5em;overflow-x:auto}code{background:#f4f4f4}
+mark.criterion{background:#ffe58a}mark.search{background:none;border-bottom:2px solid #2a6fdb}
+mark.criterion.search{background:#ffe58a;border-bottom:2px solid #2a6fdb}
+section.record{border-top:1px solid #ddd;padding:.3em 0}.suggestion{font-weight:bold}"""
 
 
 def page(title: str, body: str) -> str:
@@ -118,6 +128,48 @@ def screening_html(status: Mapping[str, Any], agreement: Mapping[str, Any]) -> s
     parts.append(_table(["file", "who", "records"], [[w["file"], w["who"], w["records"]] for w in waiting])
                  if waiting else "<p>Nothing is waiting for people.</p>")
     return page("Screening progress", "\n".join(parts) + "\n")
+
+
+SUGGESTION_ORDER = {"exclude": 0, "unsure": 1, "include": 2}
+
+
+def suggestions_html(rows: Sequence[tuple[Record, Suggestion, Sequence[Highlight]]]) -> str:
+    """Every record of the pool with its suggestion, the criteria's words highlighted and the
+    search string's terms underlined (hover a word for why), suggested exclusions first."""
+    counts = {k: sum(1 for _, s, _ in rows if s.suggestion == k) for k in SUGGESTION_ORDER}
+    parts = ["<h1>Screening suggestions</h1>",
+             f"<p>{len(rows)} records: {counts['exclude']} suggested exclude, {counts['unsure']} unsure, "
+             f"{counts['include']} include. A suggestion never decides anything; the screeners do. "
+             '<mark class="criterion">Highlighted</mark> words are the evidence of a criterion, '
+             '<mark class="search">underlined</mark> ones the search string\'s terms; hover over a word '
+             "to see which.</p>"]
+    for record, suggestion, spans in sorted(rows, key=lambda r: (SUGGESTION_ORDER.get(r[1].suggestion, 3),
+                                                                  r[0].record_id)):
+        head = suggestion.suggestion + (f": {suggestion.reason}" if suggestion.reason else "")
+        title = [h for h in spans if h.field == "title"]
+        abstract = [h for h in spans if h.field == "abstract"]
+        parts.append(f'<section class="record" id="{html.escape(record.record_id, quote=True)}">'
+                     f"<h3>{marked_html(record.title, title)}</h3>"
+                     f"<p><code>{html.escape(record.record_id)}</code> <span class=\"suggestion\">{html.escape(head)}"
+                     f"</span> ({html.escape(suggestion.why)})</p>"
+                     f"<p>{marked_html(record.abstract, abstract) or '<em>no abstract</em>'}</p></section>")
+    return page("Screening suggestions", "\n".join(parts) + "\n")
+
+
+def write_suggestions_page(pool_csv: str | os.PathLike[str], out_html: str | os.PathLike[str], *,
+                           search: Search, criteria: tuple[CriterionSpec, ...]) -> int:
+    """The ``report_suggestions`` rule: the pool's records, suggestions and highlights."""
+    from litsieve.records_io import read_records
+
+    compiled = compile_criteria(criteria)
+    matcher = search_matcher(search.without_limits())
+    rows = []
+    for record in read_records(pool_csv):
+        outcomes = evaluate_all(record, compiled)
+        spans = criterion_highlights(outcomes) + search_highlights(record, matcher)
+        rows.append((record, suggestion_of(record, outcomes), spans))
+    atomic_write_text(out_html, suggestions_html(rows))
+    return len(rows)
 
 
 def write_pages(search_md: str | os.PathLike[str], status_json: str | os.PathLike[str],

@@ -28,6 +28,9 @@ from typing import Callable, Sequence
 
 from litsieve.protocol import ExtractionField
 from litsieve.record import Record
+from litsieve.concepts import concepts
+from litsieve.screening.participants import Group
+from litsieve.screening.participants import reader as participant_reader
 from litsieve.text import FieldText, Pattern, compile_pattern
 
 SNIPPET_WORDS = 4
@@ -120,11 +123,16 @@ POPULATION_FALLBACK = re.compile(r"\b(?:" + PERSON_NOUNS + r")\s+(?:\([^)]*\)\s+
                                  re.IGNORECASE)
 POPULATION_STOP = re.compile(
     r"\s+(?:receiving|who were|were|was|at|over|across|using|attending|referred|recruited|from|for|into|"
+    r"enrolled|randomi[sz]ed|allocated|assigned|interviewed|surveyed|took|completed|participated|"
     r"to|during|after|and (?:their|\d)|in (?:the|a|an|four|two|three|\w+ \w+, )|joining|living in|under|"
     r"compared|followed)\b.*$",
     re.IGNORECASE,
 )
 
+# What follows a group in its sentence but is not about who they are ("... and analysed
+# thematically", "..., 16 mentees", "... aged 19-47").
+GROUP_TAIL = re.compile(r"(?:\s+and\s+(?:\w+ed\b|\w+ing\b|qualitative|quantitative|semi-structured)|,\s*\d|"
+                        r"\s+aged\b|\s+who$).*$", re.IGNORECASE)
 AGE_RANGE = re.compile(r"(?:aged(?: between)?|age range(?: of| was)?|ages(?: of)?)\s+(?P<a>\d{1,2})\s*(?:-|\u2013|to|and)\s*"
                        r"(?P<b>\d{1,3})(?:\s*years)?", re.IGNORECASE)
 AGE_OVER = re.compile(r"aged\s+(?P<a>\d{2})\s*(?:and over|and older|\+|or over|or older)", re.IGNORECASE)
@@ -256,8 +264,19 @@ def _number(token: str) -> int:
 
 
 def sample(text: str) -> tuple[Prefill, Prefill]:
-    """Sample size and population: the first count of people in the abstract."""
+    """Sample size and population: the first counted group of participants, as the
+    eligibility criteria read who took part (:mod:`litsieve.screening.participants`); else
+    the first count of people in the abstract."""
     size, population = Prefill(), Prefill()
+    group = _first_counted_group(text)
+    if group is not None:
+        phrase = snippet(text, group.mention.start, group.mention.end, 2)
+        size.add(str(group.count), phrase)
+        described = text[group.mention.start:group.phrase[1]]
+        described = re.sub(r"\s*\([^)]*\)", "", described)
+        described = GROUP_TAIL.sub("", POPULATION_STOP.sub("", described))
+        population.add(described.strip(" ,;."), phrase)
+        return size, population
     for match in SAMPLE.finditer(text):
         token = match.group("n1") or match.group("n2")
         value = _number(token)
@@ -279,6 +298,14 @@ def sample(text: str) -> tuple[Prefill, Prefill]:
             population.add(POPULATION_STOP.sub("", described).strip(" ,"),
                            snippet(text, fallback.start(), fallback.end(), 2))
     return size, population
+
+
+def _first_counted_group(text: str) -> Group | None:
+    """The first group of participants the abstract counts ("260 adults with...")."""
+    roles = tuple(c for c in concepts().values() if c.type == "role")
+    texts = {"title": "", "abstract": text}
+    reading = participant_reader(roles).read(texts, {k: FieldText(v) for k, v in texts.items()})
+    return next((g for g in reading.groups if g.count is not None), None)
 
 
 def age_group(text: str) -> Prefill:

@@ -1,4 +1,5 @@
-"""``litsieve status``, ``litsieve screen check FILE`` and (from suggest_cli) ``litsieve suggest``.
+"""``litsieve status``, ``litsieve screen check FILE``, and (from their own modules)
+``litsieve suggest`` and ``litsieve criteria``.
 
 ``status`` prints what the last workflow run computed (per stage and screener: done,
 waiting; open conflicts; agreement; which files wait for whom) and says so when a person
@@ -18,7 +19,8 @@ from litsieve.protocol import load_protocol
 from litsieve.errors import ScreeningFileError
 from litsieve.people import people_folder, person_file_specs
 from litsieve.personfile import WORKBOOK_SUFFIXES, read_person_state
-from litsieve.screening import suggest_cli
+from litsieve.screening import criteria_cli, suggest_cli
+from litsieve.serve import cli as serve_cli
 from litsieve.screening.decisions import read_decisions
 from litsieve.screening.queue import STAGES, reason_names
 from litsieve.screening.status import changed_since, load_summary, summary_lines
@@ -26,6 +28,7 @@ from litsieve.screening.status import changed_since, load_summary, summary_lines
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     suggest_cli.register(subparsers)
+    criteria_cli.register(subparsers)
 
     status = subparsers.add_parser(
         "status",
@@ -40,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     status.add_argument("--json", action="store_true", help="print status.json as it is")
     status.set_defaults(func=run_status)
 
-    screen = subparsers.add_parser("screen", help="check a screening file before handing it back")
+    screen = subparsers.add_parser("screen", help="check a screening file; open the screening page")
     actions = screen.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = actions.add_parser(
         "check",
@@ -52,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     check.add_argument("--config", default=str(DEFAULT_CONFIG), metavar="PATH",
                        help="protocol (default: config/config.yaml)")
     check.set_defaults(func=run_check)
+    serve_cli.register(actions)
 
 
 def run_status(args: argparse.Namespace) -> int:

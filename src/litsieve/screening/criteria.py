@@ -2,32 +2,41 @@
 
 A criterion (one entry of ``criteria:`` in config/config.yaml, documented in
 docs/criteria.md) is named, says whether it is an inclusion criterion, an exclusion
-criterion or a flag (something a person should look at), which fields it reads, and when
-it fires: ``any`` of a term list present, ``all`` of one present, ``none`` of one present
-(how "the record is ONLY about X" is said), an ``age`` condition, a year range or a
-language list; the conditions are combined with AND. ``ignore`` names phrases whose words
-do not count ("peer review" for a peer-support term list); ``near`` and ``none_near`` ask
-for the ``any`` / ``none`` words to share a sentence with one of their words ("online"
-only about delivery, staff only where a sentence says who took part).
+criterion or a flag (something a person should look at), and when it fires. Its
+conditions are combined with AND:
 
+- term lists: ``any`` of a list present, ``all`` of one present, ``none`` of one present
+  (how "the record is ONLY about X" is said), with ``ignore`` (phrases whose words do not
+  count), ``near`` and ``none_near`` (the words must share a sentence with one of these);
+- readers of what a screener reads for: who took part (``participants``, and the ages of
+  ``age``: :mod:`.participants`), how the intervention was delivered (``delivery``:
+  :mod:`.delivery`), what kind of publication it is (``publication``: :mod:`.publication`);
+- a year range or a language list (the search's limits, applied without a person).
+
+Concepts (:mod:`litsieve.concepts`) supply the words the readers and term lists use; by the time a
+criterion is compiled here its :class:`~litsieve.protocol.CriterionSpec` carries them.
 Database indexing in the record's notes (PsycINFO's document type, methodology and age
 groups in EBSCOhost exports) is read too: it was assigned from the full paper.
 
-:func:`evaluate` returns an :class:`Outcome` per criterion with the evidence (the words
-and where they were), so every suggestion can be explained to the screener.
+:func:`evaluate_all` returns an :class:`Outcome` per criterion with the evidence (the
+words and where they were), so every suggestion can be explained and highlighted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, Sequence
 
 from litsieve.errors import ConfigError
 from litsieve.protocol import CriterionSpec, criterion_spec
 from litsieve.importers.psycinfo import database_indexing
 from litsieve.record import Record
+from litsieve.screening import delivery as delivery_reader
+from litsieve.screening import participants as participant_reader
+from litsieve.screening import publication as publication_reader
 from litsieve.screening.age import AgeSignal, age_signals, all_below, none_below
+from litsieve.concepts import PRIMARY_DATA, SERVICE_USERS, Concept
 from litsieve.screening.terms import Hit, compile_terms, find_hits, sentence_spans, snippet
 from litsieve.text import FieldText, Term, language_names
 
@@ -46,6 +55,8 @@ class Evidence:
     field: str
     text: str
     decisive: bool  # from a metadata field, so valid even without an abstract
+    start: int = -1  # the words' span in the field (-1: not a span of the record's text)
+    end: int = -1
 
     def render(self) -> str:
         return f"({self.field}) {self.text}"
@@ -90,11 +101,22 @@ class Criterion:
     languages: tuple[str, ...] = ()
     automatic: bool = False
     reason: str = ""
+    participants_any: tuple[str, ...] = ()
+    participants_only: tuple[str, ...] = ()
+    roles: tuple[Concept, ...] = ()  # every role, for reading who took part
+    delivery: Concept | None = None
+    publication: tuple[Concept, ...] = ()
+    primary: Concept | None = None  # what shows data of a study's own
 
     @property
     def has_text_conditions(self) -> bool:
         return bool(self.any or self.all or self.none or self.age_below is not None
-                    or self.age_at_least is not None)
+                    or self.age_at_least is not None or self.reads)
+
+    @property
+    def reads(self) -> bool:
+        """Whether a reader (participants, delivery, publication kind) decides it."""
+        return bool(self.participants_any or self.participants_only or self.delivery or self.publication)
 
     def evaluate(self, record: Record, text: "RecordText | None" = None) -> Outcome:
         """Apply this criterion to one record (``text``: its fields, read once for all criteria)."""
@@ -121,6 +143,10 @@ class Criterion:
         for term in (*self.any, *self.all, *self.none):
             if term.fields:
                 read.update(term.fields)
+        if self.reads:
+            read.update(("title", "abstract"))
+        if self.publication:
+            read.add("publication_types")
         if not any(texts.get(f) for f in read):
             return Outcome(self, False, ())
 
@@ -138,24 +164,52 @@ class Criterion:
                 return Outcome(self, False, ())
             evidence.extend(_evidence(hits[:1], texts))
         if self.none:
-            against = [h for term in self.none for h in self._hits(term, text, ignored) if not h.negated]
-            if self.none_near:
-                against = [h for h in against if self._near(h, self.none_near, text, ignored)]
+            # Only whether words against it occur matters (and two of them to show): stop there.
+            against: list[Hit] = []
+            for term in self.none:
+                found = [h for h in self._hits(term, text, ignored) if not h.negated]
+                if self.none_near:
+                    found = [h for h in found if self._near(h, self.none_near, text, ignored)]
+                against += found
+                if len({texts[h.field][h.start:h.end].lower() for h in against}) >= 2:
+                    break
             if against:
                 return Outcome(self, False, tuple(evidence), tuple(_evidence(against, texts)))
+        if self.participants_any or self.participants_only:
+            outcome = self._participants(text, evidence)
+            if outcome is not None:
+                return outcome
+        if self.delivery is not None:
+            reading = text.delivery(self.delivery)
+            online = [_span_evidence(texts, m.field, m.start, m.end) for m in reading.online[:2]]
+            other = [_span_evidence(texts, m.field, m.start, m.end) for m in reading.other[:2]]
+            if not reading.only:
+                return Outcome(self, False, (*evidence, *online), tuple(other))
+            evidence.extend(online)
+        if self.publication:
+            kinds = text.publication(self.publication, self.primary)
+            signs = [_span_evidence(texts, s.field, s.start, s.end) for s in kinds.signs[:2]]
+            if not kinds.fires:
+                data = [_span_evidence(texts, s.field, s.start, s.end) for s in kinds.against[:2]]
+                return Outcome(self, False, (*evidence, *signs), tuple(data) if signs else ())
+            evidence.extend(signs)
         if self.age_below is not None or self.age_at_least is not None:
             # Age groups a database's indexers assigned from the full paper outrank the
-            # abstract's wording, which also mentions staff, parents and peer workers.
-            signals = text.age_signals(INDEXED_AGE) or [
-                s for f in ("title", "abstract", "keywords") if f in read for s in text.age_signals(f)]
+            # abstract's wording; then the participants' ages as the sample sentences state
+            # them (numbers before words).
+            indexed = text.age_signals(INDEXED_AGE)
+            signals = indexed or (text.participants(self.roles).ages if self.roles else [])
             if self.age_below is not None:
                 if not all_below(signals, self.age_below):
-                    younger = [s for s in signals if s.high < self.age_below]
+                    younger = [s for s in signals if s.low < self.age_below]
                     older = [s for s in signals if s.high >= self.age_below]
                     return Outcome(self, False, (*evidence, *_age_evidence(younger, texts)),
                                    tuple(_age_evidence(older, texts)))
                 evidence.extend(_age_evidence(signals, texts))
             if self.age_at_least is not None:
+                if not signals:
+                    # No participant's age stated: no age under the limit anywhere.
+                    signals = [s for f in ("title", "abstract", "keywords") if f in read for s in text.age_signals(f)]
                 if not none_below(signals, self.age_at_least):
                     younger = [s for s in signals if s.low < self.age_at_least]
                     return Outcome(self, False, tuple(evidence), tuple(_age_evidence(younger, texts)))
@@ -164,6 +218,34 @@ class Criterion:
                 else:
                     evidence.append(Evidence("abstract", f"no age under {self.age_at_least:g} stated", False))
         return Outcome(self, True, tuple(evidence))
+
+    def _participants(self, text: "RecordText", evidence: list[Evidence]) -> Outcome | None:
+        """Who took part: ``None`` when the condition holds (evidence added), else the outcome."""
+        reading = text.participants(self.roles)
+        texts = text.texts
+        if self.participants_only:
+            found = [_span_evidence(texts, g.mention.field, *g.phrase) for g in reading.groups if g.role is not None][:2]
+            if not reading.only(self.participants_only):
+                against = [_span_evidence(texts, g.mention.field, *g.phrase)
+                           for g in reading.groups if g.service_users or g in reading.unknown]
+                against += [_span_evidence(texts, e.field, e.start, e.end) for e in reading.service_user_evidence]
+                return Outcome(self, False, (*evidence, *found) if against else (), tuple(against[:2]))
+            evidence.extend(found)
+        if self.participants_any:
+            wanted = set(self.participants_any)
+            groups = [g for g in reading.groups if g.role in wanted or (SERVICE_USERS in wanted and g.own)]
+            found = [_span_evidence(texts, g.mention.field, *g.phrase) for g in groups]
+            if SERVICE_USERS in wanted:
+                found += [_span_evidence(texts, e.field, e.start, e.end) for e in reading.service_user_evidence]
+                if not found and reading.groups and not reading.other_roles:
+                    # People took part whom no phrase calls service users, and none calls
+                    # anything else: a mental health condition or service users named will
+                    # do for an inclusion (its failing only sends the record to a person).
+                    found = [_span_evidence(texts, e.field, e.start, e.end) for e in reading.conditions]
+            if not found:
+                return Outcome(self, False, ())
+            evidence.extend(found[:2])
+        return None
 
     def _fields_for(self, term: Term) -> tuple[str, ...]:
         return term.fields if term.fields is not None else self._text_fields
@@ -176,7 +258,7 @@ class Criterion:
         hits: list[Hit] = []
         may_occur = term.pattern.may_occur
         for field in self._fields_for(term):
-            value = text.fields.get(field)
+            value = text.present.get(field)
             if value is not None and may_occur(value):
                 hits.extend(find_hits(term, field, value, blocked=ignored.get(field, [])))
         return hits
@@ -185,7 +267,7 @@ class Criterion:
         spans: dict[str, list[tuple[int, int]]] = {}
         for term in self.ignore:
             for field in TEXT_FIELDS:
-                value = text.fields.get(field)
+                value = text.present.get(field)
                 if value is not None and term.pattern.may_occur(value):
                     spans.setdefault(field, []).extend(term.pattern.spans(value))
         return spans
@@ -205,6 +287,12 @@ class Criterion:
         return False
 
 
+def evaluate_all(record: Record, criteria: Sequence[Criterion]) -> list[Outcome]:
+    """Every criterion's outcome for one record (its text read once for all of them)."""
+    text = RecordText.of(record)
+    return [c.evaluate(record, text) for c in criteria]
+
+
 class RecordText:
     """A record's searchable fields, folded once (:class:`~litsieve.text.FieldText`), and
     their age statements, computed once for all criteria."""
@@ -212,7 +300,28 @@ class RecordText:
     def __init__(self, texts: dict[str, str]) -> None:
         self.texts = texts
         self.fields = {field: FieldText(value) for field, value in texts.items()}
+        self.present = {field: value for field, value in self.fields.items() if value.text}
         self._ages: dict[str, list[AgeSignal]] = {}
+        self._readings: dict[object, object] = {}
+
+    def participants(self, roles: tuple[Concept, ...]) -> participant_reader.Reading:
+        """Who took part (read once per record for every criterion that asks)."""
+        key = ("participants", roles)
+        if key not in self._readings:
+            self._readings[key] = participant_reader.reader(roles).read(self.texts, self.fields)
+        return self._readings[key]  # type: ignore[return-value]
+
+    def delivery(self, concept: Concept) -> delivery_reader.DeliveryReading:
+        key = ("delivery", concept)
+        if key not in self._readings:
+            self._readings[key] = delivery_reader.reader(concept).read(self.texts, self.fields)
+        return self._readings[key]  # type: ignore[return-value]
+
+    def publication(self, kinds: tuple[Concept, ...], primary: Concept | None) -> publication_reader.PublicationReading:
+        key = ("publication", kinds, primary)
+        if key not in self._readings:
+            self._readings[key] = publication_reader.reader(kinds, primary).read(self.texts, self.fields)
+        return self._readings[key]  # type: ignore[return-value]
 
     @classmethod
     def of(cls, record: Record) -> "RecordText":
@@ -247,15 +356,20 @@ def _evidence(hits: list[Hit], texts: dict[str, str], limit: int = 2) -> list[Ev
             continue
         seen.add(word)
         out.append(Evidence(hit.field, snippet(texts[hit.field], hit.start, hit.end),
-                            hit.field in METADATA_FIELDS))
+                            hit.field in METADATA_FIELDS, hit.start, hit.end))
         if len(out) == limit:
             break
     return out
 
 
 def _age_evidence(signals: list[AgeSignal], texts: dict[str, str], limit: int = 2) -> list[Evidence]:
-    return [Evidence(s.field, snippet(texts[s.field], s.start, s.end), s.field == INDEXED_AGE)
-            for s in signals[:limit]]
+    return [_span_evidence(texts, s.field, s.start, s.end) for s in signals[:limit]]
+
+
+def _span_evidence(texts: dict[str, str], field: str, start: int, end: int) -> Evidence:
+    """The words at ``start:end`` of a field, bracketed in a snippet."""
+    return Evidence(field, snippet(texts[field], start, end), field in METADATA_FIELDS or field == INDEXED_AGE,
+                    start, end)
 
 
 def parse_criterion(entry: Mapping[str, Any], index: int) -> Criterion:
@@ -279,6 +393,12 @@ def compile_criterion(spec: CriterionSpec, index: int) -> Criterion:
         languages=spec.language_not,
         automatic=spec.automatic,
         reason=spec.reason,
+        participants_any=spec.participants_any,
+        participants_only=spec.participants_only,
+        roles=tuple(c for c in spec.uses if c.type == "role"),
+        delivery=next((c for c in spec.uses if c.type == "delivery"), None),
+        publication=tuple(c for c in spec.uses if c.type == "publication" and c.name in spec.publication),
+        primary=next((c for c in spec.uses if c.name == PRIMARY_DATA and c.name not in spec.publication), None),
     )
     if not (criterion.has_text_conditions or criterion.years or criterion.languages):
         raise ConfigError("criterion has no condition", field=where,

@@ -26,7 +26,7 @@ full-text stage. A work a database also found is screened with the database's re
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Collection
 
 from litsieve.fileio import write_csv
@@ -37,6 +37,7 @@ from litsieve.query.protocol import protocol_query
 from litsieve.record import Record
 from litsieve.records_io import read_records, write_records
 from litsieve.screening.criteria import compile_criteria
+from litsieve.screening.highlight import search_evidence
 from litsieve.screening.suggest import Suggestion, suggest_record, write_suggestions
 
 AUTOMATION, OTHER = "automation", "other"
@@ -101,7 +102,7 @@ def build_pool(records: list[Record], search: Search, criteria_specs: tuple[Crit
                                    f"not matched by the intended query ({result.reason or 'query'})"))
             continue
         pool.append(record)
-        suggestions.append(suggestion)
+        suggestions.append(replace(suggestion, search_terms=search_evidence(record, matcher)))
     return Pool(pool, removed, suggestions, direct)
 
 

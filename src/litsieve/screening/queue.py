@@ -15,13 +15,16 @@ first).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable
 from litsieve.protocol import CriterionSpec, Protocol
 from litsieve.record import LIST_SEPARATOR, Record
 from litsieve.screening.criteria import compile_criteria
-from litsieve.stagefiles import EVIDENCE_SEPARATOR, Suggestion
+from litsieve.stagefiles import Suggestion
+
+if TYPE_CHECKING:
+    from litsieve.ranking import Ranker
 
 TITLE_ABSTRACT = "title_abstract"
 FULL_TEXT = "full_text"
@@ -170,39 +173,46 @@ def aliases(records: Sequence[Record]) -> dict[str, str]:
     return mapping
 
 
+def queue_ranker(records: Sequence[Record], suggestions: Mapping[str, Suggestion]) -> "Ranker":
+    """The ranker of a title/abstract queue (features computed once, retrained per call)."""
+    # Imported here: the Snakefile imports this module at parse time (person_files) and
+    # should not pay for loading the ranking stack.
+    from litsieve.ranking import Ranker
+
+    return Ranker.from_records(list(records), {i: (s.suggestion or None) for i, s in suggestions.items()})
+
+
 def priority_order(
     records: Sequence[Record], suggestions: Mapping[str, Suggestion], labels: Mapping[str, str],
-    *, ranked: bool = True,
+    *, ranked: bool = True, ranker: "Ranker | None" = None,
 ) -> list[str]:
     """Every record id in queue order, learnt from this screener's own labels only.
 
     :func:`litsieve.ranking.order_queue` keeps a stable order (suggested includes first)
     until the labels hold an include and an exclude, then ranks by predicted relevance;
     with ``ranked=False`` (ranking disabled in the protocol) it keeps the stable order.
+    ``ranker`` (from :func:`queue_ranker` over the same records and suggestions) saves
+    recomputing the features: the screening page retrains after each decision.
     """
-    # Imported here: the Snakefile imports this module at parse time (person_files) and
-    # should not pay for loading scikit-learn.
-    from litsieve.ranking import order_queue
-
-    return order_queue(
-        list(records),
-        {i: (s.suggestion or None) for i, s in suggestions.items()},
-        {i: int(label == "include") for i, label in labels.items()},
-        ranked=ranked,
-    )
+    ranker = ranker or queue_ranker(records, suggestions)
+    return ranker.order({i: int(label == "include") for i, label in labels.items()}, ranked=ranked)
 
 
 def labels_from(table: PersonTable | None, spec: PersonFileSpec, alias_map: Mapping[str, str], policy: str) -> dict[str, str]:
     """A screener's decisions as ranking labels (a "maybe" counts as include unless a third person decides)."""
-    labels: dict[str, str] = {}
     if table is None:
-        return labels
-    for row in table.rows:
-        decision = spec.choice("decision", row.get("decision"))
+        return {}
+    return labels_of({row.key: spec.choice("decision", row.get("decision")) for row in table.rows}, alias_map, policy)
+
+
+def labels_of(decisions: Mapping[str, str], alias_map: Mapping[str, str], policy: str) -> dict[str, str]:
+    """:func:`labels_from` over canonical decisions by record id (the screening page keeps them)."""
+    labels: dict[str, str] = {}
+    for key, decision in decisions.items():
         if decision == "maybe":
             decision = "include" if policy == "include" else ""
-        if decision:
-            labels[alias_map.get(row.key, row.key)] = decision
+        if decision in ("include", "exclude"):
+            labels[alias_map.get(key, key)] = decision
     return labels
 
 
@@ -219,7 +229,7 @@ def title_abstract_rows(
             "suggestion": suggestion.suggestion,
             "why": suggestion.why,
             "criteria": LIST_SEPARATOR.join(suggestion.criteria),
-            "evidence": EVIDENCE_SEPARATOR.join(suggestion.evidence),
+            "evidence": suggestion.highlighted,
         })
     return rows
 

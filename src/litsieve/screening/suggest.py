@@ -17,11 +17,13 @@ both call :func:`suggest_records`, so they always agree.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable, Sequence
 
-from litsieve.protocol import CriterionSpec
+from litsieve.protocol import CriterionSpec, Search
 from litsieve.record import Record
-from litsieve.screening.criteria import Criterion, Outcome, RecordText, compile_criteria
+from litsieve.screening.criteria import Criterion, Outcome, compile_criteria, evaluate_all
+from litsieve.screening.highlight import search_evidence, search_matcher
 from litsieve.stagefiles import Suggestion, write_suggestions
 
 __all__ = ["Suggestion", "suggest_record", "suggest_records", "write_suggestions"]
@@ -31,8 +33,12 @@ INCLUDE, EXCLUDE, UNSURE = "include", "exclude", "unsure"
 
 def suggest_record(record: Record, criteria: Sequence[Criterion]) -> Suggestion:
     """Apply every criterion to one record and turn the outcomes into a suggestion."""
-    text = RecordText.of(record)
-    outcomes = [c.evaluate(record, text) for c in criteria]
+    return suggestion_of(record, evaluate_all(record, criteria))
+
+
+def suggestion_of(record: Record, outcomes: Sequence[Outcome]) -> Suggestion:
+    """The suggestion the criteria's outcomes make, and why."""
+    criteria = [o.criterion for o in outcomes]
     has_abstract = bool(record.abstract.strip())
     automatic = [o for o in outcomes if o.fired and o.criterion.automatic]
     exclusions = [o for o in outcomes if o.fired and o.criterion.kind == "exclusion" and not o.criterion.automatic]
@@ -48,12 +54,12 @@ def suggest_record(record: Record, criteria: Sequence[Criterion]) -> Suggestion:
         first = automatic[0].criterion
         return Suggestion(record.record_id, EXCLUDE, criteria_ids, evidence, automatic=first.id,
                           reason=first.reason, unmet=unmet,
-                          why=f"removed by automation: {first.reason}")
+                          why=f"removed by automation: {first.reason}", excluded_by=first.id)
     if clear:
         first = clear[0].criterion
         names = ", ".join(o.criterion.id for o in clear)
         return Suggestion(record.record_id, EXCLUDE, criteria_ids, evidence, reason=first.reason,
-                          unmet=unmet, why=f"exclusion criteria fired: {names}")
+                          unmet=unmet, why=f"exclusion criteria fired: {names}", excluded_by=first.id)
     if not has_abstract:
         why = "no abstract: read the full record"
         if exclusions:
@@ -81,7 +87,13 @@ def _render(outcome: Outcome) -> str:
     return f"{outcome.criterion.id}: " + " / ".join(e.render() for e in outcome.evidence)
 
 
-def suggest_records(records: Iterable[Record], specs: tuple[CriterionSpec, ...]) -> list[Suggestion]:
-    """Suggestions for ``records`` (in their order) under the protocol's criteria."""
+def suggest_records(records: Iterable[Record], specs: tuple[CriterionSpec, ...],
+                    search: Search | None = None) -> list[Suggestion]:
+    """Suggestions for ``records`` (in their order) under the protocol's criteria; with
+    ``search``, each also shows where the search string's terms occur."""
     criteria = compile_criteria(specs)
-    return [suggest_record(record, criteria) for record in records]
+    suggestions = [suggest_record(record, criteria) for record in records]
+    if search is None:
+        return suggestions
+    matcher = search_matcher(search.without_limits())
+    return [replace(s, search_terms=search_evidence(r, matcher)) for r, s in zip(records, suggestions)]

@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="suggest include / exclude / unsure for every record, with the criteria that fired",
         description="Apply the protocol's inclusion and exclusion criteria to every record of "
                     "the files and write one row per record: record_id, suggestion, criteria, "
-                    "evidence, reason, automatic, unmet, why.",
+                    "evidence, reason, automatic, unmet, why, search_terms.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="exports or record CSV files")
     parser.add_argument("--config", default=str(DEFAULT_CONFIG),
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     protocol = load_protocol(args.config)
     records = load_many(args.files, fmt=args.fmt)
-    suggestions = suggest_records(records, protocol.criteria)
+    suggestions = suggest_records(records, protocol.criteria, protocol.search)
     write_suggestions(args.output, suggestions)
     counts = Counter(s.suggestion for s in suggestions)
     automatic = sum(1 for s in suggestions if s.automatic)

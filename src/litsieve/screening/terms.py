@@ -9,8 +9,9 @@ and a hyphen, a space and nothing are alike, so ``face-to-face`` finds "face to 
 
 What this module adds is the screener's reading: every hit also says whether it sits in
 a negated or contrasted clause ("unlike online-only programmes", "rather than
-internet-based", "no face-to-face contact"): a screener reads such a mention as the
-opposite of the word, so the criteria do too. "not only online" is not a negation.
+internet-based", "no face-to-face contact", "avoid face-to-face services"): a screener
+reads such a mention as the opposite of the word, so the criteria do too. "not only
+online" is not a negation, and "non-affective" is a word, not "not".
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ CONTRAST_CUES: tuple[tuple[str, ...], ...] = (
 NEGATION_CUES: frozenset[str] = frozenset({
     "not", "no", "without", "never", "neither", "nor", "non", "cannot", "lack", "lacked",
     "lacking", "absence", "absent", "didn't", "don't", "doesn't", "wasn't", "weren't",
-    "isn't", "aren't",
+    "isn't", "aren't", "avoid", "avoids", "avoided", "avoiding",
 })
 # "not only online", "not just staff": the word after the cue undoes the negation.
 NEGATION_UNDONE: frozenset[str] = frozenset({"only", "just", "merely", "solely", "limited", "exclusively"})
@@ -44,6 +45,7 @@ CONTRAST_REACH = 8
 NEGATION_REACH = 3
 _CLAUSE_BREAK = re.compile(r"[.;:!?()\[\]]|,\s|\bbut\b|\bwhereas\b|\bwhile\b|\bhowever\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_NON_PREFIX = re.compile(r"\bnon-(?=[a-z])")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
 
 
@@ -89,11 +91,11 @@ def find_hits(term: Term, field: str, text: str | FieldText, *,
 def is_negated(text: str, start: int) -> bool:
     """Whether the words before ``start`` in its clause negate or contrast it away."""
     clause_start = max(0, start - 160)
-    if _CUE_WORDS.isdisjoint(_WORD.findall(text[clause_start:start].lower().replace("\u2019", "'"))):
+    if _CUE_WORDS.isdisjoint(_words(text[clause_start:start])):
         return False
     for brk in _CLAUSE_BREAK.finditer(text, clause_start, start):
         clause_start = brk.end()
-    before = _WORD.findall(text[clause_start:start].lower().replace("\u2019", "'"))
+    before = _words(text[clause_start:start])
     after = _WORD.findall(text[start:start + 40].lower())
     if after and after[0] in NEGATION_UNDONE:
         return False
@@ -111,6 +113,11 @@ def is_negated(text: str, start: int) -> bool:
                 continue
             return True
     return False
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words; "non-" before a word is a prefix of it ("non-affective"), not "not"."""
+    return _WORD.findall(_NON_PREFIX.sub("non", text.lower().replace("\u2019", "'")))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
