@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CORES ?= 2
 FUZZ_SECONDS ?= 600
 
-.PHONY: run test test-fast fuzz bench lint report validate clean
+.PHONY: run test test-fast soak fuzz bench lint report validate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ test-fast: $(VENV)/.installed
 ## Hunt for new importer failures: unseeded fuzzing for FUZZ_SECONDS (default 600).
 fuzz: $(VENV)/.installed
 	LITSIEVE_FUZZ_SECONDS=$(FUZZ_SECONDS) LITSIEVE_HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -m fuzz
+
+## The long run of the no-decision-lost property: many more random sequences in process, and
+## real snakemake runs with edits, --forceall, rm -rf results, changed exports and SIGKILLs.
+SOAK_EXAMPLES ?= 500
+SOAK_SEQUENCES ?= 6
+soak: $(VENV)/.installed
+	LITSIEVE_SOAK_EXAMPLES=$(SOAK_EXAMPLES) $(BIN)/pytest -q -p no:logging tests/test_decisions_survive.py
+	LITSIEVE_SOAK_SEQUENCES=$(SOAK_SEQUENCES) $(BIN)/pytest -q -p no:logging -m soak -n $(CORES) tests/test_soak_workflow.py
 
 ## Static checks: ruff, mypy, snakefmt --check and snakemake --lint.
 lint: $(VENV)/.installed

@@ -2,9 +2,15 @@
 # The protocol is config/config.yaml, or the file given with `snakemake --configfile FILE`,
 # which then is the whole protocol: nothing of config/config.yaml is merged into it.
 # Every rule's logic lives in the litsieve package.
+import time
+
 from snakemake.utils import min_version
 
+from litsieve.logs import print_notices
 from litsieve.protocol import parse_protocol
+
+# When this run started: the end of the run prints the warnings of the rules run since.
+RUN_STARTED = time.time()
 
 min_version("9.0")
 
@@ -64,3 +70,8 @@ onsuccess:
     print("\n".join(search_summary("results")))
     print_summary("results")
     print_report_summary("results")
+    print_notices("results/logs", RUN_STARTED)
+
+
+onerror:
+    print_notices("results/logs", RUN_STARTED)

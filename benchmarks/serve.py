@@ -85,8 +85,7 @@ def build_review(root: Path, n: int) -> tuple[object, set[str]]:
     records, suggestions, relevant = synthetic_records(n)
     results = root / "results" / "screening"
     write_records(results / "pool.csv", records)
-    write_csv(results / "suggestions.csv", suggestions, ["record_id", "suggestion", "criteria", "evidence"],
-              neutralise=["evidence"])
+    write_csv(results / "suggestions.csv", suggestions, ["record_id", "suggestion", "criteria", "evidence"])
     screen_title_abstract(results / "pool.csv", results / "suggestions.csv", results / "title_abstract.csv",
                           screeners=["ana"], maybe="include", criteria=protocol.criteria, ranked=True,
                           people="screening", root=root)

@@ -4,8 +4,9 @@ They answer in the real wire formats (ESearch XML with the NLM DOCTYPE, EFetch
 ``PubmedArticleSet``, Europe PMC ``core`` JSON with ``cursorMark`` paging) over a small
 synthetic collection, honour ``mindate``/``maxdate``, cap ESearch like PubMed does, forget
 their history (``WebEnv``) when restarted, and can be told to misbehave: answer 429 with
-``Retry-After``, answer 500, stall past the client's timeout, or cut the connection in the
-middle of a body. Every request is recorded so tests can check what was (re)fetched and
+``Retry-After``, answer 500, stall past the client's timeout, cut the connection in the
+middle of a body, trickle a body slowly, redirect elsewhere, or answer 200 with something
+that is not the service's answer. Every request is recorded so tests can check what was (re)fetched and
 what the client sent.
 """
 
@@ -68,9 +69,12 @@ class Fault:
     """Misbehave once on the next request to ``utility`` (``esearch``, ``efetch``, ``search``)."""
 
     utility: str
-    kind: str  # "429", "500", "timeout", "cut"
+    kind: str  # "429", "500", "timeout", "cut", "trickle", "redirect", "body"
     retry_after: str = "0"
-    stall: float = 0.6
+    stall: float = 0.6  # "timeout": before answering; "trickle": between the body's bytes
+    location: str = ""  # "redirect": where to (answered with ``status``)
+    status: int = 307
+    body: bytes = b""  # "body": answer HTTP 200 with exactly this (a maintenance page, cut XML)
 
 
 @dataclass
@@ -82,6 +86,8 @@ class FakeState:
     requests: list[tuple[str, dict[str, str], str]] = field(default_factory=list)
     history: dict[str, list[str]] = field(default_factory=dict)
     fail_after: dict[str, int] = field(default_factory=dict)  # utility -> answer this many, then 503 forever
+    # Europe PMC indexes these results after answering this many pages (the hit count changes mid-fetch).
+    epmc_indexed_later: tuple[int, list[dict[str, Any]]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def calls(self, utility: str) -> list[dict[str, str]]:
@@ -133,6 +139,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(500, b"<html><body>Internal Server Error</body></html>", "text/html")
         if fault and fault.kind == "timeout":
             time.sleep(fault.stall)
+        if fault and fault.kind == "redirect":
+            return self._send(fault.status, b"", "text/plain", {"Location": fault.location})
+        if fault and fault.kind == "body":
+            return self._send(200, fault.body, "text/html")
         if utility == "esearch":
             payload, ctype = self._esearch(params), "text/xml; charset=UTF-8"
         elif utility == "efetch":
@@ -141,6 +151,8 @@ class _Handler(BaseHTTPRequestHandler):
             payload, ctype = self._epmc(params), "application/json;charset=UTF-8"
         else:
             return self._send(404, b"not found", "text/plain")
+        if fault and fault.kind == "trickle":
+            return self._trickle(payload, ctype, fault.stall)
         if fault and fault.kind == "cut":
             self.send_response(200)
             self.send_header("Content-Type", ctype)
@@ -151,6 +163,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self._send(200, payload, ctype)
+
+    def _trickle(self, payload: bytes, ctype: str, pause: float) -> None:
+        """The whole answer, a few bytes at a time (each read well inside the client's timeout)."""
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            for start in range(0, len(payload), 64):
+                self.wfile.write(payload[start:start + 64])
+                self.wfile.flush()
+                time.sleep(pause)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
     def _send(self, status: int, payload: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
         try:
@@ -204,7 +230,11 @@ class _Handler(BaseHTTPRequestHandler):
         return (EFETCH_HEAD + "<PubmedArticleSet>\n" + body + "</PubmedArticleSet>").encode()
 
     def _epmc(self, params: dict[str, str]) -> bytes:
-        results = self.server.state.epmc_results
+        state = self.server.state
+        if state.epmc_indexed_later and len(state.calls("search")) > state.epmc_indexed_later[0]:
+            state.epmc_results = state.epmc_results + state.epmc_indexed_later[1]
+            state.epmc_indexed_later = None
+        results = state.epmc_results
         cursor = params.get("cursorMark", "*")
         size = int(params.get("pageSize", 25))
         offset = _offset(cursor)

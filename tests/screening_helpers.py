@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from litsieve.fileio import write_csv
 from litsieve.people import ensure_person_files
+from litsieve.personfile import HELP_KEY
 from litsieve.protocol import Protocol
 from litsieve.record import Record
 from litsieve.records_io import write_records
@@ -49,21 +50,28 @@ def write_pool(root: Path, records: list[Record]) -> tuple[Path, Path]:
     pool = root / "results/screening/pool.csv"
     suggestions = root / "results/screening/suggestions.csv"
     write_records(pool, records)
-    rows = [{"record_id": r.record_id, "suggestion": ("include", "unsure", "exclude")[int(r.record_id.split(":")[1]) % 3],
-             "criteria": "peer_support", "evidence": "=[peer support]"} for r in records]
-    write_csv(suggestions, rows, ["record_id", "suggestion", "criteria", "evidence"],
-              neutralise=["suggestion", "criteria", "evidence"])
+    rows = []
+    for r in records:
+        number = r.record_id.split(":")[1]
+        suggestion = ("include", "unsure", "exclude")[(int(number) if number.isdigit() else sum(map(ord, number))) % 3]
+        rows.append({"record_id": r.record_id, "suggestion": suggestion, "criteria": "peer_support",
+                     "evidence": "=[peer support]", "why": "no evidence for: adults" if suggestion == "unsure" else ""})
+    write_csv(suggestions, rows, ["record_id", "suggestion", "criteria", "evidence", "why"])
     return pool, suggestions
 
 
-def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]], str]:
-    """Header, rows and delimiter of a person file, however it was saved."""
+def read_rows(path: Path, *, records_only: bool = True) -> tuple[list[str], list[dict[str, str]], str]:
+    """Header, rows and delimiter of a person file, however it was saved (without the
+    row that says what to type, unless ``records_only`` is false)."""
     data = path.read_bytes()
     text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8-sig")
     delimiter = max((",", ";", "\t"), key=lambda d: text.splitlines()[0].count(d))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader)
-    return header, [dict(zip(header, cells)) for cells in reader if any(cells)], delimiter
+    rows = [dict(zip(header, cells)) for cells in reader if any(cells)]
+    if records_only:
+        rows = [row for row in rows if row.get("record_id") != HELP_KEY]
+    return header, rows, delimiter
 
 
 def spreadsheet_edit(
@@ -79,7 +87,7 @@ def spreadsheet_edit(
     encoding: str = "utf-8",
 ) -> None:
     """Fill cells by record id and save the way a spreadsheet might (any delimiter, BOM, order)."""
-    header, rows, _ = read_rows(path)
+    header, rows, _ = read_rows(path, records_only=False)
     for row in rows:
         for column, value in edits.get(row["record_id"], {}).items():
             if column not in header:

@@ -52,7 +52,7 @@ def test_cli_neutralises_formulas_and_reads_its_own_output_back(tmp_path: Path) 
     out = tmp_path / "out.csv"
     main(["import", str(DATA / "csv_scopus.csv"), "-o", str(out)])
     raw = out.read_text(encoding="utf-8")
-    assert "'=HYPERLINK" in raw and "'-A title" in raw
+    assert "'=HYPERLINK" in raw and ",-A title starting with a dash," in raw  # a word after a dash is not evaluated
     again = tmp_path / "again.csv"
     main(["import", str(out), "-o", str(again)])
     before, after = read_records(out), read_records(again)
@@ -76,6 +76,19 @@ def test_import_source_uses_configured_format_and_name(tmp_path: Path) -> None:
     assert [r.record_id for r in read_records(out)][0] == "psycinfo:2016-12345-001"
     with pytest.raises(ImportFormatError, match="lists no export files"):
         import_source([], "psycinfo", out)
+
+
+def test_a_file_listed_twice_in_a_source_is_read_once_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 16.12: every record would be counted twice in the PRISMA diagram."""
+    copy = tmp_path / "saved_again.ris"
+    shutil.copy(DATA / "ris_ovid.ris", copy)
+    files = [DATA / "ris_ovid.ris", DATA / "ris_ovid.ris", copy]
+    with caplog.at_level("WARNING", logger="litsieve"):
+        records = import_source(files, "psycinfo", tmp_path / "psycinfo.csv", fmt="ris")
+    assert len(records) == len(import_source([DATA / "ris_ovid.ris"], "psycinfo", tmp_path / "once.csv", fmt="ris"))
+    assert "ris_ovid.ris is listed twice in its `files:`; it is read once" in caplog.text
+    assert f"{copy} has the same content as {DATA / 'ris_ovid.ris'}" in caplog.text
 
 
 def test_a_live_source_is_imported_from_its_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -214,15 +214,60 @@ def test_utf16_without_bom_is_read(tmp_path: Path) -> None:
     assert table.delimiter == "\t" and table.rows[0].get("decision") == "include"
 
 
-def test_rows_deleted_in_the_spreadsheet_come_back_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_deleted_row_comes_back_with_its_decision_and_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 16.10: deleting a row silently un-included a study (warned only in a log)."""
+    update_person_file(tmp_path, SPEC, generated("r1", "r2", "r3"))
+    path = SPEC.path(tmp_path)
+    path.write_text("record_id,title,decision,note\r\nr1,T,include,\r\nr2,T,exclude,my note\r\nr3,T,,\r\n",
+                    encoding="utf-8")
+    update_person_file(tmp_path, SPEC, generated("r1", "r2", "r3"))
+    path.write_text("record_id,title,decision\r\nr1,T,include\r\n", encoding="utf-8")  # r2, r3 deleted
+    with caplog.at_level(logging.WARNING, logger="litsieve"):
+        merge = update_person_file(tmp_path, SPEC, generated("r1", "r2", "r3"))
+    rows = read_person_file(path, SPEC).by_key()
+    assert rows["r2"].get("decision") == "exclude" and rows["r2"].get("note") == "my note"
+    assert set(rows) == {"r1", "r2", "r3"} and merge.appended == ["r3"]
+    assert "1 row(s) with typed cells were missing (deleted in the spreadsheet?) and are put back" in caplog.text
+    assert "empty its cell instead of deleting the row" in caplog.text
+    # A decision the screener clears is cleared: only deleted rows come back.
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("exclude", ""), encoding="utf-8")
+    update_person_file(tmp_path, SPEC, generated("r1", "r2", "r3"))
+    assert read_person_file(path, SPEC).by_key()["r2"].get("decision") == ""
+
+
+def test_a_deleted_queue_file_comes_back_with_its_decisions_said_on_the_terminal(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 16.8: deleting a queue file reset its decisions (they survived only in .history)."""
     update_person_file(tmp_path, SPEC, generated("r1", "r2"))
     path = SPEC.path(tmp_path)
-    path.write_text("record_id,title,decision\r\nr1,T,include\r\n", encoding="utf-8")
+    path.write_text("record_id,title,decision\r\nr1,T,include\r\nr2,T,maybe\r\n", encoding="utf-8")
+    update_person_file(tmp_path, SPEC, generated("r1", "r2"))
+    path.unlink()
+    ensure_person_files(protocol(minimal_mapping()), tmp_path, specs=[SPEC])  # the Snakefile recreates it
     with caplog.at_level(logging.WARNING, logger="litsieve"):
-        merge = update_person_file(tmp_path, SPEC, generated("r1", "r2"))
-    assert merge.appended == ["r2"]
-    assert "missing from the file" in caplog.text and "r2" in caplog.text
-    assert set(read_person_file(path, SPEC).by_key()) == {"r1", "r2"}
+        update_person_file(tmp_path, SPEC, generated("r1", "r2"))
+    assert {k: r.get("decision") for k, r in read_person_file(path, SPEC).by_key().items()} == {
+        "r1": "include", "r2": "maybe"}
+    assert "was deleted or emptied since the last run: its 2 row(s) with typed cells are put back" in caplog.text
+
+
+def test_a_renamed_decision_column_stops_the_run_naming_both_columns(tmp_path: Path) -> None:
+    """Issue 16.10: `decision` renamed `Entscheidung` silently reset the screener."""
+    update_person_file(tmp_path, SPEC, generated("r1", "r2"))
+    path = SPEC.path(tmp_path)
+    path.write_text("record_id,title,decision\r\nr1,T,include\r\nr2,T,exclude\r\n", encoding="utf-8")
+    update_person_file(tmp_path, SPEC, generated("r1", "r2"))
+    before = path.read_bytes()
+    path.write_text("record_id,title,Entscheidung\r\nr1,T,include\r\nr2,T,exclude\r\n", encoding="utf-8")
+    with pytest.raises(ScreeningFileError) as caught:
+        update_person_file(tmp_path, SPEC, generated("r1", "r2"))
+    assert caught.value.location.row == 1 and caught.value.location.field == "decision"
+    assert "rename 'Entscheidung' back to 'decision'" in str(caught.value)
+    assert path.read_text(encoding="utf-8").startswith("record_id,title,Entscheidung")  # nothing changed
+    # A deleted column (no new one in its place) comes back with its cells.
+    path.write_bytes(before.replace(b",decision", b"").replace(b",include", b"").replace(b",exclude", b""))
+    update_person_file(tmp_path, SPEC, generated("r1", "r2"))
+    assert read_person_file(path, SPEC).by_key()["r2"].get("decision") == "exclude"
 
 
 def test_stray_empty_columns_are_dropped_but_unnamed_typed_ones_kept(tmp_path: Path) -> None:
@@ -240,3 +285,37 @@ def test_choices_ignore_case_spacing_and_underscores() -> None:
     assert [spec.choice("retrieval", v) for v in ("Not_Retrieved", " not  retrieved", "not-retrieved")] == [
         "not retrieved", "not retrieved", ""]
     assert spec.choice("reason", "Not mental health") == "not_mental_health"
+
+
+def test_formula_like_record_ids_survive_an_edit_and_a_rerun(tmp_path: Path) -> None:
+    """Issue 16.5: the id was read with its guard on, so after any edit the next run refused the file."""
+    ids = ['=HYPERLINK("http://evil.example","click")', "@SUM(A1)", "-1+1"]
+    update_person_file(tmp_path, SPEC, generated(*ids))
+    path = SPEC.path(tmp_path)
+    text = path.read_bytes().decode("utf-8-sig")
+    assert "\"'=HYPERLINK" in text and "\r\n'@SUM(A1)," in text and "\r\n'-1+1," in text
+    # The screener decides every row and saves (the guards stay as the spreadsheet shows them).
+    lines = text.split("\r\n")
+    path.write_text("\r\n".join([lines[0]] + [line.replace(",,,", ",include,,") for line in lines[1:]]),
+                    encoding="utf-8")
+    table = read_person_file(path, SPEC)
+    assert [row.key for row in table.rows] == ids
+    merge = update_person_file(tmp_path, SPEC, generated(*ids))
+    assert {row.key: row.get("decision") for row in merge.rows} == dict.fromkeys(ids, "include")
+    assert not orphans_path(tmp_path, SPEC.relative).exists()
+
+
+def test_a_file_saved_while_it_is_merged_is_not_overwritten(tmp_path: Path) -> None:
+    """A spreadsheet saving during a run (or a screening page's stale copy) must not lose that save."""
+    from litsieve.personfile import read_person_state
+
+    update_person_file(tmp_path, SPEC, generated("r1", "r2"))
+    path = SPEC.path(tmp_path)
+    state = read_person_state(tmp_path, SPEC)
+    path.write_text("record_id,title,decision\r\nr1,T,include\r\nr2,T,exclude\r\n", encoding="utf-8")
+    saved = path.read_bytes()
+    with pytest.raises(ScreeningFileError, match="was saved while litsieve was merging it"):
+        update_person_file(tmp_path, SPEC, generated("r1", "r2"), state=state)
+    assert path.read_bytes() == saved
+    merge = update_person_file(tmp_path, SPEC, generated("r1", "r2"))  # the next run merges it
+    assert {r.key: r.get("decision") for r in merge.rows} == {"r1": "include", "r2": "exclude"}

@@ -159,6 +159,21 @@ def test_workbook_is_byte_identical_and_text_stays_text(demo_records: dict) -> N
     assert all(f"{field}_source" in header for field in NAMES)
 
 
+def test_a_control_character_in_a_title_does_not_stop_the_workbook(demo_records: dict) -> None:
+    """Issue 16.2: a \\x01 in an included study's title stopped the extraction rule (openpyxl refuses it)."""
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from litsieve.report.extraction import extraction_rows
+
+    record = replace(demo_records["pubmed:99900007"], title="Peer\x01 support\x0b groups")
+    data = xlsx_bytes(extraction_rows([record], FIELDS, {}), table_columns(FIELDS))
+    sheet = load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("title") + 1).value == "Peer support groups"
+
+
 REALISTIC = {
     # Wording of real abstracts, not of the demo: N = with thousands, "mean age was", bed days.
     "trial": ("Peer-delivered self-management for serious mental illness: a cluster randomised trial. Participants "

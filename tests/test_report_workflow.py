@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from litsieve.personfile import HELP_KEY
+
 from conftest import copy_workflow, run_snakemake
 from litsieve.protocol import load_protocol
 from litsieve.report.counts import FlowFiles
@@ -127,7 +129,8 @@ def test_one_decision_changes_exactly_the_affected_boxes(demo: Path, tmp_path: P
     review = copy_of(demo, tmp_path)
     before, texts_before = counts(review), svg_texts(review / "results/prisma/flow.svg")
     queue = review / "screening/title_abstract/screener_a.csv"
-    record_id = next(csv.DictReader(io.StringIO(queue.read_bytes().decode("utf-8-sig"))))["record_id"]
+    record_id = next(row["record_id"] for row in csv.DictReader(io.StringIO(queue.read_bytes().decode("utf-8-sig")))
+                     if row["record_id"] != HELP_KEY)  # row 2 says what to type
     for screener in ("screener_a", "screener_b"):
         set_decision(review / f"screening/title_abstract/{screener}.csv", record_id, "exclude", "children")
     rerun_screening_and_prisma(review)

@@ -64,6 +64,18 @@ def test_screen_check_reports_the_first_problem_or_the_count(review: Path, capsy
     assert "field 'decision'" in err and "'yes please' is not a valid decision" in err and "row " in err
 
 
+def test_a_queue_saved_with_cr_only_line_ends_is_read(review: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 16.2: Excel for Mac's "CSV (Macintosh)" ends lines with CR alone (was a raw _csv.Error)."""
+    path = review / TA / "ana.csv"
+    spreadsheet_edit(path, {"pubmed:1": {"decision": "include", "note": "two\rlines"}})
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r"))
+    config = str(review / "config/config.yaml")
+    assert main(["screen", "check", str(path), "--config", config]) == 0
+    assert "OK, 6 rows, 1 with a decision" in capsys.readouterr().out
+    run(review, protocol(["ana", "ben"]))
+    assert state(review / "results/screening/title_abstract.csv")["pubmed:1"]["decision_ana"] == "include"
+
+
 def test_the_order_decisions_were_made_in_is_kept_for_the_stopping_rule(review: Path) -> None:
     config = protocol(["ana", "ben"])
     spreadsheet_edit(review / TA / "ana.csv", {"pubmed:5": {"decision": "exclude"}, "pubmed:2": {"decision": "include"}},
@@ -138,3 +150,22 @@ def test_a_screener_who_screened_everything_does_not_hold_the_stage_back() -> No
     half = stage_status("title_abstract", state_rows({"ana": [1, 0] * 50}, 100), config.screeners, config.ranking, "screening")["stopping"]
     assert (half["may_stop"], half["message"]) == (
         False, "keep screening: 95% recall is not yet shown with 95% confidence for ben")
+
+
+def test_screen_check_says_what_a_deleted_row_or_renamed_column_does(
+        review: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 16.10: a deleted row or a renamed decision column was not even seen by `screen check`."""
+    path = review / TA / "ana.csv"
+    config = str(review / "config/config.yaml")
+    spreadsheet_edit(path, {"pubmed:1": {"decision": "include"}, "pubmed:2": {"decision": "exclude"}})
+    run(review, protocol(["ana", "ben"]))
+    saved = path.read_bytes().decode("utf-8-sig")
+    path.write_bytes("\r\n".join(line for line in saved.split("\r\n") if not line.startswith("pubmed:2,")).encode())
+    assert main(["screen", "check", str(path), "--config", config]) == 0
+    out = capsys.readouterr().out
+    assert "OK, 6 rows, 2 with a decision" in out  # the deleted row is counted as it will come back
+    assert "note: " in out and "1 row(s) with typed cells were missing" in out and "pubmed:2" in out
+    path.write_bytes(saved.replace("record_id,title,decision,", "record_id,title,Entscheidung,", 1).encode())
+    assert main(["screen", "check", str(path), "--config", config]) == 2
+    err = capsys.readouterr().err
+    assert "row 1, field 'decision'" in err and "rename 'Entscheidung' back to 'decision'" in err

@@ -47,7 +47,7 @@ def _run(root: Path, config) -> None:
 def test_full_text_queue_names_every_source_that_found_the_work(tmp_path: Path) -> None:
     _review(tmp_path)
     header, rows, _ = read_rows(tmp_path / FT)
-    assert header.index("sources") == header.index("link") + 1 < header.index("retrieval")
+    assert header.index("retrieval") < header.index("sources") == header.index("link") + 1
     assert {r["record_id"]: r["sources"] for r in rows} == {
         "pubmed:1": "psycinfo; pubmed", "pubmed:2": "pubmed", "pubmed:3": "pubmed",
         "citations:7": "citations"}

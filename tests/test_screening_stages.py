@@ -26,8 +26,11 @@ def review(tmp_path: Path) -> Path:
 def test_queue_has_the_screener_columns_in_priority_order(review: Path) -> None:
     run(review, protocol(["ana"]))
     path = review / TA / "ana.csv"
-    assert path.read_bytes().startswith(b"\xef\xbb\xbfrecord_id,priority,title,abstract,authors,year,journal,doi,link,"
-                                        b"suggestion,criteria,evidence,decision,reason,note\r\n")
+    # Issue 16.11: what the screener types comes right after the id and title, and row 2 says what to type.
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfrecord_id,title,decision,reason,note,suggestion,why,priority,abstract,"
+                           b"authors,year,journal,doi,link,criteria,evidence\r\n(what to type),")
+    assert b"include, exclude or maybe" in data.split(b"\r\n")[1]
     _, rows, _ = read_rows(path)
     assert [r["priority"] for r in rows] == [str(i) for i in range(1, 9)]
     assert [r["suggestion"] for r in rows] == ["include"] * 2 + ["unsure"] * 3 + ["exclude"] * 3
@@ -147,8 +150,8 @@ def test_full_text_retrieval_reasons_and_final_state(review: Path) -> None:
     config = full_text_ready(review)
     path = review / "screening/full_text/ana.csv"
     header, rows, _ = read_rows(path)
-    assert header == ["record_id", "title", "authors", "year", "journal", "doi", "link", "sources",
-                      "retrieval", "decision", "reason", "note"]
+    assert header == ["record_id", "title", "retrieval", "decision", "reason", "note", "authors", "year",
+                      "journal", "doi", "link", "sources"]
     spreadsheet_edit(path, {
         "pubmed:1": {"retrieval": "retrieved", "decision": "include"},
         "pubmed:2": {"retrieval": "retrieved", "decision": "exclude", "reason": "Children and young people"},
@@ -177,7 +180,7 @@ def test_full_text_errors_name_row_and_column_and_lose_nothing(review: Path, edi
     with pytest.raises(ScreeningFileError) as info:
         run(review, config)
     _, rows, _ = read_rows(path)
-    row = [r["record_id"] for r in rows].index("pubmed:2") + 2
+    row = [r["record_id"] for r in rows].index("pubmed:2") + 3  # the header, then the row saying what to type
     assert info.value.location.file.endswith("full_text/ana.csv")
     assert (info.value.location.row, info.value.location.field) == (row, field)
     assert words in str(info.value)
@@ -236,7 +239,7 @@ def test_full_text_disagreement_on_retrieval_is_resolved_by_the_third_person(rev
     spreadsheet_edit(conflicts, {"pubmed:1": {"resolution": "exclude"}})
     with pytest.raises(ScreeningFileError) as info:
         run(review, config)
-    assert (info.value.location.row, info.value.location.field) == (2, "reason")
+    assert (info.value.location.row, info.value.location.field) == (3, "reason")
     spreadsheet_edit(conflicts, {"pubmed:1": {"resolution": "Not Retrieved"}})
     status = run(review, config)
     final = state(review / "results/screening/full_text.csv")["pubmed:1"]

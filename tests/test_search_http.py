@@ -81,21 +81,74 @@ def test_a_client_error_fails_at_once() -> None:
     assert waits == []
 
 
-def test_rate_limiter_spaces_requests() -> None:
+def _starts(per_second: float, count: int) -> list[float]:
     clock = [0.0]
-    slept: list[float] = []
+    starts: list[float] = []
 
     def sleep(seconds: float) -> None:
-        slept.append(seconds)
         clock[0] += seconds
 
-    limiter = RateLimiter(3.0, clock=lambda: clock[0], sleep=sleep)
-    for _ in range(4):
+    limiter = RateLimiter(per_second, clock=lambda: clock[0], sleep=sleep)
+    for _ in range(count):
         limiter.wait()
-    assert slept == pytest.approx([1 / 3] * 3)
-    clock[0] += 10
-    limiter.wait()
-    assert len(slept) == 3
+        starts.append(clock[0])
+        clock[0] += 0.01  # the request itself
+    return starts
+
+
+@pytest.mark.parametrize("per_second", [3, 10])
+def test_no_one_second_window_holds_more_starts_than_ncbi_allows(per_second: int) -> None:
+    """Issue 16.14: starts spaced exactly 1/3 s apart put 4 into one closed second (NCBI allows 3)."""
+    starts = _starts(per_second, 40)
+    for first in starts:
+        assert sum(first <= t <= first + 1.0 for t in starts) <= per_second
+    assert starts[-1] < 40 / per_second * 1.2  # and the limit is used, not wasted
+
+
+def test_a_long_retry_after_stops_the_run_and_says_when_to_rerun() -> None:
+    """Issue 16.14: Retry-After: 3600 was obeyed without a word."""
+    state = FakeState()
+    state.faults.append(Fault("search", "429", retry_after="3600"))
+    waits: list[float] = []
+    with FakeService(state) as service:
+        with pytest.raises(SearchError) as caught:
+            _client(waits).get(f"{service.url}/search", params={"query": "x"})
+    assert waits == []
+    assert "asking to wait 3600 s" in str(caught.value) and "rerun `litsieve search refresh` after" in str(caught.value)
+
+
+def test_a_trickled_body_is_bounded_by_the_timeout_of_the_whole_request() -> None:
+    """Issue 16.14: the timeout applied per socket read, so a body trickled for a minute was accepted."""
+    state = FakeState(epmc_results=[])
+    for _ in range(2):
+        state.faults.append(Fault("search", "trickle", stall=0.1))  # ~0.6 s per answer, 0.1 s per read
+    policy = RetryPolicy(attempts=2, backoff=0.0, jitter=0.0, timeout=0.3)
+    with FakeService(state) as service:
+        with pytest.raises(SearchError, match="no whole answer within 0.3 s"):
+            _client([], policy).get(f"{service.url}/search", params={"query": "x", "format": "json"})
+        state.faults.append(Fault("search", "trickle", stall=0.01))
+        assert _client([], RetryPolicy(attempts=1, timeout=5)).get(f"{service.url}/search").json()["hitCount"] == 0
+
+
+def test_credentials_never_follow_a_redirect_to_another_site() -> None:
+    """Issue 16.3: on a 307, requests re-sent the POST body with api_key and e-mail to the new origin."""
+    with FakeService(FakeState()) as elsewhere, FakeService(FakeState()) as service:
+        other = elsewhere.url.replace("127.0.0.1", "localhost")  # another origin (host name differs)
+        service.state.faults.append(Fault("esearch", "redirect", location=f"{other}/esearch.fcgi", status=307))
+        with pytest.raises(SearchError) as caught:
+            _client([]).post(f"{service.url}/esearch.fcgi", data={"api_key": KEY, "email": EMAIL, "term": "x"})
+        assert "another site" in str(caught.value) and "base_url" in str(caught.value)
+        assert elsewhere.state.requests == []
+        assert KEY not in str(caught.value) and EMAIL not in str(caught.value)
+        # The same server under another path is followed, body and all.
+        service.state.faults.append(Fault("esearch", "redirect", location="/moved/esearch.fcgi", status=307))
+        response = _client([]).post(f"{service.url}/esearch.fcgi", data={"api_key": KEY, "term": "x"})
+        assert b"<Count>" in response.content
+        assert [p.get("api_key") for p in service.state.calls("esearch")] == [KEY, KEY, KEY]
+        # A request without credentials may follow the service to another host.
+        service.state.faults.append(Fault("search", "redirect", location=f"{other}/search", status=302))
+        assert _client([]).get(f"{service.url}/search", params={"query": "x"}).status_code == 200
+        assert len(elsewhere.state.calls("search")) == 1
 
 
 def test_redact_and_retry_after_forms() -> None:

@@ -133,3 +133,102 @@ def test_base_url_precedence_environment_then_protocol_then_public_service() -> 
     assert base_url(mirror, {}) == "https://mirror.example.org/eutils"
     assert base_url(mirror, {"LITSIEVE_EUTILS_URL": "http://127.0.0.1:9"}) == "http://127.0.0.1:9"
     assert base_url(EPMC, {"LITSIEVE_EUTILS_URL": "http://127.0.0.1:9"}).startswith("https://www.ebi.ac.uk/")
+
+
+MAINTENANCE = f"<html><body><h1>Down for maintenance</h1><p>api_key={KEY}</p></body></html>".encode()
+
+
+@pytest.mark.parametrize("body", [MAINTENANCE, b"", b'<?xml version="1.0"?><eSearchResult><Count>15'])
+def test_a_bad_first_answer_is_not_kept_and_the_next_refresh_fetches_again(tmp_path: Path, body: bytes) -> None:
+    """Issue 16.4: a 200 maintenance page, cut XML or empty body was kept in .partial/ before it was
+    checked, so every later refresh failed the same way without sending a request."""
+    from fake_services import Fault
+
+    config = _config(tmp_path)
+    state = FakeState(articles=articles(5, first_pmid=27000001))
+    state.faults.append(Fault("esearch", "body", body=body))
+    with FakeService(state) as service:
+        env = {"NCBI_API_KEY": KEY, "LITSIEVE_EUTILS_URL": service.url}
+        with pytest.raises(SearchError) as caught:
+            refresh_source(config, config.sources[0], env=env, sleep=lambda s: None)
+        message = str(caught.value)
+        assert "rerun `litsieve search refresh` later" in message and "nothing of this answer was kept" in message
+        assert KEY not in message
+        partial = tmp_path / "snapshots" / "pubmed_live" / ".partial"
+        assert [p.name for p in partial.iterdir()] == ["state.json"]
+        sent = len(state.requests)
+        folder = refresh_source(config, config.sources[0], env=env, sleep=lambda s: None)
+        assert len(state.requests) > sent
+    assert json.loads((folder / MANIFEST).read_text())["records"] == 5
+
+
+def test_an_unusable_answer_kept_by_an_older_version_is_fetched_again(tmp_path: Path) -> None:
+    """Issue 16.4: resuming from a poisoned .partial/ folder (left before answers were checked)."""
+    from litsieve.search.refresh import refresh_source as refresh
+
+    config = _config(tmp_path)
+    state = FakeState(articles=articles(5, first_pmid=27000001), epmc_results=epmc_results(9),
+                      fail_after={"efetch": 0, "search": 1})
+    with FakeService(state) as service:
+        env = {"LITSIEVE_EUTILS_URL": service.url, "LITSIEVE_EUROPEPMC_URL": service.url}
+        for source in config.sources:
+            with pytest.raises(SearchError):
+                refresh(config, source, env=env, sleep=lambda s: None)
+        pubmed_partial = tmp_path / "snapshots" / "pubmed_live" / ".partial"
+        (pubmed_partial / "slice-001-esearch.xml").write_bytes(MAINTENANCE)
+        epmc_partial = tmp_path / "snapshots" / "epmc_live" / ".partial"
+        (epmc_partial / "page-00001.json").write_bytes(b"")
+        state.fail_after.clear()
+        for source in config.sources:
+            folder = refresh(config, source, env=env, sleep=lambda s: None)
+            assert json.loads((folder / MANIFEST).read_text())["records"] in (5, 9)
+
+
+def test_an_answer_that_echoes_the_key_is_kept_without_it(tmp_path: Path) -> None:
+    """Issue 16.4: a key echoed in an answer must not stay on disk."""
+    from fake_services import ESEARCH_HEAD, Fault
+
+    config = _config(tmp_path)
+    state = FakeState(articles=articles(5, first_pmid=27000001))
+    echo = (ESEARCH_HEAD + f"<eSearchResult><Count>5</Count><RetMax>0</RetMax><RetStart>0</RetStart><IdList/>"
+            f"<TranslationSet/><QueryTranslation>x api_key={KEY}</QueryTranslation></eSearchResult>\n").encode()
+    state.faults.append(Fault("esearch", "body", body=echo))
+    with FakeService(state) as service:
+        env = {"NCBI_API_KEY": KEY, "NCBI_EMAIL": EMAIL, "LITSIEVE_EUTILS_URL": service.url}
+        folder = refresh_source(config, config.sources[0], env=env, sleep=lambda s: None)
+    assert KEY.encode() not in _everything_written(folder)
+    assert b"api_key=***" in (folder / "esearch-count.xml").read_bytes()
+
+
+def test_two_refreshes_of_one_source_at_once_are_refused_clearly(tmp_path: Path) -> None:
+    """Issue 16.2: two concurrent refreshes of one source crashed with FileNotFoundError."""
+    from litsieve.search.refresh import refresh_lock
+
+    config = _config(tmp_path)
+    with refresh_lock(tmp_path / "snapshots" / "pubmed_live", "pubmed_live"):
+        with pytest.raises(SearchError, match="another `litsieve search refresh` of source 'pubmed_live' is running"):
+            refresh_source(config, config.sources[0], env={"LITSIEVE_EUTILS_URL": "http://127.0.0.1:9"},
+                           sleep=lambda s: None)
+
+
+def test_a_hit_count_that_changes_between_pages_is_said_in_the_snapshot_and_the_documentation(
+        tmp_path: Path) -> None:
+    """Issue 16.15: Europe PMC's hit count changing mid-fetch went unnoticed."""
+    from litsieve.search.strategy import source_entry as strategy_entry
+
+    config = _config(tmp_path)
+    late = epmc_results(1, first_id=39000001)
+    state = FakeState(epmc_results=epmc_results(9), epmc_indexed_later=(1, late))
+    with FakeService(state) as service:
+        folder = refresh_source(config, config.sources[1], env={"LITSIEVE_EUROPEPMC_URL": service.url},
+                                sleep=lambda s: None)
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert manifest["count_reported"] == 9 and manifest["records"] == 10
+    assert manifest["hit_count_changes"] == [{"page": 1, "hit_count": 9}, {"page": 2, "hit_count": 10}]
+    records = tmp_path / "records.csv"
+    from litsieve.records_io import write_records
+
+    write_records(records, read_snapshot_records(snapshot_input_files(config.paths.snapshots, config.sources[1]),
+                                                 config.sources[1]))
+    entry = strategy_entry(config.search, config.sources[1], str(records), None, str(folder / MANIFEST))
+    assert "hit count changed during the fetch (9 on page 1, 10 on page 2)" in entry["warning"]

@@ -154,3 +154,39 @@ def test_a_citation_search_is_documented_as_another_method_without_a_query_check
     (tmp_path / "search" / "search_strategy.json").write_text(js.read_text(encoding="utf-8"))
     (line,) = summary_lines(tmp_path)
     assert line.endswith("does not match: psycinfo 3 of 4")
+
+
+def _one_record_documented(tmp_path: Path, title: str) -> tuple[Path, Path, dict]:
+    """The search documentation of an export holding one record with this title."""
+    config = _config(tmp_path)
+    export = config.sources[0].files[0]
+    records = tmp_path / "records.csv"
+    write_records(records, [Record(record_id="psycinfo:1", source="psycinfo", source_file=export, year=2012,
+                                   language="English", title=title)])
+    match = tmp_path / "match.csv"
+    check_export(records, config.search, match)
+    folder = tmp_path / "results" / "search"
+    md, js = folder / "search_strategy.md", folder / "search_strategy.json"
+    write_search_strategy(config.review, config.search, config.sources, {"psycinfo": str(records)},
+                          {"psycinfo": str(match)}, {}, md, js)
+    return md, js, json.loads(js.read_text(encoding="utf-8"))["sources"][0]
+
+
+def test_a_perfect_export_is_documented_with_zero_unmatched_and_the_run_ends_cleanly(tmp_path: Path) -> None:
+    """Issue 16.1: every record of a source matches the query (a count that would be 0)."""
+    from litsieve.search.strategy import summary_lines
+
+    md, js, source = _one_record_documented(tmp_path, "Peer support workers in community mental health teams")
+    assert source["query_check"]["not_matching"] == 0
+    assert "| 1 | 1 | 0 |" in md.read_text(encoding="utf-8")
+    (line,) = summary_lines(tmp_path / "results")
+    assert line.endswith("does not match: psycinfo 0 of 1")
+
+
+def test_a_source_whose_every_record_misses_the_query_is_warned_about(tmp_path: Path, caplog) -> None:
+    """Issue 16.12: an export that is not the documented search (every record unmatched)."""
+    with caplog.at_level("WARNING", logger="litsieve"):
+        _, _, source = _one_record_documented(tmp_path, "Nurses' stress at work")
+    warning = source["warning"]
+    assert "none of the 1 records of this source is matched by the protocol's query" in warning
+    assert "source 'psycinfo': none of the 1 records" in caplog.text

@@ -1,8 +1,10 @@
 """The ``litsieve`` command line.
 
 Each area of litsieve owns its subcommands: a module with ``register(subparsers)`` that
-adds its parser and sets ``func``. This module only dispatches and turns litsieve's own
-errors into one clear line on stderr with a non-zero exit status.
+adds its parser and sets ``func``. This module only dispatches and turns every error into
+one clear line on stderr with a non-zero exit status: litsieve's own errors and the
+operating system's about a file (missing, a folder, no permission) as they are, anything
+else as a bug to report (``LITSIEVE_DEBUG=1`` shows its traceback).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 from typing import Sequence
 
 from litsieve import __version__
-from litsieve.errors import LitsieveError
+from litsieve.errors import FileAccessError, LitsieveError
 
 # Modules that register subcommands, in the order `litsieve --help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -28,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 EXIT_USER_ERROR = 2
+EXIT_BUG = 70  # EX_SOFTWARE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,17 +53,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     try:
         return int(args.func(args) or 0)
-    except LitsieveError as exc:
-        print(f"litsieve {args.command}: error: {exc}", file=sys.stderr)
+    except (LitsieveError, OSError) as exc:
+        if isinstance(exc, BrokenPipeError):
+            return _closed_pipe()
+        error = exc if isinstance(exc, LitsieveError) else FileAccessError.from_os_error(exc)
+        print(f"litsieve {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("litsieve: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # The reader stopped early (`litsieve status | head`): not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+    except Exception as exc:
+        if os.environ.get("LITSIEVE_DEBUG"):
+            raise
+        print(f"litsieve {args.command}: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+              "litsieve: please report it with the output of the same command run with LITSIEVE_DEBUG=1",
+              file=sys.stderr)
+        return EXIT_BUG
+
+
+def _closed_pipe() -> int:
+    """The reader stopped early (`litsieve status | head`): not an error of ours."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ check it.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -95,6 +96,30 @@ class ScreeningFileError(LitsieveError):
 
 class ConservationError(LitsieveError):
     """The PRISMA numbers do not add up; the diagram would be wrong, so none is drawn."""
+
+
+class FileAccessError(LitsieveError):
+    """A file or folder cannot be read or written: missing, a folder where a file is
+    expected, no permission, the disk full. Built from the operating system's error by
+    :meth:`from_os_error`, so every command says which path and what to do."""
+
+    HINTS = {
+        errno.ENOENT: "check the path: nothing of that name exists",
+        errno.EISDIR: "give a file name, not a folder",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.EACCES: "check the permissions of the file and its folder",
+        errno.EPERM: "check the permissions of the file and its folder",
+        errno.EROFS: "the file system is read-only: write somewhere else",
+        errno.ENOSPC: "the disk is full: free some space and rerun",
+        errno.EEXIST: "a file of that name is in the way: move it",
+    }
+
+    @classmethod
+    def from_os_error(cls, exc: OSError) -> "FileAccessError":
+        path = None if exc.filename is None else (str(exc.filename) or "''")
+        reason = (exc.strerror or type(exc).__name__).rstrip(".")
+        return cls(reason[:1].lower() + reason[1:], file=path,
+                   hint=cls.HINTS.get(exc.errno or 0, "check the path and rerun"))
 
 
 class ServeError(LitsieveError):

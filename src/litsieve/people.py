@@ -37,7 +37,8 @@ def ensure_person_files(
     root: str | os.PathLike[str] = ".",
     specs: Iterable[PersonFileSpec] | None = None,
 ) -> list[Path]:
-    """Create each missing person file with its header only; never touch an existing one.
+    """Create each missing person file with its header (and the row saying what to type)
+    only; never touch an existing one.
 
     Called when the Snakefile is parsed, so the files exist before any rule needs them
     and a rerun has nothing to do. Returns the files it created.
@@ -49,7 +50,7 @@ def ensure_person_files(
         if path.exists():
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = person_csv_bytes(spec.columns, [], generated=())
+        data = person_csv_bytes(spec.columns, [], generated=(), help=spec.help)
         try:
             with open(path, "xb") as handle:  # exclusive: never replace a file made meanwhile
                 handle.write(data)

@@ -3,10 +3,10 @@
 Screening queues, conflict sheets, the duplicate review and the extraction sheet live
 outside ``results/`` (under ``paths.people``, default ``screening/``) and are edited in
 Excel or LibreOffice. Such a file comes back in whatever shape the spreadsheet chose:
-comma, semicolon or tab separated, with or without a byte-order mark, CRLF line ends,
-UTF-8, UTF-16 or the Windows code page, rows sorted or filtered, columns added. This
-module reads all of those, and merges freshly generated rows into the file by stable
-record id so that:
+comma, semicolon or tab separated, with or without a byte-order mark, CRLF, LF or CR line
+ends, UTF-8, UTF-16 or the Windows code page, rows sorted or filtered, columns added or
+moved, or as an ``.xlsx`` workbook beside the CSV. This module reads all of those, and
+merges freshly generated rows into the file by stable record id so that:
 
 - cells in *person columns* (decision, reason, note, ... and any column the person added)
   are written back exactly as they were read;
@@ -14,23 +14,35 @@ record id so that:
   and neutralised against spreadsheet formulas, because they came from a database;
 - records new to the workflow are appended; a row whose record no longer exists is moved,
   with everything typed in it, to ``<people>/orphans/...`` with a warning, and moved back
-  if the record returns;
+  if the record returns; ``aliases`` carry a row to the id its record has now;
+- a row, a column or the whole file that disappeared since the last run comes back with
+  what was typed in it (:class:`Ledger`), and a renamed column stops the run;
 - the previous version is kept in ``<people>/.history/`` before every rewrite, the rewrite
-  is atomic, and an unchanged file is not touched (so ``snakemake -n`` stays quiet).
+  is atomic (through a symbolic link, to the file it points to), and an unchanged file is
+  not touched (so ``snakemake -n`` stays quiet).
+
+The API other parts build on (the workflow's stages, ``litsieve screen check``, a
+screening page): :func:`read_person_state` (the file as the next merge starts from it, with
+:meth:`PersonState.problems` to tell a person), :func:`update_person_file` (merge by id and
+write), :func:`read_person_file` / :func:`person_csv_bytes` (one file, read or rendered),
+and :func:`orphans_path`, :func:`history_dir`, :func:`ledger_path` for where things are kept.
 
 Each area describes its files with :class:`PersonFileSpec` and exposes them through a
 ``person_files(protocol)`` function; :mod:`litsieve.people` lists them all for a review and
-creates the missing ones (header only) when the Snakefile is parsed, so person files can be
-rule inputs from the first run on.
+creates the missing ones (header and the row saying what to type) when the Snakefile is
+parsed, so person files can be rule inputs from the first run on.
 
-Row numbers in errors are spreadsheet row numbers: the header is row 1.
+Row numbers in errors are spreadsheet row numbers: the header is row 1, the row saying
+what to type (:data:`HELP_KEY`) row 2.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
+import json
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -42,6 +54,8 @@ from litsieve.errors import ScreeningFileError
 from litsieve.fileio import (
     atomic_write_bytes,
     atomic_write_text,
+    csv_line,
+    file_sha256,
     keep_previous_version,
     neutralise_cell,
     unneutralise_cell,
@@ -59,6 +73,12 @@ ORPHANS_DIR = "orphans"
 UTF8_BOM = "\ufeff"
 LINE_END = "\r\n"
 DELIMITERS = (",", ";", "\t")
+# The key cell of the row that says what to type (row 2). It sorts before every record id,
+# so a spreadsheet sorting by record_id keeps it on top.
+HELP_KEY = "(what to type)"
+LEDGER_SUFFIX = ".state.json"
+# What a spreadsheet saves when the person keeps its own format instead of CSV.
+WORKBOOK_SUFFIXES = (".xlsx", ".ods", ".xls", ".numbers")
 
 @dataclass(frozen=True)
 class PersonFileSpec:
@@ -69,6 +89,9 @@ class PersonFileSpec:
     ``person_columns`` are the ones people fill (never changed by litsieve); every other
     column is generated and refreshed on each merge. ``choices`` restricts a person column
     to listed values (case, spaces and underscores do not matter; empty always allowed).
+    ``help`` says what to type, column by column: it is written as the row under the header
+    (key cell :data:`HELP_KEY`), where a screener sees it in any spreadsheet, and that row
+    is skipped when the file is read.
     """
 
     relative: str
@@ -77,6 +100,7 @@ class PersonFileSpec:
     choices: Mapping[str, Sequence[str]] = field(default_factory=dict)
     key: str = KEY
     description: str = ""
+    help: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.columns or self.columns[0] != self.key:
@@ -133,6 +157,7 @@ class PersonTable:
     rows: list[PersonRow]
     delimiter: str = ","
     encoding: str = "utf-8-sig"
+    help_typed: dict[str, str] = field(default_factory=dict)  # what someone typed into the help row
 
     def by_key(self) -> dict[str, PersonRow]:
         return {row.key: row for row in self.rows}
@@ -182,8 +207,11 @@ def _decode(data: bytes, encoding: str, path: str | os.PathLike[str]) -> str:
 
 
 def _header_rows(text: str, delimiter: str) -> list[str]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return next(reader, [])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return next(reader, [])
+    except csv.Error:
+        return []
 
 
 def sniff_delimiter(text: str, key: str, path: str | os.PathLike[str]) -> str:
@@ -234,13 +262,26 @@ def parse_person_text(text: str, spec: PersonFileSpec, path: str | os.PathLike[s
     """Parse decoded text into a :class:`PersonTable`, checking ids and choice columns."""
     path = Path(path)
     text = text.lstrip(UTF8_BOM)
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # Excel for Mac's "CSV (Macintosh)": CR alone ends a line
     if not text.strip():
         return PersonTable(path, list(spec.columns), [])
     delimiter = sniff_delimiter(text, spec.key, path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _parse_rows(reader, spec, path, delimiter)
+    except csv.Error as exc:
+        raise ScreeningFileError(
+            f"not readable as CSV ({exc})", file=str(path), line=reader.line_num,
+            hint="open it in your spreadsheet and save it again as 'CSV UTF-8' (comma separated)",
+        ) from None
+
+
+def _parse_rows(reader: Iterator[list[str]], spec: PersonFileSpec, path: Path, delimiter: str) -> PersonTable:
     columns = _canonical_header(next(reader), spec, path)
-    generated = [c for c in spec.generated_columns if c in columns]
+    generated = [c for c in spec.generated_columns if c in columns and c != spec.key]
     rows: list[PersonRow] = []
+    help_typed: dict[str, str] = {}
     seen: dict[str, int] = {}
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
@@ -248,7 +289,11 @@ def parse_person_text(text: str, spec: PersonFileSpec, path: str | os.PathLike[s
         while len(columns) < len(cells):
             columns.append(f"column {_column_letter(len(columns))}")
         values = {columns[i]: (cells[i] if i < len(cells) else "") for i in range(len(columns))}
-        key = values[spec.key].strip()
+        key = unneutralise_cell(values[spec.key].strip())  # the id came from a database too
+        if key == HELP_KEY:
+            help_typed.update({c: v for c in spec.person_columns if (v := values.get(c, "")).strip()
+                               and v != spec.help.get(c, "")})
+            continue
         if not key:
             raise ScreeningFileError(
                 "this row has cells filled in but no record id",
@@ -282,13 +327,17 @@ def parse_person_text(text: str, spec: PersonFileSpec, path: str | os.PathLike[s
         for row in rows:
             for column in unnamed:
                 row.values.pop(column, None)
-    return PersonTable(path, columns, rows, delimiter)
+    return PersonTable(path, columns, rows, delimiter, help_typed=help_typed)
 
 
 def read_person_file(path: str | os.PathLike[str], spec: PersonFileSpec) -> PersonTable:
     """Read a person file as a spreadsheet saved it (see the module docstring)."""
     path = Path(path)
-    data = path.read_bytes()
+    return person_table(path.read_bytes(), path, spec)
+
+
+def person_table(data: bytes, path: Path, spec: PersonFileSpec) -> PersonTable:
+    """:func:`read_person_file` of bytes already read."""
     text, encoding = decode_person_bytes(data, path)
     table = parse_person_text(text, spec, path)
     table.encoding = encoding
@@ -360,13 +409,13 @@ def merge_rows(
     # Rows kept under an id that no longer exists but whose work is still there.
     rekeyed: dict[str, str] = {}
     carried: dict[str, PersonRow] = {}
-    for key, row in old.items():
+    for key, row in [*old.items(), *orphan_rows.items()]:  # an orphan's record may be back under a new id
         target = aliases.get(key)
         if key in generated_set or target is None or target not in generated_set:
             continue
         if target in old and has_person_content(old[target], person_columns):
             continue  # the current id has its own decisions; this one becomes an orphan
-        if target in carried:
+        if target in carried or not has_person_content(row, person_columns):
             continue
         carried[target] = row
         rekeyed[key] = target
@@ -401,7 +450,7 @@ def merge_rows(
             new_orphans.append(row)
         else:
             dropped.append(key)
-    kept_orphans = [r for k, r in orphan_rows.items() if k not in generated_set]
+    kept_orphans = [r for k, r in orphan_rows.items() if k not in generated_set and k not in rekeyed]
     orphan_keys = {r.key for r in new_orphans}
     all_orphans = [r for r in kept_orphans if r.key not in orphan_keys] + new_orphans
     return Merge(
@@ -424,17 +473,25 @@ def person_csv_bytes(
     *,
     generated: Iterable[str],
     delimiter: str = ",",
+    help: Mapping[str, str] | None = None,
 ) -> bytes:
-    """UTF-8 with BOM, CRLF; generated cells neutralised, person cells exactly as read."""
+    """UTF-8 with BOM, CRLF; the help row (if any) under the header; generated cells
+    neutralised, person cells exactly as read."""
     guard = set(generated)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(
-            [neutralise_cell(row.get(c)) if c in guard else row.get(c) for c in columns]
-        )
-    return (UTF8_BOM + buffer.getvalue()).encode("utf-8")
+    lines = [header_lines(columns, delimiter, help), *(_row_line(row, columns, guard, delimiter) for row in rows)]
+    return (UTF8_BOM + "".join(lines)).encode("utf-8")
+
+
+def header_lines(columns: Sequence[str], delimiter: str, help: Mapping[str, str] | None) -> str:
+    """The header, and the row saying what to type when the file has one."""
+    text = csv_line(columns, delimiter, LINE_END)
+    if help:
+        text += csv_line([HELP_KEY if i == 0 else help.get(c, "") for i, c in enumerate(columns)], delimiter, LINE_END)
+    return text
+
+
+def _row_line(row: PersonRow, columns: Sequence[str], guard: set[str], delimiter: str) -> str:
+    return csv_line([neutralise_cell(row.get(c)) if c in guard else row.get(c) for c in columns], delimiter, LINE_END)
 
 
 def history_dir(people: Path, relative: str) -> Path:
@@ -470,6 +527,191 @@ def write_if_changed(path: Path, data: bytes, *, history: Path | None, keep: boo
     return True
 
 
+# --------------------------------------------------------------------------- what litsieve last saw
+
+@dataclass
+class Ledger:
+    """What litsieve saw of a person file at the end of its last run, kept beside the
+    file's history (``<name>.state.json``): every typed cell by record id, and the version
+    (SHA-256) of each workbook saved beside it. A row or a column that disappears from the
+    file between two runs (deleted in the spreadsheet, the file deleted) is put back from
+    here; a cell the person cleared is their decision and stays cleared."""
+
+    typed: dict[str, dict[str, str]] = field(default_factory=dict)
+    workbooks: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps({"typed": self.typed, "workbooks": self.workbooks}, indent=1, sort_keys=True,
+                          ensure_ascii=False) + "\n"
+
+
+def ledger_path(people: Path, relative: str) -> Path:
+    return history_dir(people, relative) / f"{Path(relative).name}{LEDGER_SUFFIX}"
+
+
+def read_ledger(people: Path, relative: str) -> Ledger:
+    path = ledger_path(people, relative)
+    if not path.exists():
+        return Ledger()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Ledger(dict(data.get("typed", {})), dict(data.get("workbooks", {})))
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as exc:
+        raise ScreeningFileError(f"not readable ({exc})", file=str(path),
+                                 hint="litsieve keeps it: restore it from version control, or delete it (rows "
+                                      "deleted from the person file can then no longer be put back)") from None
+
+
+def typed_cells(row: PersonRow, person_columns: Iterable[str]) -> dict[str, str]:
+    return {c: row.get(c) for c in person_columns if row.get(c).strip()}
+
+
+def workbooks_beside(path: Path) -> list[Path]:
+    """Workbooks a spreadsheet saved beside a person file (``ana.xlsx`` beside ``ana.csv``)."""
+    return [path.with_suffix(suffix) for suffix in WORKBOOK_SUFFIXES if path.with_suffix(suffix).exists()]
+
+
+def workbooks_of(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """The workbooks beside these person files, as rule inputs: saving a queue as .xlsx
+    then reruns the rule that reads it."""
+    return [str(workbook) for path in paths for workbook in workbooks_beside(Path(path))]
+
+
+def read_workbook(path: Path, spec: PersonFileSpec, delimiter: str = ",") -> PersonTable:
+    """A person file a screener saved as an Excel workbook, read like its CSV."""
+    from litsieve.xlsx import read_sheet
+
+    rows = read_sheet(path)
+    header = [h.strip().casefold() for h in (rows[0] if rows else [])]
+    if spec.key.casefold() not in header:
+        raise ScreeningFileError(f"no '{spec.key}' column in the header of the first sheet", file=str(path),
+                                 row=1, field=spec.key, hint="the first sheet must be the queue as litsieve wrote it")
+    table = _parse_rows(iter(rows), spec, path, delimiter)
+    table.encoding = "xlsx"
+    return table
+
+
+@dataclass
+class PersonState:
+    """A person file as the next merge starts from it (:func:`read_person_state`), with
+    what had to be done to get there, so the run and ``litsieve screen check`` say it."""
+
+    path: Path
+    table: PersonTable
+    ledger: Ledger
+    on_disk: int  # rows in the CSV as it is on disk (0: missing or header only)
+    version: str = ""  # SHA-256 of the CSV as read ("" when there was none): a later save is detected
+    restored_rows: list[str] = field(default_factory=list)
+    restored_columns: list[str] = field(default_factory=list)
+    workbook: Path | None = None  # read instead of the CSV: saved after it
+    unread_workbooks: list[Path] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """What the person should know, one line each (the run's notices, ``screen check``)."""
+        lines = []
+        if self.workbook is not None:
+            lines.append(f"{self.workbook} was saved after {self.path}, so litsieve read the workbook; its cells "
+                         f"are merged into {self.path.name}: keep working in {self.path.name} (new records are "
+                         f"added there, never to the workbook)")
+        for workbook in self.unread_workbooks:
+            lines.append(f"{workbook} is older than {self.path.name} and was not read (litsieve reads a workbook "
+                         f"only when it was saved after the CSV); delete it if {self.path.name} has everything")
+        if self.restored_rows and not self.on_disk and self.workbook is None:
+            lines.append(f"{self.path} was deleted or emptied since the last run: its {len(self.restored_rows)} "
+                         "row(s) with typed cells are put back as they were typed; to start the file over, "
+                         "empty its decision cells instead of deleting it")
+        elif self.restored_rows:
+            lines.append(f"{self.path}: {len(self.restored_rows)} row(s) with typed cells were missing (deleted in "
+                         f"the spreadsheet?) and are put back as they were typed ({_some(self.restored_rows)}); "
+                         "to undo a decision, empty its cell instead of deleting the row")
+        for column in self.restored_columns:
+            lines.append(f"{self.path}: the column '{column}' was missing (deleted in the spreadsheet?); its cells are "
+                         "put back as they were typed")
+        if self.table.help_typed:
+            typed = "; ".join(f"{c}: {v!r}" for c, v in self.table.help_typed.items())
+            lines.append(f"{self.path}: row 2 ({HELP_KEY}) only says what to type and is rewritten on every run; "
+                         f"what was typed there ({typed}) belongs to no record: type it in a record's row")
+        return lines
+
+
+def _some(keys: Sequence[str]) -> str:
+    return ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+
+
+def read_person_state(people: str | os.PathLike[str], spec: PersonFileSpec) -> PersonState:
+    """The person file ``spec`` describes, as the next merge starts from it; writes nothing.
+
+    The CSV is read as the spreadsheet saved it, or a workbook saved beside it after it
+    (``.xlsx`` is read; ``.ods``, ``.xls`` or ``.numbers`` stop the run, naming the file,
+    since their decisions would otherwise be ignored); rows and columns with typed cells
+    that disappeared since the last run come back from the :class:`Ledger`. A column that
+    disappeared while a column litsieve does not know appeared (``decision`` renamed
+    ``Entscheidung`` in a German spreadsheet) is an error naming both: guessing would
+    reset or misread every decision.
+    """
+    people = Path(people)
+    path = spec.path(people)
+    ledger = read_ledger(people, spec.relative)
+    data = path.read_bytes() if path.exists() else None
+    csv_table = person_table(data, path, spec) if data is not None else None
+    table, workbook, unread = csv_table, None, []
+    for candidate in workbooks_beside(path):
+        digest = file_sha256(candidate)
+        if digest == ledger.workbooks.get(candidate.name):
+            continue  # this version was seen by an earlier run
+        saved_after = csv_table is None or not csv_table.rows or candidate.stat().st_mtime > path.stat().st_mtime
+        if not saved_after:
+            unread.append(candidate)
+        elif candidate.suffix != ".xlsx":
+            raise ScreeningFileError(
+                f"saved as {candidate.suffix} after {path.name}; litsieve reads CSV (and .xlsx) only",
+                file=str(candidate),
+                hint=f"open it and save it as 'Text CSV' / 'CSV UTF-8' under the name {path.name} (replace the "
+                     f"old one), then delete {candidate.name}",
+            )
+        else:
+            table = read_workbook(candidate, spec, csv_table.delimiter if csv_table else ",")
+            workbook = candidate
+    state = PersonState(path, table or PersonTable(path, list(spec.columns), []), ledger,
+                        len(csv_table.rows) if csv_table else 0,
+                        version=hashlib.sha256(data).hexdigest() if data is not None else "",
+                        workbook=workbook, unread_workbooks=unread)
+    _put_back(state, spec)
+    return state
+
+
+def _put_back(state: PersonState, spec: PersonFileSpec) -> None:
+    """Rows and columns with typed cells that the file lost since the last run, from the ledger."""
+    table, typed = state.table, state.ledger.typed
+    had_values = sorted({c for cells in typed.values() for c in cells})
+    missing = [c for c in had_values if c not in table.columns]
+    if missing and table.rows:
+        unknown = [c for c in table.extra_columns(spec)
+                   if c not in had_values and any(row.get(c).strip() for row in table.rows)]
+        if unknown:
+            raise ScreeningFileError(
+                f"the column '{missing[0]}' is missing from the header and '{unknown[0]}' is new: litsieve finds "
+                f"columns by name, so every '{missing[0]}' would be read as empty",
+                file=str(table.path), row=1, field=missing[0],
+                hint=f"rename '{unknown[0]}' back to '{missing[0]}' (the other columns stay as they are); nothing "
+                     "has been changed",
+            )
+    by_key = table.by_key()
+    for column in missing:
+        table.columns.append(column)
+        for key, row in by_key.items():
+            row.values[column] = typed.get(key, {}).get(column, "")
+        if any(column in typed.get(key, {}) for key in by_key):
+            state.restored_columns.append(column)
+    for key, cells in typed.items():
+        if key not in by_key:
+            table.rows.append(PersonRow(key, {spec.key: key, **cells}))
+            state.restored_rows.append(key)
+            for column in cells:
+                if column not in table.columns:
+                    table.columns.append(column)
+
+
 def update_person_file(
     people: str | os.PathLike[str],
     spec: PersonFileSpec,
@@ -477,18 +719,23 @@ def update_person_file(
     *,
     aliases: Mapping[str, str] | None = None,
     order: Callable[[list[PersonRow]], list[PersonRow]] | None = None,
+    state: PersonState | None = None,
 ) -> Merge:
     """Merge ``generated`` rows into the person file ``spec`` describes, and write it.
 
-    Reads (and validates) the file and its orphans file before anything is written, so a
-    bad file stops the run with nothing changed. ``order`` may rearrange the merged rows
-    (for example undecided rows first, by priority); it must return the same rows. The
-    file's lock (:func:`person_file_lock`) is held throughout, so the screening page
-    cannot save a decision between this read and this write.
+    Reads (and validates) the file, its workbook and its orphans file before anything is
+    written, so a bad file stops the run with nothing changed (``state``: the file as
+    :func:`read_person_state` read it earlier in the same run; a file saved since is not
+    written over). ``order`` may rearrange the merged rows (for example undecided rows
+    first, by priority); it must return the same rows. The file's lock
+    (:func:`person_file_lock`) is held throughout, so the screening page cannot save a
+    decision between this read and this write. Everything a person should know (rows put
+    back, a workbook read, rows moved to the orphans file) is logged as a warning, which the
+    workflow prints at the end of the run.
     """
     people = Path(people)
     with person_file_lock(people, spec.relative):
-        return _update_person_file(people, spec, generated, aliases=aliases, order=order)
+        return _update_person_file(people, spec, generated, aliases=aliases, order=order, state=state)
 
 
 def _update_person_file(
@@ -498,14 +745,16 @@ def _update_person_file(
     *,
     aliases: Mapping[str, str] | None,
     order: Callable[[list[PersonRow]], list[PersonRow]] | None,
+    state: PersonState | None,
 ) -> Merge:
     path = spec.path(people)
-    existing = read_person_file(path, spec) if path.exists() else None
+    state = state or read_person_state(people, spec)
+    existing = state.table
     orphan_file = orphans_path(people, spec.relative)
     # Orphans are an archive: a reason list changed in the protocol must not block the run.
-    orphans = read_person_file(orphan_file, replace(spec, choices={})) if orphan_file.exists() else None
+    orphans = read_person_file(orphan_file, replace(spec, choices={}, help={})) if orphan_file.exists() else None
     issued = read_issued(people, spec.relative)
-    if existing is not None and not issued:
+    if not issued:
         # A file from before litsieve tracked issued ids: trust the ids it holds.
         issued = {row.key for row in existing.rows}
     merge = merge_rows(spec, existing, generated, issued=issued, aliases=aliases, orphans=orphans)
@@ -530,36 +779,57 @@ def _update_person_file(
     ids_text = "".join(f"{key}\n" for key in issued_now)
     if not ids_file.exists() or ids_file.read_text(encoding="utf-8") != ids_text:
         atomic_write_text(ids_file, ids_text)
+    saved_meanwhile(state)
     write_if_changed(
         path,
-        person_csv_bytes(merge.columns, merge.rows, generated=generated_columns, delimiter=merge.delimiter),
+        person_csv_bytes(merge.columns, merge.rows, generated=generated_columns, delimiter=merge.delimiter,
+                         help=spec.help),
         history=history,
-        keep=bool(existing and existing.rows),
+        keep=state.on_disk > 0,
     )
-    had = existing.by_key() if existing else {}
+    person_columns = [c for c in merge.columns if c not in generated_columns]
+    ledger = Ledger({row.key: cells for row in merge.rows if (cells := typed_cells(row, person_columns))},
+                    {wb.name: file_sha256(wb) for wb in workbooks_beside(path)})
+    ledger_file = ledger_path(people, spec.relative)
+    if not ledger_file.exists() or ledger_file.read_text(encoding="utf-8") != ledger.to_json():
+        atomic_write_text(ledger_file, ledger.to_json())
+    for line in state.problems():
+        LOG.warning("%s", line)
+    _log_merge(path, merge, existing, issued, orphan_file, history, state)
+    return merge
+
+
+def saved_meanwhile(state: PersonState) -> None:
+    """Refuse to replace a file saved after ``state`` was read (a spreadsheet saving while
+    the run merges, a screening page's edit against a file changed on disk): the merge
+    would write over what was typed in between."""
+    now = file_sha256(state.path) if state.path.exists() else ""
+    if now != state.version:
+        raise ScreeningFileError(
+            "was saved while litsieve was merging it; it has not been overwritten", file=str(state.path),
+            hint="close it in the spreadsheet and rerun (`snakemake`): the next run merges what was saved",
+        )
+
+
+def _log_merge(path: Path, merge: Merge, existing: PersonTable, issued: set[str], orphan_file: Path,
+               history: Path, state: PersonState) -> None:
+    had = existing.by_key()
     new_orphans = [r.key for r in merge.orphans if r.key in had]
     if new_orphans:
-        LOG.warning(
-            "%s: %d row(s) with decisions belong to records no longer in the review (%s); "
-            "they were moved, with everything typed in them, to %s",
-            path, len(new_orphans), ", ".join(new_orphans[:5]) + (" ..." if len(new_orphans) > 5 else ""),
-            orphan_file,
-        )
+        LOG.warning("%s: %d row(s) with decisions belong to records no longer in the review (%s); they were "
+                    "moved, with everything typed in them, to %s", path, len(new_orphans), _some(new_orphans),
+                    orphan_file)
     if merge.restored:
         LOG.warning("%s: %d record(s) are back in the review; their rows were restored from %s",
                     path, len(merge.restored), orphan_file)
     for old, new in sorted(merge.rekeyed.items()):
-        LOG.info("%s: decisions on %s now belong to %s (the same work after deduplication)", path, old, new)
-    vanished = [key for key in merge.appended if existing is not None and key in issued]
+        LOG.info("%s: decisions on %s now belong to %s (the same work)", path, old, new)
+    vanished = [key for key in merge.appended if state.on_disk and key in issued]
     if vanished:
-        LOG.warning(
-            "%s: %d row(s) were missing from the file (deleted in the spreadsheet?) and were added "
-            "back empty (%s); earlier versions of the file are in %s",
-            path, len(vanished), ", ".join(vanished[:5]) + (" ..." if len(vanished) > 5 else ""), history,
-        )
+        LOG.info("%s: %d row(s) without typed cells were missing from the file and were added back (%s)",
+                 path, len(vanished), _some(vanished))
     if len(merge.appended) > len(vanished):
         LOG.info("%s: %d new record(s) appended", path, len(merge.appended) - len(vanished))
-    return merge
 
 
 # --------------------------------------------------------------------------- editing beside the spreadsheet
@@ -861,7 +1131,7 @@ def merge_person_cells(
                 columns.append(column)
         table = PersonTable(path, columns, rows, current.table.delimiter, "utf-8-sig")
         lines = _encode_rows(spec, table, base, changed, compare=external)
-        data = b"".join([(UTF8_BOM + _header_line(columns, table.delimiter)).encode("utf-8"),
+        data = b"".join([(UTF8_BOM + header_lines(columns, table.delimiter, spec.help)).encode("utf-8"),
                          *(lines[row.key] for row in rows)])
         if stamp is not None and not (current.ours and not external) and current.table.rows:
             keep_previous_version(path, history_dir(people, spec.relative))
@@ -880,10 +1150,6 @@ def _orphan_keys(people: Path, spec: PersonFileSpec) -> set[str]:
     return {row.key for row in read_person_file(path, replace(spec, choices={})).rows}
 
 
-def _header_line(columns: Sequence[str], delimiter: str) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL).writerow(columns)
-    return buffer.getvalue()
 
 
 def _encode_rows(spec: PersonFileSpec, table: PersonTable, previous: Snapshot | None, changed: set[str],
@@ -895,8 +1161,6 @@ def _encode_rows(spec: PersonFileSpec, table: PersonTable, previous: Snapshot | 
     guard = set(spec.generated_columns)
     reuse = (previous.lines if previous is not None and previous.table.columns == table.columns
              and previous.table.delimiter == table.delimiter else {})
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=table.delimiter, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL)
     if reuse and not compare:
         # The usual case (one decision into the file as this process left it): copy, then
         # encode only the rows that changed or are new.
@@ -915,8 +1179,5 @@ def _encode_rows(spec: PersonFileSpec, table: PersonTable, previous: Snapshot | 
             else:
                 lines[row.key] = line
     for row in todo:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([neutralise_cell(row.get(c)) if c in guard else row.get(c) for c in table.columns])
-        lines[row.key] = buffer.getvalue().encode("utf-8")
+        lines[row.key] = _row_line(row, table.columns, guard, table.delimiter).encode("utf-8")
     return lines

@@ -15,10 +15,6 @@ from litsieve.fileio import iter_csv, write_csv
 from litsieve.record import EXTRA_COLUMN, RECORD_FIELDS, Record
 
 RECORD_COLUMNS: tuple[str, ...] = (*RECORD_FIELDS, EXTRA_COLUMN)
-# Text that came from a database: neutralised against spreadsheet formulas on the way out.
-DATABASE_TEXT_COLUMNS: tuple[str, ...] = tuple(
-    c for c in RECORD_COLUMNS if c not in {"record_id", "year", EXTRA_COLUMN}
-)
 
 
 def write_records(path: str | os.PathLike[str], records: Iterable[Record]) -> int:
@@ -31,13 +27,13 @@ def write_records(path: str | os.PathLike[str], records: Iterable[Record]) -> in
             count += 1
             yield record.to_row()
 
-    write_csv(path, rows(), RECORD_COLUMNS, neutralise=DATABASE_TEXT_COLUMNS)
+    write_csv(path, rows(), RECORD_COLUMNS)
     return count
 
 
 def iter_records(path: str | os.PathLike[str]) -> Iterator[Record]:
     """Yield the records of a file written by :func:`write_records`."""
-    for row in iter_csv(path, required=RECORD_FIELDS, unneutralise=DATABASE_TEXT_COLUMNS, error=ImportFormatError,
+    for row in iter_csv(path, required=RECORD_FIELDS, error=ImportFormatError,
                         hint="not a litsieve record file: write it with `litsieve import`"):
         yield Record.from_row(row)
 

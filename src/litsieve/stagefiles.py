@@ -102,14 +102,14 @@ class Suggestion:
 def write_suggestions(path: str | os.PathLike[str], suggestions: Iterable[Suggestion]) -> int:
     """Write the suggestions file (DESIGN.md columns first); returns the number of rows."""
     rows = [s.to_row() for s in suggestions]
-    write_csv(path, rows, SUGGESTION_COLUMNS, neutralise=("evidence", "search_terms"))
+    write_csv(path, rows, SUGGESTION_COLUMNS)
     return len(rows)
 
 
 def read_suggestions(path: str | os.PathLike[str]) -> dict[str, Suggestion]:
     """The suggestions file by record id."""
     return {row["record_id"]: Suggestion.from_row(row)
-            for row in iter_csv(path, required=("record_id", "suggestion"), unneutralise=SUGGESTION_COLUMNS)}
+            for row in iter_csv(path, required=("record_id", "suggestion"))}
 
 
 # --------------------------------------------------------------------------- stage decisions

@@ -6,6 +6,13 @@ PEOPLE = PROTOCOL.paths.people
 EXPORTED = sorted(name for name, source in SOURCES.items() if not source.live)
 LIVE = sorted(name for name, source in SOURCES.items() if source.live)
 
+# Every export file must exist, results or not: Snakemake does not look at the inputs of a
+# job whose outputs exist, so a missing export would leave the old results in place.
+from litsieve.importers.workflow import export_files
+
+for name in EXPORTED:
+    export_files(name, SOURCES[name].files)
+
 
 def one_of(names):
     """A wildcard constraint matching exactly these names (none: matches nothing)."""
@@ -23,6 +30,10 @@ def snapshot_of(name):
 # Files people edit exist (header only) before any rule needs them, so they can be rule
 # inputs from the first run on; an existing file is never touched here.
 from litsieve.people import ensure_person_files
+
+# A person file saved as a workbook beside its CSV (ana.xlsx) is read by the rule that
+# reads the CSV, so rules list these as inputs: saving one reruns the rule.
+from litsieve.personfile import workbooks_of
 
 ensure_person_files(PROTOCOL)
 

@@ -47,6 +47,7 @@ rule report_extraction:
         other_methods="results/screening/other_methods.csv",
         # Reviewers' corrections: saving the sheet rebuilds the table.
         sheet=f"{PEOPLE}/extraction.csv",
+        workbooks=lambda wildcards: workbooks_of([f"{PEOPLE}/extraction.csv"]),
     output:
         csv=report(
             "results/extraction/extraction.csv", caption=f"{REPORT_CAPTIONS}/extraction.rst", category="4. Extraction"

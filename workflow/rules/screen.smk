@@ -7,6 +7,8 @@
 # exactly the rules that depend on it.
 TA_SCREENERS = PROTOCOL.screeners.title_abstract
 FT_SCREENERS = PROTOCOL.screeners.full_text
+TA_FILES = [f"{PEOPLE}/title_abstract/{name}.csv" for name in TA_SCREENERS]
+FT_FILES = [f"{PEOPLE}/full_text/{name}.csv" for name in FT_SCREENERS]
 
 
 # The records that reach screening: automatic criteria and the intended query remove
@@ -41,8 +43,9 @@ rule screen_title_abstract:
     input:
         pool="results/screening/pool.csv",
         suggestions="results/screening/suggestions.csv",
-        queues=expand(f"{PEOPLE}/title_abstract/{{screener}}.csv", screener=TA_SCREENERS),
+        queues=TA_FILES,
         conflicts=f"{PEOPLE}/conflicts/title_abstract.csv",
+        workbooks=lambda wildcards: workbooks_of([*TA_FILES, f"{PEOPLE}/conflicts/title_abstract.csv"]),
     output:
         "results/screening/title_abstract.csv",
     log:
@@ -64,8 +67,9 @@ rule screen_full_text:
         title_abstract="results/screening/title_abstract.csv",
         pool="results/screening/pool.csv",
         other_methods="results/screening/other_methods.csv",
-        queues=expand(f"{PEOPLE}/full_text/{{screener}}.csv", screener=FT_SCREENERS),
+        queues=FT_FILES,
         conflicts=f"{PEOPLE}/conflicts/full_text.csv",
+        workbooks=lambda wildcards: workbooks_of([*FT_FILES, f"{PEOPLE}/conflicts/full_text.csv"]),
     output:
         "results/screening/full_text.csv",
     log:

@@ -30,7 +30,7 @@ def write_outputs(result: DedupResult, *, clusters: PathLike, records: PathLike 
         write_records(records, result.records)
     if counts is not None:
         write_json(counts, result.counts)
-    write_csv(clusters, result.clusters, CLUSTER_COLUMNS, neutralise=("source",))
+    write_csv(clusters, result.clusters, CLUSTER_COLUMNS)
 
 
 def run_dedup(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from litsieve.errors import ImportFormatError
-from litsieve.fileio import atomic_write_text
+from litsieve.fileio import atomic_write_text, file_sha256
 from litsieve.importers import load_many
 from litsieve.logs import get_logger
 from litsieve.record import Record
@@ -27,6 +27,24 @@ COUNTS_COLUMNS = ("source", "files", "records")
 PathLike = str | os.PathLike[str]
 
 
+def export_files(name: str, files: Iterable[PathLike]) -> list[str]:
+    """The export files of source ``name``, every one of which must exist (the rule's input).
+
+    Checked here rather than left to Snakemake, which does not notice a missing input of a
+    job whose output already exists: the old search documentation and diagram would stay.
+    """
+    paths = [str(p) for p in files]
+    missing = [path for path in paths if not os.path.isfile(path)]
+    if missing:
+        what = "is a folder, not a file" if os.path.isdir(missing[0]) else "does not exist"
+        raise ImportFormatError(
+            f"export file of source '{name}' {what}", file=missing[0], field=f"sources.{name}.files",
+            hint="put the export there or correct the path under the source's `files:` in the protocol"
+                 + (f" ({len(missing) - 1} more missing)" if len(missing) > 1 else ""),
+        )
+    return paths
+
+
 def import_source(paths: Iterable[PathLike], name: str, out: PathLike, *, fmt: str | None = None) -> list[Record]:
     """Import one exported source (``name``: its name in the protocol's ``sources``, which
     starts its record ids; ``fmt``: its ``format``, else detected) and write its records."""
@@ -36,10 +54,29 @@ def import_source(paths: Iterable[PathLike], name: str, out: PathLike, *, fmt: s
             f"source '{name}' lists no export files", field=f"sources.{name}.files",
             hint="add the exported files under `files:` in the protocol",
         )
-    records = load_many(files, fmt=fmt, source=name)
+    records = load_many(once(files, name), fmt=fmt, source=name)
     write_records(out, records)
     LOG.info("%s: %d records from %d file(s)", name, len(records), len(files))
     return records
+
+
+def once(files: list[str], name: str) -> list[str]:
+    """Each export file once: a file listed twice in a source, or the same export saved
+    under two names, would count every record twice in the PRISMA diagram."""
+    kept: list[str] = []
+    by_path: dict[str, str] = {}
+    by_content: dict[str, str] = {}
+    for path in files:
+        real, digest = os.path.realpath(path), file_sha256(path)
+        twin = by_path.get(real) or by_content.get(digest)
+        if twin is not None:
+            what = "is listed twice" if real in by_path else f"has the same content as {twin}"
+            LOG.warning("source '%s': %s %s in its `files:`; it is read once (remove the repeat from the "
+                        "protocol)", name, path, what)
+            continue
+        by_path[real], by_content[digest] = path, path
+        kept.append(path)
+    return kept
 
 
 def combine_sources(paths: Iterable[PathLike], out_records: PathLike, out_counts: PathLike) -> None:

@@ -416,7 +416,7 @@ def match_records(matcher: Matcher, records: Iterable[Record]) -> list[dict[str,
 
 
 def write_matches(path: str, rows: list[dict[str, str]]) -> None:
-    write_csv(path, rows, MATCH_COLUMNS, neutralise=("source",))
+    write_csv(path, rows, MATCH_COLUMNS)
 
 
 def summarise(rows: Iterable[dict[str, str]]) -> dict[str, Counter[str]]:

@@ -28,6 +28,7 @@ from litsieve.protocol import ExtractionField, Protocol
 from litsieve.record import Record
 from litsieve.stagefiles import read_stage_decisions
 from litsieve.report.prefill import prefill
+from litsieve.xlsx import text_cell
 
 LOG = get_logger("report.extraction")
 RELATIVE = "extraction.csv"
@@ -54,6 +55,10 @@ def person_spec(fields: Sequence[ExtractionField]) -> PersonFileSpec:
         columns=tuple(columns),
         person_columns=(*_names(fields), NOTES),
         description="reviewers' corrections of the pre-filled extraction of included studies",
+        help={"title": "this row says what to type in each column; it is no study (litsieve skips it)",
+              **{name: f"your value for {name} when the pre-filled one is wrong or empty; none = not reported"
+                 for name in _names(fields)},
+              NOTES: "anything you like"},
     )
 
 
@@ -112,7 +117,7 @@ def extraction_rows(records: Sequence[Record], fields: Sequence[ExtractionField]
 def write_extraction_table(rows: Sequence[Mapping[str, str]], fields: Sequence[ExtractionField],
                            csv_path: str | os.PathLike[str], xlsx_path: str | os.PathLike[str] | None = None) -> None:
     columns = table_columns(fields)
-    write_csv(csv_path, rows, columns, neutralise=[c for c in columns if c != "record_id"])
+    write_csv(csv_path, rows, columns)
     if xlsx_path:
         atomic_write_bytes(xlsx_path, xlsx_bytes(rows, columns))
 
@@ -136,7 +141,7 @@ def xlsx_bytes(rows: Sequence[Mapping[str, str]], columns: Sequence[str]) -> byt
         cell.font = Font(bold=True)
     for row in rows:
         # Text stays text: a value such as "=1+1" from a database is never a formula.
-        sheet.append([str(row.get(c, "")) for c in columns])
+        sheet.append([text_cell(str(row.get(c, ""))) for c in columns])  # no \x01: XML cannot hold it
         for cell in sheet[sheet.max_row]:
             cell.data_type = "s"
     if not rows:

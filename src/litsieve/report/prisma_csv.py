@@ -111,4 +111,4 @@ def prisma2020_rows(counts: FlowCounts) -> list[dict[str, str]]:
 
 
 def write_prisma2020_csv(path: str | os.PathLike[str], counts: FlowCounts) -> None:
-    write_csv(path, prisma2020_rows(counts), COLUMNS, neutralise=("n", "description", "boxtext"))
+    write_csv(path, prisma2020_rows(counts), COLUMNS)

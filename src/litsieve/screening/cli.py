@@ -18,7 +18,7 @@ from litsieve.config import DEFAULT_CONFIG
 from litsieve.protocol import load_protocol
 from litsieve.errors import ScreeningFileError
 from litsieve.people import people_folder, person_file_specs
-from litsieve.personfile import read_person_file
+from litsieve.personfile import WORKBOOK_SUFFIXES, read_person_state
 from litsieve.screening import criteria_cli, suggest_cli
 from litsieve.serve import cli as serve_cli
 from litsieve.screening.decisions import read_decisions
@@ -85,7 +85,9 @@ def run_check(args: argparse.Namespace) -> int:
     config_path = Path(args.config)
     protocol = load_protocol(config_path)
     people = people_folder(protocol.paths, config_path.resolve().parent.parent)
-    target = Path(args.file).resolve()
+    given = Path(args.file)
+    # A queue saved as a workbook (ana.xlsx) is checked as the queue it stands for.
+    target = (given.with_suffix(".csv") if given.suffix in WORKBOOK_SUFFIXES else given).resolve()
     for spec in person_file_specs(protocol):
         if spec.path(people).resolve() == target:
             break
@@ -94,12 +96,16 @@ def run_check(args: argparse.Namespace) -> int:
             "not one of the review's person files", file=args.file,
             hint=f"give a file under {people}/ (a queue, a conflicts file, duplicates.csv or extraction.csv)",
         )
-    table = read_person_file(Path(args.file), spec)
+    person = read_person_state(people, spec)
+    table = person.table
     stage = next((s for s in STAGES if spec.relative.startswith(s) or spec.relative == f"conflicts/{s}.csv"), "")
     column = "resolution" if "resolution" in spec.columns else "decision"
     if stage:
-        read_decisions(table.rows, spec, stage, reason_names(protocol.criteria), decision_column=column, path=args.file)
+        read_decisions(table.rows, spec, stage, reason_names(protocol.criteria), decision_column=column,
+                       path=str(table.path))
     decided = sum(1 for row in table.rows if row.get(column).strip())
     print(f"{args.file}: OK, {len(table.rows)} rows, {decided} with a {column}, "
           f"{len(table.rows) - decided} without")
+    for line in person.problems():  # what the next run will do about it, and the way back
+        print(f"  note: {line}")
     return 0

@@ -15,7 +15,7 @@ from litsieve.personfile import PersonFileSpec, PersonRow
 from litsieve.protocol import CriterionSpec
 from litsieve.record import Record
 from litsieve.screening.decisions import NOT_RETRIEVED, Outcome
-from litsieve.screening.queue import FULL_TEXT, link, reason_names
+from litsieve.screening.queue import FULL_TEXT, HELP_TITLE, link, reason_help, reason_names
 
 OPEN = "open"
 RESOLVED = "resolved"
@@ -29,16 +29,21 @@ def screener_columns(name: str, stage: str) -> tuple[str, ...]:
 
 
 def conflict_spec(stage: str, names: Sequence[str], criteria: tuple[CriterionSpec, ...]) -> PersonFileSpec:
-    columns = ["record_id", "status", "title", "link"]
+    # What the third person types comes first after the title, then what each screener
+    # said, then the link and (at title/abstract) the abstract they decide from.
+    columns = ["record_id", "status", "title", *CONFLICT_PERSON]
     for name in names:
         columns += screener_columns(name, stage)
+    columns += ["link", *(["abstract"] if stage != FULL_TEXT else [])]
     resolutions = ("include", "exclude", NOT_RETRIEVED) if stage == FULL_TEXT else ("include", "exclude")
     return PersonFileSpec(
         relative=f"conflicts/{stage}.csv",
-        columns=(*columns, *CONFLICT_PERSON),
+        columns=tuple(columns),
         person_columns=CONFLICT_PERSON,
         choices={"resolution": resolutions, "reason": tuple(reason_names(criteria))},
         description=f"{stage.replace('_', '/')} disagreements for a third person",
+        help={"title": HELP_TITLE, "resolution": " or ".join(resolutions) + " (it decides the record)",
+              "reason": reason_help(criteria, required=stage == FULL_TEXT), "note": "anything you like"},
     )
 
 
@@ -64,7 +69,8 @@ def conflict_rows(
         else:
             status = OPEN if outcome.disagreement else "waiting for the screeners"
         record = records[outcome.record_id]
-        row = {"record_id": outcome.record_id, "status": status, "title": record.title, "link": link(record)}
+        row = {"record_id": outcome.record_id, "status": status, "title": record.title,
+               "abstract": record.abstract, "link": link(record)}
         for name, decision in outcome.by_screener.items():
             retrieval, decision_text = "", decision.decision
             if decision.decision == NOT_RETRIEVED:

@@ -11,13 +11,11 @@ it counts from its new run.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from litsieve.fileio import atomic_write_text, iter_csv
+from litsieve.fileio import atomic_write_text, csv_line, csv_text, iter_csv, neutralise_cell
 from litsieve.personfile import PersonTable, history_dir
 
 COLUMNS = ("record_id", "run", "priority")
@@ -84,11 +82,7 @@ def _ordered(log: Mapping[str, Seen]) -> list[Seen]:
 
 def _write_order(path: Path, log: Mapping[str, Seen]) -> list[Seen]:
     ordered = _ordered(log)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([(s.record_id, s.run, s.priority) for s in ordered])
-    text = buffer.getvalue()
+    text = csv_text([{"record_id": s.record_id, "run": s.run, "priority": s.priority} for s in ordered], COLUMNS)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         atomic_write_text(path, text)
     return ordered
@@ -112,14 +106,10 @@ def log_decision(people: Path, stage: str, screener: str, record_id: str, priori
     if record_id in log:
         return
     run = max((seen.run for seen in log.values()), default=0) + 1
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if not path.exists() or path.stat().st_size == 0:
-        writer.writerow(COLUMNS)
-    writer.writerow((record_id, run, priority))
+    header = "" if path.exists() and path.stat().st_size else csv_line(COLUMNS)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8", newline="") as handle:
-        handle.write(buffer.getvalue())
+    with open(path, "a", encoding="utf-8", newline="") as handle:  # guarded as read_order expects
+        handle.write(header + csv_line([neutralise_cell(record_id), str(run), str(priority)]))
 
 
 def forget_decision(people: Path, stage: str, screener: str, record_id: str) -> None:

@@ -126,8 +126,7 @@ def screening_pool(
     write_records(pool_path, pool.records)
     if other_methods_path is not None:
         write_records(other_methods_path, pool.other_methods)
-    write_csv(removed_path, [r.to_row() for r in pool.removed], REMOVED_COLUMNS,
-              neutralise=("evidence",))
+    write_csv(removed_path, [r.to_row() for r in pool.removed], REMOVED_COLUMNS)
     write_suggestions(suggestions_path, pool.suggestions)
     by_category = {c: sum(r.category == c for r in pool.removed) for c in (AUTOMATION, OTHER)}
     by_suggestion = {k: sum(s.suggestion == k for s in pool.suggestions) for k in ("include", "exclude", "unsure")}

@@ -35,15 +35,18 @@ DECISIONS_FT = ("include", "exclude")
 RETRIEVAL = ("retrieved", "not retrieved")
 OTHER_REASON = "other"
 
-RECORD_COLUMNS = ("title", "abstract", "authors", "year", "journal", "doi", "link")
-SUGGESTION_COLUMNS = ("suggestion", "criteria", "evidence")
-TA_COLUMNS = ("record_id", "priority", *RECORD_COLUMNS, *SUGGESTION_COLUMNS, "decision", "reason", "note")
+# What a screener types comes right after the record id and the title, before the wide
+# cells (abstract, evidence), so it is on screen without scrolling sideways; ``why`` says
+# what an ``unsure`` suggestion found missing. Files written in an earlier order are read
+# by column name and rewritten in this one.
 TA_PERSON = ("decision", "reason", "note")
+TA_COLUMNS = ("record_id", "title", *TA_PERSON, "suggestion", "why", "priority", "abstract", "authors", "year",
+              "journal", "doi", "link", "criteria", "evidence")
 # ``sources``: the databases and other methods that found the work, so a screener
 # retrieving the report knows where to look (a citation search, an export's own link).
-FT_COLUMNS = ("record_id", "title", "authors", "year", "journal", "doi", "link", "sources",
-              "retrieval", "decision", "reason", "note")
 FT_PERSON = ("retrieval", "decision", "reason", "note")
+FT_COLUMNS = ("record_id", "title", *FT_PERSON, "authors", "year", "journal", "doi", "link", "sources")
+HELP_TITLE = "this row says what to type in each column; it is no record (litsieve skips it)"
 
 
 def reason_names(criteria: tuple[CriterionSpec, ...]) -> dict[str, str]:
@@ -68,9 +71,23 @@ def _reason_names(criteria: tuple[CriterionSpec, ...]) -> tuple[tuple[str, str],
             names.setdefault(criterion.id, criterion.reason)
             names.setdefault(criterion.reason, criterion.reason)
         else:
+            # Typed back as litsieve reports it ("Not met: peer support") or by the id.
             names.setdefault(criterion.id, f"Not met: {criterion.label}")
+            names.setdefault(f"Not met: {criterion.label}", f"Not met: {criterion.label}")
     names[OTHER_REASON] = OTHER_REASON
     return tuple(names.items())
+
+
+def reason_help(criteria: tuple[CriterionSpec, ...], *, required: bool) -> str:
+    """What the help row says under ``reason``: the ids a screener may type."""
+    compiled = compile_criteria(criteria)
+    excluding = [c.id for c in compiled if c.kind != "inclusion" and c.reason]
+    unmet = [c.id for c in compiled if c.kind == "inclusion"]
+    text = ("required for every exclusion: " if required else "for an exclusion (optional): ")
+    text += ", ".join([*excluding, f"{OTHER_REASON} (say what in note)"])
+    if unmet:
+        text += f"; or an inclusion criterion not met: {', '.join(unmet)}"
+    return text + "; the reason's text works too"
 
 
 def queue_spec(stage: str, screener: str, criteria: tuple[CriterionSpec, ...]) -> PersonFileSpec:
@@ -82,6 +99,8 @@ def queue_spec(stage: str, screener: str, criteria: tuple[CriterionSpec, ...]) -
             person_columns=TA_PERSON,
             choices={"decision": DECISIONS_TA, "reason": reasons},
             description=f"title/abstract queue of {screener}",
+            help={"title": HELP_TITLE, "decision": "include, exclude or maybe (empty: not screened yet)",
+                  "reason": reason_help(criteria, required=False), "note": "anything you like"},
         )
     return PersonFileSpec(
         relative=f"{FULL_TEXT}/{screener}.csv",
@@ -89,6 +108,9 @@ def queue_spec(stage: str, screener: str, criteria: tuple[CriterionSpec, ...]) -
         person_columns=FT_PERSON,
         choices={"retrieval": RETRIEVAL, "decision": DECISIONS_FT, "reason": reasons},
         description=f"full-text queue of {screener}",
+        help={"title": HELP_TITLE, "retrieval": "retrieved or not retrieved (then no decision)",
+              "decision": "include or exclude", "reason": reason_help(criteria, required=True),
+              "note": "anything you like"},
     )
 
 
@@ -205,6 +227,7 @@ def title_abstract_rows(
             **record_cells(by_id[record_id]),
             "priority": str(priority),
             "suggestion": suggestion.suggestion,
+            "why": suggestion.why,
             "criteria": LIST_SEPARATOR.join(suggestion.criteria),
             "evidence": suggestion.highlighted,
         })

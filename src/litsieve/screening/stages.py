@@ -18,16 +18,29 @@ For each stage (title/abstract, then full text) the rule:
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from litsieve.logs import get_logger
-from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable, read_person_file, update_person_file
+from litsieve.personfile import (
+    PersonFileSpec,
+    PersonRow,
+    PersonState,
+    PersonTable,
+    has_person_content,
+    orphans_path,
+    read_issued,
+    read_person_file,
+    read_person_state,
+    update_person_file,
+)
 from litsieve.protocol import CriterionSpec
 from litsieve.record import Record
 from litsieve.records_io import read_records
 from litsieve.screening.conflicts import conflict_rows, conflict_spec
 from litsieve.screening.order import update_order
+from litsieve.screening.reidentify import reidentified
 from litsieve.screening.decisions import INCLUDE, NOT_RETRIEVED, Decision, Outcome, combine, read_decisions
 from litsieve.stagefiles import (
     ScreenerDecision,
@@ -66,11 +79,6 @@ def stage_decisions(outcomes: Sequence[Outcome]) -> list[StageDecision]:
     ]
 
 
-def _read(people: Path, spec: PersonFileSpec) -> PersonTable | None:
-    path = spec.path(people)
-    return read_person_file(path, spec) if path.exists() else None
-
-
 def _aliased(decisions: Mapping[str, Decision], alias_map: Mapping[str, str]) -> dict[str, Decision]:
     return {alias_map.get(key, key): value for key, value in decisions.items()}
 
@@ -93,42 +101,42 @@ def run_stage(
     criteria: tuple[CriterionSpec, ...],
     people: Path,
     records: Sequence[Record],
-    rows_for: Callable[[str, PersonTable | None, PersonFileSpec], list[dict[str, str]]],
+    rows_for: Callable[[str, PersonTable, PersonFileSpec, Mapping[str, str]], list[dict[str, str]]],
     order: Callable[[list[PersonRow]], list[PersonRow]],
 ) -> list[Outcome]:
     """Steps 1-3 of the module docstring for one stage (``names``: its screeners;
-    ``policy``: what a "maybe" does); returns every record's outcome."""
+    ``policy``: what a "maybe" does); returns every record's outcome. ``rows_for`` gives a
+    screener's generated rows from their file as read and the id aliases."""
     reasons = reason_names(criteria)
-    alias_map = aliases(records)
     by_id = {r.record_id: r for r in records}
     specs = {name: queue_spec(stage, name, criteria) for name in names}
     cspec = conflict_spec(stage, names, criteria)
 
-    tables = {name: _read(people, spec) for name, spec in specs.items()}
-    ctable = _read(people, cspec)
-    for name, table in tables.items():
-        if table is not None:
-            read_decisions(table.rows, specs[name], stage, reasons, path=str(table.path))
-    if ctable is not None:
-        read_decisions(ctable.rows, cspec, stage, reasons, decision_column="resolution", path=str(ctable.path))
+    states = {name: read_person_state(people, spec) for name, spec in specs.items()}
+    cstate = read_person_state(people, cspec)
+    for name, person in states.items():
+        read_decisions(person.table.rows, specs[name], stage, reasons, path=str(person.table.path))
+    read_decisions(cstate.table.rows, cspec, stage, reasons, decision_column="resolution", path=str(cstate.path))
+    alias_map = stage_aliases(people, records, specs, states)
 
     by_screener: dict[str, dict[str, Decision]] = {}
     positions: dict[str, dict[str, int]] = {}
     for name, spec in specs.items():
-        merge = update_person_file(people, spec, rows_for(name, tables[name], spec),
-                                   aliases=alias_map, order=order)
+        table = states[name].table
+        merge = update_person_file(people, spec, rows_for(name, table, spec, alias_map),
+                                   aliases=alias_map, order=order, state=states[name])
         by_screener[name] = read_decisions(merge.rows, spec, stage, reasons, path=str(spec.path(people)))
         decided = [key for key, decision in by_screener[name].items() if decision.decision]
-        positions[name] = update_order(people, stage, name, tables[name], decided, alias_map)
+        positions[name] = update_order(people, stage, name, table, decided, alias_map)
 
     record_ids = sorted(by_id)
-    existing = {alias_map.get(r.key, r.key): r for r in (ctable.rows if ctable else [])}
+    existing = {alias_map.get(r.key, r.key): r for r in cstate.table.rows}
     resolutions = _aliased(
         read_decisions(existing.values(), cspec, stage, reasons, decision_column="resolution"), alias_map
     )
     outcomes = combine(record_ids, names, by_screener, resolutions, policy)
     generated = conflict_rows(outcomes, by_id, existing, stage)
-    merge = update_person_file(people, cspec, generated, aliases=alias_map)
+    merge = update_person_file(people, cspec, generated, aliases=alias_map, state=cstate)
     merged = read_decisions(merge.rows, cspec, stage, reasons, decision_column="resolution")
     if any(_settles(d) != _settles(resolutions.get(k, Decision())) for k, d in merged.items()):
         # A resolution came back from the orphans file: settle again with it.
@@ -139,6 +147,28 @@ def run_stage(
         outcome.order = {name: positions[name][outcome.record_id]
                          for name in names if outcome.record_id in positions[name]}
     return outcomes
+
+
+def stage_aliases(people: Path, records: Sequence[Record], specs: Mapping[str, PersonFileSpec],
+                  states: Mapping[str, PersonState]) -> dict[str, str]:
+    """Old ids mapped onto the records that carry their decisions now: ids deduplication
+    folded into a record, and records re-identified after a re-export
+    (:mod:`litsieve.screening.reidentify`), which is said on the terminal."""
+    alias_map = aliases(records)
+    typed: list[PersonRow] = []
+    seen: set[str] = set()
+    for name, spec in specs.items():
+        orphan_file = orphans_path(people, spec.relative)
+        orphans = read_person_file(orphan_file, replace(spec, choices={}, help={})).rows if orphan_file.exists() else []
+        rows = [*states[name].table.rows, *orphans]
+        typed += [row for row in rows if has_person_content(row, spec.person_columns)]
+        seen |= {row.key for row in rows} | read_issued(people, spec.relative)
+    moved = reidentified(typed, records, seen, alias_map)
+    for old, new in sorted(moved.items()):
+        LOG.warning("decisions on %s now belong to %s: the same record (title, first author and year) came back "
+                    "from its export under a new id (a detail such as its pages changed, and it has no database "
+                    "id); if they are not the same work, clear them in %s's row", old, new, new)
+    return {**alias_map, **moved}
 
 
 def screen_title_abstract(
@@ -161,10 +191,10 @@ def screen_title_abstract(
     """
     records = read_records(pool)
     suggested = read_suggestions(suggestions)
-    alias_map = aliases(records)
     policy = maybe
 
-    def rows_for(name: str, table: PersonTable | None, spec: PersonFileSpec) -> list[dict[str, str]]:
+    def rows_for(name: str, table: PersonTable, spec: PersonFileSpec,
+                 alias_map: Mapping[str, str]) -> list[dict[str, str]]:
         labels = labels_from(table, spec, alias_map, policy)
         order = priority_order(records, suggested, labels, ranked=ranked)
         return title_abstract_rows(records, suggested, order)
@@ -197,7 +227,8 @@ def screen_full_text(
     rows = [{**record_cells(r), "sources": record_sources(r)}
             for r in sorted(records, key=lambda r: r.record_id)]
 
-    def rows_for(name: str, table: PersonTable | None, spec: PersonFileSpec) -> list[dict[str, str]]:
+    def rows_for(name: str, table: PersonTable, spec: PersonFileSpec,
+                 alias_map: Mapping[str, str]) -> list[dict[str, str]]:
         return rows
 
     outcomes = run_stage(FULL_TEXT, screeners, "include", criteria, Path(root) / people, records, rows_for,

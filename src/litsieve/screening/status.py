@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from litsieve.errors import ScreeningFileError
 from litsieve.fileio import write_json
 from litsieve.protocol import RankingSettings, Screeners
 from litsieve.screening.agreement import agreement_summary
@@ -205,10 +206,16 @@ def load_summary(results: str | os.PathLike[str] = "results") -> tuple[dict[str,
     status_file = folder / "status.json"
     if not status_file.exists():
         return None
-    status = json.loads(status_file.read_text(encoding="utf-8"))
     agreement_file = folder / "agreement.json"
-    agreement = json.loads(agreement_file.read_text(encoding="utf-8")) if agreement_file.exists() else {}
-    return status, agreement
+    return _read_json(status_file), _read_json(agreement_file) if agreement_file.exists() else {}
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ScreeningFileError(f"not readable ({exc})", file=str(path),
+                                 hint="the workflow writes it: rerun `snakemake`") from None
 
 
 def changed_since(status_file: Path, files: Sequence[Path]) -> list[Path]:

@@ -22,7 +22,7 @@ from litsieve.errors import SearchError
 from litsieve.logs import get_logger
 from litsieve.record import Record
 from litsieve.search.europepmc_records import result_to_record
-from litsieve.search.http import HttpClient
+from litsieve.search.http import HttpClient, answer_start
 from litsieve.search.snapshot import PartialSnapshot
 
 LOG = get_logger("search.europepmc")
@@ -35,15 +35,21 @@ def page_name(number: int) -> str:
     return f"page-{number:05d}.json"
 
 
+UNUSABLE_HINT = ("nothing of this answer was kept; the service may be down for maintenance: rerun "
+                 "`litsieve search refresh` later (it resumes); if it keeps happening, check the base URL "
+                 "(sources[].base_url or LITSIEVE_EUROPEPMC_URL)")
+
+
 def _decode(data: bytes, where: str) -> dict[str, Any]:
+    """A page of results, or a SearchError (checked before a page is kept)."""
     try:
         page = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SearchError(f"Europe PMC answered something that is not JSON: {exc}", file=where,
-                          hint="check the base URL (sources[].base_url or LITSIEVE_EUROPEPMC_URL)") from None
-    if not isinstance(page, dict) or "hitCount" not in page:
-        raise SearchError("Europe PMC answer has no hitCount", file=where,
-                          hint="check the base URL (sources[].base_url or LITSIEVE_EUROPEPMC_URL)")
+        raise SearchError(f"Europe PMC answered something that is not JSON ({exc}): it began with "
+                          f"{answer_start(data)}", file=where, hint=UNUSABLE_HINT) from None
+    if not isinstance(page, dict) or not isinstance(page.get("hitCount"), int):
+        raise SearchError(f"Europe PMC's answer has no hitCount: it began with {answer_start(data)}",
+                          file=where, hint=UNUSABLE_HINT)
     return page
 
 
@@ -74,12 +80,25 @@ class EuropePmcSearch:
         return {"platform": "europepmc", "query": self.query, **self.parameters()}
 
     def run(self, partial: PartialSnapshot) -> dict[str, Any]:
-        """Fetch every page not yet in ``partial``; return the manifest fields."""
+        """Fetch every page not yet in ``partial``; return the manifest fields.
+
+        Every page reports the hit count anew; when it changes during the fetch (Europe PMC
+        indexed or withdrew records meanwhile) the manifest says so page by page
+        (``hit_count_changes``) and the search documentation warns, because the result may
+        then miss or repeat a record.
+        """
         url = self.base_url.rstrip("/") + "/search"
-        number, cursor, hit_count, seen = 1, "*", None, 0
+        number, cursor, seen = 1, "*", 0
+        counts: dict[int, int] = {}  # page number -> hitCount it reported
         while partial.has(page_name(number)):
-            page = _decode(partial.read(page_name(number)), str(partial.folder / page_name(number)))
-            hit_count = page["hitCount"] if hit_count is None else hit_count
+            name = page_name(number)
+            try:
+                page = _decode(partial.read(name), str(partial.folder / name))
+            except SearchError as exc:  # kept by an older litsieve before it was checked
+                for later in [n for n in partial.files() if n.startswith("page-") and n >= name]:
+                    partial.discard(later, exc.message if later == name else "it follows an unusable page")
+                break
+            counts[number] = page["hitCount"]
             seen += len(_results(page))
             following = page.get("nextCursorMark")
             if not _results(page) or not following or following == cursor:
@@ -89,16 +108,15 @@ class EuropePmcSearch:
         already = len([n for n in partial.files() if n.startswith("page-")])
         if already:
             LOG.info("Europe PMC: %d page(s) already fetched, continuing after them", already)
-        bar = tqdm(total=hit_count, initial=seen, unit="rec", desc="Europe PMC", file=sys.stderr,
+        bar = tqdm(total=counts.get(1), initial=seen, unit="rec", desc="Europe PMC", file=sys.stderr,
                    disable=None, leave=False)
         try:
             while cursor:
                 params = {"query": self.query, "cursorMark": cursor, **self.parameters()}
                 data = self.http.get(url, params=params).content
-                page = _decode(data, url)
-                if hit_count is None:
-                    hit_count = page["hitCount"]
-                    bar.total = hit_count
+                page = _decode(data, url)  # checked before it is kept
+                counts[number] = page["hitCount"]
+                bar.total = counts[1] if 1 in counts else page["hitCount"]
                 results = _results(page)
                 if results or number == 1:
                     partial.write(page_name(number), data)
@@ -109,17 +127,31 @@ class EuropePmcSearch:
                 cursor, number = following, number + 1
         finally:
             bar.close()
+        hit_count = counts[min(counts)]
+        changes = [{"page": n, "hit_count": c} for n, c in sorted(counts.items())
+                   if n == min(counts) or c != counts.get(n - 1, c)]
         records = page_records(partial.folder, partial.files())
         unique = {r.record_id for r in records}
-        if len(unique) != hit_count:
+        reported = {c for c in counts.values()}
+        if len(unique) not in reported:
+            changed = (" (the hit count changed during the fetch: "
+                       + ", ".join(f"{c['hit_count']} on page {c['page']}" for c in changes) + ")"
+                       if len(changes) > 1 else "")
             raise SearchError(
-                f"Europe PMC reported {hit_count} hits but {len(unique)} distinct records arrived",
+                f"Europe PMC reported {hit_count} hits but {len(unique)} distinct records arrived{changed}",
                 file=str(partial.folder),
                 hint="the index may have changed during the fetch; rerun `litsieve search refresh` "
                      "(delete the .partial folder to start over)",
             )
-        return {"platform": "europepmc", "service": url, "query": self.query,
-                "parameters": self.parameters(), "count_reported": hit_count, "records": len(unique)}
+        fields: dict[str, Any] = {"platform": "europepmc", "service": url, "query": self.query,
+                                  "parameters": self.parameters(), "count_reported": hit_count,
+                                  "records": len(unique)}
+        if len(changes) > 1:
+            fields["hit_count_changes"] = changes
+            LOG.warning("Europe PMC's hit count changed during the fetch (%s): the index changed while the "
+                        "search ran, so the snapshot may miss or repeat a record; refresh again for a "
+                        "consistent one", ", ".join(f"{c['hit_count']} on page {c['page']}" for c in changes))
+        return fields
 
 
 def page_records(folder: Path, names: list[str]) -> list[Record]:

@@ -23,12 +23,13 @@ history (``WebEnv``) expires, a batch whose history is gone is fetched by its PM
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -37,7 +38,7 @@ from tqdm import tqdm
 from litsieve.errors import SearchError
 from litsieve.logs import get_logger
 from litsieve.record import Record
-from litsieve.search.http import HttpClient
+from litsieve.search.http import HttpClient, answer_start
 from litsieve.search.snapshot import PartialSnapshot
 
 LOG = get_logger("search.pubmed")
@@ -46,6 +47,7 @@ ENV_URL = "LITSIEVE_EUTILS_URL"
 ESEARCH_LIMIT = 9999
 BATCH_SIZE = 500
 PLAN = "slices.json"
+T = TypeVar("T")
 DATE_FORMAT = "%Y/%m/%d"
 
 
@@ -70,13 +72,18 @@ class EsearchAnswer:
     translation: str
 
 
+UNUSABLE_HINT = ("nothing of this answer was kept; the service may be down for maintenance: rerun "
+                 "`litsieve search refresh` later (it resumes); if it keeps happening, check the base URL "
+                 "(sources[].base_url or LITSIEVE_EUTILS_URL)")
+
+
 def _screen_xml(data: bytes, where: str) -> Any:
     """Parse with defusedxml (refuses entity tricks); the root element, or a SearchError."""
     try:
         return SafeET.fromstring(data)
     except (SafeET.ParseError, DefusedXmlException) as exc:
-        raise SearchError(f"E-utilities answered something that is not usable XML: {exc}", file=where,
-                          hint="check the base URL (sources[].base_url or LITSIEVE_EUTILS_URL)") from None
+        raise SearchError(f"E-utilities answered something that is not usable XML ({exc}): it began with "
+                          f"{answer_start(data)}", file=where, hint=UNUSABLE_HINT) from None
 
 
 def parse_esearch(data: bytes, where: str) -> EsearchAnswer:
@@ -90,7 +97,8 @@ def parse_esearch(data: bytes, where: str) -> EsearchAnswer:
         raise SearchError(f"PubMed refused the search: {exc}", file=where,
                           hint="check the PubMed translation with `litsieve search strings`") from None
     except Exception as exc:  # Bio.Entrez raises its own parser errors on malformed answers
-        raise SearchError(f"cannot read the ESearch answer: {exc}", file=where) from None
+        raise SearchError(f"cannot read the ESearch answer ({exc}): it began with {answer_start(data)}",
+                          file=where, hint=UNUSABLE_HINT) from None
     for problem in (parsed.get("ErrorList") or {}).get("PhraseNotFound", []):
         LOG.warning("PubMed did not find the phrase %r", str(problem))
     return EsearchAnswer(
@@ -178,8 +186,8 @@ class PubmedSearch:
             return plan["count"], [Slice(**s) for s in plan["slices"]]
         mindate, maxdate = self._range() if self.years else (None, None)
         data = self._esearch(mindate, maxdate, 0)
+        total = parse_esearch(data, "esearch (whole query)").count  # checked before it is kept
         partial.write("esearch-count.xml", data)
-        total = parse_esearch(data, "esearch (whole query)").count
         if total <= self.slice_limit:
             slices = [Slice(mindate or "", maxdate or "", total)]
         else:
@@ -216,21 +224,23 @@ class PubmedSearch:
             for index, piece in enumerate(slices, start=1):
                 prefix = piece.name(index)
                 esearch_file = f"{prefix}-esearch.xml"
-                fresh = not partial.has(esearch_file)
-                if fresh:
-                    partial.write(esearch_file, self._esearch(piece.mindate or None, piece.maxdate or None,
-                                                              max(piece.count, 1)))
-                answer = parse_esearch(partial.read(esearch_file), str(partial.folder / esearch_file))
+                answer = self._kept(partial, esearch_file, parse_esearch)
+                fresh = answer is None
+                if answer is None:
+                    data = self._esearch(piece.mindate or None, piece.maxdate or None, max(piece.count, 1))
+                    answer = parse_esearch(data, f"esearch {prefix}")  # checked before it is kept
+                    partial.write(esearch_file, data)
                 translation = translation or answer.translation
                 # The history server of an earlier process may have expired: go by PMIDs then.
                 webenv = answer.webenv if fresh else ""
                 for start in range(0, len(answer.ids), self.batch_size):
                     expected = answer.ids[start:start + self.batch_size]
                     name = f"{prefix}-batch-{start // self.batch_size + 1:04d}.xml"
-                    if not partial.has(name):
+                    pmids = self._kept(partial, name, functools.partial(_whole_batch, expected=expected))
+                    if pmids is None:
                         data, webenv = self._fetch_batch(expected, start, webenv, answer.query_key, name)
                         partial.write(name, data)
-                    pmids = batch_pmids(partial.read(name), name) or []
+                        pmids = batch_pmids(data, name) or []
                     bar.update(len(set(pmids) - fetched))
                     fetched.update(pmids)
         finally:
@@ -246,6 +256,18 @@ class PubmedSearch:
                 "count_reported": total, "records": len(fetched),
                 "slices": [dict(s.__dict__, file=f"{s.name(i)}-esearch.xml") for i, s in enumerate(slices, 1)],
                 "batches": [n for n in partial.files() if "-batch-" in n]}
+
+    @staticmethod
+    def _kept(partial: PartialSnapshot, name: str, parse: Callable[[bytes, str], T]) -> T | None:
+        """A kept answer, parsed; ``None`` when there is none or it is not usable (then it is
+        discarded and fetched again)."""
+        if not partial.has(name):
+            return None
+        try:
+            return parse(partial.read(name), str(partial.folder / name))
+        except SearchError as exc:
+            partial.discard(name, exc.message)
+            return None
 
     def _fetch_batch(self, expected: list[str], start: int, webenv: str, query_key: str,
                      name: str) -> tuple[bytes, str]:
@@ -268,6 +290,14 @@ class PubmedSearch:
                 file=name, hint="PubMed may have changed during the fetch; refresh again",
             )
         return data, ""
+
+
+def _whole_batch(data: bytes, where: str, expected: list[str]) -> list[str]:
+    """The PMIDs of a kept batch, which must be exactly the ones its slice listed."""
+    pmids = batch_pmids(data, where)
+    if pmids is None or sorted(pmids) != sorted(expected):
+        raise SearchError("the batch does not hold the PMIDs its slice listed", file=where)
+    return pmids
 
 
 def snapshot_records(folder: Path, manifest: Mapping[str, Any]) -> list[Record]:

@@ -10,17 +10,19 @@ caller to NCBI and are never written anywhere.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import time
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from litsieve import __version__
-from litsieve.errors import ConfigError
+from litsieve.errors import ConfigError, LitsieveError, SearchError
 from litsieve.logs import get_logger
 from litsieve.protocol import LiveSettings, Protocol, Source
 from litsieve.search import europepmc, pubmed
-from litsieve.search.http import HttpClient, RetryPolicy
+from litsieve.search.http import HttpClient, RetryPolicy, redact
 from litsieve.query.protocol import protocol_limits
 from litsieve.search.protocol import translations
 from litsieve.search.snapshot import PartialSnapshot, source_dir
@@ -29,6 +31,7 @@ LOG = get_logger("search.refresh")
 LIVE_PLATFORMS = ("pubmed", "europepmc")
 ENV_API_KEY = "NCBI_API_KEY"
 ENV_EMAIL = "NCBI_EMAIL"
+LOCK = ".partial.lock"
 
 
 def retry_policy(live: LiveSettings) -> RetryPolicy:
@@ -100,14 +103,41 @@ def refresh_source(
         search = europepmc.EuropePmcSearch(query=translation.text, base_url=url, http=http,
                                            page_size=settings.page_size,
                                            translation_parameters=dict(translation.parameters))
-    partial = PartialSnapshot.open(source_dir(root, source.name), search.fingerprint())
-    LOG.info("searching %s (%s) for source '%s'", source.database, platform, source.name)
-    fields = search.run(partial)
-    manifest = {
-        "source": source.name, "database": source.database, "litsieve_version": __version__,
-        "limits": list(translation.limits), "requests_sent": http.requests_sent,
-        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **fields,
-    }
-    folder = partial.finish(manifest, secrets=secrets, replace=replace)
-    LOG.info("sealed %s: %d records (%d reported)", folder, fields["records"], fields["count_reported"])
-    return folder
+    folder = source_dir(root, source.name)
+    with refresh_lock(folder, source.name):
+        try:
+            partial = PartialSnapshot.open(folder, search.fingerprint(), secrets=secrets)
+            LOG.info("searching %s (%s) for source '%s'", source.database, platform, source.name)
+            fields = search.run(partial)
+            manifest = {
+                "source": source.name, "database": source.database, "litsieve_version": __version__,
+                "limits": list(translation.limits), "requests_sent": http.requests_sent,
+                "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **fields,
+            }
+            sealed = partial.finish(manifest, secrets=secrets, replace=replace)
+        except LitsieveError as exc:  # an answer quoted in a message may repeat the key
+            exc.message, exc.hint = redact(exc.message, secrets), exc.hint and redact(exc.hint, secrets)
+            raise
+    LOG.info("sealed %s: %d records (%d reported)", sealed, fields["records"], fields["count_reported"])
+    return sealed
+
+
+@contextlib.contextmanager
+def refresh_lock(folder: Path, name: str) -> Iterator[None]:
+    """Hold ``<source>/.partial.lock`` for the whole refresh: two refreshes of one source
+    would write into, and seal, the same ``.partial/`` folder. The operating system drops
+    the lock when the process ends, however it ends, so a killed run leaves none behind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOCK
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SearchError(
+                f"another `litsieve search refresh` of source '{name}' is running", file=str(path),
+                hint="wait for it to finish (it seals the snapshot), then rerun if you need to",
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -26,6 +26,7 @@ from litsieve.fileio import atomic_write_bytes, file_sha256, write_json
 from litsieve.logs import get_logger
 from litsieve.protocol import Source
 from litsieve.record import Record, assign_ids
+from litsieve.search.http import redact_bytes
 
 LOG = get_logger("search.snapshot")
 MANIFEST = "manifest.json"
@@ -44,37 +45,53 @@ class PartialSnapshot:
     """A snapshot being fetched: raw responses land here one by one, atomically.
 
     ``fingerprint`` identifies the search (query and parameters); a partial folder left by
-    a different search is discarded rather than mixed in.
+    a different search is discarded rather than mixed in. Callers keep an answer only after
+    checking it (a maintenance page or a cut body kept here would be "resumed" from on
+    every later run), and ``secrets`` a service echoed back are replaced by ``***`` before
+    anything touches the disk.
     """
 
     folder: Path
     started_at: str
+    secrets: tuple[str, ...] = ()
 
     @classmethod
-    def open(cls, source_dir: Path, fingerprint: Mapping[str, Any]) -> "PartialSnapshot":
+    def open(cls, source_dir: Path, fingerprint: Mapping[str, Any], *, secrets: Sequence[str] = ()) -> "PartialSnapshot":
         folder = source_dir / PARTIAL
         state_path = folder / STATE
+        kept = tuple(s for s in secrets if s)
         if state_path.exists():
             state = json.loads(state_path.read_text(encoding="utf-8"))
             if state.get("fingerprint") == fingerprint:
                 done = len([n for n in os.listdir(folder) if n != STATE and not n.startswith(".")])
                 LOG.info("resuming the interrupted search in %s (%d responses already kept)", folder, done)
-                return cls(folder, state["started_at"])
+                return cls(folder, state["started_at"], kept)
             LOG.warning("discarding %s: it belongs to a different query or parameters", folder)
         if folder.exists():
             shutil.rmtree(folder)
         started = utc_now().isoformat().replace("+00:00", "Z")
         write_json(state_path, {"fingerprint": dict(fingerprint), "started_at": started})
-        return cls(folder, started)
+        return cls(folder, started, kept)
 
     def has(self, name: str) -> bool:
         return (self.folder / name).exists()
 
     def write(self, name: str, data: bytes) -> None:
-        atomic_write_bytes(self.folder / name, data)
+        """Keep a checked answer (the API key and e-mail replaced if the service echoed them)."""
+        clean = redact_bytes(data, self.secrets)
+        if clean != data:
+            LOG.warning("%s: the service repeated the API key or e-mail address in its answer; "
+                        "replaced by *** before the answer was kept", name)
+        atomic_write_bytes(self.folder / name, clean)
 
     def read(self, name: str) -> bytes:
         return (self.folder / name).read_bytes()
+
+    def discard(self, name: str, problem: str) -> None:
+        """Drop a kept answer that is not usable (kept by an older litsieve before it was
+        checked), so it is fetched again instead of failing every resume."""
+        LOG.warning("%s: the kept answer is not usable (%s); fetching it again", self.folder / name, problem)
+        (self.folder / name).unlink()
 
     def files(self) -> list[str]:
         """The responses kept so far, sorted by name (the fetch order)."""

@@ -31,6 +31,7 @@ from typing import Any, Mapping, Sequence
 
 from litsieve import __version__
 from litsieve.fileio import atomic_write_text, file_sha256, iter_csv, write_json
+from litsieve.logs import get_logger
 from litsieve.query.lint import format_report, lint
 from litsieve.query.parser import render
 from litsieve.query.protocol import meaning_differences, protocol_query, string_as_run
@@ -40,6 +41,7 @@ from litsieve.records_io import iter_records
 from litsieve.search.protocol import describe_limits, source_translation, translations
 from litsieve.search.snapshot import read_manifest
 
+LOG = get_logger("search.strategy")
 PLATFORM_LABELS = {**TARGET_LABELS, "other": "other interface"}
 METHOD_LABELS = {
     "live": "searched live through the database's API; responses frozen in a dated snapshot",
@@ -76,7 +78,8 @@ def _records_per_file(records_csv: str | os.PathLike[str]) -> tuple[int, Counter
 
 
 def _match_counts(match_csv: str | os.PathLike[str]) -> dict[str, int]:
-    counts: Counter[str] = Counter()
+    # Both counts are always present, 0 included: a perfect export has nothing unmatched.
+    counts: Counter[str] = Counter(records=0, not_matching=0)
     for row in iter_csv(match_csv, required=("record_id", "matched", "failed_on")):
         counts["records"] += 1
         if row["matched"] != "true":
@@ -107,6 +110,7 @@ def other_method_entry(source: Source, records_csv: str) -> dict[str, Any]:
     if not source.searched_on:
         entry["warning"] = (f"no searched_on date for this source; add `searched_on: YYYY-MM-DD` (the day "
                             f"it was searched) to source '{source.name}' in the protocol")
+        LOG.warning("search documentation, source '%s': %s", source.name, entry["warning"])
     return entry
 
 
@@ -118,6 +122,7 @@ def source_entry(search: Search, source: Source, records_csv: str,
     platform = source.platform
     translation = source_translation(search, source)
     total, per_file = _records_per_file(records_csv)
+    warnings: list[str] = []
     entry: dict[str, Any] = {
         "name": source.name,
         "kind": source.kind,
@@ -173,17 +178,34 @@ def source_entry(search: Search, source: Source, records_csv: str,
                 protocol_query(search), search.fields,
                 **_limits(search))
         if translation and manifest.get("query") != translation.text:
-            entry["warning"] = ("the snapshot was taken with a different string from the protocol's current "
-                                f"translation; run `litsieve search refresh --source {source.name}`")
+            warnings.append("the snapshot was taken with a different string from the protocol's current "
+                            f"translation; run `litsieve search refresh --source {source.name}`")
+        changes = manifest.get("hit_count_changes")
+        if changes:
+            entry["hit_count_changes"] = changes
+            warnings.append("the service's hit count changed during the fetch ("
+                            + ", ".join(f"{c['hit_count']} on page {c['page']}" for c in changes)
+                            + "): the database changed while it was searched, so the snapshot may miss or "
+                            f"repeat a record; run `litsieve search refresh --source {source.name}` for a "
+                            "consistent one")
     else:
         entry["date_searched"] = source.searched_on
         entry["hits"] = total
         entry["files"] = _export_files(source, per_file)
         if not source.searched_on:
-            entry["warning"] = (f"no searched_on date for this export; add `searched_on: YYYY-MM-DD` to "
-                                f"source '{source.name}' in the protocol")
+            warnings.append(f"no searched_on date for this export; add `searched_on: YYYY-MM-DD` to "
+                            f"source '{source.name}' in the protocol")
     if match_csv:
         entry["query_check"] = {"file": str(match_csv), **_match_counts(match_csv)}
+        check = entry["query_check"]
+        if check["records"] and check["not_matching"] == check["records"]:
+            warnings.append(f"none of the {check['records']} records of this source is matched by the protocol's "
+                            "query with its limits: check that the export is the result of the documented search "
+                            f"(rows in {match_csv})")
+    if warnings:
+        entry["warning"] = "; ".join(warnings)
+        for warning in warnings:
+            LOG.warning("search documentation, source '%s': %s", source.name, warning)
     return entry
 
 
@@ -244,7 +266,7 @@ def render_markdown(doc: Mapping[str, Any], lint_report: str) -> str:
         check = s.get("query_check")
         out.append(f"| {s['name']} | {s['database']} | {PLATFORM_LABELS.get(s['platform'], s['platform'])} | "
                    f"{s['method']} | {s.get('date_searched') or 'not given'} | {s.get('hits', '')} | "
-                   f"{s['records']} | {check['not_matching'] if check and 'not_matching' in check else (0 if check else 'n/a')} |")
+                   f"{s['records']} | {check['not_matching'] if check else 'n/a'} |")
     if others:
         out += ["", "## Other methods", "",
                 "Not searched with the string, so not checked against the query (PRISMA-S items 4-7).", "",
@@ -310,7 +332,7 @@ def _source_markdown(s: Mapping[str, Any]) -> list[str]:
     check = s.get("query_check")
     if check:
         reasons = [f"{k[len('failed_on_'):]}: {v}" for k, v in check.items() if k.startswith("failed_on_")]
-        out += [f"Checked against the query: {check.get('not_matching', 0)} of {check.get('records', 0)} records "
+        out += [f"Checked against the query: {check['not_matching']} of {check['records']} records "
                 "are not matched by the intended query with its limits"
                 + (f" ({', '.join(reasons)})" if reasons else "") + f"; rows in `{check['file']}`.", ""]
     return out
@@ -358,7 +380,8 @@ def summary_lines(results: str | os.PathLike[str] = "results") -> list[str]:
     if not strategy.exists():
         return []
     doc = json.loads(strategy.read_text(encoding="utf-8"))
-    checked = [f"{s['name']} {s['query_check']['not_matching']} of {s['query_check']['records']}"
+    # .get: a search_strategy.json written before every count was always present.
+    checked = [f"{s['name']} {s['query_check'].get('not_matching', 0)} of {s['query_check'].get('records', 0)}"
                for s in doc["sources"] if s.get("query_check")]
     line = f"Search documentation: {strategy.with_suffix('.md')} (+ .json)"
     if checked:
