@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Sequence
 
-from litsieve.dedup.blocking import candidate_pairs
+from litsieve.dedup.blocking import Pairs, candidate_pairs
 from litsieve.dedup.cluster import IDENTIFIER, METADATA, PERSON, Link, cluster
 from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, compare, worth_comparing
 from litsieve.dedup.features import Features, features_of
@@ -76,7 +76,7 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def compare_pairs(features: list[Features], pairs: set[tuple[int, int]]) -> dict[tuple[int, int], PairResult]:
+def compare_pairs(features: list[Features], pairs: Pairs) -> dict[tuple[int, int], PairResult]:
     """Verdicts on the candidate pairs that may be one work (``same`` or ``uncertain``; ``i < j``).
 
     "Different" verdicts are not kept: they are most pairs, and the consistency check
@@ -84,7 +84,7 @@ def compare_pairs(features: list[Features], pairs: set[tuple[int, int]]) -> dict
     measured slower at 100,000 records: sending the results back costs more than it saves.)
     """
     found: dict[tuple[int, int], PairResult] = {}
-    for i, j in sorted(pairs):
+    for i, j in pairs:  # in sorted order
         if worth_comparing(features[i], features[j]):
             result = compare(features[i], features[j])
             if result.verdict != DIFFERENT:
