@@ -27,6 +27,7 @@ ABSTRACT_CHARS = 600  # enough to tell two abstracts apart; 65,000-character one
 
 _TAG = re.compile(r"<[^>]{1,40}>")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
@@ -129,6 +130,11 @@ _PREPRINT_DOI = re.compile(
 _KIND_WORDS = re.compile(
     r"errat|corrig|correct|retract|withdraw|concern|re\s*:|repl|respon|comment|letter|rebuttal|\(vol|publisher|\(\d{4}\)",
     re.IGNORECASE)
+# The plain words of _KIND_WORDS: an ASCII title holding none of them, no ":" and no "(" has none.
+_KIND_LITERALS = ("errat", "corrig", "correct", "retract", "withdraw", "concern", "repl", "respon", "comment",
+                  "letter", "rebuttal", "publisher")
+# Every match of _PREPRINT_JOURNAL holds one of these.
+_PREPRINT_LITERALS = ("rxiv", "ssrn", "research", "preprint")
 _COMMENT_TYPE = re.compile(r"\bcomment\b")
 _SUPPLEMENT_PAGE = re.compile(r"\s*s\d", re.IGNORECASE)
 _PAGE_PARTS = re.compile(r"([a-z]*)0*(\d+)([a-z]*)$")
@@ -182,12 +188,15 @@ def fold(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)  # "&amp;", "&#8211;", "&uuml;" as some exports leave them
     if text.isascii():
-        text = text.casefold()
+        # The same result as the general path below, without the Unicode regex (5x faster).
+        return " ".join(text.casefold().replace("&", " and ").translate(_ASCII_NON_WORD).split())
     else:
         text = unicodedata.normalize("NFKC", text).casefold()
         text = _GREEK_RE.sub(lambda m: _GREEK[m.group(0)], text)
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     text = text.replace("&", " and ")
+    if text.isascii():  # accents stripped, letters spelled out: most text is ASCII by now
+        return " ".join(text.translate(_ASCII_NON_WORD).split())
     return _NON_WORD.sub(" ", text).strip()
 
 
@@ -292,11 +301,31 @@ def parse_pages(pages: str) -> tuple[str, str]:
     return start, end
 
 
+def _kind_words(title: str) -> bool:
+    """``_KIND_WORDS.search(title)``, decided by substring tests for the ASCII titles most records have."""
+    if not title.isascii():
+        return bool(_KIND_WORDS.search(title))
+    low = title.lower()
+    for word in _KIND_LITERALS:
+        if word in low:
+            return True
+    return ("(" in low or ":" in low) and bool(_KIND_WORDS.search(title))
+
+
+def _preprint_venue(venue: str) -> bool:
+    """``_PREPRINT_JOURNAL.search(venue)``, with the same shortcut."""
+    if venue.isascii():
+        low = venue.lower()
+        if not any(word in low for word in _PREPRINT_LITERALS):
+            return False
+    return bool(_PREPRINT_JOURNAL.search(venue))
+
+
 def _kinds(record: Record, doi: str) -> frozenset[str]:
     kinds: set[str] = set()
     raw_title = record.title.strip()
     # Most titles hold none of the words these kinds are named by: skip the long patterns.
-    if not _KIND_WORDS.search(raw_title):
+    if not _kind_words(raw_title):
         raw_title = ""
     types = " | ".join(record.publication_types).casefold()
     if _ERRATUM_TITLE.search(raw_title) or "erratum" in types or "correction" in types:
@@ -308,7 +337,7 @@ def _kinds(record: Record, doi: str) -> frozenset[str]:
     # A preprint server's DOI on a record that names a journal or proceedings of its own is
     # that published record with a link to its preprint, not the preprint.
     venue = record.journal or _container(record)
-    if (_PREPRINT_JOURNAL.search(venue) or "preprint" in types
+    if (_preprint_venue(venue) or "preprint" in types
             or (_PREPRINT_DOI.search(doi) and not venue.strip())):
         kinds.add(PREPRINT)
     if (_CONFERENCE_TYPES.search(types) or _CONFERENCE_TYPES.search(record.journal)
