@@ -56,6 +56,8 @@ from litsieve.dedup.notices import (
     retracted_banner,
     target_title,
 )
+from litsieve.dedup.review import DIFFERENT as DIFFERENT_DECISION
+from litsieve.dedup.review import SAME_STUDY as SAME_STUDY_DECISION
 from litsieve.importers.links import record_links
 from litsieve.importers.registry import record_registry_ids
 from litsieve.record import Record
@@ -63,8 +65,6 @@ from litsieve.record import Record
 STUDY_COLUMNS = ("study_id", "relation", "related_to", "study_flags", "study_rule")
 RETRACTED = "retracted"
 CONCERN = "expression of concern"
-SAME_STUDY_DECISION = "same study"
-DIFFERENT_DECISION = "different"
 
 # Evidence tiers, strongest first (a person's decision beats every rule).
 PERSON, LINK_FIELD, NOTICE_TITLE, REGISTRY, EARLY_REPORT, SAME_TITLE = range(6)
@@ -276,13 +276,16 @@ class _TitleIndex:
         return found
 
 
-def _best_title(title: str, cluster: _Cluster, features: Sequence[Features]) -> tuple[float, Features]:
-    """The member whose title is closest to ``title``, and how close."""
-    scored = [(similarity(title, features[i].title), features[i]) for i in cluster.members
-              if features[i].title and not features[i].generic_title]
-    if not scored:
-        return 0.0, features[cluster.kept]
-    return max(scored, key=lambda s: (s[0], -s[1].index))
+def _members_by_title(title: str, cluster: _Cluster, features: Sequence[Features]) -> list[tuple[float, Features]]:
+    """The cluster's records with a usable title, each with how close it is to ``title``."""
+    return [(similarity(title, features[i].title), features[i]) for i in cluster.members
+            if features[i].title and not features[i].generic_title]
+
+
+def _strongest(edges: Iterable[StudyEdge | None]) -> StudyEdge | None:
+    """The best of the edges one pair gives through the members of its clusters."""
+    found = [e for e in edges if e is not None]
+    return max(found, key=lambda e: (e.sure, e.score, e.rule)) if found else None
 
 
 def _title_edges(clusters: Sequence[_Cluster], records: Sequence[Record], features: Sequence[Features]) -> list[StudyEdge]:
@@ -296,7 +299,8 @@ def _title_edges(clusters: Sequence[_Cluster], records: Sequence[Record], featur
             titles = {t for i in cluster.members if len((t := target_title(records[i].title)).split()) >= 4}
             for title in sorted(titles):
                 for other in sorted(index.near(title) - {c}):
-                    edge = _notice_edge(c, cluster, other, clusters[other], title, own, features)
+                    edge = _strongest(_notice_edge(c, cluster, other, clusters[other], title, own, found)
+                                      for _, found in _members_by_title(title, clusters[other], features))
                     if edge:
                         edges.append(edge)
             continue
@@ -309,17 +313,19 @@ def _title_edges(clusters: Sequence[_Cluster], records: Sequence[Record], featur
         for other in sorted(candidates - {c}):
             if other < c and cluster.role == clusters[other].role:
                 continue  # a pair of like reports is looked at once
-            edge = _report_edge(c, cluster, other, clusters[other], features)
+            edge = _strongest(_report_edge(c, cluster, other, clusters[other], features[i], b, tsim)
+                              for i in cluster.members if not features[i].generic_title
+                              for tsim, b in _members_by_title(features[i].title, clusters[other], features))
             if edge:
                 edges.append(edge)
     return edges
 
 
 def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title: str, own: Features,
-                 features: Sequence[Features]) -> StudyEdge | None:
+                 found: Features) -> StudyEdge | None:
     if target.role in (ERRATUM_OF, RETRACTION_OF, CONCERN_ABOUT):
         return None  # a notice is about a report, not about another notice
-    tsim, found = _best_title(title, target, features)
+    tsim = similarity(title, found.title)
     if tsim < 0.85:
         return None
     first, _ = _author_agreement(own, found)
@@ -331,7 +337,8 @@ def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title:
     return StudyEdge(c, cluster.role, other, NOTICE_TITLE, round(tsim, 4), rule, sure)
 
 
-def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, features: Sequence[Features]) -> StudyEdge | None:
+def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, a: Features, b: Features,
+                 tsim: float) -> StudyEdge | None:
     """A preprint to its journal version; an abstract or a one-page item to the report with its
     title and authors in the same volume of the same journal; two such reports to each other.
 
@@ -344,8 +351,6 @@ def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, featur
         return None
     if not cluster.role and target.role:
         return None  # looked at from the other report's side
-    a = features[cluster.kept]
-    tsim, b = _best_title(a.title, target, features)
     if tsim < 0.9 or a.part != b.part or a.title_numbers != b.title_numbers:
         return None
     first, overlap = _author_agreement(a, b)
