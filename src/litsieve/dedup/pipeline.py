@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Sequence
 
 from litsieve.dedup.blocking import Pairs, candidate_pairs
+from litsieve.dedup.briefs import BriefRecords, brief
 from litsieve.dedup.cluster import IDENTIFIER, METADATA, PERSON, Link, cluster
 from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, compare, worth_comparing
 from litsieve.dedup.features import Features, features_of
@@ -42,12 +43,15 @@ class DedupResult:
     review_rows: list[dict[str, str]] = field(default_factory=list)
 
 
-def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Features]]:
-    """Record ids, sources and features in one pass over ``records`` (which may be a file read on demand)."""
+def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Features], Sequence[Record]]:
+    """Record ids, sources and features in one pass over ``records``, and the records the
+    study links read: ``records`` itself when it is a list, else (a file read on demand)
+    the records kept brief in memory (:mod:`litsieve.dedup.briefs`)."""
     seen: dict[str, int] = {}
     ids: list[str] = []
     sources: list[str] = []
     features: list[Features] = []
+    briefs: list[bytes] | None = None if isinstance(records, list) else []
     for row, record in enumerate(records, start=1):
         if not record.record_id:
             raise DedupError("a record has no record_id", row=row, field="record_id",
@@ -59,7 +63,9 @@ def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Fea
         ids.append(record.record_id)
         sources.append(sys.intern(record.source))
         features.append(features_of(row - 1, record))
-    return ids, sources, features
+        if briefs is not None:
+            briefs.append(brief(record))
+    return ids, sources, features, records if briefs is None else BriefRecords(briefs)
 
 
 @contextmanager
@@ -104,7 +110,7 @@ def deduplicate(
 
 
 def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], str]) -> DedupResult:
-    ids, sources, features = _features(records)
+    ids, sources, features, study_records = _features(records)
     position = {rid: i for i, rid in enumerate(ids)}
 
     results: dict[tuple[int, int], PairResult] = {}
@@ -180,7 +186,7 @@ def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], 
     rows.sort(key=lambda r: (r["cluster_id"], r["kept"] != "true", r["record_id"]))
     merged = MergedWorks(records, works)
     # The second level: reports of one study linked (every row of a cluster gets its columns).
-    studies = link_studies(records, features, rows, decisions)
+    studies = link_studies(study_records, features, rows, decisions)
     for row in rows:
         row.update(studies.columns[row["cluster_id"]])
 
