@@ -123,6 +123,7 @@ class Studies:
 
     reports: dict[str, Report] = field(default_factory=dict)
     studies: dict[str, Study] = field(default_factory=dict)
+    with_study_columns: bool = False  # the clusters file has deduplication's study columns
 
     @classmethod
     def from_clusters(cls, rows: Iterable[ClusterRow]) -> "Studies":
@@ -149,7 +150,7 @@ class Studies:
             group.sort(key=lambda r: r.record_id)
             main = kept.get(study_id) or next((r.record_id for r in group if not r.relation), group[0].record_id)
             studies[study_id] = Study(study_id, main, tuple(group), tuple(sorted(flags.get(study_id, ()))))
-        return cls(reports, studies)
+        return cls(reports, studies, any("study_id" in row.explanation for row in rows))
 
     @property
     def linked(self) -> bool:
