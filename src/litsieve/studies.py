@@ -237,3 +237,12 @@ def reports_text(study: Study, included: Sequence[str] | None = None) -> str:
     wanted = set(included) if included is not None else None
     return "; ".join(f"{r.record_id} ({r.label or 'main report'})" for r in study.reports
                      if wanted is None or r.record_id in wanted)
+
+
+def retracted_warning(studies: Sequence[str]) -> str:
+    """The one sentence every place showing the included studies says about retracted ones."""
+    many = len(studies) > 1
+    return (f"RETRACTED: {len(studies)} included stud{'ies are' if many else 'y is'} retracted "
+            f"({', '.join(studies)}): check the retraction{'s' if many else ''}, and exclude "
+            f"{'them' if many else 'it'} at full text or say in the review why not (the extraction table "
+            f"marks {'them' if many else 'it'} in study_flags)")

@@ -45,6 +45,8 @@ rule report_extraction:
         full_text="results/screening/full_text.csv",
         pool="results/screening/pool.csv",
         other_methods="results/screening/other_methods.csv",
+        # The study links: one row per included study, listing its reports.
+        clusters="results/dedup/clusters.csv",
         # Reviewers' corrections: saving the sheet rebuilds the table.
         sheet=f"{PEOPLE}/extraction.csv",
         workbooks=lambda wildcards: workbooks_of([f"{PEOPLE}/extraction.csv"]),

@@ -18,6 +18,7 @@ from litsieve.report.conservation import check_conservation
 from litsieve.report.counts import FlowCounts, FlowFiles, compute_counts, read_flow_inputs
 from litsieve.report.diagram import layout, render
 from litsieve.report.prisma_csv import write_prisma2020_csv
+from litsieve.studies import retracted_warning
 
 LOG = get_logger("report.prisma")
 FORMATS = ("svg", "pdf", "png")
@@ -62,15 +63,6 @@ def write_prisma(files: FlowFiles, review: Review, sources: Sequence[Source], ou
     if counts.retracted_included:
         LOG.warning("%s", retracted_warning(counts.retracted_included))
     return counts
-
-
-def retracted_warning(studies: Sequence[str]) -> str:
-    """The one sentence every place showing the included studies says about retracted ones."""
-    many = len(studies) > 1
-    return (f"RETRACTED: {len(studies)} included stud{'ies are' if many else 'y is'} retracted "
-            f"({', '.join(studies)}): check the retraction{'s' if many else ''}, and exclude "
-            f"{'them' if many else 'it'} at full text or say in the review why not (the extraction table "
-            f"marks {'them' if many else 'it'} in study_flags)")
 
 
 def summary_lines(results: str | os.PathLike[str] = "results") -> list[str]:
