@@ -13,6 +13,7 @@ import pytest
 from litsieve.errors import ConservationError
 from litsieve.report.conservation import check_conservation
 from litsieve.report.counts import FlowFiles, compute_counts, read_flow_inputs
+from litsieve.report.pages import screening_html
 from litsieve.report.prisma import PrismaOutputs, summary_lines, write_prisma
 from protocols import minimal_mapping, protocol
 from report_helpers import stage_row, write_results
@@ -96,3 +97,13 @@ def test_a_retracted_included_study_is_a_warning_in_the_log_counts_and_summary(
     assert lines[1].startswith("WARNING: RETRACTED: 1 included study is retracted (pubmed:1)")
     svg = (results / "prisma" / "flow.svg").read_text(encoding="utf-8")
     assert "Studies included in review (n = 2)" in svg and "Reports of included studies (n = 4)" in svg
+
+
+def test_the_screening_page_of_the_report_warns_of_a_retracted_included_study(tmp_path: Path) -> None:
+    results = write_results(tmp_path, TA, FT, LINKS, FLAGS)
+    write_prisma(FlowFiles.under(results), CONFIG.review, CONFIG.sources, PrismaOutputs.under(results / "prisma"))
+    prisma = json.loads((results / "prisma" / "counts.json").read_text(encoding="utf-8"))
+    page = screening_html({}, {}, prisma)
+    assert '<p class="retracted" id="retracted">RETRACTED: 1 included study is retracted (pubmed:1)' in page
+    assert "2 studies included in the review, from 4 reports" in page
+    assert 'id="retracted"' not in screening_html({}, {}, {**prisma, "retracted_included": []})

@@ -90,6 +90,8 @@ rule report_pages:
         search="results/search/search_strategy.md",
         status="results/screening/status.json",
         agreement="results/screening/agreement.json",
+        # The studies included (and a retracted one, loudly).
+        prisma="results/prisma/counts.json",
     output:
         search=report(
             "results/report/search_strategy.html", caption=f"{REPORT_CAPTIONS}/search.rst", category="2. Search"

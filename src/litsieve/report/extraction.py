@@ -60,7 +60,7 @@ def _names(fields: Sequence[ExtractionField]) -> tuple[str, ...]:
 
 
 def person_spec(fields: Sequence[ExtractionField]) -> PersonFileSpec:
-    columns = ["record_id", *STUDY_COLUMNS, *PERSON_FILE_CITATION]
+    columns = ["record_id", *PERSON_FILE_CITATION, *STUDY_COLUMNS]
     for name in _names(fields):
         columns += [f"{name}_prefilled", f"{name}_evidence", name]
     columns.append(NOTES)
