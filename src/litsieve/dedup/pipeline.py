@@ -20,10 +20,12 @@ from litsieve.dedup.merge import merge_cluster
 from litsieve.dedup.review import DIFFERENT as PERSON_DIFFERENT
 from litsieve.dedup.review import SAME as PERSON_SAME
 from litsieve.dedup.review import review_row
+from litsieve.dedup.studies import STUDY_COLUMNS, link_studies
 from litsieve.errors import DedupError
 from litsieve.record import Record
 
-CLUSTER_COLUMNS = ("record_id", "cluster_id", "kept", "cluster_size", "rule", "score", "linked_to", "source")
+CLUSTER_COLUMNS = ("record_id", "cluster_id", "kept", "cluster_size", "rule", "score", "linked_to", "source",
+                   *STUDY_COLUMNS)
 _IDENTIFIER_RULES = ("same DOI", "same PMID", "same PMCID")
 
 
@@ -145,6 +147,10 @@ def deduplicate(
             })
     rows.sort(key=lambda r: (r["cluster_id"], r["kept"] != "true", r["record_id"]))
     merged.sort(key=lambda r: r.record_id)
+    # The second level: reports of one study linked (every row of a cluster gets its columns).
+    studies = link_studies(records, features, rows, decisions)
+    for row in rows:
+        row.update(studies.columns[row["cluster_id"]])
 
     root_of = clustering.root
     review: dict[str, dict[str, str]] = {}
@@ -163,12 +169,18 @@ def deduplicate(
         result = judged(i, j)
         row = review_row(records[i], records[j], result.rule, result.score)
         review.setdefault(row["pair_id"], row)
+    for a, b, reason, pair_score in studies.review:
+        if frozenset((position[a], position[b])) not in decided:
+            row = review_row(records[position[a]], records[position[b]], reason, pair_score)
+            review.setdefault(row["pair_id"], row)
     undecided = sorted((r for r in review.values() if frozenset((position[r["record_a"]], position[r["record_b"]])) not in decided),
                        key=lambda r: (-float(r["score"]), r["pair_id"]))
     done = sorted((r for r in review.values() if frozenset((position[r["record_a"]], position[r["record_b"]])) in decided),
                   key=lambda r: r["pair_id"])
 
     counts = _counts(rows, len(clustering.refused), len(undecided))
+    counts.update({key: value for key, value in studies.counts.items() if key != "study_links_awaiting_review"})
+    counts["study_links_awaiting_review"] = sum(1 for r in undecided if r["reason"].startswith("same study?"))
     return DedupResult(rows, merged, counts, undecided + done)
 
 
