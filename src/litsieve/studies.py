@@ -63,11 +63,6 @@ HAS = {
 FLAG_LABELS = {RETRACTED: "RETRACTED", EXPRESSION_OF_CONCERN: "EXPRESSION OF CONCERN"}
 
 
-def _flags(value: str) -> tuple[str, ...]:
-    flags = (part.strip().casefold() for part in (value or "").split(";"))
-    return tuple(sorted({flag for flag in flags if flag}))
-
-
 @dataclass(frozen=True)
 class Report:
     """One report (the record deduplication kept for its cluster) and how it is linked.
@@ -134,14 +129,11 @@ class Studies:
         for row in rows:
             if not row.kept:
                 continue
-            cell = row.explanation
-            study = (cell.get("study_id") or "").strip() or row.cluster_id
-            relation = (cell.get("relation") or "").strip().casefold()
-            related = (cell.get("related_to") or "").strip()
+            study, relation = row.study_id, row.relation.casefold()
             reports[row.record_id] = Report(row.record_id, row.cluster_id, study,
                                             relation if relation in RELATIONS else "",
-                                            kept.get(related, "") if relation in RELATIONS else "")
-            flags.setdefault(study, set()).update(_flags(cell.get("study_flags") or ""))
+                                            kept.get(row.related_to, "") if relation in RELATIONS else "")
+            flags.setdefault(study, set()).update(flag.casefold() for flag in row.study_flags)
         members: dict[str, list[Report]] = {}
         for report in reports.values():
             members.setdefault(report.study_id, []).append(report)
