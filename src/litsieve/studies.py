@@ -175,7 +175,7 @@ class Studies:
             seen.add(target)
             current = target
 
-    def followers(self, screened: Collection[str]) -> dict[str, str]:
+    def followers(self, screened: Iterable[str]) -> dict[str, str]:
         """Each notice among ``screened`` that follows another report, mapped to that report
         (which is screened on its own). Notices that point at each other in a circle are
         each screened on their own."""

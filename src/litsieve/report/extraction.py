@@ -30,6 +30,7 @@ import io
 import os
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -117,14 +118,13 @@ def included_studies(records: Sequence[Record], studies: Studies | None = None) 
     for record in records:
         groups.setdefault(studies.study_id(record.record_id), []).append(record)
     rows = []
+    def rank(record: Record, main: str) -> tuple[int, str]:
+        relation = studies.report(record.record_id).relation
+        return (0 if record.record_id == main else 2 if relation in NOTICES else 1, record.record_id)
+
     for study_id, group in groups.items():
         study = studies.study_of(group[0].record_id)
-
-        def rank(record: Record) -> tuple[int, str]:
-            relation = studies.report(record.record_id).relation
-            return (0 if record.record_id == study.main else 2 if relation in NOTICES else 1, record.record_id)
-
-        lead = min(group, key=rank)
+        lead = min(group, key=partial(rank, main=study.main))
         rows.append(IncludedStudy(study.main, study_id, lead,
                                   reports_text(study, [r.record_id for r in group]), study.flag_text,
                                   study.retracted))
