@@ -190,24 +190,30 @@ class Studies:
                 heads[record_id] = head
         return heads
 
-    def cell(self, record_id: str, followers: Mapping[str, str], shown: Collection[str] = ()) -> str:
-        """The queue's ``study`` cell of a report screened on its own: its study's flags, how
-        it is linked, the notices that follow it and the study's other reports ``shown``
-        in the same queue (empty for a study of one report)."""
-        study = self.study_of(record_id)
-        parts = [study.flag_text] if study.flag_text else []
-        own = self.report(record_id)
-        if own.label:
-            parts.append(own.label)
+    def cells(self, shown: Iterable[str], followers: Mapping[str, str]) -> dict[str, str]:
+        """The queue's ``study`` cell of each report ``shown`` (screened on its own): its
+        study's flags, how it is linked, the notices that follow it, and the study's other
+        reports in the same queue (empty for a study of one report)."""
+        shown = set(shown)
+        notices: dict[str, list[str]] = {}
         for notice, head in sorted(followers.items()):
-            if head == record_id:
-                parts.append(f"{HAS[self.report(notice).relation]} {notice}")
-        others = [r for r in study.record_ids if r != record_id and r in shown and r not in followers]
-        if others:
-            parts.append(f"other report{'s' if len(others) > 1 else ''} of study {study.study_id}: {', '.join(others)}")
-        elif own.label:
-            parts.append(f"study {study.study_id}")
-        return "; ".join(parts)
+            notices.setdefault(head, []).append(notice)
+        cells = {}
+        for record_id in sorted(shown):
+            study = self.study_of(record_id)
+            parts = [study.flag_text] if study.flag_text else []
+            own = self.report(record_id)
+            if own.label:
+                parts.append(own.label)
+            parts += [f"{HAS[self.report(notice).relation]} {notice}" for notice in notices.get(record_id, ())]
+            others = [r for r in study.record_ids if r != record_id and r in shown]
+            if others:
+                parts.append(f"other report{'s' if len(others) > 1 else ''} of study {study.study_id}: "
+                             f"{', '.join(others)}")
+            elif own.label:
+                parts.append(f"study {study.study_id}")
+            cells[record_id] = "; ".join(parts)
+        return cells
 
     def follower_cell(self, record_id: str, head: str) -> str:
         """The ``study`` cell of a notice kept in a queue because someone had decided it."""

@@ -230,15 +230,14 @@ def screen_title_abstract(
     following = studies.followers(r.record_id for r in pooled)
     records = [r for r in pooled if r.record_id not in following]
     by_id = {r.record_id: r for r in pooled}
-    shown = {r.record_id for r in records}
+    study_cells = studies.cells((r.record_id for r in records), following)
     policy = maybe
 
     def rows_for(name: str, table: PersonTable, spec: PersonFileSpec,
                  alias_map: Mapping[str, str]) -> list[dict[str, str]]:
         labels = labels_from(table, spec, alias_map, policy)
         order = priority_order(records, suggested, labels, ranked=ranked)
-        rows = title_abstract_rows(records, suggested, order,
-                                   study=lambda key: studies.cell(key, following, shown))
+        rows = title_abstract_rows(records, suggested, order, study=study_cells.__getitem__)
         return rows + kept_notice_rows(table, spec, alias_map, by_id, following, studies, record_cells)
 
     outcomes = run_stage(TITLE_ABSTRACT, screeners, policy, criteria, Path(root) / people, records, rows_for,
@@ -273,13 +272,12 @@ def screen_full_text(
     following = studies.followers(r.record_id for r in candidates)
     records = [r for r in candidates if r.record_id not in following]
     by_id = {r.record_id: r for r in candidates}
-    shown = {r.record_id for r in records}
+    study_cells = studies.cells((r.record_id for r in records), following)
 
     def cells(record: Record) -> dict[str, str]:
         return {**record_cells(record), "sources": record_sources(record)}
 
-    rows = [{**cells(r), "study": studies.cell(r.record_id, following, shown)}
-            for r in sorted(records, key=lambda r: r.record_id)]
+    rows = [{**cells(r), "study": study_cells[r.record_id]} for r in sorted(records, key=lambda r: r.record_id)]
 
     def rows_for(name: str, table: PersonTable, spec: PersonFileSpec,
                  alias_map: Mapping[str, str]) -> list[dict[str, str]]:
