@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from litsieve.screening.pool import build_pool
+from litsieve.stagefiles import ClusterRow
 from litsieve.studies import Studies, read_studies
 from protocols import demo_protocol
 from screening_helpers import (person_cells, protocol, read_rows, record, run, spreadsheet_edit, state,
@@ -140,3 +141,27 @@ def test_notices_pointing_at_each_other_are_each_screened(tmp_path: Path) -> Non
     path = write_clusters(tmp_path, {f"{P}1": (f"{P}1", "comment on", f"{P}2"),
                                      f"{P}2": (f"{P}1", "reply to", f"{P}1")}, [f"{P}1", f"{P}2"])
     assert read_studies(path).followers([f"{P}1", f"{P}2"]) == {}
+
+
+def test_links_name_clusters_and_the_kept_record_carries_them() -> None:
+    # Deduplication names a cluster by its smallest record id, which need not be the record
+    # it kept: a link to the cluster reaches the kept record.
+    def row(record_id: str, cluster: str, kept: bool, study: str, relation: str = "", related: str = "",
+            flags: str = "") -> ClusterRow:
+        return ClusterRow(record_id, cluster, kept, "x", {"study_id": study, "relation": relation,
+                                                          "related_to": related, "study_flags": flags})
+
+    studies = Studies.from_clusters([
+        row("psycinfo:1", "psycinfo:1", False, "psycinfo:1", flags="expression of concern"),
+        row("pubmed:1", "psycinfo:1", True, "psycinfo:1", flags="expression of concern"),
+        row("pubmed:2", "pubmed:2", True, "psycinfo:1", "erratum of", "psycinfo:1", "expression of concern"),
+        row("pubmed:3", "pubmed:3", True, "pubmed:3", "said to be about", "pubmed:1"),  # not a relation litsieve knows
+        row("pubmed:4", "pubmed:4", True, "pubmed:4", "comment on", "pubmed:99"),  # about a record not in the review
+    ])
+    assert studies.followers(["pubmed:1", "pubmed:2", "pubmed:3", "pubmed:4"]) == {"pubmed:2": "pubmed:1"}
+    study = studies.study_of("pubmed:2")
+    assert (study.study_id, study.main, study.record_ids) == ("psycinfo:1", "pubmed:1", ("pubmed:1", "pubmed:2"))
+    assert study.flag_text == "EXPRESSION OF CONCERN" and not study.retracted
+    assert studies.cells(["pubmed:1", "pubmed:3"], {"pubmed:2": "pubmed:1"}) == {
+        "pubmed:1": "EXPRESSION OF CONCERN; has erratum pubmed:2", "pubmed:3": ""}
+    assert studies.study_of("pubmed:9").record_ids == ("pubmed:9",)  # unknown: a study of its own

@@ -20,7 +20,7 @@ use), so they agree on which reports belong together:
   the queue says it has one (``has erratum``, ``RETRACTED``, ``reply by the authors``);
 * every other report (a conference abstract, a preprint, a registry entry, an update, a
   second report of the same study) is screened as a report of its study, its row saying
-  which study and how it is linked (:meth:`Studies.cell`).
+  which study and how it is linked (:meth:`Studies.cells`).
 
 A notice whose report never reached screening (removed before it, say) has nothing to
 follow and is screened on its own, so no record ever goes unscreened.
@@ -35,7 +35,6 @@ from typing import Collection, Iterable, Mapping, Sequence
 
 from litsieve.stagefiles import ClusterRow, read_clusters
 
-STUDY_COLUMNS = ("study_id", "relation", "related_to", "study_flags")
 ERRATUM, RETRACTION, CONCERN, COMMENT, REPLY = (
     "erratum of", "retraction notice of", "expression of concern about", "comment on", "reply to")
 UPDATE, ABSTRACT, PREPRINT, REGISTRY, SAME = (
@@ -143,11 +142,6 @@ class Studies:
             main = kept.get(study_id) or next((r.record_id for r in group if not r.relation), group[0].record_id)
             studies[study_id] = Study(study_id, main, tuple(group), tuple(sorted(flags.get(study_id, ()))))
         return cls(reports, studies, any("study_id" in row.explanation for row in rows))
-
-    @property
-    def linked(self) -> bool:
-        """Whether deduplication linked any reports into studies (or flagged any study)."""
-        return any(len(s.reports) > 1 or s.flags for s in self.studies.values())
 
     def report(self, record_id: str) -> Report:
         return self.reports.get(record_id) or Report(record_id, record_id, record_id)

@@ -223,7 +223,7 @@ def title_abstract_rows(
     study: Callable[[str], str] | None = None,
 ) -> list[dict[str, str]]:
     """The generated cells of a title/abstract queue, in ``order`` (``study``: the ``study``
-    cell of a record, :meth:`litsieve.studies.Studies.cell`)."""
+    cell of a record, :meth:`litsieve.studies.Studies.cells`)."""
     by_id = {r.record_id: r for r in records}
     rows = []
     for priority, record_id in enumerate(order, start=1):
