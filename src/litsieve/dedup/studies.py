@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from litsieve.dedup.compare import journals_compatible, similarity
-from litsieve.dedup.features import CONFERENCE, PREPRINT, Features
+from litsieve.dedup.features import Features
 from litsieve.dedup.notices import (
     COMMENT_ON,
     CONCERN_ABOUT,
@@ -427,10 +427,10 @@ def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: lis
     for edge in attached.values():
         if edge.relation in (CONFERENCE_OF, SAME_STUDY):
             by_target.setdefault(edge.target, []).append(edge)
-    for target, group in sorted(by_target.items()):
-        group.sort(key=lambda e: (e.tier, -e.score, ids[e.source]))
-        for k, edge in enumerate(group):
-            for best in group[:k]:
+    for _, competing in sorted(by_target.items()):
+        competing.sort(key=lambda e: (e.tier, -e.score, ids[e.source]))
+        for k, edge in enumerate(competing):
+            for best in competing[:k]:
                 if best.source in attached and _same_meeting(clusters[best.source], clusters[edge.source], records):
                     demoted.append(edge)
                     attached.pop(edge.source, None)
@@ -446,9 +446,9 @@ def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: lis
             attached.pop(min(seen[seen.index(node):], key=lambda c: ids[c]), None)
 
     def root(c: int) -> int:
-        seen = set()
-        while c in attached and c not in seen:
-            seen.add(c)
+        visited: set[int] = set()
+        while c in attached and c not in visited:
+            visited.add(c)
             c = attached[c].target
         return c
 
@@ -488,15 +488,15 @@ def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: lis
         main = min(group, key=lambda c: ids[c])
         for c in group:
             study_root[c] = ids[main]
-        queue, seen = [main], {main}
+        queue, reached = [main], {main}
         while queue:
             node = queue.pop(0)
-            for other, edge in sorted(tree.get(node, ()), key=lambda t: ids[t[0]]):
-                if other in seen:
+            for other, joined in sorted(tree.get(node, ()), key=lambda t: ids[t[0]]):
+                if other in reached:
                     continue
-                seen.add(other)
+                reached.add(other)
                 queue.append(other)
-                relation[other] = (edge.relation if edge.source == other else SAME_STUDY, node, edge.rule)
+                relation[other] = (joined.relation if joined.source == other else SAME_STUDY, node, joined.rule)
     columns: dict[str, dict[str, str]] = {}
     flags: dict[str, set[str]] = {}
     for c in range(n):
