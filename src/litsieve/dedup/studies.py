@@ -60,7 +60,7 @@ from litsieve.dedup.review import DIFFERENT as DIFFERENT_DECISION
 from litsieve.dedup.review import SAME_STUDY as SAME_STUDY_DECISION
 from litsieve.importers.links import record_links
 from litsieve.importers.registry import record_registry_ids
-from litsieve.record import Record
+from litsieve.record import Record, normalize_doi
 
 STUDY_COLUMNS = ("study_id", "relation", "related_to", "study_flags", "study_rule")
 RETRACTED = "retracted"
@@ -227,7 +227,7 @@ def _field_edges(clusters: Sequence[_Cluster], records: Sequence[Record]) -> lis
             pmid = records[i].pmid.strip().lstrip("0")
             if pmid.isdigit():
                 by_pmid.setdefault(pmid, c)
-            doi = records[i].doi.strip().casefold()
+            doi = normalize_doi(records[i].doi)
             if doi:
                 by_doi.setdefault(doi, c)
     edges = []
@@ -351,23 +351,29 @@ def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, a: Fea
         return None
     if not cluster.role and target.role:
         return None  # looked at from the other report's side
-    if tsim < 0.9 or a.part != b.part or a.title_numbers != b.title_numbers:
+    early = cluster.role in (CONFERENCE_OF, PREPRINT_OF) and not target.role
+    # An early report is often retitled ("Preliminary results of ..."): alike enough to ask.
+    if tsim < (0.75 if early else 0.9) or a.part != b.part:
         return None
     first, overlap = _author_agreement(a, b)
     if first is not True:
+        return None
+    if a.title_numbers != b.title_numbers and not early:
         return None
     same_people = overlap >= 0.75
     gap = None if a.year is None or b.year is None else b.year - a.year
     if cluster.role == PREPRINT_OF and not target.role:
         # The same manuscript before peer review: its title and its author list.
-        sure = tsim >= 0.95 and same_people and gap is not None and -1 <= gap <= 3
+        sure = (tsim >= 0.95 and same_people and gap is not None and -1 <= gap <= 3
+                and a.title_numbers == b.title_numbers)
         return StudyEdge(c, PREPRINT_OF, other, EARLY_REPORT, round(tsim, 4),
-                         f"preprint with the title ({tsim:.2f}) and authors ({overlap:.2f}) of the report", sure)
+                         f"preprint: titles alike ({tsim:.2f}), authors shared ({overlap:.2f})", sure)
     journal = journals_compatible(a, b)
     same_place = journal is True and (a.volume == b.volume if a.volume and b.volume else gap == 0)
-    sure = tsim >= 0.95 and same_people and same_place and a.title_words >= 5
+    sure = (tsim >= 0.95 and same_people and same_place and a.title_words >= 5
+            and a.title_numbers == b.title_numbers)
     where = "in one volume of one journal" if same_place else "in another journal or volume"
-    rule = f"same title ({tsim:.2f}) and authors ({overlap:.2f}) {where}"
+    rule = f"titles alike ({tsim:.2f}), authors shared ({overlap:.2f}), {where}"
     if cluster.role == CONFERENCE_OF and not target.role:
         return StudyEdge(c, CONFERENCE_OF, other, SAME_TITLE, round(tsim, 4), rule, sure)
     # The shorter report (an abstract, a one-page item) depends on the fuller one.
