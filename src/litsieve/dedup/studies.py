@@ -34,6 +34,7 @@ so the input order never matters.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -86,10 +87,11 @@ _FIELD_RELATIONS: dict[str, tuple[str, bool]] = {
 # Relations by which a report attaches to another (it is not a study of its own); the
 # others (an update, a republication, the same study in another export) join two studies.
 _ATTACHING = NOTICES | {CONFERENCE_OF, PREPRINT_OF, REGISTRY_OF}
-_REGISTRY_HOSTS = ("clinicaltrials.gov", "isrctn.com", "anzctr.org.au", "trialsearch.who.int", "drks.de",
-                   "chictr.org", "ctri.nic.in", "umin.ac.jp", "clinicaltrialsregister.eu", "trialregister.nl")
-_REGISTRY_NAMES = ("clinicaltrials gov", "isrctn", "anzctr", "who ictrp", "ictrp", "trial registry", "eu clinical trials register",
-                   "clinicaltrialsregister", "drks", "chictr", "ctri", "umin ctr", "euctr", "netherlands trial register")
+_REGISTRY_HOST = re.compile(r"clinicaltrials\.gov|isrctn\.com|anzctr\.org\.au|trialsearch\.who\.int|drks\.de|chictr\.org"
+                            r"|ctri\.nic\.in|umin\.ac\.jp|clinicaltrialsregister\.eu|trialregister\.nl", re.IGNORECASE)
+_REGISTRY_VENUE = re.compile(
+    r"^\W*(?:clinicaltrials\W*gov|isrctn|anzctr|(?:who\W+)?ictrp|trials?\W+regist(?:er|ry)|eu\W+clinical\W+trials\W+register"
+    r"|clinicaltrialsregister|drks|chictr|ctri|umin\W*ctr|euctr|netherlands\W+trial\W+register)\b", re.IGNORECASE)
 _BUCKET_CAP = 64  # a title start shared by more records than this says nothing
 
 
@@ -138,11 +140,9 @@ def _author_agreement(a: Features, b: Features) -> tuple[bool | None, float]:
 
 def _is_registry(record: Record) -> bool:
     """A trial registry's record (ClinicalTrials.gov, ICTRP...), not a publication."""
-    venue = " ".join(record.journal.casefold().replace(".", " ").split())
-    if any(name == venue or venue.startswith(name) for name in _REGISTRY_NAMES):
-        return True
-    url = record.url.casefold()
-    return not record.journal and any(host in url for host in _REGISTRY_HOSTS)
+    if record.journal:
+        return bool(_REGISTRY_VENUE.match(record.journal))
+    return bool(record.url) and bool(_REGISTRY_HOST.search(record.url))
 
 
 def _single_trial(ids: Sequence[str]) -> frozenset[str]:
@@ -185,7 +185,7 @@ def link_studies(
             edges.append(_person_edge(clusters, ca, cb))
     edges += _field_edges(clusters, records)
     edges += _title_edges(clusters, records, features)
-    edges += _registry_edges(clusters)
+    edges += _registry_edges(clusters, features)
     edges = [e for e in edges if frozenset((e.source, e.target)) not in forbidden or e.tier == PERSON]
     return _resolve(clusters, records, edges, forbidden)
 
@@ -393,8 +393,15 @@ def _one_page(f: Features) -> bool:
     return _pages(f) <= 1
 
 
-def _registry_edges(clusters: Sequence[_Cluster]) -> list[StudyEdge]:
-    """Reports naming the same registration: a registry entry attaches, two reports join."""
+def _registry_edges(clusters: Sequence[_Cluster], features: Sequence[Features]) -> list[StudyEdge]:
+    """Reports naming the same registration: a registry entry attaches, two reports join.
+
+    A registry's own record *is* the trial, so its number suffices. Two publications naming
+    one number are two reports of that trial only when their people or titles agree too (the
+    first author or two surnames; a title says less, as one trial's reports are titled
+    differently and other trials alike): an abstract also names the trial it is compared
+    with or extends, and a copied abstract names the trial of another record.
+    """
     by_id: dict[str, list[int]] = {}
     for c, cluster in enumerate(clusters):
         for number in sorted(cluster.ids):
@@ -406,10 +413,24 @@ def _registry_edges(clusters: Sequence[_Cluster]) -> list[StudyEdge]:
         for x, a in enumerate(members):
             for b in members[x + 1:]:
                 source, target = a, b
-                if clusters[target].role == REGISTRY_OF and clusters[source].role != REGISTRY_OF:
+                # The dependent report is the source: a registry entry, else an abstract or preprint.
+                rank = {REGISTRY_OF: 0, CONFERENCE_OF: 1, PREPRINT_OF: 1}
+                if rank.get(clusters[b].role, 2) < rank.get(clusters[a].role, 2):
                     source, target = b, a
-                relation = REGISTRY_OF if clusters[source].role == REGISTRY_OF else SAME_STUDY
-                edges.append(StudyEdge(source, relation, target, REGISTRY, 1.0, f"both name {number}"))
+                if clusters[source].role == REGISTRY_OF:
+                    edges.append(StudyEdge(source, REGISTRY_OF, target, REGISTRY, 1.0, f"both name {number}"))
+                    continue
+                fa, fb = features[clusters[source].kept], features[clusters[target].kept]
+                first, _ = _author_agreement(fa, fb)
+                shared = len(set(fa.authors) & set(fb.authors))
+                tsim = similarity(fa.title, fb.title) if fa.title and fb.title else 0.0
+                agree = [what for what, ok in (("first author", first is True), ("authors", shared >= 2)) if ok]
+                rule = f"both name {number}" + (f", {' and '.join(agree)} agree" if agree else ", nothing else agrees")
+                relation = clusters[source].role or SAME_STUDY
+                if relation not in (CONFERENCE_OF, PREPRINT_OF):
+                    relation = SAME_STUDY
+                edges.append(StudyEdge(source, relation, target, REGISTRY, round(max(tsim, 0.5 if agree else 0.0), 4),
+                                       rule, sure=bool(agree)))
     return edges
 
 

@@ -83,8 +83,9 @@ def record_registry_ids(record: Record) -> list[str]:
     keywords and URL."""
     stored = record.extra.get(REGISTRY_KEY)
     ids = list(stored) if isinstance(stored, list) else [stored] if isinstance(stored, str) and stored else []
-    for text in (record.title, record.abstract, " ".join(record.keywords), record.url):
-        if text and _looks_like_ids(text):
+    texts = (record.title, record.abstract, " ".join(record.keywords), record.url)
+    if any(_looks_like_ids(text) for text in texts if text):
+        for text in texts:
             ids.extend(registry_ids_in(text))
     return list(dict.fromkeys(normalize_registry_id(str(i)) for i in ids if str(i).strip()))
 
