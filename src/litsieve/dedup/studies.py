@@ -10,15 +10,16 @@ here into studies, strongest evidence first:
 1. **What the records say** (``links`` kept by the importers: MEDLINE ``EFR``/``EIN``,
    ``ROF``/``RIN``, ``CON``/``CIN``, ``UOF``/``UIN``..., PubMed XML ``CommentsCorrections``,
    Europe PMC ``commentCorrectionList``): the other record's PMID or DOI.
-2. **Notice titles**: an erratum, retraction notice, expression of concern, comment or
-   reply (its kind from :mod:`litsieve.dedup.features`) links to the report its title names
+2. **Notice titles**: a retraction notice or expression of concern (its kind from
+   :mod:`litsieve.dedup.features`) links to the report its title names
    (:func:`litsieve.dedup.notices.target_title`) when that title matches and the journal or
-   first author agrees.
-3. **A shared trial registration number**, when each record names one trial only.
-4. **A conference abstract or preprint** links to the report with its title (near
-   identical) and its first author, published within a few years.
-5. **Same title, same authors**: two reports under one title by the same people in
-   one journal are one study ("same study" where an export split it).
+   first author agrees; an erratum, comment or reply found so is offered to a person.
+3. **A shared trial registration number**, when each record names one trial only (and,
+   between two publications, their people agree).
+4. **A preprint** links to the journal version with its title and author list.
+5. **Same title, same authors, one volume of one journal**: a meeting abstract printed in
+   the journal, a one-page item or a split record is one study with the article; a meeting
+   abstract elsewhere is offered to a person.
 
 Being conservative matters more here than finding every link: a wrong link hides a report
 under another study. So a notice, an abstract or a preprint attaches to *one* report only;
@@ -323,6 +324,14 @@ def _title_edges(clusters: Sequence[_Cluster], records: Sequence[Record], featur
 
 def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title: str, own: Features,
                  found: Features) -> StudyEdge | None:
+    """A notice to the report its title names.
+
+    A title names a title, not a record, so the link is certain only where missing it costs
+    more than a wrong one: a retraction notice or expression of concern left unlinked lets a
+    retracted study through silently, while a wrong link raises a loud warning a person
+    checks. An erratum, comment or reply found by its title alone goes to a person (screening
+    it on its own costs one decision; reviewers, and the labelled sets, differ on grouping it).
+    """
     if target.role in (ERRATUM_OF, RETRACTION_OF, CONCERN_ABOUT):
         return None  # a notice is about a report, not about another notice
     tsim = similarity(title, found.title)
@@ -332,7 +341,7 @@ def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title:
     journal = journals_compatible(own, found)
     after = own.year is None or found.year is None or own.year >= found.year - 1
     corroborated = [what for what, ok in (("journal", journal is True), ("first author", first is True)) if ok]
-    sure = tsim >= 0.95 and bool(corroborated) and after
+    sure = tsim >= 0.95 and bool(corroborated) and after and cluster.role in (RETRACTION_OF, CONCERN_ABOUT)
     rule = (f"{cluster.role} title names it ({tsim:.2f})" + (f", {' and '.join(corroborated)} agree" if corroborated else ""))
     return StudyEdge(c, cluster.role, other, NOTICE_TITLE, round(tsim, 4), rule, sure)
 
