@@ -60,9 +60,9 @@ from litsieve.dedup.notices import (
 )
 from litsieve.dedup.review import DIFFERENT as DIFFERENT_DECISION
 from litsieve.dedup.review import SAME_STUDY as SAME_STUDY_DECISION
-from litsieve.importers.links import record_links
+from litsieve.importers.links import RecordLink, record_links
 from litsieve.importers.registry import record_registry_ids
-from litsieve.record import Record, normalize_doi
+from litsieve.record import Record
 
 STUDY_COLUMNS = ("study_id", "relation", "related_to", "study_flags", "study_rule")
 RETRACTED = "retracted"
@@ -153,14 +153,54 @@ def _single_trial(ids: Sequence[str]) -> frozenset[str]:
     return frozenset(ids) if len(set(prefixes)) == len(prefixes) else frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What one record says about other reports (kept only for records that say something)."""
+
+    links: tuple[RecordLink, ...] = ()
+    registrations: frozenset[str] = frozenset()
+    notice: str = ""                 # the kind of notice its title or type makes it
+    targets: tuple[str, ...] = ()    # the titles a notice names
+    registry_entry: bool = False
+    retracted: bool = False
+
+
+_NOTHING = _Facts()  # what almost every record says
+
+
+class RecordFacts:
+    """The study evidence of every record, gathered in the pass that computes the features.
+
+    Records may be read from a file on demand, so each is looked at once, here; most say
+    nothing about another report and cost one shared empty entry.
+    """
+
+    def __init__(self) -> None:
+        self._facts: dict[int, _Facts] = {}
+
+    def note(self, index: int, record: Record, features: Features) -> None:
+        notice = notice_relation(record, features.kinds) if features.kinds else ""
+        links = tuple(record_links(record)) if record.extra else ()
+        registrations = _single_trial(record_registry_ids(record))
+        registry_entry, retracted = _is_registry(record), retracted_banner(record)
+        if notice or links or registrations or registry_entry or retracted:
+            target = target_title(record.title) if notice else ""
+            self._facts[index] = _Facts(links, registrations, notice, (target,) if len(target.split()) >= 4 else (),
+                                        registry_entry, retracted)
+
+    def __getitem__(self, index: int) -> _Facts:
+        return self._facts.get(index, _NOTHING)
+
+
 def link_studies(
-    records: Sequence[Record],
+    facts: RecordFacts,
     features: Sequence[Features],
     rows: Sequence[Mapping[str, str]],
     decisions: Mapping[tuple[str, str], str] | None = None,
 ) -> StudyResult:
-    """Study columns for every cluster of ``rows`` (clusters.csv rows, record order free)."""
-    position = {r.record_id: i for i, r in enumerate(records)}
+    """Study columns for every cluster of ``rows`` (clusters.csv rows, record order free);
+    ``facts`` and ``features`` are indexed like the records."""
+    position = {f.record_id: i for i, f in enumerate(features)}
     by_cluster: dict[str, list[int]] = {}
     kept_of: dict[str, int] = {}
     for row in rows:
@@ -168,8 +208,8 @@ def link_studies(
         by_cluster.setdefault(row["cluster_id"], []).append(index)
         if row["kept"] == "true":
             kept_of[row["cluster_id"]] = index
-    clusters = [_describe(cid, sorted(by_cluster[cid], key=lambda i: records[i].record_id), kept_of[cid], records, features)
-                for cid in sorted(by_cluster)]
+    clusters = [_describe(cid, sorted(by_cluster[cid], key=lambda i: features[i].record_id), kept_of[cid], facts,
+                          features) for cid in sorted(by_cluster)]
     of_record = {i: c for c, cluster in enumerate(clusters) for i in cluster.members}
 
     forbidden: set[frozenset[int]] = set()
@@ -184,30 +224,26 @@ def link_studies(
             forbidden.add(frozenset((ca, cb)))
         elif decision == SAME_STUDY_DECISION:
             edges.append(_person_edge(clusters, ca, cb))
-    edges += _field_edges(clusters, records)
-    edges += _title_edges(clusters, records, features)
+    edges += _field_edges(clusters, facts, features)
+    edges += _title_edges(clusters, facts, features)
     edges += _registry_edges(clusters, features)
     edges = [e for e in edges if frozenset((e.source, e.target)) not in forbidden or e.tier == PERSON]
-    return _resolve(clusters, records, edges, forbidden)
+    return _resolve(clusters, features, edges, forbidden)
 
 
-def _describe(cluster_id: str, members: list[int], kept: int, records: Sequence[Record],
+def _describe(cluster_id: str, members: list[int], kept: int, facts: RecordFacts,
               features: Sequence[Features]) -> _Cluster:
     kinds = frozenset().union(*(features[i].kinds for i in members))
-    record = records[kept]
-    role = notice_relation(record, kinds) or next(
-        (r for i in members if (r := notice_relation(records[i], features[i].kinds))), "")
-    if not role and any(_is_registry(records[i]) for i in members):
+    said = [facts[i] for i in members]
+    role = facts[kept].notice or next((f.notice for f in said if f.notice), "")
+    if not role and any(f.registry_entry for f in said):
         role = REGISTRY_OF
     role = role or report_relation(kinds)
-    ids: set[str] = set()
-    for i in members:
-        ids |= _single_trial(record_registry_ids(records[i]))
-    links = [link for i in members for link in record_links(records[i])]
-    retracted = any(retracted_banner(records[i]) for i in members) or any(
-        link.relation == "retraction in" for link in links)
+    ids = frozenset().union(*(f.registrations for f in said))
+    links = [link for f in said for link in f.links]
+    retracted = any(f.retracted for f in said) or any(link.relation == "retraction in" for link in links)
     concern = any(link.relation == "expression of concern in" for link in links)
-    return _Cluster(cluster_id, members, kept, kinds, role, frozenset(ids), retracted, concern)
+    return _Cluster(cluster_id, members, kept, kinds, role, ids, retracted, concern)
 
 
 def _person_edge(clusters: Sequence[_Cluster], a: int, b: int) -> StudyEdge:
@@ -219,35 +255,35 @@ def _person_edge(clusters: Sequence[_Cluster], a: int, b: int) -> StudyEdge:
     return StudyEdge(a, clusters[a].role or SAME_STUDY, b, PERSON, 1.0, "a person decided: same study")
 
 
-def _field_edges(clusters: Sequence[_Cluster], records: Sequence[Record]) -> list[StudyEdge]:
+def _field_edges(clusters: Sequence[_Cluster], facts: RecordFacts, features: Sequence[Features]) -> list[StudyEdge]:
     """Links the records state, to a record in the review by PMID or DOI."""
+    stating = [(c, i) for c, cluster in enumerate(clusters) for i in cluster.members if facts[i].links]
+    if not stating:
+        return []
     by_pmid: dict[str, int] = {}
     by_doi: dict[str, int] = {}
     for c, cluster in enumerate(clusters):
         for i in cluster.members:
-            pmid = records[i].pmid.strip().lstrip("0")
-            if pmid.isdigit():
-                by_pmid.setdefault(pmid, c)
-            doi = normalize_doi(records[i].doi)
-            if doi:
-                by_doi.setdefault(doi, c)
+            if features[i].pmid:
+                by_pmid.setdefault(features[i].pmid, c)
+            if features[i].doi:
+                by_doi.setdefault(features[i].doi, c)
     edges = []
-    for c, cluster in enumerate(clusters):
-        for i in cluster.members:
-            for link in record_links(records[i]):
-                other = by_pmid.get(link.pmid) if link.pmid else None
-                if other is None and link.doi:
-                    other = by_doi.get(link.doi)
-                known = _FIELD_RELATIONS.get(link.relation)
-                if other is None or other == c or known is None:
-                    continue
-                relation, carrier_depends = known
-                source, target = (c, other) if carrier_depends else (other, c)
-                if relation == COMMENT_ON and clusters[source].role == REPLY_TO:
-                    relation = REPLY_TO
-                tag = "PMID" if link.pmid and by_pmid.get(link.pmid) == other else "DOI"
-                edges.append(StudyEdge(source, relation, target, LINK_FIELD, 1.0,
-                                       f"{records[i].record_id} says: {link.relation} {tag} {link.pmid or link.doi}"))
+    for c, i in stating:
+        for link in facts[i].links:
+            other = by_pmid.get(link.pmid) if link.pmid else None
+            if other is None and link.doi:
+                other = by_doi.get(link.doi)
+            known = _FIELD_RELATIONS.get(link.relation)
+            if other is None or other == c or known is None:
+                continue
+            relation, carrier_depends = known
+            source, target = (c, other) if carrier_depends else (other, c)
+            if relation == COMMENT_ON and clusters[source].role == REPLY_TO:
+                relation = REPLY_TO
+            tag = "PMID" if link.pmid and by_pmid.get(link.pmid) == other else "DOI"
+            edges.append(StudyEdge(source, relation, target, LINK_FIELD, 1.0,
+                                   f"{features[i].record_id} says: {link.relation} {tag} {link.pmid or link.doi}"))
     return edges
 
 
@@ -289,7 +325,7 @@ def _strongest(edges: Iterable[StudyEdge | None]) -> StudyEdge | None:
     return max(found, key=lambda e: (e.sure, e.score, e.rule)) if found else None
 
 
-def _title_edges(clusters: Sequence[_Cluster], records: Sequence[Record], features: Sequence[Features]) -> list[StudyEdge]:
+def _title_edges(clusters: Sequence[_Cluster], facts: RecordFacts, features: Sequence[Features]) -> list[StudyEdge]:
     """Notices to the report their title names; abstracts and preprints to their full report;
     the same title by the same authors."""
     index = _TitleIndex(clusters, features)
@@ -297,7 +333,7 @@ def _title_edges(clusters: Sequence[_Cluster], records: Sequence[Record], featur
     for c, cluster in enumerate(clusters):
         own = features[cluster.kept]
         if cluster.role in NOTICES:
-            titles = {t for i in cluster.members if len((t := target_title(records[i].title)).split()) >= 4}
+            titles = {t for i in cluster.members for t in facts[i].targets}
             for title in sorted(titles):
                 for other in sorted(index.near(title) - {c}):
                     edge = _strongest(_notice_edge(c, cluster, other, clusters[other], title, own, found)
@@ -443,7 +479,7 @@ def _registry_edges(clusters: Sequence[_Cluster], features: Sequence[Features]) 
     return edges
 
 
-def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: list[StudyEdge],
+def _resolve(clusters: Sequence[_Cluster], features: Sequence[Features], edges: list[StudyEdge],
              forbidden: set[frozenset[int]]) -> StudyResult:
     n = len(clusters)
     ids = [c.cluster_id for c in clusters]
@@ -467,7 +503,7 @@ def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: lis
         competing.sort(key=lambda e: (e.tier, -e.score, ids[e.source]))
         for k, edge in enumerate(competing):
             for best in competing[:k]:
-                if best.source in attached and _same_meeting(clusters[best.source], clusters[edge.source], records):
+                if best.source in attached and _same_meeting(clusters[best.source], clusters[edge.source], features):
                     demoted.append(edge)
                     attached.pop(edge.source, None)
                     break
@@ -567,7 +603,7 @@ def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: lis
         if edge.source in attached:
             continue
         offered.add(pair)
-        a, b = records[clusters[edge.source].kept], records[clusters[edge.target].kept]
+        a, b = features[clusters[edge.source].kept], features[clusters[edge.target].kept]
         review.append((a.record_id, b.record_id, f"same study? {edge.relation}: {edge.rule}", edge.score))
     studies = {v["study_id"] for v in columns.values()}
     counts = {
@@ -579,11 +615,10 @@ def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: lis
     return StudyResult(columns, review, counts)
 
 
-def _same_meeting(a: _Cluster, b: _Cluster, records: Sequence[Record]) -> bool:
+def _same_meeting(a: _Cluster, b: _Cluster, features: Sequence[Features]) -> bool:
     """Two abstracts of one meeting: the same journal and year, different pages."""
-    x, y = records[a.kept], records[b.kept]
-    return (x.year == y.year and x.journal.casefold()[:20] == y.journal.casefold()[:20]
-            and x.pages.strip() != y.pages.strip())
+    x, y = features[a.kept], features[b.kept]
+    return x.year == y.year and x.journal == y.journal and x.page_start != y.page_start
 
 
 def _clash(one: Iterable[int], other: Iterable[int], clusters: Sequence[_Cluster], forbidden: set[frozenset[int]]) -> bool:
