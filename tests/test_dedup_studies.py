@@ -235,3 +235,16 @@ def test_cluster_rows_read_the_study_columns(tmp_path):
     with open(tmp_path / "clusters.csv", newline="", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     assert header[-5:] == ["study_id", "relation", "related_to", "study_flags", "study_rule"]
+
+
+def test_expression_of_concern_and_update_from_link_fields():
+    concern = paper("b", title="Expression of concern", authors=[], pages="400", volume="210", year=2017,
+                    abstract="", pmid="222", extra={"links": [{"relation": "expression of concern for", "pmid": "111"}]})
+    update = paper("c", title="Peer support for adults with severe mental illness: an updated trial report",
+                   journal="Cochrane Database Syst Rev", volume="", pages="CD000001", year=2020, doi="10.1002/cd.2",
+                   extra={"links": [{"relation": "update of", "doi": "10.1192/bjp.bp.114.150000"}]})
+    rows = studies([paper("a", pmid="111", doi="10.1192/bjp.bp.114.150000"), concern, update])
+    assert (rows["b"]["relation"], rows["b"]["related_to"]) == ("expression of concern about", "a")
+    assert (rows["c"]["relation"], rows["c"]["related_to"]) == ("update of", "a")
+    assert {row["study_id"] for row in rows.values()} == {"a"}
+    assert rows["c"]["study_flags"] == "expression of concern"
