@@ -183,9 +183,9 @@ def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], 
     rows.sort(key=lambda r: (r["cluster_id"], r["kept"] != "true", r["record_id"]))
     merged = MergedWorks(records, works)
     # The second level: reports of one study linked (every row of a cluster gets its columns).
-    studies = link_studies(facts, features, rows, decisions)
+    studies = link_studies(facts, features, rows, decisions, position)
     for row in rows:
-        row.update(studies.columns[row["cluster_id"]])
+        row.update(studies.of(row["cluster_id"]))
 
     root_of = clustering.root
     review: dict[str, dict[str, str]] = {}

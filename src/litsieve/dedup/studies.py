@@ -111,14 +111,21 @@ class StudyEdge:
 
 @dataclass
 class StudyResult:
-    """Study columns per cluster id, uncertain links for a person, and counts."""
+    """Study columns of the linked clusters, uncertain links for a person, and counts."""
 
-    columns: dict[str, dict[str, str]]
+    columns: dict[str, dict[str, str]]  # only clusters linked or flagged: :meth:`of` for any
     review: list[tuple[str, str, str, float]] = field(default_factory=list)  # (record a, record b, reason, score)
     counts: dict[str, int] = field(default_factory=dict)
 
+    def of(self, cluster_id: str) -> dict[str, str]:
+        """The study columns of a cluster (one on its own is its own study)."""
+        found = self.columns.get(cluster_id)
+        if found is not None:
+            return found
+        return {"study_id": cluster_id, "relation": "", "related_to": "", "study_flags": "", "study_rule": ""}
 
-@dataclass
+
+@dataclass(slots=True)
 class _Cluster:
     cluster_id: str
     members: list[int]
@@ -197,10 +204,13 @@ def link_studies(
     features: Sequence[Features],
     rows: Sequence[Mapping[str, str]],
     decisions: Mapping[tuple[str, str], str] | None = None,
+    position: Mapping[str, int] | None = None,
 ) -> StudyResult:
     """Study columns for every cluster of ``rows`` (clusters.csv rows, record order free);
-    ``facts`` and ``features`` are indexed like the records."""
-    position = {f.record_id: i for i, f in enumerate(features)}
+    ``facts`` and ``features`` are indexed like the records, ``position`` (record id to that
+    index) is built when not given."""
+    if position is None:
+        position = {f.record_id: i for i, f in enumerate(features)}
     by_cluster: dict[str, list[int]] = {}
     kept_of: dict[str, int] = {}
     for row in rows:
@@ -287,26 +297,45 @@ def _field_edges(clusters: Sequence[_Cluster], facts: RecordFacts, features: Seq
     return edges
 
 
-class _TitleIndex:
-    """Clusters by normalised title, exactly and by their first and last three words."""
+def _block_keys(title: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    words = title.split()
+    return ("<", " ".join(words[:3])), (">", " ".join(words[-3:]))
 
-    def __init__(self, clusters: Sequence[_Cluster], features: Sequence[Features]) -> None:
-        self.exact: dict[str, set[int]] = {}
+
+class _TitleIndex:
+    """Clusters by normalised title, and by their first and last three words for the few
+    titles looked for more widely (what notices name, early reports' titles): a million
+    records cost one entry per distinct title, sharing the features' strings."""
+
+    def __init__(self, clusters: Sequence[_Cluster], features: Sequence[Features], wide: Iterable[str]) -> None:
+        self.exact: dict[str, int | list[int]] = {}
         self.blocks: dict[tuple[str, str], set[int]] = {}
+        wanted = {key for title in wide for key in _block_keys(title)}
         for c, cluster in enumerate(clusters):
             for i in cluster.members:
                 f = features[i]
                 if f.generic_title or f.title_words < 4:
                     continue
-                self.exact.setdefault(f.title_key, set()).add(c)
-                words = f.title.split()
-                self.blocks.setdefault(("<", " ".join(words[:3])), set()).add(c)
-                self.blocks.setdefault((">", " ".join(words[-3:])), set()).add(c)
+                found = self.exact.get(f.title)
+                if found is None:
+                    self.exact[f.title] = c
+                elif isinstance(found, int):
+                    if found != c:
+                        self.exact[f.title] = [found, c]
+                elif found[-1] != c:  # clusters come in order, a cluster's members together
+                    found.append(c)
+                if wanted:
+                    for key in _block_keys(f.title):
+                        if key in wanted:
+                            self.blocks.setdefault(key, set()).add(c)
+
+    def same(self, title: str) -> set[int]:
+        found = self.exact.get(title)
+        return set() if found is None else {found} if isinstance(found, int) else set(found)
 
     def near(self, title: str) -> set[int]:
-        words = title.split()
-        found = set(self.exact.get(title.replace(" ", ""), ()))
-        for key in (("<", " ".join(words[:3])), (">", " ".join(words[-3:]))):
+        found = self.same(title)
+        for key in _block_keys(title):
             bucket = self.blocks.get(key, set())
             if len(bucket) <= _BUCKET_CAP:
                 found |= bucket
@@ -328,7 +357,9 @@ def _strongest(edges: Iterable[StudyEdge | None]) -> StudyEdge | None:
 def _title_edges(clusters: Sequence[_Cluster], facts: RecordFacts, features: Sequence[Features]) -> list[StudyEdge]:
     """Notices to the report their title names; abstracts and preprints to their full report;
     the same title by the same authors."""
-    index = _TitleIndex(clusters, features)
+    wide = [t for cluster in clusters if cluster.role in NOTICES for i in cluster.members for t in facts[i].targets]
+    wide += [features[cluster.kept].title for cluster in clusters if cluster.role in (CONFERENCE_OF, PREPRINT_OF)]
+    index = _TitleIndex(clusters, features, wide)
     edges: list[StudyEdge] = []
     for c, cluster in enumerate(clusters):
         own = features[cluster.kept]
@@ -346,7 +377,7 @@ def _title_edges(clusters: Sequence[_Cluster], facts: RecordFacts, features: Seq
         if own.generic_title or own.title_words < 4:
             continue
         # A full report is looked for under its exact title; an early report more widely.
-        candidates = index.near(own.title) if cluster.role else set(index.exact.get(own.title_key, ()))
+        candidates = index.near(own.title) if cluster.role else index.same(own.title)
         for other in sorted(candidates - {c}):
             if other < c and cluster.role == clusters[other].role:
                 continue  # a pair of like reports is looked at once
@@ -527,7 +558,7 @@ def _resolve(clusters: Sequence[_Cluster], features: Sequence[Features], edges: 
     # 2. Joins between studies, refused when they would give one study two numbers of one
     # registry or put together what a person called different.
     parent = list(range(n))
-    group_members: dict[int, list[int]] = {c: [c] for c in range(n)}
+    group_members: dict[int, list[int]] = {}  # groups of two or more, by their union-find root
 
     def find(c: int) -> int:
         while parent[c] != c:
@@ -542,12 +573,12 @@ def _resolve(clusters: Sequence[_Cluster], features: Sequence[Features], edges: 
         # A report attached to another joins through the report it is attached to.
         source, target = root(edge.source), root(edge.target)
         ra, rb = find(source), find(target)
-        if ra == rb or _clash(group_members[ra], group_members[rb], clusters, forbidden):
+        if ra == rb or _clash(group_members.get(ra, [ra]), group_members.get(rb, [rb]), clusters, forbidden):
             continue
-        if len(group_members[ra]) < len(group_members[rb]):
+        if len(group_members.get(ra, [ra])) < len(group_members.get(rb, [rb])):
             ra, rb = rb, ra
         parent[rb] = ra
-        group_members[ra].extend(group_members.pop(rb))
+        group_members[ra] = group_members.get(ra, [ra]) + group_members.pop(rb, [rb])
         if source != edge.source:
             edge = StudyEdge(source, SAME_STUDY, target, edge.tier, edge.score, edge.rule)
         tree.setdefault(source, []).append((target, edge))
@@ -569,25 +600,36 @@ def _resolve(clusters: Sequence[_Cluster], features: Sequence[Features], edges: 
                 reached.add(other)
                 queue.append(other)
                 relation[other] = (joined.relation if joined.source == other else SAME_STUDY, node, joined.rule)
+    def study_of(c: int) -> str:
+        top = find(root(c))
+        return study_root.get(top, ids[top])
+
+    # Only clusters that are linked, or whose study is, get columns (most are studies of
+    # their own: StudyResult.of gives theirs).
     columns: dict[str, dict[str, str]] = {}
     flags: dict[str, set[str]] = {}
-    for c in range(n):
+    for c in sorted({*attached, *relation, *study_root}):
         if c in attached:
             edge = attached[c]
-            study = study_root[find(root(c))]
             rel, related, rule = edge.relation, ids[edge.target], edge.rule
         else:
-            study = study_root[find(c)]
             rel, related, rule = (relation[c][0], ids[relation[c][1]], relation[c][2]) if c in relation else ("", "", "")
-        columns[ids[c]] = {"study_id": study, "relation": rel, "related_to": related, "study_flags": "", "study_rule": rule}
-        found = flags.setdefault(study, set())
+        columns[ids[c]] = {"study_id": study_of(c), "relation": rel, "related_to": related, "study_flags": "",
+                           "study_rule": rule}
+    for c, cluster in enumerate(clusters):
         main_report = c not in attached
-        if (main_report and clusters[c].retracted) or (rel == RETRACTION_OF and attached.get(c) is not None
-                                                       and attached[c].target not in attached):
+        notice = attached.get(c)
+        on_main = notice is not None and notice.target not in attached
+        found = set()
+        if (main_report and cluster.retracted) or (on_main and notice is not None and notice.relation == RETRACTION_OF):
             found.add(RETRACTED)
-        if (main_report and clusters[c].concern) or (rel == CONCERN_ABOUT and attached.get(c) is not None
-                                                     and attached[c].target not in attached):
+        if (main_report and cluster.concern) or (on_main and notice is not None and notice.relation == CONCERN_ABOUT):
             found.add(CONCERN)
+        if found:
+            flags.setdefault(study_of(c), set()).update(found)
+    for study in flags:
+        columns.setdefault(study, {"study_id": study, "relation": "", "related_to": "", "study_flags": "",
+                                   "study_rule": ""})
     for values in columns.values():
         values["study_flags"] = "; ".join(sorted(flags.get(values["study_id"], ())))
 
@@ -598,18 +640,18 @@ def _resolve(clusters: Sequence[_Cluster], features: Sequence[Features], edges: 
         pair = frozenset((edge.source, edge.target))
         if pair in offered or pair in forbidden:
             continue
-        if columns[ids[edge.source]]["study_id"] == columns[ids[edge.target]]["study_id"]:
+        if study_of(edge.source) == study_of(edge.target):
             continue
         if edge.source in attached:
             continue
         offered.add(pair)
         a, b = features[clusters[edge.source].kept], features[clusters[edge.target].kept]
         review.append((a.record_id, b.record_id, f"same study? {edge.relation}: {edge.rule}", edge.score))
-    studies = {v["study_id"] for v in columns.values()}
+    linked = sum(1 for v in columns.values() if v["relation"])
     counts = {
-        "studies": len(studies),
-        "reports_linked_to_studies": sum(1 for v in columns.values() if v["relation"]),
-        "studies_retracted": sum(1 for s in studies if RETRACTED in flags.get(s, ())),
+        "studies": n - linked,
+        "reports_linked_to_studies": linked,
+        "studies_retracted": sum(1 for found in flags.values() if RETRACTED in found),
         "study_links_awaiting_review": len(review),
     }
     return StudyResult(columns, review, counts)
