@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from litsieve.dedup import deduplicate
 from litsieve.dedup import features as F
-from litsieve.dedup.briefs import BriefRecords, brief
 from litsieve.dedup.blocking import BLOCK_LIMIT, WINDOW, candidate_pairs, keys_of
 from litsieve.dedup.features import features_of, fold
 from litsieve.dedup.merge import MergedWorks, merge_cluster
@@ -110,26 +109,6 @@ def test_study_links_from_a_record_file_are_those_from_memory(tmp_path):
     assert from_file.review_rows == from_memory.review_rows and from_file.counts == from_memory.counts
     studies = {row["study_id"] for row in from_file.clusters}
     assert len(studies) < from_file.counts["works_out"]  # some reports were linked into studies
-
-
-def test_brief_records_keep_what_the_study_links_read():
-    from litsieve.importers.links import record_links
-    from litsieve.importers.registry import record_registry_ids
-
-    records = study_set() + [Record(record_id="odd", title="x", extra={"value": object()})]
-    briefs = BriefRecords([brief(r) for r in records])
-    assert len(briefs) == len(records)
-    for full, kept in zip(records, briefs):
-        assert kept.abstract == "" and kept.keywords == []
-        assert record_registry_ids(kept) == record_registry_ids(full)
-        assert record_links(kept) == record_links(full)
-        assert (kept.record_id, kept.title, kept.pmid, kept.doi, kept.journal, kept.url, kept.publication_types,
-                kept.authors, kept.year, kept.pages) == (full.record_id, full.title, full.pmid, full.doi, full.journal,
-                                                         full.url, full.publication_types, full.authors, full.year,
-                                                         full.pages)
-    assert record_registry_ids(briefs[-4]) == ["ISRCTN12345678", "NCT01234567", "EUDRACT2004-000123-45"]
-    assert briefs[0] is briefs[0] and briefs[-1].record_id == "odd" and [r.record_id for r in briefs[:2]] == [
-        r.record_id for r in records[:2]]
 
 
 def test_duplicate_ids_in_a_record_file_name_the_rows(tmp_path):

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Sequence
 
 from litsieve.dedup.blocking import Pairs, candidate_pairs
-from litsieve.dedup.briefs import BriefRecords, brief
 from litsieve.dedup.cluster import IDENTIFIER, METADATA, PERSON, Link, cluster
 from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, compare, worth_comparing
 from litsieve.dedup.features import Features, features_of
@@ -24,7 +23,7 @@ from litsieve.dedup.merge import MergedWorks, choose_kept
 from litsieve.dedup.review import DIFFERENT as PERSON_DIFFERENT
 from litsieve.dedup.review import SAME as PERSON_SAME
 from litsieve.dedup.review import review_row
-from litsieve.dedup.studies import STUDY_COLUMNS, link_studies
+from litsieve.dedup.studies import STUDY_COLUMNS, RecordFacts, link_studies
 from litsieve.errors import DedupError
 from litsieve.record import Record
 
@@ -43,15 +42,14 @@ class DedupResult:
     review_rows: list[dict[str, str]] = field(default_factory=list)
 
 
-def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Features], Sequence[Record]]:
-    """Record ids, sources and features in one pass over ``records``, and the records the
-    study links read: ``records`` itself when it is a list, else (a file read on demand)
-    the records kept brief in memory (:mod:`litsieve.dedup.briefs`)."""
+def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Features], RecordFacts]:
+    """Record ids, sources, features and study evidence in one pass over ``records`` (which may
+    be a file read on demand)."""
     seen: dict[str, int] = {}
     ids: list[str] = []
     sources: list[str] = []
     features: list[Features] = []
-    briefs: list[bytes] | None = None if isinstance(records, list) else []
+    facts = RecordFacts()
     for row, record in enumerate(records, start=1):
         if not record.record_id:
             raise DedupError("a record has no record_id", row=row, field="record_id",
@@ -63,9 +61,8 @@ def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Fea
         ids.append(record.record_id)
         sources.append(sys.intern(record.source))
         features.append(features_of(row - 1, record))
-        if briefs is not None:
-            briefs.append(brief(record))
-    return ids, sources, features, records if briefs is None else BriefRecords(briefs)
+        facts.note(row - 1, record, features[-1])
+    return ids, sources, features, facts
 
 
 @contextmanager
@@ -110,7 +107,7 @@ def deduplicate(
 
 
 def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], str]) -> DedupResult:
-    ids, sources, features, study_records = _features(records)
+    ids, sources, features, facts = _features(records)
     position = {rid: i for i, rid in enumerate(ids)}
 
     results: dict[tuple[int, int], PairResult] = {}
@@ -186,9 +183,9 @@ def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], 
     rows.sort(key=lambda r: (r["cluster_id"], r["kept"] != "true", r["record_id"]))
     merged = MergedWorks(records, works)
     # The second level: reports of one study linked (every row of a cluster gets its columns).
-    studies = link_studies(study_records, features, rows, decisions)
+    studies = link_studies(facts, features, rows, decisions, position)
     for row in rows:
-        row.update(studies.columns[row["cluster_id"]])
+        row.update(studies.of(row["cluster_id"]))
 
     root_of = clustering.root
     review: dict[str, dict[str, str]] = {}
