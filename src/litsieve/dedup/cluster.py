@@ -53,7 +53,9 @@ def cluster(
     A person's "same" overrides automatic conflicts but never a person's "different".
     """
     parent = list(range(size))
-    members: dict[int, list[int]] = {i: [i] for i in range(size)}
+    # Members of each group of two or more (a record alone is its own group): a list for every
+    # record would be a million lists at a million records.
+    members: dict[int, list[int]] = {}
     joined_by: dict[int, Link] = {}
     refused: list[tuple[Link, str]] = []
 
@@ -69,8 +71,9 @@ def cluster(
         if ra == rb:
             continue
         reason = ""
-        for x in members[ra]:
-            for y in members[rb]:
+        group_a, group_b = members.get(ra) or [ra], members.get(rb) or [rb]
+        for x in group_a:
+            for y in group_b:
                 if frozenset((x, y)) in cannot:
                     reason = f"a person said {ids[x]} and {ids[y]} are different works"
                 elif link.tier != PERSON:
@@ -85,10 +88,12 @@ def cluster(
             refused.append((link, reason))
             continue
         # The smaller group joins the larger; the joining record remembers its link.
-        if len(members[ra]) < len(members[rb]):
-            ra, rb = rb, ra
+        if len(group_a) < len(group_b):
+            ra, rb, group_a, group_b = rb, ra, group_b, group_a
         parent[rb] = ra
-        members[ra].extend(members.pop(rb))
+        group_a.extend(group_b)
+        members[ra] = group_a
+        members.pop(rb, None)
         for i in (link.a, link.b):
             joined_by.setdefault(i, link)
     return Clustering([find(i) for i in range(size)], joined_by, refused)
