@@ -61,8 +61,9 @@ def _author_year_words(f: Features) -> Hashable:
     if f.year is None or not f.authors or f.title_words < 3:
         return None
     # Titles reworded at both ends (translations, subtitles) but same first author and year.
-    words = sorted(f.title.split(), key=lambda w: (-len(w), w))[:2]
-    return (f.authors[0], f.year, *sorted(words))
+    words = sorted(f.title.split())
+    words.sort(key=len, reverse=True)  # stable: longest first, ties in alphabetical order
+    return (f.authors[0], f.year, *sorted(words[:2]))
 
 
 # One exact key of each family per record; records sharing a key are a block.
@@ -71,6 +72,20 @@ FAMILIES: tuple[tuple[str, Callable[[Features], Hashable]], ...] = (
     ("volume-page", _volume_page), ("page-year-author", _page_year_author),
     ("author-year-words", _author_year_words),
 )
+
+
+def _family_keys(features: Sequence[Features], title_keys: Sequence[str]) -> Iterator[list[Hashable]]:
+    """Each family's key for every record (None: no key), as :data:`FAMILIES` computes them
+    one record at a time; built as whole lists, which takes half the time at a million records."""
+    yield [f.doi or None for f in features]
+    yield [f.pmid or None for f in features]
+    yield [f.pmcid or None for f in features]
+    yield [key[:PREFIX] if len(key) >= 12 else None for key in title_keys]
+    yield [key[-PREFIX:] if len(key) >= 12 else None for key in title_keys]
+    yield [(f.volume, f.page_start) if f.volume and f.page_start else None for f in features]
+    yield [(f.page_start, f.year, f.authors[0]) if f.page_start and f.year is not None and f.authors else None
+           for f in features]
+    yield [_author_year_words(f) for f in features]
 
 
 def keys_of(f: Features) -> Iterator[tuple[Hashable, ...]]:
@@ -125,25 +140,27 @@ def candidate_pairs(features: Sequence[Features]) -> Pairs:
     if not features:
         return Pairs(np.empty(0, dtype=np.int64), 1)
     size = max(f.index for f in features) + 1
+    indices = [f.index for f in features]
+    title_keys = [f.title.replace(" ", "") for f in features]  # Features.title_key, computed once here
+    ids = [f.record_id for f in features]
     # Every record's rank in (title, id) order: a large block is walked in this order.
-    by_title = sorted(features, key=lambda f: (f.title_key, f.record_id))
+    by_title = sorted(range(len(features)), key=lambda k: (title_keys[k], ids[k]))
     rank = np.zeros(size, dtype=np.int64)
-    rank[[f.index for f in by_title]] = np.arange(len(by_title), dtype=np.int64)
+    rank[[indices[k] for k in by_title]] = np.arange(len(by_title), dtype=np.int64)
     parts: list[np.ndarray] = []
-    for _, key_of in FAMILIES:
+    for keys in _family_keys(features, title_keys):
         first: dict[Hashable, int] = {}
         shared: dict[Hashable, list[int]] = {}
-        for f in features:
-            key = key_of(f)
+        for index, key in zip(indices, keys):
             if key is None:
                 continue
-            other = first.setdefault(key, f.index)
-            if other != f.index:
+            other = first.setdefault(key, index)
+            if other != index:
                 members = shared.get(key)
                 if members is None:
-                    shared[key] = [other, f.index]
+                    shared[key] = [other, index]
                 else:
-                    members.append(f.index)
+                    members.append(index)
         del first
         codes: list[int] = []
         for members in shared.values():
@@ -154,8 +171,12 @@ def candidate_pairs(features: Sequence[Features]) -> Pairs:
             if len(members) > BLOCK_LIMIT:
                 block = np.array(members, dtype=np.int64)
                 parts.append(_windows(block[np.argsort(rank[block], kind="stable")], size))
-    titled = np.array([f.index for f in by_title if f.title_key], dtype=np.int64)
-    parts.append(_windows(titled, size))
-    by_reversed = sorted((f for f in features if f.title_key), key=lambda f: (f.title_key[::-1], f.record_id))
-    parts.append(_windows(np.array([f.index for f in by_reversed], dtype=np.int64), size))
-    return Pairs(np.unique(np.concatenate(parts)), size)
+    titled = [k for k in by_title if title_keys[k]]
+    parts.append(_windows(np.array([indices[k] for k in titled], dtype=np.int64), size))
+    by_reversed = sorted(titled, key=lambda k: (title_keys[k][::-1], ids[k]))
+    parts.append(_windows(np.array([indices[k] for k in by_reversed], dtype=np.int64), size))
+    codes = np.concatenate(parts)
+    codes.sort()
+    if codes.size:
+        codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    return Pairs(codes, size)
