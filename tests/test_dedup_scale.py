@@ -225,7 +225,7 @@ def test_fold_fast_paths_give_the_plain_result(text):
     assert fold(text + "&amp;") == _plain_fold(text + "&amp;")
 
 
-_TITLE = st.text(alphabet=st.sampled_from(list("reply :(vol1234)RETRACTCorrectionsLetter\u00e9abc")), max_size=40)
+_TITLE = st.text(alphabet=st.sampled_from(list("reply :(vol1234)RETRACTCorrectionsLetter\u00e9abc\t")), max_size=40)
 
 
 @settings(max_examples=400, deadline=None)
@@ -235,8 +235,37 @@ def test_kind_word_shortcuts_agree_with_their_patterns(title):
     assert F._preprint_venue(title) == bool(F._PREPRINT_JOURNAL.search(title))
 
 
+def _plain_part(title: str) -> str:
+    match = F._PART.search(title)
+    if match:
+        token = match.group(1).casefold()
+        return F._NUMBER_WORDS.get(token, token)
+    match = F._TRAILING_ROMAN.search(title)
+    if match and len(title) > 20:
+        return F._NUMBER_WORDS.get(match.group(1).casefold(), "")
+    return ""
+
+
+_PART_TITLE = st.text(alphabet=st.sampled_from(list("part PT teil xviIVX_ .:-(),1é")), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PART_TITLE)
+def test_part_shortcuts_agree_with_the_patterns(title):
+    assert F._part(title) == _plain_part(title)
+    assert F._part("Outcomes of peer support in psychosis " + title) == _plain_part(
+        "Outcomes of peer support in psychosis " + title)
+
+
+@pytest.mark.parametrize("title", ["Peer support, part II", "Peer support. Pt. 2", "Teil 3: Ergebnisse",
+                                   "Psychosis services in the community II.", "Psychosis services in the community IX_",
+                                   "Psychosis services in the community (ii)", "Psychosis services in Sweden: vi"])
+def test_part_shortcuts_on_known_titles(title):
+    assert F._part(title) == _plain_part(title)
+
+
 @pytest.mark.parametrize("title", ["Re: the trial", "RE : x", "Erratum", "x (2009)", "Title (vol 3, pg 4, 2009)",
-                                   "Author's REPLY", "Peer support", "medRxiv", "Research Square", "SSRN preprint"])
+                                   "Author's REPLY", "Peer support", "x (vol 3)", "RE\t:x", "x(12345)", "A (2009) b", "medRxiv", "Research Square", "SSRN preprint"])
 def test_kind_word_shortcuts_on_known_titles(title):
     assert F._kind_words(title) == bool(F._KIND_WORDS.search(title))
     assert F._preprint_venue(title) == bool(F._PREPRINT_JOURNAL.search(title))

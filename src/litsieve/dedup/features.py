@@ -28,6 +28,7 @@ ABSTRACT_CHARS = 600  # enough to tell two abstracts apart; 65,000-character one
 _TAG = re.compile(r"<[^>]{1,40}>")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+_ASCII_NON_WORD_CHARS = "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
@@ -131,6 +132,9 @@ _KIND_WORDS = re.compile(
     r"errat|corrig|correct|retract|withdraw|concern|re\s*:|repl|respon|comment|letter|rebuttal|\(vol|publisher|\(\d{4}\)",
     re.IGNORECASE)
 # The plain words of _KIND_WORDS: an ASCII title holding none of them, no ":" and no "(" has none.
+# The rest of it, on the lower-cased title: "re :" and "(2009)".
+_RE_COLON = re.compile(r"re\s*:")
+_BRACKETED_YEAR = re.compile(r"\(\d{4}\)")
 _KIND_LITERALS = ("errat", "corrig", "correct", "retract", "withdraw", "concern", "repl", "respon", "comment",
                   "letter", "rebuttal", "publisher")
 # Every match of _PREPRINT_JOURNAL holds one of these.
@@ -309,7 +313,9 @@ def _kind_words(title: str) -> bool:
     for word in _KIND_LITERALS:
         if word in low:
             return True
-    return ("(" in low or ":" in low) and bool(_KIND_WORDS.search(title))
+    if "(" in low and ("(vol" in low or _BRACKETED_YEAR.search(low)):
+        return True
+    return ":" in low and bool(_RE_COLON.search(low))
 
 
 def _preprint_venue(venue: str) -> bool:
@@ -348,10 +354,16 @@ def _kinds(record: Record, doi: str) -> frozenset[str]:
 
 
 def _part(title: str) -> str:
-    match = _PART.search(title)
+    ascii_title = title.isascii()
+    low = title.lower()
+    # An ASCII title without "part", "pt" or "teil" cannot match _PART, and one whose last
+    # letter or digit is not i, v or x cannot match _TRAILING_ROMAN: most titles skip both.
+    match = _PART.search(title) if not ascii_title or "pt" in low or "part" in low or "teil" in low else None
     if match:
         token = match.group(1).casefold()
         return _NUMBER_WORDS.get(token, token)
+    if ascii_title and title.rstrip(_ASCII_NON_WORD_CHARS)[-1:] not in ("i", "v", "x", "I", "V", "X"):
+        return ""
     match = _TRAILING_ROMAN.search(title)
     if match and len(title) > 20:
         return _NUMBER_WORDS.get(match.group(1).casefold(), "")
