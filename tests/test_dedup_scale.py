@@ -265,7 +265,8 @@ def test_part_shortcuts_on_known_titles(title):
 
 
 @pytest.mark.parametrize("title", ["Re: the trial", "RE : x", "Erratum", "x (2009)", "Title (vol 3, pg 4, 2009)",
-                                   "Author's REPLY", "Peer support", "x (vol 3)", "RE\t:x", "x(12345)", "A (2009) b", "medRxiv", "Research Square", "SSRN preprint"])
+                                   "Author's REPLY", "Peer support", "x (vol 3)", "RE\t:x", "x(12345)", "A (2009) b",
+                                   "medRxiv", "Research Square", "SSRN preprint"])
 def test_kind_word_shortcuts_on_known_titles(title):
     assert F._kind_words(title) == bool(F._KIND_WORDS.search(title))
     assert F._preprint_venue(title) == bool(F._PREPRINT_JOURNAL.search(title))

@@ -175,8 +175,8 @@ def candidate_pairs(features: Sequence[Features]) -> Pairs:
     parts.append(_windows(np.array([indices[k] for k in titled], dtype=np.int64), size))
     by_reversed = sorted(titled, key=lambda k: (title_keys[k][::-1], ids[k]))
     parts.append(_windows(np.array([indices[k] for k in by_reversed], dtype=np.int64), size))
-    codes = np.concatenate(parts)
-    codes.sort()
-    if codes.size:
-        codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
-    return Pairs(codes, size)
+    found = np.concatenate(parts)
+    found.sort()
+    if found.size:
+        found = found[np.concatenate(([True], found[1:] != found[:-1]))]
+    return Pairs(found, size)
