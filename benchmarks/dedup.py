@@ -54,8 +54,9 @@ LABEL_COLUMNS = ("dup_group", "group_size", "gold_label", "original_human_label"
 ID_COLUMNS = ("ID", "record_id", "rec_number")
 SETS = ("asysd_diabetes", "sra_cytology_screening", "sra_haematology", "colrev_digital_work",
         "iebh_copper", "iebh_tafenoquine")
-BIB_DEDUPE_BAR = {"asysd_diabetes": 1.000, "sra_cytology_screening": 0.992, "sra_haematology": 0.907,
-                  "colrev_digital_work": 0.999}
+# bib-dedupe 0.11.0's pair F1 on each set (asysd's labels split the two page-51/52 abstracts, PROVENANCE.md).
+BIB_DEDUPE_BAR = {"asysd_diabetes": 0.9969, "sra_cytology_screening": 0.9922, "sra_haematology": 0.9073,
+                  "colrev_digital_work": 0.9991}
 SIZES = (10_000, 100_000, 1_000_000)
 BIB_DEDUPE_MAX = 100_000
 CPU_SECONDS: dict[str, float] = {}
@@ -419,9 +420,9 @@ def render(results: Mapping[str, Mapping[str, object]], scale: Mapping[str, Mapp
             for tool in tools:
                 s = entry.get(tool)
                 if not isinstance(s, Mapping):
-                    if tool == "bib-dedupe":
+                    if tool == "bib-dedupe" and int(size) > BIB_DEDUPE_MAX:
                         lines.append(f"| {size} | {entry['reports']} | {entry['studies']} | bib-dedupe "
-                                     "| not run (needs 5.7 GB at 100,000) | | | | | | | |")
+                                     "| not run (it needs 5.7 GB at 100,000) | | | | | | | |")
                     continue
                 r, st = s["record_level"], s["study_level"]
                 lines.append(

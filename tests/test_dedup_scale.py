@@ -8,6 +8,7 @@ import gc
 import itertools
 import random
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -80,6 +81,34 @@ def test_a_record_file_is_deduplicated_as_the_same_records_in_memory(tmp_path):
     assert list(from_file.records) == list(from_memory.records)
     assert isinstance(load_inputs([path]), RecordFile)
     assert list(load_inputs([path, path])) == read_records(path) * 2
+
+
+def study_set() -> list[Record]:
+    """Reports of studies: MEDLINE and PubMed XML link fields, registrations in abstracts, a notice."""
+    from litsieve.importers import load_many
+
+    data = Path(__file__).parent / "data" / "dedup"
+    return load_many([data / "study_links.nbib", data / "study_links.xml"]) + [
+        Record(record_id="ctgov", source="central", title="Peer Support in Severe Mental Illness",
+               journal="ClinicalTrials.gov", year=2012, url="https://clinicaltrials.gov/show/NCT01234567"),
+        Record(record_id="isrctn", source="central", title="PEER-SMI trial", journal="ISRCTN registry", year=2012,
+               abstract="Registered as ISRCTN12345678 and NCT01234567.", keywords=["EudraCT 2004-000123-45"]),
+        Record(record_id="paper", source="pubmed", title="Peer support in severe mental illness: a randomised trial",
+               authors=["Smith, J"], year=2013, journal="BMJ", abstract="Trial registration: NCT01234567."),
+        Record(record_id="erratum", source="pubmed", title="Erratum: Peer support in severe mental illness: "
+               "a randomised trial", year=2013, journal="BMJ"),
+    ]
+
+
+def test_study_links_from_a_record_file_are_those_from_memory(tmp_path):
+    path = tmp_path / "all.csv"
+    write_records(path, study_set() + review_set())
+    from_memory = deduplicate(read_records(path))
+    from_file = deduplicate(RecordFile(path))
+    assert from_file.clusters == from_memory.clusters
+    assert from_file.review_rows == from_memory.review_rows and from_file.counts == from_memory.counts
+    studies = {row["study_id"] for row in from_file.clusters}
+    assert len(studies) < from_file.counts["works_out"]  # some reports were linked into studies
 
 
 def test_duplicate_ids_in_a_record_file_name_the_rows(tmp_path):
