@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 
 from litsieve.dedup.features import CONFERENCE, Features
+from litsieve.dedup.weights import DEFAULT, Weights
 
 SAME = "same"
 UNCERTAIN = "uncertain"
@@ -125,6 +126,18 @@ def _shifted(one: Features, other: Features) -> bool:
             and bool(other.issue) and one.page_start == other.issue)
 
 
+def _neighbouring_pages(a: Features, b: Features) -> bool:
+    """Two single pages of like size (``51`` and ``52``): abstracts side by side in one issue.
+
+    How a supplement's abstracts are cited when no supplement marker survived the export;
+    a page count or an article number beside a page (``11`` and ``106482``) is not that.
+    """
+    if a.page_end or b.page_end or not (a.page_start.isdigit() and b.page_start.isdigit()):
+        return False
+    low, high = sorted((int(a.page_start), int(b.page_start)))
+    return 2 * low >= high
+
+
 def _field(x: str, y: str) -> bool | None:
     if not x or not y:
         return None
@@ -153,16 +166,114 @@ def worth_comparing(a: Features, b: Features) -> bool:
     return Indel.normalized_similarity(a.title, b.title, score_cutoff=0.5) > 0
 
 
-def compare(a: Features, b: Features) -> PairResult:
-    """The verdict on ``a`` and ``b``; symmetric (the pair is put in id order first)."""
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """How each field of a pair compares, as the rules see it (None: cannot tell)."""
+
+    same_doi: bool
+    same_pmid: bool
+    same_pmcid: bool
+    doi_differs: bool
+    pmid_differs: bool
+    year_gap: int | None
+    first_author: bool | None
+    author_share: float | None
+    journal: bool | None
+    volume: bool | None
+    issue: bool | None
+    page: bool | None
+    end_page: bool | None
+    discounted: tuple[str, ...]   # ignored fields that disagree on this pair
+
+    def by_field(self) -> dict[str, bool | None]:
+        """One verdict per field of :data:`litsieve.dedup.weights.FIELDS`."""
+        return {
+            "doi": True if self.same_doi else False if self.doi_differs else None,
+            "pmid": True if self.same_pmid else False if self.pmid_differs else None,
+            "year": None if self.year_gap is None else self.year_gap == 0,
+            "first author": self.first_author,
+            "journal": self.journal,
+            "volume": self.volume,
+            "issue": self.issue,
+            "pages": self.page if self.page is not True or self.end_page is not False else False,
+        }
+
+
+def _raw_disagreement(name: str, a: Features, b: Features) -> bool:
+    """Whether the field's plain values differ on both records (for the explanation only)."""
+    if name == "first author":
+        x, y = a.authors[:1], b.authors[:1]
+    elif name == "pages":
+        x, y = (a.page_start,), (b.page_start,)
+    else:
+        x, y = getattr(a, name), getattr(b, name)
+    return bool(x) and bool(y) and x != y
+
+
+def agreement(a: Features, b: Features, weights: Weights = DEFAULT) -> Agreement:
+    """Compare each field of ``a`` and ``b``; fields ``weights`` ignores count as absent."""
+    ignored, weak = weights.ignored, weights.weak
+    same_doi = bool(a.doi) and a.doi == b.doi and "doi" not in ignored
+    same_pmid = bool(a.pmid) and a.pmid == b.pmid and "pmid" not in ignored
+    same_pmcid = bool(a.pmcid) and a.pmcid == b.pmcid
+    doi_differs = bool(a.doi and b.doi) and not same_doi and "doi" not in ignored
+    pmid_differs = bool(a.pmid and b.pmid) and not same_pmid and "pmid" not in ignored
+    year_gap = abs(a.year - b.year) if a.year is not None and b.year is not None and "year" not in ignored else None
+    first_author, author_share = (None, None) if "first author" in ignored else _authors(a, b)
+    journal = None if "journal" in ignored else journals_compatible(a, b)
+    volume = None if "volume" in ignored else _field(a.volume, b.volume)
+    if volume is False and (a.volume == str(a.year) or b.volume == str(b.year)):
+        volume = None  # the year given as the volume (magazines): says nothing about the volume
+    issue = None if "issue" in ignored else _field(a.issue, b.issue)
+    pages_used = "pages" not in ignored
+    page = _field(a.page_start, b.page_start) if pages_used else None
+    shifted = "volume" not in ignored and (_shifted(a, b) or _shifted(b, a))
+    if shifted:
+        volume, issue, page = True, None, None
+    if page is False and a.page_start.lstrip("abcdefghijklmnopqrtuvwxyz") == b.page_start.lstrip(
+            "abcdefghijklmnopqrtuvwxyz"):
+        page = True  # a section letter one database keeps ("c37" in Nephron Clinical Practice)
+    end_page = None if shifted or not pages_used else _field(a.page_end, b.page_end)
+    if page is False and journal is True and volume is not False and _pages_compatible(a, b):
+        page = None
+    if page is False and end_page is True and volume is True and issue is not False:
+        page = None  # one mistyped start page ("2297-2108" for "2097-2108")
+    if same_doi and page is False and (CONFERENCE in a.kinds | b.kinds or _neighbouring_pages(a, b)):
+        # A supplement's DOI is shared by every abstract in it: at other pages, other abstracts.
+        same_doi = False
+    if weak:
+        # Agreeing on a field most records share proves nothing; disagreeing still does.
+        year_gap = None if "year" in weak and year_gap == 0 else year_gap
+        journal = None if "journal" in weak and journal else journal
+        volume = None if "volume" in weak and volume else volume
+        issue = None if "issue" in weak and issue else issue
+        if "pages" in weak and page:
+            page = end_page = None
+    discounted = tuple(n for n in sorted(ignored) if _raw_disagreement(n, a, b)) if ignored else ()
+    return Agreement(same_doi, same_pmid, same_pmcid, doi_differs, pmid_differs, year_gap, first_author,
+                     author_share, journal, volume, issue, page, end_page, discounted)
+
+
+def compare(a: Features, b: Features, weights: Weights = DEFAULT) -> PairResult:
+    """The verdict on ``a`` and ``b``; symmetric (the pair is put in id order first).
+
+    ``weights`` (estimated per input, :mod:`litsieve.dedup.weights`) says which fields are
+    noise in this file: they neither veto nor support a merge, and a rule that merged
+    despite one of them disagreeing says so.
+    """
     if b.record_id < a.record_id:
         a, b = b, a
-    same_doi = bool(a.doi) and a.doi == b.doi
-    same_pmid = bool(a.pmid) and a.pmid == b.pmid
-    same_pmcid = bool(a.pmcid) and a.pmcid == b.pmcid
-    doi_differs = bool(a.doi and b.doi) and not same_doi
-    pmid_differs = bool(a.pmid and b.pmid) and not same_pmid
+    fields = agreement(a, b, weights)
+    result = _judge(a, b, fields)
+    if fields.discounted and result.verdict != DIFFERENT:
+        notes = "; ".join(f"{name} not used ({weights.note(name)})" for name in fields.discounted)
+        result = PairResult(result.verdict, f"{result.rule}; {notes}", result.score, result.conflict)
+    return result
 
+
+def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
+    same_doi, same_pmid, same_pmcid = fields.same_doi, fields.same_pmid, fields.same_pmcid
+    doi_differs, pmid_differs = fields.doi_differs, fields.pmid_differs
     titled = bool(a.title and b.title)
     tsim = similarity(a.title, b.title) if titled else None
     contained = prefix = False
@@ -171,28 +282,9 @@ def compare(a: Features, b: Features) -> PairResult:
         contained = len(short) >= 40 and short in long_
         # A title given without its subtitle ("Infrastructure in the wild").
         prefix = long_.startswith(short + " ") and len(short.split()) >= 3
-    year_gap = abs(a.year - b.year) if a.year is not None and b.year is not None else None
-    first_author, author_share = _authors(a, b)
-    journal = journals_compatible(a, b)
-    volume = _field(a.volume, b.volume)
-    if volume is False and (a.volume == str(a.year) or b.volume == str(b.year)):
-        volume = None  # the year given as the volume (magazines): says nothing about the volume
-    issue = _field(a.issue, b.issue)
-    page = _field(a.page_start, b.page_start)
-    shifted = _shifted(a, b) or _shifted(b, a)
-    if shifted:
-        volume, issue, page = True, None, None
-    if page is False and a.page_start.lstrip("abcdefghijklmnopqrtuvwxyz") == b.page_start.lstrip(
-            "abcdefghijklmnopqrtuvwxyz"):
-        page = True  # a section letter one database keeps ("c37" in Nephron Clinical Practice)
-    end_page = None if shifted else _field(a.page_end, b.page_end)
-    if page is False and journal is True and volume is not False and _pages_compatible(a, b):
-        page = None
-    if page is False and end_page is True and volume is True and issue is not False:
-        page = None  # one mistyped start page ("2297-2108" for "2097-2108")
-    if same_doi and page is False and CONFERENCE in a.kinds | b.kinds:
-        # A supplement's DOI is shared by every abstract in it: at other pages, other abstracts.
-        same_doi = False
+    year_gap, first_author, author_share = fields.year_gap, fields.first_author, fields.author_share
+    journal, volume, issue = fields.journal, fields.volume, fields.issue
+    page, end_page = fields.page, fields.end_page
     abstract = (similarity(a.abstract, b.abstract)
                 if len(a.abstract) >= 100 and len(b.abstract) >= 100 else None)
     authors_clash = first_author is False and (author_share or 0.0) < 0.34
@@ -206,7 +298,8 @@ def compare(a: Features, b: Features) -> PairResult:
     hard: list[str] = []
     supplement = CONFERENCE in a.kinds | b.kinds
     everything_agrees = (
-        tsim is not None and tsim >= 0.95 and year_gap == 0 and first_author is True
+        tsim is not None and tsim >= 0.95 and not (a.generic_title or b.generic_title)
+        and year_gap == 0 and first_author is True
         and (author_share or 0.0) >= 0.8 and page is True and journal is not False
         and (volume is True or (journal is True and (supplement or volume is None))) and a.part == b.part
     )
@@ -327,7 +420,9 @@ def compare(a: Features, b: Features) -> PairResult:
         if support >= 2 and first_author is True:
             return PairResult(UNCERTAIN, f"titles partly alike, {support} other fields agree", score)
         return PairResult(DIFFERENT, "titles partly alike, other fields do not agree", score)
-    if (span_identity and biblio_same) or (full_identity and abstract is not None and abstract >= 0.9):
+    # Unlike titles merge on the whole place, issue included: where the issue is missing or
+    # noise, two articles of one author in one volume can share a page range.
+    if issue is True and ((span_identity and biblio_same) or (full_identity and abstract is not None and abstract >= 0.9)):
         return PairResult(SAME, "titles differ (translation?), every other field agrees", score)
     if full_identity:
         return PairResult(UNCERTAIN, "titles differ, bibliographic details agree", score)

@@ -14,12 +14,13 @@ from typing import Mapping, Sequence
 
 from litsieve.dedup.blocking import candidate_pairs
 from litsieve.dedup.cluster import IDENTIFIER, METADATA, PERSON, Link, cluster
-from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, compare, worth_comparing
+from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, agreement, compare, worth_comparing
 from litsieve.dedup.features import Features, features_of
 from litsieve.dedup.merge import merge_cluster
 from litsieve.dedup.review import DIFFERENT as PERSON_DIFFERENT
 from litsieve.dedup.review import SAME as PERSON_SAME
 from litsieve.dedup.review import review_row
+from litsieve.dedup.weights import DEFAULT, Weights, estimate
 from litsieve.errors import DedupError
 from litsieve.record import Record
 
@@ -35,6 +36,7 @@ class DedupResult:
     records: list[Record]
     counts: dict[str, object]
     review_rows: list[dict[str, str]] = field(default_factory=list)
+    weights: Weights = DEFAULT
 
 
 def _check_ids(records: Sequence[Record]) -> None:
@@ -49,7 +51,8 @@ def _check_ids(records: Sequence[Record]) -> None:
         seen[record.record_id] = row
 
 
-def compare_pairs(features: list[Features], pairs: set[tuple[int, int]]) -> dict[tuple[int, int], PairResult]:
+def compare_pairs(features: list[Features], pairs: set[tuple[int, int]],
+                  weights: Weights = DEFAULT) -> dict[tuple[int, int], PairResult]:
     """Verdicts on the candidate pairs that may be one work (``same`` or ``uncertain``; ``i < j``).
 
     "Different" verdicts are not kept: they are most pairs, and the consistency check
@@ -59,10 +62,15 @@ def compare_pairs(features: list[Features], pairs: set[tuple[int, int]]) -> dict
     found: dict[tuple[int, int], PairResult] = {}
     for i, j in sorted(pairs):
         if worth_comparing(features[i], features[j]):
-            result = compare(features[i], features[j])
+            result = compare(features[i], features[j], weights)
             if result.verdict != DIFFERENT:
                 found[(i, j)] = result
     return found
+
+
+def field_weights(features: Sequence[Features]) -> Weights:
+    """Each field's weight in these records (:mod:`litsieve.dedup.weights`), judged as the rules compare."""
+    return estimate(features, lambda a, b: agreement(a, b).by_field())
 
 
 def deduplicate(
@@ -75,6 +83,7 @@ def deduplicate(
     ids = [r.record_id for r in records]
     position = {rid: i for i, rid in enumerate(ids)}
     features = [features_of(i, r) for i, r in enumerate(records)]
+    weights = field_weights(features)
 
     results: dict[tuple[int, int], PairResult] = {}
 
@@ -82,15 +91,15 @@ def deduplicate(
         key = (i, j) if i < j else (j, i)
         found = results.get(key)
         if found is None:
-            found = results[key] = compare(features[i], features[j])
+            found = results[key] = compare(features[i], features[j], weights)
         return found
 
     links: list[Link] = []
     uncertain: list[tuple[int, int]] = []
-    results.update(compare_pairs(features, candidate_pairs(features)))
+    results.update(compare_pairs(features, candidate_pairs(features), weights))
     for (i, j), result in results.items():
         if result.verdict == SAME:
-            tier = IDENTIFIER if result.rule in _IDENTIFIER_RULES else METADATA
+            tier = IDENTIFIER if result.rule.split(";")[0] in _IDENTIFIER_RULES else METADATA
             links.append(Link(i, j, tier, result.score, result.rule))
         elif result.verdict == UNCERTAIN:
             uncertain.append((i, j))
@@ -169,7 +178,7 @@ def deduplicate(
                   key=lambda r: r["pair_id"])
 
     counts = _counts(rows, len(clustering.refused), len(undecided))
-    return DedupResult(rows, merged, counts, undecided + done)
+    return DedupResult(rows, merged, counts, undecided + done, weights)
 
 
 def _counts(rows: Sequence[Mapping[str, str]], refused: int, awaiting: int) -> dict[str, object]:
