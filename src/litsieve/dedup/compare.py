@@ -138,6 +138,35 @@ def _neighbouring_pages(a: Features, b: Features) -> bool:
     return 2 * low >= high
 
 
+_LONE = {"different issues": "issue", "different pages": "pages", "different volumes": "volume"}
+
+
+def _lone_disagreement(a: Features, b: Features, soft: list[str], tsim: float | None, fields: Agreement) -> str:
+    """The one field that disagrees when every other agrees (an issue typo, two pagings of one abstract).
+
+    In Fellegi-Sunter terms: a near-identical title, the same year, first author, most
+    authors, journal and the rest of the place agree, each a strong likelihood ratio for a
+    match; one disagreeing field (``m`` close to 1, so rarely wrong, but not never) does
+    not outweigh them. Kinds, parts and title numbers were checked before (hard and soft
+    doubts); headings such as "Editorial" carry no title evidence and never qualify.
+    """
+    if len(soft) != 1 or soft[0] not in _LONE or tsim is None or tsim < 0.95:
+        return ""
+    if a.generic_title or b.generic_title or a.title_numbers != b.title_numbers:
+        return ""
+    if not (fields.year_gap == 0 and fields.first_author is True and (fields.author_share or 0.0) >= 0.8
+            and fields.journal is True):
+        return ""
+    name = _LONE[soft[0]]
+    if name == "pages" and _neighbouring_pages(a, b):
+        return ""  # two single pages side by side in one issue: two abstracts, the other explanation
+    others = {"issue": fields.issue, "pages": fields.page, "volume": fields.volume}
+    del others[name]
+    if all(value is True for value in others.values()) and (name == "pages" or fields.end_page is not False):
+        return name
+    return ""
+
+
 def _field(x: str, y: str) -> bool | None:
     if not x or not y:
         return None
@@ -392,6 +421,9 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
             return PairResult(UNCERTAIN, "bibliographic details agree, no usable title", score)
         return PairResult(DIFFERENT, "no usable title and details differ", score)
 
+    lone = _lone_disagreement(a, b, soft, tsim, fields)
+    if lone:
+        return PairResult(SAME, f"every field but the {lone} agrees", score)
     if soft:
         if tsim >= 0.9:
             return PairResult(UNCERTAIN, f"titles alike but {soft[0]}", score)
@@ -401,14 +433,24 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     # exports), one other word ("adult" vs "adolescent" patients) may be another study.
     unplaced = not (journal is True or volume is True or page is True or issue is True
                     or (abstract is not None and abstract >= 0.8))
+    # The same volume and page: the year of one record missing or one off (online first,
+    # then the print issue) is no doubt about the article.
+    located = (volume is True and page is True) or (
+        journal is True and (page is True or (volume is True and issue is True)))
     if tsim >= 0.95:
-        if year_gap is not None and year_gap <= 1 and support >= 2 and (first_author is not False or placed):
+        if (year_gap is None and located and support >= 3 and first_author is not False) or (
+                year_gap is not None and year_gap <= 1 and support >= 2 and (first_author is not False or placed)):
             if unplaced and tsim < 0.98:
                 return PairResult(UNCERTAIN, "titles differ in a word, only year and authors agree", score)
             return PairResult(SAME, f"same title, {support} other fields agree", score)
+        if (tsim >= 0.98 and a.title_words >= 6 and not (a.authors or b.authors) and year_gap is not None
+                and (year_gap == 0 or (year_gap == 1 and journal is True)) and journal is not False):
+            # Bare exports (registry entries: no authors, no place) of one title: nothing differs
+            # but a registration's year against its update's.
+            return PairResult(SAME, "same title and year, nothing else recorded", score)
         return PairResult(UNCERTAIN, f"same title, only {support} other field(s) agree", score)
     if tsim >= 0.85:
-        if year_gap == 0 and first_author is True and support >= 3:
+        if first_author is True and support >= 3 and (year_gap == 0 or (located and (year_gap or 0) <= 1)):
             return PairResult(SAME, f"similar title, {support} other fields agree", score)
         if support >= 1:
             return PairResult(UNCERTAIN, f"similar title, {support} other field(s) agree", score)
@@ -417,6 +459,9 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
         # Conference abstracts share pages, so one page cannot vouch for reworded titles.
         if span_identity or (full_identity and abstract is not None and abstract >= 0.9):
             return PairResult(SAME, "titles differ in wording, journal, volume, pages and authors agree", score)
+        if same_range and volume is True and first_author is True and journal is not False and (year_gap or 0) <= 1 \
+                and (prefix or contained or tsim >= 0.8):
+            return PairResult(SAME, "title shortened or misspelt, one page range in one volume, same first author", score)
         if support >= 2 and first_author is True:
             return PairResult(UNCERTAIN, f"titles partly alike, {support} other fields agree", score)
         return PairResult(DIFFERENT, "titles partly alike, other fields do not agree", score)

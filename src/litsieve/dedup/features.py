@@ -64,7 +64,8 @@ _GENERIC_START = re.compile(
 
 # Where a journal's name ends: subtitles, places, "Conference: 53rd Annual Meeting ...".
 _JOURNAL_TAIL = re.compile(
-    r"\s*(?:[:=(\[]|\.\s*(?:conference|meeting|congress|symposium|abstracts?|supplement|suppl)\b)", re.IGNORECASE)
+    r"\s*(?:[:=(\[]|\.\s*(?:conference|meeting|congress|symposium|abstracts?|supplement|suppl)\b)"
+    r"|\s+(?:conf|congr)\b", re.IGNORECASE)  # abbreviated: "FASEB J Conf Exp Biol"
 # R and pandas write a missing value as "NA" or "nan": no value, not a name or a journal.
 _MISSING = frozenset({"na", "n a", "nan", "null", "none", "not available"})
 _NO_AUTHOR = frozenset({"anonymous", "anon", "no authors listed", "no author", "et al", "unknown"}) | _MISSING
@@ -121,7 +122,8 @@ _COMMENT_TYPE = re.compile(r"\bcomment\b")
 _SUPPLEMENT_PAGE = re.compile(r"\s*s\d", re.IGNORECASE)
 _PAGE_PARTS = re.compile(r"([a-z]*)0*(\d+)([a-z]*)$")
 _ISSN = re.compile(r"\d{4}-?\d{3}[\dxX]")
-_CONFERENCE_TYPES = re.compile(r"conference|congress|meeting abstract|meeting report|proceedings|symposium", re.IGNORECASE)
+_CONFERENCE_TYPES = re.compile(
+    r"conference|congress|meeting abstract|meeting report|proceedings|symposium|\bconf\b|\bcongr\b", re.IGNORECASE)
 _SUPPLEMENT = re.compile(r"\bsuppl|\bsupplement|^s\d+$", re.IGNORECASE)
 _PART = re.compile(
     r"\b(?:part|pt|teil|partie)\.?\s+([0-9]+|[ivx]{1,5}|one|two|three|four|five|six|[a-f])\b", re.IGNORECASE)
