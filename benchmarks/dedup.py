@@ -15,12 +15,15 @@ Run by ``make bench`` (``benchmarks/Makefile``), or directly::
    included) without saying which: they are scored at record level only (a record counts
    as found when it lands in a cluster of two or more), and a cluster holding an unflagged
    record is a certain false merge.
-2. A deterministic synthetic set of works built from those real records (new works made by
-   swapping title words, authors and pages between real records) with duplicates made by
-   the perturbations databases really apply, with the real abstracts uncut and 0.5% of
-   works carrying 30,000-65,000-character abstracts (conference proceedings). ``litsieve
-   dedup`` runs on 10,000, 50,000 and 100,000 records in a fresh process each; wall time
-   and the process's peak resident memory (``wait4`` rusage) are reported with the scores.
+2. A deterministic synthetic set (``dedup_synthetic.py``: works built from those real
+   records, each report exported by several databases with realistic perturbations, and
+   studies with several reports: errata, retraction notices, comments and replies, meeting
+   abstracts, preprints, registry entries), abstracts uncut. ``litsieve dedup`` runs on
+   10,000, 100,000 and 1,000,000 records (``--sizes``) in a fresh process each, bib-dedupe
+   up to ``--bib-dedupe-max`` (100,000: it needs 5.7 GB there). ``cluster_id`` is scored
+   against the record-level truth, ``study_id`` against the study-level truth; wall time,
+   CPU time and peak resident memory come from ``wait4``. Generated files are cached in
+   ``benchmarks/out/cache``.
 
 The figures are printed as a Markdown table and written to ``benchmarks/out/dedup.{md,json}``.
 This file also serves as bib-dedupe's runner inside its own environment (``--bib-dedupe``),
@@ -34,8 +37,6 @@ import csv
 import gzip
 import json
 import os
-import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -43,8 +44,10 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from machine import machine
 from typing import Iterable, Mapping, Sequence
+
+from dedup_synthetic import GENERATOR_VERSION, SEED, abstract_text, synthetic, write_synthetic
+from machine import machine
 
 REPO = Path(__file__).resolve().parents[1]
 LABEL_COLUMNS = ("dup_group", "group_size", "gold_label", "original_human_label", "caption_gold")
@@ -53,9 +56,9 @@ SETS = ("asysd_diabetes", "sra_cytology_screening", "sra_haematology", "colrev_d
         "iebh_copper", "iebh_tafenoquine")
 BIB_DEDUPE_BAR = {"asysd_diabetes": 1.000, "sra_cytology_screening": 0.992, "sra_haematology": 0.907,
                   "colrev_digital_work": 0.999}
-SIZES = (10_000, 50_000, 100_000)
+SIZES = (10_000, 100_000, 1_000_000)
+BIB_DEDUPE_MAX = 100_000
 CPU_SECONDS: dict[str, float] = {}
-SEED = 20171120
 
 csv.field_size_limit(1 << 30)
 
@@ -159,19 +162,26 @@ def labelled_set(shared: Path, name: str, work: Path) -> tuple[Path, str, dict[s
     return clean, "ID", labels
 
 
-def run_litsieve(source: Path, clusters: Path) -> tuple[dict[str, str], float, int]:
-    """``litsieve dedup`` in a fresh process: (record_id -> cluster_id, seconds, peak RSS bytes)."""
+def run_litsieve(source: Path, clusters: Path) -> tuple[dict[str, str], dict[str, str] | None, float, int]:
+    """``litsieve dedup`` in a fresh process.
+
+    Returns (record_id -> cluster_id, record_id -> study_id or None when the clusters file
+    has no ``study_id`` column, wall seconds, peak RSS bytes).
+    """
     command = [sys.executable, "-m", "litsieve.cli", "dedup", str(source), "--clusters", str(clusters)]
     seconds, peak = timed(command)
-    _, rows = read_table(clusters)
-    return {row["record_id"]: row["cluster_id"] for row in rows}, seconds, peak
+    columns, rows = read_table(clusters)
+    by_cluster = {row["record_id"]: row["cluster_id"] for row in rows}
+    by_study = {row["record_id"]: row["study_id"] for row in rows} if "study_id" in columns else None
+    return by_cluster, by_study, seconds, peak
 
 
 def timed(command: Sequence[str]) -> tuple[float, int]:
     """Run ``command``; its wall time and its peak resident memory (Linux ru_maxrss in KiB).
 
-    ``wait4`` also reports the process's CPU time, which :data:`CPU_SECONDS` keeps for the
-    report (wall time depends on what else runs on the machine).
+    ``wait4`` also reports the process's CPU time (user + system, with any worker processes
+    it waited for), which :data:`CPU_SECONDS` keeps for the report: wall time depends on
+    what else runs on the machine.
     """
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -198,6 +208,8 @@ def bib_dedupe_worker(source: str, id_column: str, out: str) -> None:
     from bib_dedupe.bib_dedupe import block, cluster, match, prep
 
     frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    if "authors" in frame.columns:  # a litsieve record file: authors joined with "; "
+        frame["authors"] = frame["authors"].str.replace("; ", " and ", regex=False)
     frame = frame.rename(columns={id_column: "ID", "authors": "author", "issue": "number"})
     if "ENTRYTYPE" not in frame.columns:  # EndNote's ref_type ("Journal Article") is not BibTeX's
         frame["ENTRYTYPE"] = "article"
@@ -215,183 +227,6 @@ def bib_dedupe_worker(source: str, id_column: str, out: str) -> None:
     write_table(Path(out), ["ID", "cluster"], ({"ID": k, "cluster": v} for k, v in sorted(cluster_of.items())))
 
 
-# ----------------------------------------------------------------------------- synthetic set
-
-_SPLIT_AUTHORS = re.compile(r"\s+and\s+|;\s*")
-_STOP = {"of", "the", "and", "in", "for", "on", "a", "an", "with", "to", "by", "from", "at"}
-
-
-def real_records(shared: Path) -> tuple[list[dict[str, str]], list[str]]:
-    """One record per real work from the labelled sets, and real abstracts from the screening sets."""
-    works: list[dict[str, str]] = []
-    known: set[tuple[str, str]] = set()
-    for name in SETS[:4]:
-        path = next(p for p in (shared / "bench" / "dedup" / f"{name}.csv.gz",
-                                shared / "bench" / "dedup" / f"{name}.csv") if p.exists())
-        _, rows = read_table(path)
-        seen: set[str] = set()
-        for row in rows:
-            # One record per work; the same work in two sets (same title and year) once.
-            title_key = (re.sub(r"\W+", "", row.get("title", "").casefold()), row.get("year", "")[:4])
-            if row["dup_group"] in seen or not row.get("title") or title_key in known:
-                continue
-            seen.add(row["dup_group"])
-            known.add(title_key)
-            authors = [a.strip() for a in _SPLIT_AUTHORS.split(row.get("author", "")) if a.strip()]
-            works.append({
-                "title": row["title"].strip(), "authors": authors, "year": row.get("year", "")[:4],
-                "journal": row.get("journal", "") or row.get("booktitle", ""), "volume": row.get("volume", ""),
-                "issue": row.get("number", ""), "pages": row.get("pages", "").replace("--", "-"),
-                "doi": row.get("doi", ""), "abstract": row.get("abstract", ""),
-            })
-    abstracts: list[str] = []
-    for name in ("van_de_Schoot_2017_PTSD.csv.gz", "Ferdinands_ace_Cohen2006_ACEInhibitors.csv.gz"):
-        path = shared / "bench" / "screening" / name
-        if path.exists():
-            _, rows = read_table(path)
-            abstracts += [r["abstract"] for r in rows if len(r.get("abstract", "")) > 200]
-    abstracts += [w["abstract"] for w in works if len(w["abstract"]) > 200]
-    return works, abstracts
-
-
-def _abbreviate(journal: str) -> str:
-    words = [w for w in re.split(r"[\s.]+", journal) if w and w.lower() not in _STOP]
-    return " ".join(w if len(w) <= 4 else w[:4] for w in words)
-
-
-def _initials(author: str) -> str:
-    if "," not in author:
-        return author
-    surname, given = author.split(",", 1)
-    initials = "".join(part[0] for part in re.split(r"[\s.-]+", given.strip()) if part)
-    return f"{surname.strip()} {initials.upper()}".strip()
-
-
-def _typo(text: str, rng: random.Random) -> str:
-    if len(text) < 20:
-        return text
-    i = rng.randrange(5, len(text) - 5)
-    return text[:i] + text[i + 1] + text[i] + text[i + 2:]
-
-
-def synthetic(size: int, shared: Path, seed: int = SEED) -> tuple[list[dict[str, str]], dict[str, str]]:
-    """``size`` records (works and their duplicates) and the true work of each record."""
-    rng = random.Random(seed)
-    base, abstracts = real_records(shared)
-    vocabulary = sorted({w for b in base for w in b["title"].split() if len(w) > 4 and w.isalpha()})
-    surnames = sorted({a.split(",")[0].strip() for b in base for a in b["authors"] if "," in a})
-    records: list[dict[str, str]] = []
-    truth: dict[str, str] = {}
-    work_number = 0
-    while len(records) < size:
-        real = base[work_number % len(base)]
-        generation = work_number // len(base)
-        work = dict(real)
-        work["authors"] = list(real["authors"])
-        if generation:  # a new work made from a real one: other words, people, place
-            words = work["title"].split()
-            for _ in range(3):
-                words[rng.randrange(len(words))] = rng.choice(vocabulary)
-            words.insert(rng.randrange(len(words) + 1), rng.choice(vocabulary))
-            work["title"] = " ".join(words)
-            work["authors"] = [f"{rng.choice(surnames)}, {rng.choice('ABCDEFGHJKLMNPRST')}."
-                               for _ in range(rng.randint(1, 6))]
-            work["year"] = str(rng.randint(1990, 2023))
-            work["volume"] = str(rng.randint(1, 300))
-            work["issue"] = str(rng.randint(1, 12))
-            start = rng.randint(1, 3000)
-            work["pages"] = f"{start}-{start + rng.randint(3, 20)}"
-            work["doi"] = f"10.{rng.randint(1000, 9999)}/synthetic.{work_number}" if rng.random() < 0.7 else ""
-        if not work["abstract"] or generation:
-            work["abstract"] = abstracts[rng.randrange(len(abstracts))] if rng.random() < 0.85 else ""
-        if rng.random() < 0.005:  # conference proceedings: a whole programme in one record
-            target = rng.randint(30_000, 65_000)
-            parts: list[str] = []
-            while sum(len(p) + 1 for p in parts) < target:
-                parts.append(abstracts[rng.randrange(len(abstracts))])
-            work["abstract"] = " ".join(parts)[:target]
-        copies = 1 + (rng.choices((0, 1, 2, 3), weights=(60, 28, 9, 3))[0])
-        for copy in range(copies):
-            record = perturb(work, rng) if copy else dict(work)
-            record_id = f"w{work_number:06d}c{copy}"
-            record["ID"] = record_id
-            record["authors"] = "; ".join(record["authors"]) if isinstance(record["authors"], list) else record["authors"]
-            records.append(record)
-            truth[record_id] = f"w{work_number:06d}"
-            if len(records) == size:
-                break
-        work_number += 1
-    rng.shuffle(records)
-    return records, truth
-
-
-def perturb(work: Mapping[str, object], rng: random.Random) -> dict[str, object]:
-    """A copy of ``work`` as another database would export it."""
-    record: dict[str, object] = dict(work)
-    title = str(record["title"])
-    choice = rng.random()
-    if choice < 0.15:
-        title = title.upper()
-    elif choice < 0.30:
-        title = title.lower()
-    elif choice < 0.40:
-        title = _typo(title, rng)
-    if rng.random() < 0.3:
-        title = title.rstrip(".") + "."
-    if rng.random() < 0.1:
-        title = title.replace(":", " -")
-    if rng.random() < 0.05:
-        title = f"{title} [Review]"
-    record["title"] = title
-    authors = list(work["authors"])  # type: ignore[call-overload]
-    if rng.random() < 0.5:
-        authors = [_initials(a) for a in authors]
-    if len(authors) > 3 and rng.random() < 0.2:
-        authors = authors[:3]
-    record["authors"] = authors
-    if rng.random() < 0.4 and record["journal"]:
-        record["journal"] = _abbreviate(str(record["journal"]))
-    pages = str(record["pages"])
-    match = re.fullmatch(r"(\d+)-(\d+)", pages)
-    if match and rng.random() < 0.5 and len(match.group(2)) == len(match.group(1)):
-        start, end = match.groups()
-        common = len(os.path.commonprefix([start, end]))
-        record["pages"] = f"{start}-{end[common:] or end[-1]}"
-    doi = str(record["doi"])
-    if doi:
-        choice = rng.random()
-        if choice < 0.35:
-            record["doi"] = ""
-        elif choice < 0.55:
-            record["doi"] = "https://doi.org/" + doi
-        elif choice < 0.65:
-            record["doi"] = doi.upper()
-    choice = rng.random()
-    if choice < 0.3:
-        record["abstract"] = ""
-    elif choice < 0.45 and record["abstract"]:
-        record["abstract"] = f"{record['abstract']} Copyright (c) {record['year']} Elsevier Ltd. All rights reserved."
-    if rng.random() < 0.1:
-        record["issue"] = ""
-    if rng.random() < 0.05:
-        record["volume"] = ""
-    return record
-
-
-def write_synthetic(path: Path, records: Sequence[Mapping[str, object]]) -> None:
-    """As ``results/records/all.csv``: the file the workflow's dedup rule reads."""
-    from litsieve.record import Record, normalize_author, parse_year
-    from litsieve.records_io import write_records
-
-    write_records(path, (
-        Record(record_id=str(r["ID"]), source=f"db{int(str(r['ID'])[-1]) + 1}", title=str(r["title"]),
-               abstract=str(r["abstract"]), authors=[normalize_author(a) for a in str(r["authors"]).split("; ") if a],
-               year=parse_year(r["year"]), journal=str(r["journal"]), volume=str(r["volume"]),
-               issue=str(r["issue"]), pages=str(r["pages"]), doi=str(r["doi"]))
-        for r in records
-    ))
-
-
 # ----------------------------------------------------------------------------- report
 
 def fmt(value: float | int | None, digits: int = 3) -> str:
@@ -402,12 +237,47 @@ def fmt(value: float | int | None, digits: int = 3) -> str:
     return str(value)
 
 
+def cached_synthetic(size: int, shared: Path, cache: Path) -> tuple[Path, dict[str, object]]:
+    """The synthetic set's record file and truth, generated once per size, seed and generator version."""
+    stem = cache / f"synthetic_{size}_seed{SEED}_v{GENERATOR_VERSION}"
+    source, truth_path = stem.with_suffix(".csv"), stem.with_suffix(".truth.json.gz")
+    if not (source.exists() and truth_path.exists()):
+        data = synthetic(size, shared, SEED)
+        cache.mkdir(parents=True, exist_ok=True)
+        write_synthetic(source.with_suffix(".tmp"), data)
+        os.replace(source.with_suffix(".tmp"), source)
+        lengths = [len(abstract_text(r["abstract"], data.abstracts)) for r in data.rows]
+        truth = {"record": data.record_truth, "study": data.study_truth, "reports_by_kind": data.reports_by_kind,
+                 "longest_abstract": max(lengths), "abstracts_over_30k": sum(1 for n in lengths if n >= 30_000)}
+        with gzip.open(truth_path, "wt", encoding="utf-8") as handle:
+            json.dump(truth, handle)
+        del data
+    with gzip.open(truth_path, "rt", encoding="utf-8") as handle:
+        return source, json.load(handle)
+
+
+def both_levels(clusters: Mapping[str, str], studies: Mapping[str, str] | None,
+                record_truth: Mapping[str, str], study_truth: Mapping[str, str]) -> dict[str, object]:
+    """Scores of ``cluster_id`` against the record truth and of ``study_id`` against the study truth.
+
+    Without a ``study_id`` column the clusters stand in for studies (every record its own
+    study's only report is what a tool without study links says).
+    """
+    record = pair_scores(clusters, record_truth)
+    study = pair_scores(studies if studies is not None else clusters, study_truth)
+    return {"record_level": record, "study_level": study, "study_id_column": studies is not None}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=Path(os.environ.get("LITSIEVE_SHARED", REPO.parent / "shared")))
     parser.add_argument("--bench-python", type=Path, default=REPO / ".venv-bench" / "bin" / "python")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out")
-    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES),
+                        help="synthetic set sizes, comma-separated ('' for none)")
+    parser.add_argument("--bib-dedupe-max", type=int, default=BIB_DEDUPE_MAX,
+                        help="largest synthetic set bib-dedupe runs on (it needs 5.7 GB at 100,000)")
+    parser.add_argument("--skip-labelled", action="store_true", help="only the synthetic sets")
     parser.add_argument("--skip-bib-dedupe", action="store_true")
     parser.add_argument("--bib-dedupe", nargs=3, metavar=("IN", "ID_COLUMN", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -422,92 +292,145 @@ def main(argv: Sequence[str] | None = None) -> int:
     use_bib = not args.skip_bib_dedupe and args.bench_python.exists()
     if not use_bib and not args.skip_bib_dedupe:
         print(f"bib-dedupe skipped: {args.bench_python} not found (make -C benchmarks bench-env)", file=sys.stderr)
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     results: dict[str, dict[str, object]] = {}
+    scale: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="litsieve-bench-") as tmp:
         work = Path(tmp)
-        for name in SETS:
-            source, id_column, labels = labelled_set(shared, name, work)
-            entry: dict[str, object] = {"records": len(labels)}
-            # Each runner is called within this iteration, so binding the loop variables late is safe.
-            tools = [("litsieve", lambda: run_litsieve(source, work / f"{name}.litsieve.csv"))]  # noqa: B023
-            if use_bib:
-                tools.append(("bib-dedupe", lambda: run_bib_dedupe(args.bench_python, source, id_column,  # noqa: B023
-                                                                   work / f"{name}.bib.csv")))  # noqa: B023
-            for tool, runner in tools:
-                predicted, seconds, peak = runner()
-                missing = set(labels) - set(predicted)
-                if missing:
-                    raise RuntimeError(f"{tool} on {name}: {len(missing)} records missing from its output")
-                if name.startswith("iebh"):
-                    scores = flag_scores(predicted, {i for i, v in labels.items() if v == "Duplicate"})
-                else:
-                    scores = pair_scores(predicted, labels)
-                entry[tool] = {**scores, "seconds": seconds, "peak_mb": peak / 2**20}
-                print(f"{name:24} {tool:10} " + " ".join(f"{k}={fmt(v)}" for k, v in scores.items()
-                                                        if k in ("pair_f1", "pair_precision", "pair_recall",
-                                                                 "false_merge_pairs", "sensitivity", "specificity",
-                                                                 "clusters_with_certain_false_merge"))
-                      + f" {seconds:.1f}s", file=sys.stderr)
-            results[name] = entry
-
-        scale: dict[str, dict[str, object]] = {}
+        for name in () if args.skip_labelled else SETS:
+            results[name] = labelled_entry(name, shared, work, args.bench_python if use_bib else None)
         for size in (int(s) for s in args.sizes.split(",") if s):
-            records, truth = synthetic(size, args.shared)
-            source = work / f"synthetic_{size}.csv"
-            write_synthetic(source, records)
-            longest = max(len(str(r["abstract"])) for r in records)
-            load_before = os.getloadavg()[0]
-            predicted, seconds, peak = run_litsieve(source, work / f"synthetic_{size}.litsieve.csv")
-            load = max(load_before, os.getloadavg()[0])
-            cpu = next(v for k, v in CPU_SECONDS.items() if k.endswith(f"synthetic_{size}.litsieve.csv"))
-            scores = pair_scores(predicted, truth)
-            scale[str(size)] = {"records": size, "works": len(set(truth.values())), "longest_abstract": longest,
-                                "abstracts_over_30k": sum(1 for r in records if len(str(r["abstract"])) >= 30_000),
-                                "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak / 2**20,
-                                "load_average": load, **scores}
-            print(f"synthetic {size:>7}: {seconds:.1f}s wall, {cpu:.1f}s CPU, peak {peak / 2**20:.0f} MiB, "
-                  f"pair F1 {scores['pair_f1']:.4f}, "
-                  f"false merges {scores['false_merge_pairs']}", file=sys.stderr)
+            scale[str(size)] = synthetic_entry(size, args, work, use_bib and size <= args.bib_dedupe_max)
 
-    report = render(results, scale)
+    finished = time.strftime("%H:%M UTC", time.gmtime())
+    when = f"{started} to {finished}"
+    report = render(results, scale, when)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "dedup.md").write_text(report, encoding="utf-8")
-    (args.out / "dedup.json").write_text(json.dumps({"machine": machine(), "labelled": results, "synthetic": scale},
-                                                    indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (args.out / "dedup.json").write_text(json.dumps({"machine": machine(), "when": when, "labelled": results,
+                                                     "synthetic": scale}, indent=2, sort_keys=True) + "\n",
+                                         encoding="utf-8")
     print(report)
     return 0
 
 
-def render(results: Mapping[str, Mapping[str, object]], scale: Mapping[str, Mapping[str, object]]) -> str:
-    lines = [f"Machine: {machine()}", "",
-             "| set | records | tool | pair precision | pair recall | pair F1 | false-merge pairs (clusters) "
-             "| sensitivity | specificity | time (s) | bar (bib-dedupe F1) |",
-             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for name, entry in results.items():
-        for tool in ("litsieve", "bib-dedupe"):
-            s = entry.get(tool)
-            if not isinstance(s, Mapping):
-                continue
-            if "pair_f1" in s:
-                lines.append(
-                    f"| {name} | {entry['records']} | {tool} | {fmt(s['pair_precision'])} | {fmt(s['pair_recall'])} "
-                    f"| {fmt(s['pair_f1'])} | {s['false_merge_pairs']} ({s['clusters_with_false_merge']}) "
-                    f"| {fmt(s['sensitivity'])} | {fmt(s['specificity'])} | {fmt(s['seconds'], 1)} "
-                    f"| {fmt(BIB_DEDUPE_BAR.get(name))} |")
-            else:
-                lines.append(
-                    f"| {name} | {entry['records']} | {tool} | – | – | – "
-                    f"| {s['clusters_with_certain_false_merge']} certain (lower bound) | {fmt(s['sensitivity'])} "
-                    f"| {fmt(s['specificity'])} | {fmt(s['seconds'], 1)} | – |")
+def labelled_entry(name: str, shared: Path, work: Path, bench_python: Path | None) -> dict[str, object]:
+    """One labelled set through litsieve (both levels) and bib-dedupe, scored against ``dup_group``."""
+    source, id_column, labels = labelled_set(shared, name, work)
+    entry: dict[str, object] = {"records": len(labels)}
+    tools = ["litsieve"] + (["bib-dedupe"] if bench_python else [])
+    for tool in tools:
+        load = os.getloadavg()[0]
+        if tool == "litsieve":
+            clusters, studies, seconds, peak = run_litsieve(source, work / f"{name}.litsieve.csv")
+            key = f"{name}.litsieve.csv"
+        else:
+            assert bench_python is not None
+            clusters, seconds, peak = run_bib_dedupe(bench_python, source, id_column, work / f"{name}.bib.csv")
+            studies, key = None, f"{name}.bib.csv"
+        cpu = next(v for k, v in CPU_SECONDS.items() if k.endswith(key) or f" {work / key} " in f"{k} ")
+        missing = set(labels) - set(clusters)
+        if missing:
+            raise RuntimeError(f"{tool} on {name}: {len(missing)} records missing from its output")
+        if name.startswith("iebh"):
+            flagged = {i for i, v in labels.items() if v == "Duplicate"}
+            scores: dict[str, object] = {"record_level": flag_scores(clusters, flagged),
+                                         "study_level": flag_scores(studies or clusters, flagged),
+                                         "study_id_column": studies is not None}
+        else:
+            scores = both_levels(clusters, studies, labels, labels)
+        entry[tool] = {**scores, "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak / 2**20,
+                       "load_average": max(load, os.getloadavg()[0])}
+        study = scores["study_level"]
+        assert isinstance(study, dict)
+        print(f"{name:24} {tool:10} " + " ".join(f"{k}={fmt(v)}" for k, v in study.items() if k in (
+            "pair_f1", "pair_precision", "pair_recall", "clusters_with_false_merge", "sensitivity",
+            "specificity", "clusters_with_certain_false_merge")) + f" {seconds:.1f}s", file=sys.stderr)
+    return entry
+
+
+def synthetic_entry(size: int, args: argparse.Namespace, work: Path, with_bib: bool) -> dict[str, object]:
+    """One synthetic size: litsieve (and bib-dedupe when asked), scored at both levels."""
+    source, truth = cached_synthetic(size, args.shared, args.out / "cache")
+    record_truth, study_truth = truth["record"], truth["study"]
+    assert isinstance(record_truth, dict) and isinstance(study_truth, dict)
+    entry: dict[str, object] = {
+        "records": size, "reports": len(set(record_truth.values())), "studies": len(set(study_truth.values())),
+        "reports_by_kind": truth["reports_by_kind"], "longest_abstract": truth["longest_abstract"],
+        "abstracts_over_30k": truth["abstracts_over_30k"], "bib_dedupe_run": with_bib,
+    }
+    for tool in ("litsieve", "bib-dedupe") if with_bib else ("litsieve",):
+        load = os.getloadavg()[0]
+        if tool == "litsieve":
+            key = f"synthetic_{size}.litsieve.csv"
+            clusters, studies, seconds, peak = run_litsieve(source, work / key)
+        else:
+            key = f"synthetic_{size}.bib.csv"
+            clusters, seconds, peak = run_bib_dedupe(args.bench_python, source, "record_id", work / key)
+            studies = None
+        cpu = next(v for k, v in CPU_SECONDS.items() if k.endswith(key))
+        scores = both_levels(clusters, studies, record_truth, study_truth)
+        entry[tool] = {**scores, "seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak / 2**20,
+                       "load_average": max(load, os.getloadavg()[0])}
+        record, study = scores["record_level"], scores["study_level"]
+        assert isinstance(record, dict) and isinstance(study, dict)
+        print(f"synthetic {size:>8} {tool:10}: {seconds:.1f}s wall, {cpu:.1f}s CPU, peak {peak / 2**20:.0f} MiB, "
+              f"record F1 {record['pair_f1']:.4f} ({record['clusters_with_false_merge']} false-merge clusters), "
+              f"study F1 {study['pair_f1']:.4f} ({study['clusters_with_false_merge']})", file=sys.stderr)
+    return entry
+
+
+def render(results: Mapping[str, Mapping[str, object]], scale: Mapping[str, Mapping[str, object]], when: str) -> str:
+    lines = [f"Machine: {machine()}; measured {when}.", ""]
+    if results:
+        lines += ["Labelled sets (`dup_group` groups a study's records): study level is `study_id` "
+                  "(`cluster_id` when the file has no `study_id`), record level is `cluster_id`; "
+                  "a false-merge cluster spans two labelled groups.", "",
+                  "| set | records | tool | study pair precision | study pair recall | study pair F1 "
+                  "| false-merge clusters: study (record) | sensitivity | specificity | CPU (s) | bar (bib-dedupe F1) |",
+                  "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for name, entry in results.items():
+            for tool in ("litsieve", "bib-dedupe"):
+                s = entry.get(tool)
+                if not isinstance(s, Mapping):
+                    continue
+                study, record = s["study_level"], s["record_level"]
+                if "pair_f1" in study:
+                    lines.append(
+                        f"| {name} | {entry['records']} | {tool} | {fmt(study['pair_precision'], 4)} "
+                        f"| {fmt(study['pair_recall'], 4)} | {fmt(study['pair_f1'], 4)} "
+                        f"| {study['clusters_with_false_merge']} ({record['clusters_with_false_merge']}) "
+                        f"| {fmt(study['sensitivity'])} | {fmt(study['specificity'])} | {fmt(s['cpu_seconds'], 1)} "
+                        f"| {fmt(BIB_DEDUPE_BAR.get(name), 4)} |")
+                else:
+                    lines.append(
+                        f"| {name} | {entry['records']} | {tool} | – | – | – "
+                        f"| {study['clusters_with_certain_false_merge']} ({record['clusters_with_certain_false_merge']})"
+                        f" certain | {fmt(study['sensitivity'])} | {fmt(study['specificity'])} "
+                        f"| {fmt(s['cpu_seconds'], 1)} | – |")
     if scale:
-        lines += ["", "| synthetic records | works | abstracts ≥30k chars (longest) | wall time (s) | CPU time (s) "
-                  "| peak memory (MiB) | pair F1 | false-merge pairs | load average |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for size, s in scale.items():
-            lines.append(f"| {size} | {s['works']} | {s['abstracts_over_30k']} ({s['longest_abstract']}) "
-                         f"| {fmt(s['seconds'], 1)} | {fmt(s['cpu_seconds'], 1)} | {fmt(s['peak_mb'], 0)} "
-                         f"| {fmt(s['pair_f1'], 4)} "
-                         f"| {s['false_merge_pairs']} | {fmt(s['load_average'], 1)} |")
+        lines += ["", "Synthetic sets: record level is `cluster_id` against the report each copy was made from, "
+                  "study level `study_id` against the study. False-merge clusters span two truth groups.", "",
+                  "| records | reports | studies | tool | wall (s) | CPU (s) | peak RSS (MiB) | record P / R / F1 "
+                  "| record false-merge clusters | study P / R / F1 | study false-merge clusters | load |",
+                  "|---:|---:|---:|---|---:|---:|---:|---|---:|---|---:|---:|"]
+        for size, entry in scale.items():
+            tools = ("litsieve", "bib-dedupe")
+            for tool in tools:
+                s = entry.get(tool)
+                if not isinstance(s, Mapping):
+                    if tool == "bib-dedupe":
+                        lines.append(f"| {size} | {entry['reports']} | {entry['studies']} | bib-dedupe "
+                                     "| not run (needs 5.7 GB at 100,000) | | | | | | | |")
+                    continue
+                r, st = s["record_level"], s["study_level"]
+                lines.append(
+                    f"| {size} | {entry['reports']} | {entry['studies']} | {tool} | {fmt(s['seconds'], 1)} "
+                    f"| {fmt(s['cpu_seconds'], 1)} | {fmt(s['peak_mb'], 0)} "
+                    f"| {fmt(r['pair_precision'], 4)} / {fmt(r['pair_recall'], 4)} / {fmt(r['pair_f1'], 4)} "
+                    f"| {r['clusters_with_false_merge']} "
+                    f"| {fmt(st['pair_precision'], 4)} / {fmt(st['pair_recall'], 4)} / {fmt(st['pair_f1'], 4)} "
+                    f"| {st['clusters_with_false_merge']} | {fmt(s['load_average'], 1)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -59,6 +59,10 @@ def test_workflow_dedup_rule(workflow_dir):
     assert review.read_bytes().startswith(b"\xef\xbb\xbfpair_id,decision,note")
     clusters = read_csv(workflow_dir / "results" / "dedup" / "clusters.csv")
     check_against_intended({row["record_id"]: row["cluster_id"] for row in clusters})
+    # The second level: every record has a study; a report linked to another names it.
+    assert all(row["study_id"] for row in clusters)
+    cluster_ids = {row["cluster_id"] for row in clusters}
+    assert all(row["related_to"] in cluster_ids for row in clusters if row["relation"])
     counts = json.loads((workflow_dir / "results" / "dedup" / "counts.json").read_text())
     per_source = counts["per_source"]
     assert sum(s["records"] for s in per_source.values()) == counts["records_in"]

@@ -11,11 +11,11 @@ import pytest
 
 from litsieve.cli import main
 from litsieve.dedup import deduplicate
-from litsieve.dedup.review import SPEC, pair_id
+from litsieve.dedup.review import SPEC, pair_id, read_decisions
 from litsieve.protocol import DedupSettings
 from litsieve.dedup.workflow import run_dedup
 from litsieve.errors import DedupError, ScreeningFileError
-from litsieve.personfile import read_person_file
+from litsieve.personfile import HELP_KEY, read_person_file
 from litsieve.record import Record
 from litsieve.records_io import read_records, write_records
 
@@ -115,8 +115,9 @@ def run(tmp_path: Path, records: list[Record]) -> tuple[Path, Path]:
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV file, without a person file's row 2 (what to type)."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        return list(csv.DictReader(handle))
+        return [row for row in csv.DictReader(handle) if next(iter(row.values()), "") != HELP_KEY]
 
 
 def read_review(path: Path) -> list[dict[str, str]]:
@@ -185,6 +186,16 @@ def test_invalid_decision_names_row_and_column(tmp_path):
     with pytest.raises(ScreeningFileError) as error:
         run(tmp_path, review_set())
     assert error.value.location.row == 2 and error.value.location.field == "decision"
+
+
+def test_review_file_row_two_says_what_to_type(tmp_path):
+    people, _ = run(tmp_path, review_set())
+    with open(people / "duplicates.csv", newline="", encoding="utf-8-sig") as handle:
+        header, second = list(csv.reader(handle))[:2]
+    assert second[0] == HELP_KEY
+    decision = second[header.index("decision")]
+    assert "same study" in decision and "different" in decision
+    assert read_decisions(people) == {}  # the row is no pair
 
 
 def test_outputs_are_byte_identical_on_rerun(tmp_path):

@@ -6,6 +6,7 @@ stale save dropped, and must write exactly the bytes a full rewrite would.
 
 from __future__ import annotations
 
+import csv
 import threading
 import time
 from pathlib import Path
@@ -214,3 +215,22 @@ def test_a_file_caught_empty_mid_save_is_waited_for_and_never_merged_into(tmp_pa
     data, _ = read_settled(path, 0.05, timeout=10)
     writer.join()
     assert data == full
+
+
+def test_a_page_decision_lost_from_the_file_before_the_next_run_comes_back(tmp_path: Path) -> None:
+    """A decision written by the page is in the ledger: deleting its row (or the whole file)
+    in a spreadsheet before the next workflow run does not lose it; clearing it does."""
+    path = setup(tmp_path)
+    result = merge_person_cells(tmp_path, SPEC, {"r2": {"decision": "include", "note": "page"}},
+                                read_snapshot(path, SPEC))
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        kept = [row for row in csv.reader(handle) if row[:1] != ["r2"]]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(kept)  # the row deleted in a spreadsheet
+    update_person_file(tmp_path, SPEC, [{"record_id": f"r{i}", "title": "T"} for i in range(1, 5)])
+    assert cells(path) == {"r2": {"decision": "include", "reason": "", "note": "page"}}
+    merge_person_cells(tmp_path, SPEC, {"r2": {"decision": "", "note": ""}}, read_snapshot(path, SPEC))
+    path.unlink()
+    update_person_file(tmp_path, SPEC, [{"record_id": f"r{i}", "title": "T"} for i in range(1, 5)])
+    assert cells(path) == {}
+    assert result.written == ["r2"]

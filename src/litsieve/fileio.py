@@ -124,9 +124,14 @@ def _guarded(value: str) -> bool:
     return evaluated(value.lstrip("'"))
 
 
+_FORMULA_STARTS = frozenset("'+-").union(ALWAYS_EVALUATED)
+
+
 def neutralise_cell(value: str) -> str:
     """Prefix a cell a spreadsheet would run as a formula with ``'`` (shown as text)."""
-    return "'" + value if value and _guarded(value) else value
+    if not value or value[0] not in _FORMULA_STARTS:
+        return value  # the common case, decided by one character (millions of cells per file)
+    return "'" + value if _guarded(value) else value
 
 
 def unneutralise_cell(value: str) -> str:

@@ -1136,11 +1136,34 @@ def merge_person_cells(
         if stamp is not None and not (current.ours and not external) and current.table.rows:
             keep_previous_version(path, history_dir(people, spec.relative))
         atomic_write_bytes(path, data)
+        _note_in_ledger(people, spec, [c for c in columns if c not in spec.generated_columns],
+                        [row for row in rows if row.key in changed])
         if appended:
             issued = read_issued(people, spec.relative) | {row.key for row in current.table.rows} | set(appended)
             atomic_write_text(issued_path(people, spec.relative), "".join(f"{key}\n" for key in sorted(issued)))
         snapshot = Snapshot(table, FileStamp.of(path), data, ours=True, lines=lines)
         return CellMerge(snapshot, written, conflicts, external, restored, gone)
+
+
+def _note_in_ledger(people: Path, spec: PersonFileSpec, person_columns: Sequence[str],
+                    rows: Sequence[PersonRow]) -> None:
+    """Record the rows this process just wrote in the file's :class:`Ledger`.
+
+    Without this, a decision made on the screening page and then lost from the CSV (the
+    row deleted in a spreadsheet, the file deleted) before the next workflow run could not
+    be put back: the ledger would only know what the last run saw. Only the written rows
+    change; a row deleted in a spreadsheet meanwhile keeps its entry, so it still comes back.
+    """
+    ledger = read_ledger(people, spec.relative)
+    before = ledger.to_json()
+    for row in rows:
+        cells = typed_cells(row, person_columns)
+        if cells:
+            ledger.typed[row.key] = cells
+        else:
+            ledger.typed.pop(row.key, None)  # cleared on the page: the person's decision
+    if ledger.to_json() != before:
+        atomic_write_text(ledger_path(people, spec.relative), ledger.to_json())
 
 
 def _orphan_keys(people: Path, spec: PersonFileSpec) -> set[str]:

@@ -2,16 +2,24 @@
 
 These are litsieve's own files, so reading them is strict: a missing column is an error
 naming the file, not a silently empty field.
+
+A review's records file can hold a million records with abstracts of tens of thousands of
+characters: several gigabytes as Python objects. :class:`RecordFile` reads such a file as
+a sequence without holding it: one pass remembers where each row starts, and a record is
+parsed again when it is asked for (deduplication needs every record once in order, then
+only the members of clusters).
 """
 
 from __future__ import annotations
 
+import csv
 import os
+from array import array
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import IO, Iterable, Iterator, Sequence, overload
 
 from litsieve.errors import ImportFormatError
-from litsieve.fileio import iter_csv, write_csv
+from litsieve.fileio import iter_csv, unneutralise_cell, write_csv
 from litsieve.record import EXTRA_COLUMN, RECORD_FIELDS, Record
 
 RECORD_COLUMNS: tuple[str, ...] = (*RECORD_FIELDS, EXTRA_COLUMN)
@@ -41,3 +49,100 @@ def iter_records(path: str | os.PathLike[str]) -> Iterator[Record]:
 def read_records(path: str | os.PathLike[str]) -> list[Record]:
     """All records of a record-model CSV file."""
     return list(iter_records(Path(path)))
+
+
+_HINT = "not a litsieve record file: write it with `litsieve import`"
+
+
+class RecordFile(Sequence[Record]):
+    """The records of a file written by :func:`write_records`, read on demand.
+
+    Only the byte offset of each row is kept (8 bytes a record). Iterating parses the file
+    from the start; ``records[i]`` seeks to row ``i``. The first iteration (or the first
+    indexing) finds the offsets; the file must not change while the object is in use
+    (litsieve replaces its files atomically, so an open file keeps its old content).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._offsets: array[int] | None = None
+        self._columns: list[str] = []
+        self._handle: IO[bytes] | None = None
+
+    def _lines(self, handle: IO[bytes], counted: list[int]) -> Iterator[str]:
+        for raw in handle:
+            counted[0] += len(raw)
+            yield raw.decode("utf-8")
+
+    def _rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(byte offset, cells) of every row, the header checked first."""
+        try:
+            handle = open(self.path, "rb")
+        except FileNotFoundError:
+            raise ImportFormatError("missing", file=str(self.path), hint=_HINT) from None
+        with handle:
+            counted = [0]
+            reader = csv.reader(self._lines(handle, counted))
+            columns = [unneutralise_cell(c) for c in next(reader, [])]
+            missing = [c for c in RECORD_FIELDS if c not in columns]
+            if missing:
+                raise ImportFormatError(f"missing column(s) {', '.join(missing)}", file=str(self.path), line=1,
+                                        field=missing[0], hint=_HINT)
+            self._columns = columns
+            start = counted[0]
+            for cells in reader:
+                if cells:
+                    yield start, cells
+                start = counted[0]
+
+    def _record(self, cells: list[str]) -> Record:
+        return Record.from_row({column: unneutralise_cell(cells[i]) if i < len(cells) else ""
+                                for i, column in enumerate(self._columns)})
+
+    def __iter__(self) -> Iterator[Record]:
+        offsets = array("q") if self._offsets is None else None
+        for start, cells in self._rows():
+            if offsets is not None:
+                offsets.append(start)
+            yield self._record(cells)
+        if offsets is not None:
+            self._offsets = offsets
+
+    def _index(self) -> array[int]:
+        if self._offsets is None:
+            for _ in self._rows_only():
+                pass
+        assert self._offsets is not None
+        return self._offsets
+
+    def _rows_only(self) -> Iterator[None]:
+        offsets: array[int] = array("q")
+        for start, _ in self._rows():
+            offsets.append(start)
+            yield None
+        self._offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self._index())
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        offsets = self._index()
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(offsets)))]
+        if self._handle is None:
+            self._handle = open(self.path, "rb")
+        self._handle.seek(offsets[index])
+        cells = next(csv.reader(self._lines(self._handle, [0])))
+        return self._record(cells)
+
+    def close(self) -> None:
+        """Close the file kept open for indexing (reopened when indexed again)."""
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None

@@ -195,7 +195,9 @@ def read_stage_decisions(path: str | os.PathLike[str], *,
 class ClusterRow:
     """One record of ``results/dedup/clusters.csv``: its work (``cluster_id``), whether it
     is the record kept for the work, and its source. Deduplication writes more columns
-    (the rule that decided, the score...); they are kept in ``explanation``."""
+    (the rule that decided, the score, the study columns...); they are kept in
+    ``explanation`` and the study's are read by the properties below (a file written before
+    studies existed reads as one study per work)."""
 
     record_id: str
     cluster_id: str
@@ -206,6 +208,25 @@ class ClusterRow:
     def to_row(self) -> dict[str, str]:
         return {"record_id": self.record_id, "cluster_id": self.cluster_id,
                 "kept": "true" if self.kept else "false", "source": self.source, **self.explanation}
+
+    @property
+    def study_id(self) -> str:
+        """The study: the cluster id of its main report (this cluster's own when on its own)."""
+        return (self.explanation.get("study_id") or "").strip() or self.cluster_id
+
+    @property
+    def relation(self) -> str:
+        """How this report relates to ``related_to`` (``"erratum of"``...); ``""`` for a main report."""
+        return (self.explanation.get("relation") or "").strip()
+
+    @property
+    def related_to(self) -> str:
+        return (self.explanation.get("related_to") or "").strip()
+
+    @property
+    def study_flags(self) -> tuple[str, ...]:
+        """``("retracted",)``, ``("expression of concern",)`` or empty."""
+        return tuple(f.strip() for f in (self.explanation.get("study_flags") or "").split(";") if f.strip())
 
     @classmethod
     def from_row(cls, row: Mapping[str, str]) -> "ClusterRow":

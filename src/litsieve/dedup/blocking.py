@@ -15,68 +15,147 @@ same records always give the same candidate pairs.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Hashable, Iterator, Sequence
+
+import numpy as np
 
 from litsieve.dedup.features import Features
 
 PREFIX = 24
 BLOCK_LIMIT = 40   # a block larger than this is walked as a neighbourhood, not all pairs
 WINDOW = 2         # neighbours compared in each sorted order
+_CHUNK = 1 << 16   # pairs decoded at a time when iterating
 
 
-def keys_of(f: Features) -> Iterator[tuple[str, ...]]:
-    """The exact blocking keys of one record."""
-    if f.doi:
-        yield ("doi", f.doi)
-    if f.pmid:
-        yield ("pmid", f.pmid)
-    if f.pmcid:
-        yield ("pmcid", f.pmcid)
-    if len(f.title_key) >= 12:
-        yield ("start", f.title_key[:PREFIX])
-        yield ("end", f.title_key[-PREFIX:])
-    if f.volume and f.page_start:
-        yield ("volume-page", f.volume, f.page_start)
-    if f.page_start and f.year is not None and f.authors:
-        yield ("page-year-author", f.page_start, str(f.year), f.authors[0])
-    if f.year is not None and f.authors and f.title_words >= 3:
-        # Titles reworded at both ends (translations, subtitles) but same first author and year.
-        words = sorted(f.title.split(), key=lambda w: (-len(w), w))[:2]
-        yield ("author-year-words", f.authors[0], str(f.year), *sorted(words))
+def _doi(f: Features) -> Hashable:
+    return f.doi or None
 
 
-def _sort_key(f: Features) -> tuple[str, str]:
-    return (f.title_key, f.record_id)
+def _pmid(f: Features) -> Hashable:
+    return f.pmid or None
 
 
-def _window(ordered: Sequence[Features], width: int) -> Iterator[tuple[int, int]]:
-    for position, left in enumerate(ordered):
-        for right in ordered[position + 1: position + 1 + width]:
-            yield left.index, right.index
+def _pmcid(f: Features) -> Hashable:
+    return f.pmcid or None
 
 
-def candidate_pairs(features: Sequence[Features]) -> set[tuple[int, int]]:
-    """Index pairs ``(i, j)`` with ``i < j`` to compare."""
-    blocks: dict[tuple[str, ...], list[Features]] = defaultdict(list)
-    for f in features:
-        for key in keys_of(f):
-            blocks[key].append(f)
-    pairs: set[tuple[int, int]] = set()
+def _start(f: Features) -> Hashable:
+    key = f.title_key
+    return key[:PREFIX] if len(key) >= 12 else None
 
-    def add(items: Iterable[tuple[int, int]]) -> None:
-        for i, j in items:
-            if i != j:
-                pairs.add((i, j) if i < j else (j, i))
 
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        if len(members) <= BLOCK_LIMIT:
-            add((x.index, y.index) for n, x in enumerate(members) for y in members[n + 1:])
-        else:
-            add(_window(sorted(members, key=_sort_key), WINDOW))
-    titled = [f for f in features if f.title_key]
-    add(_window(sorted(titled, key=_sort_key), WINDOW))
-    add(_window(sorted(titled, key=lambda f: (f.title_key[::-1], f.record_id)), WINDOW))
-    return pairs
+def _end(f: Features) -> Hashable:
+    key = f.title_key
+    return key[-PREFIX:] if len(key) >= 12 else None
+
+
+def _volume_page(f: Features) -> Hashable:
+    return (f.volume, f.page_start) if f.volume and f.page_start else None
+
+
+def _page_year_author(f: Features) -> Hashable:
+    return (f.page_start, f.year, f.authors[0]) if f.page_start and f.year is not None and f.authors else None
+
+
+def _author_year_words(f: Features) -> Hashable:
+    if f.year is None or not f.authors or f.title_words < 3:
+        return None
+    # Titles reworded at both ends (translations, subtitles) but same first author and year.
+    words = sorted(f.title.split(), key=lambda w: (-len(w), w))[:2]
+    return (f.authors[0], f.year, *sorted(words))
+
+
+# One exact key of each family per record; records sharing a key are a block.
+FAMILIES: tuple[tuple[str, Callable[[Features], Hashable]], ...] = (
+    ("doi", _doi), ("pmid", _pmid), ("pmcid", _pmcid), ("start", _start), ("end", _end),
+    ("volume-page", _volume_page), ("page-year-author", _page_year_author),
+    ("author-year-words", _author_year_words),
+)
+
+
+def keys_of(f: Features) -> Iterator[tuple[Hashable, ...]]:
+    """The exact blocking keys of one record, each with its family's name."""
+    for name, key_of in FAMILIES:
+        key = key_of(f)
+        if key is not None:
+            yield (name, key)
+
+
+class Pairs:
+    """Candidate pairs ``(i, j)``, ``i < j``, unique and in sorted order, held as one int64 each.
+
+    At a million records there are millions of candidate pairs; as Python tuples in a set
+    they would take hundreds of megabytes, as ``i * size + j`` codes in a NumPy array a
+    few tens.
+    """
+
+    def __init__(self, codes: np.ndarray, size: int) -> None:
+        self.codes = codes
+        self.size = size
+
+    def __len__(self) -> int:
+        return int(self.codes.size)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        for start in range(0, self.codes.size, _CHUNK):
+            chunk = self.codes[start:start + _CHUNK]
+            yield from zip((chunk // self.size).tolist(), (chunk % self.size).tolist())
+
+    def __contains__(self, pair: object) -> bool:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            return False
+        i, j = sorted(pair)
+        code = i * self.size + j
+        at = int(np.searchsorted(self.codes, code))
+        return at < self.codes.size and int(self.codes[at]) == code
+
+
+def _windows(order: np.ndarray, size: int) -> np.ndarray:
+    """Codes of each record with its next :data:`WINDOW` neighbours in ``order``."""
+    parts = []
+    for step in range(1, WINDOW + 1):
+        if order.size > step:
+            left, right = order[:-step], order[step:]
+            parts.append(np.minimum(left, right) * size + np.maximum(left, right))
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+def candidate_pairs(features: Sequence[Features]) -> Pairs:
+    """Index pairs ``(i, j)`` with ``i < j`` to compare (indices are :attr:`Features.index`)."""
+    if not features:
+        return Pairs(np.empty(0, dtype=np.int64), 1)
+    size = max(f.index for f in features) + 1
+    # Every record's rank in (title, id) order: a large block is walked in this order.
+    by_title = sorted(features, key=lambda f: (f.title_key, f.record_id))
+    rank = np.zeros(size, dtype=np.int64)
+    rank[[f.index for f in by_title]] = np.arange(len(by_title), dtype=np.int64)
+    parts: list[np.ndarray] = []
+    for _, key_of in FAMILIES:
+        first: dict[Hashable, int] = {}
+        shared: dict[Hashable, list[int]] = {}
+        for f in features:
+            key = key_of(f)
+            if key is None:
+                continue
+            other = first.setdefault(key, f.index)
+            if other != f.index:
+                members = shared.get(key)
+                if members is None:
+                    shared[key] = [other, f.index]
+                else:
+                    members.append(f.index)
+        del first
+        codes: list[int] = []
+        for members in shared.values():
+            if len(members) <= BLOCK_LIMIT:
+                codes.extend(min(x, y) * size + max(x, y) for n, x in enumerate(members) for y in members[n + 1:])
+        parts.append(np.array(codes, dtype=np.int64))
+        for members in shared.values():
+            if len(members) > BLOCK_LIMIT:
+                block = np.array(members, dtype=np.int64)
+                parts.append(_windows(block[np.argsort(rank[block], kind="stable")], size))
+    titled = np.array([f.index for f in by_title if f.title_key], dtype=np.int64)
+    parts.append(_windows(titled, size))
+    by_reversed = sorted((f for f in features if f.title_key), key=lambda f: (f.title_key[::-1], f.record_id))
+    parts.append(_windows(np.array([f.index for f in by_reversed], dtype=np.int64), size))
+    return Pairs(np.unique(np.concatenate(parts)), size)

@@ -142,7 +142,7 @@ _LONE = {"different issues": "issue", "different pages": "pages", "different vol
 
 
 def _lone_disagreement(a: Features, b: Features, soft: list[str], tsim: float | None, fields: Agreement) -> str:
-    """The one field that disagrees when every other agrees (an issue typo, two pagings of one abstract).
+    """The one field that disagrees when every other agrees (an issue typo, one abstract paged two ways).
 
     In Fellegi-Sunter terms: a near-identical title, the same year, first author, most
     authors, journal and the rest of the place agree, each a strong likelihood ratio for a
@@ -158,8 +158,11 @@ def _lone_disagreement(a: Features, b: Features, soft: list[str], tsim: float | 
             and fields.journal is True):
         return ""
     name = _LONE[soft[0]]
-    if name == "pages" and _neighbouring_pages(a, b):
-        return ""  # two single pages side by side in one issue: two abstracts, the other explanation
+    if name == "pages" and (CONFERENCE not in a.kinds | b.kinds or _neighbouring_pages(a, b)):
+        # Only a meeting supplement is paged two ways (abstract numbers, printed pages); in an
+        # issue, another page under the same title is another item of the same study (a
+        # one-page reply or note), and two single pages side by side are two abstracts.
+        return ""
     others = {"issue": fields.issue, "pages": fields.page, "volume": fields.volume}
     del others[name]
     if all(value is True for value in others.values()) and (name == "pages" or fields.end_page is not False):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
-from typing import Sequence
+from typing import Sequence, overload
 
 from litsieve.record import LIST_FIELDS, RECORD_FIELDS, Record
 
@@ -81,3 +81,33 @@ def merge_cluster(records: Sequence[Record], cluster_id: str) -> Record:
     if filled_from:
         merged.extra["dedup_filled_from"] = dict(sorted(filled_from.items()))
     return merged
+
+
+class MergedWorks(Sequence[Record]):
+    """One merged record per work, in record id order, built when asked for.
+
+    Holding a million merged records (abstracts and all) costs gigabytes, and the workflow
+    only streams them to a file, so each work is merged again from its members when read
+    (:func:`merge_cluster` depends on the members alone, so every read gives the same record).
+    ``works`` holds, per work, the merged record's id, the cluster id and the member indices
+    into ``records``; the records themselves may be a :class:`litsieve.records_io.RecordFile`.
+    """
+
+    def __init__(self, records: Sequence[Record], works: list[tuple[str, str, tuple[int, ...]]]) -> None:
+        self._records = records
+        self._works = sorted(works)
+
+    def __len__(self) -> int:
+        return len(self._works)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | list[Record]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._works)))]
+        _, cluster_id, members = self._works[index]
+        return merge_cluster([self._records[i] for i in members], cluster_id)

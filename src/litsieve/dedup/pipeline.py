@@ -9,22 +9,27 @@ cluster's members, and every output is sorted.
 
 from __future__ import annotations
 
+import gc
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
-from litsieve.dedup.blocking import candidate_pairs
+from litsieve.dedup.blocking import Pairs, candidate_pairs
 from litsieve.dedup.cluster import IDENTIFIER, METADATA, PERSON, Link, cluster
 from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, agreement, compare, worth_comparing
 from litsieve.dedup.features import Features, features_of
-from litsieve.dedup.merge import merge_cluster
+from litsieve.dedup.merge import MergedWorks, choose_kept
 from litsieve.dedup.review import DIFFERENT as PERSON_DIFFERENT
 from litsieve.dedup.review import SAME as PERSON_SAME
 from litsieve.dedup.review import review_row
+from litsieve.dedup.studies import STUDY_COLUMNS, link_studies
 from litsieve.dedup.weights import DEFAULT, Weights, estimate
 from litsieve.errors import DedupError
 from litsieve.record import Record
 
-CLUSTER_COLUMNS = ("record_id", "cluster_id", "kept", "cluster_size", "rule", "score", "linked_to", "source")
+CLUSTER_COLUMNS = ("record_id", "cluster_id", "kept", "cluster_size", "rule", "score", "linked_to", "source",
+                   *STUDY_COLUMNS)
 _IDENTIFIER_RULES = ("same DOI", "same PMID", "same PMCID")
 
 
@@ -33,14 +38,18 @@ class DedupResult:
     """Everything deduplication produces (see docs/dedup.md for each file)."""
 
     clusters: list[dict[str, str]]
-    records: list[Record]
+    records: Sequence[Record]   # one merged record per work, in id order (built when read)
     counts: dict[str, object]
     review_rows: list[dict[str, str]] = field(default_factory=list)
     weights: Weights = DEFAULT
 
 
-def _check_ids(records: Sequence[Record]) -> None:
+def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Features]]:
+    """Record ids, sources and features in one pass over ``records`` (which may be a file read on demand)."""
     seen: dict[str, int] = {}
+    ids: list[str] = []
+    sources: list[str] = []
+    features: list[Features] = []
     for row, record in enumerate(records, start=1):
         if not record.record_id:
             raise DedupError("a record has no record_id", row=row, field="record_id",
@@ -49,10 +58,29 @@ def _check_ids(records: Sequence[Record]) -> None:
             raise DedupError(f"record id '{record.record_id}' appears twice (rows {seen[record.record_id]} and {row})",
                              row=row, field="record_id", hint="record ids must be unique across the review")
         seen[record.record_id] = row
+        ids.append(record.record_id)
+        sources.append(sys.intern(record.source))
+        features.append(features_of(row - 1, record))
+    return ids, sources, features
 
 
-def compare_pairs(features: list[Features], pairs: set[tuple[int, int]],
-                  weights: Weights = DEFAULT) -> dict[tuple[int, int], PairResult]:
+@contextmanager
+def _without_gc() -> Iterator[None]:
+    """Cyclic garbage collection off while millions of small objects are built.
+
+    Nothing here makes reference cycles, and at a million records the collector's repeated
+    full passes over every live object cost more time than the rest of clustering.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def compare_pairs(features: list[Features], pairs: Pairs, weights: Weights = DEFAULT) -> dict[tuple[int, int], PairResult]:
     """Verdicts on the candidate pairs that may be one work (``same`` or ``uncertain``; ``i < j``).
 
     "Different" verdicts are not kept: they are most pairs, and the consistency check
@@ -60,7 +88,7 @@ def compare_pairs(features: list[Features], pairs: set[tuple[int, int]],
     measured slower at 100,000 records: sending the results back costs more than it saves.)
     """
     found: dict[tuple[int, int], PairResult] = {}
-    for i, j in sorted(pairs):
+    for i, j in pairs:  # in sorted order
         if worth_comparing(features[i], features[j]):
             result = compare(features[i], features[j], weights)
             if result.verdict != DIFFERENT:
@@ -78,11 +106,13 @@ def deduplicate(
     decisions: Mapping[tuple[str, str], str] | None = None,
 ) -> DedupResult:
     """Cluster ``records`` into works; ``decisions`` are a person's same/different pairs."""
-    _check_ids(records)
-    decisions = decisions or {}
-    ids = [r.record_id for r in records]
+    with _without_gc():
+        return _deduplicate(records, decisions or {})
+
+
+def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], str]) -> DedupResult:
+    ids, sources, features = _features(records)
     position = {rid: i for i, rid in enumerate(ids)}
-    features = [features_of(i, r) for i, r in enumerate(records)]
     weights = field_weights(features)
 
     results: dict[tuple[int, int], PairResult] = {}
@@ -127,33 +157,40 @@ def deduplicate(
         groups.setdefault(root, []).append(index)
 
     rows: list[dict[str, str]] = []
-    merged: list[Record] = []
+    works: list[tuple[str, str, tuple[int, ...]]] = []
+    scores: dict[float, str] = {}
     for members in groups.values():
-        group = [records[i] for i in members]
-        cluster_id = min(r.record_id for r in group)
-        work = merge_cluster(group, cluster_id)
-        kept = next(r for r in group if r.record_id == work.record_id)
-        merged.append(work)
+        cluster_id = min(ids[i] for i in members)
+        if len(members) == 1:
+            kept_id = cluster_id
+        else:  # only a cluster's members are read again (from disk when records is a RecordFile)
+            kept_id = choose_kept([records[i] for i in members]).record_id
+        works.append((kept_id, cluster_id, tuple(members)))
+        size = str(len(members))
         for i in members:
-            record = records[i]
             if len(members) == 1:
                 rule, score, other = "unique", "", ""
             else:
                 link = clustering.joined_by[i]  # every member of a larger cluster came in by a link
                 other = ids[link.b] if link.a == i else ids[link.a]
-                rule, score = link.rule, f"{link.score:.3f}"
+                rule = link.rule
+                score = scores.get(link.score) or scores.setdefault(link.score, f"{link.score:.3f}")
             rows.append({
-                "record_id": record.record_id,
+                "record_id": ids[i],
                 "cluster_id": cluster_id,
-                "kept": "true" if record is kept else "false",
-                "cluster_size": str(len(members)),
+                "kept": "true" if ids[i] == kept_id else "false",
+                "cluster_size": size,
                 "rule": rule,
                 "score": score,
                 "linked_to": other,
-                "source": record.source,
+                "source": sources[i],
             })
     rows.sort(key=lambda r: (r["cluster_id"], r["kept"] != "true", r["record_id"]))
-    merged.sort(key=lambda r: r.record_id)
+    merged = MergedWorks(records, works)
+    # The second level: reports of one study linked (every row of a cluster gets its columns).
+    studies = link_studies(records, features, rows, decisions)
+    for row in rows:
+        row.update(studies.columns[row["cluster_id"]])
 
     root_of = clustering.root
     review: dict[str, dict[str, str]] = {}
@@ -172,12 +209,18 @@ def deduplicate(
         result = judged(i, j)
         row = review_row(records[i], records[j], result.rule, result.score)
         review.setdefault(row["pair_id"], row)
+    for a, b, reason, pair_score in studies.review:
+        if frozenset((position[a], position[b])) not in decided:
+            row = review_row(records[position[a]], records[position[b]], reason, pair_score)
+            review.setdefault(row["pair_id"], row)
     undecided = sorted((r for r in review.values() if frozenset((position[r["record_a"]], position[r["record_b"]])) not in decided),
                        key=lambda r: (-float(r["score"]), r["pair_id"]))
     done = sorted((r for r in review.values() if frozenset((position[r["record_a"]], position[r["record_b"]])) in decided),
                   key=lambda r: r["pair_id"])
 
     counts = _counts(rows, len(clustering.refused), len(undecided))
+    counts.update({key: value for key, value in studies.counts.items() if key != "study_links_awaiting_review"})
+    counts["study_links_awaiting_review"] = sum(1 for r in undecided if r["reason"].startswith("same study?"))
     return DedupResult(rows, merged, counts, undecided + done, weights)
 
 

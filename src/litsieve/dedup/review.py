@@ -3,10 +3,13 @@
 ``<people>/duplicates.csv`` (default ``screening/duplicates.csv``) lists each uncertain
 pair side by side: titles, authors, years, journals, pages, DOIs and the reason it is in
 doubt. A reviewer writes ``same`` or ``different`` in ``decision`` (and a note if they
-like); the next run applies it: ``same`` merges the two records, ``different`` keeps them
-apart even if the automatic rules would have merged them. Decided rows stay in the file
-for the record. The file is merged and written through :mod:`litsieve.personfile`, so
-nothing typed in it is ever lost.
+like); the next run applies it: ``same`` merges the two records (one report exported
+twice), ``same study`` links them as two reports of one study (an article and its erratum,
+a meeting abstract and the paper), ``different`` keeps them apart and unlinked even if the
+automatic rules would have merged or linked them. Study links the matcher is unsure of
+are listed here too (their reason starts ``same study?``). Row 2 says what to type and is
+skipped when the file is read. Decided rows stay in the file for the record. The file is
+merged and written through :mod:`litsieve.personfile`, so nothing typed in it is ever lost.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ RELATIVE = "duplicates.csv"
 KEY = "pair_id"
 PAIR_SEPARATOR = " | "
 SAME = "same"
+SAME_STUDY = "same study"
 DIFFERENT = "different"
+HELP_RECORD = "this row says what to type; it is no pair (litsieve skips it)"
 
 SPEC = PersonFileSpec(
     relative=RELATIVE,
@@ -34,8 +39,11 @@ SPEC = PersonFileSpec(
         "doi_a", "doi_b", "pmid_a", "pmid_b", "source_a", "source_b",
     ),
     person_columns=("decision", "note"),
-    choices={"decision": (SAME, DIFFERENT)},
-    description="uncertain duplicate pairs: write same or different in 'decision'",
+    choices={"decision": (SAME, SAME_STUDY, DIFFERENT)},
+    description="uncertain duplicate pairs and study links: write same, same study or different in 'decision'",
+    help={"decision": f"{SAME} (one report, merged), {SAME_STUDY} (two reports of one study, linked) "
+                      f"or {DIFFERENT} (neither); empty: not decided yet",
+          "note": "anything you like", "reason": HELP_RECORD},
 )
 
 
@@ -56,7 +64,7 @@ def split_pair_id(value: str) -> tuple[str, str] | None:
 
 
 def read_decisions(people: str | os.PathLike[str]) -> dict[tuple[str, str], str]:
-    """Decided pairs in the review file: ``{(id_a, id_b): "same" | "different"}``."""
+    """Decided pairs in the review file: ``{(id_a, id_b): "same" | "same study" | "different"}``."""
     path = SPEC.path(people)
     if not Path(path).exists():
         return {}

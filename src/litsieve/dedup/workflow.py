@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from litsieve.dedup.pipeline import CLUSTER_COLUMNS, DedupResult, deduplicate
 from litsieve.dedup.review import read_decisions, write_review_file
@@ -17,7 +17,7 @@ from litsieve.fileio import write_csv, write_json
 from litsieve.logs import get_logger
 from litsieve.protocol import DedupSettings
 from litsieve.record import Record
-from litsieve.records_io import RECORD_COLUMNS, read_records, write_records
+from litsieve.records_io import RECORD_COLUMNS, RecordFile, read_records, write_records
 
 LOG = get_logger("dedup")
 PathLike = str | os.PathLike[str]
@@ -43,7 +43,7 @@ def run_dedup(
 ) -> DedupResult:
     """Deduplicate the review's records, applying and updating the duplicate review file
     (``settings``: the protocol's ``dedup`` section; without it, as its defaults say)."""
-    records: list[Record] = read_records(records_path)
+    records = RecordFile(records_path)  # read on demand: a million records with abstracts do not fit twice
     decisions = read_decisions(people)
     result = deduplicate(records, decisions)
     if settings is None or settings.review:
@@ -58,14 +58,18 @@ def run_dedup(
     return result
 
 
-def load_inputs(paths: Iterable[PathLike]) -> list[Record]:
+def load_inputs(paths: Iterable[PathLike]) -> Sequence[Record]:
     """Records from any file ``litsieve import`` reads.
 
     A litsieve record file (``litsieve import`` output, ``results/records/all.csv``) is read
     as it is, keeping its record ids and sources; anything else goes through the importers.
+    A single record file is read on demand (:class:`RecordFile`), as the workflow reads it.
     """
     from litsieve.importers import load_many
 
+    paths = list(paths)
+    if len(paths) == 1 and is_record_file(paths[0]):
+        return RecordFile(paths[0])
     records: list[Record] = []
     exports: list[PathLike] = []
     for path in paths:

@@ -28,7 +28,9 @@ from typing import Iterator
 from litsieve.errors import ImportFormatError
 from litsieve.importers import fields as F
 from litsieve.importers.encoding import ExportFile
+from litsieve.importers.links import LINKS_KEY, MEDLINE_TAGS, link_from_citation, links_value
 from litsieve.importers.markup import strip_markup
+from litsieve.importers.registry import REGISTRY_KEY, registry_ids_from_field
 from litsieve.logs import get_logger
 from litsieve.record import Record, parse_year
 
@@ -41,7 +43,7 @@ _OVID_NUMBER = re.compile(r"^<\d+\.\s*>\s*$")
 _MAPPED = frozenset({
     "PMID", "TI", "BTI", "AB", "FAU", "AU", "CN", "DP", "DA", "JT", "TA", "VI", "IP", "PG",
     "LID", "AID", "PMC", "IS", "ISSN", "ISBN", "LA", "LG", "OT", "MH", "KW", "PT", "OID", "UI",
-    "YR", "DO", "SO",
+    "YR", "DO", "SO", *MEDLINE_TAGS,
 })
 
 
@@ -171,9 +173,17 @@ def to_record(tags: dict[str, list[str]], path: str, dialect: str = "pubmed") ->
             pmid = F.digits_only(own_id)
     elif dialect == "eric":
         own_id = first.get("OID") or own_id
-    links = tags.get("LID", []) + tags.get("AID", []) + tags.get("UR", [])
-    url = next((F.clean(v) for v in links if re.match(r"https?://", F.clean(v))
+    locations = tags.get("LID", []) + tags.get("AID", []) + tags.get("UR", [])
+    url = next((F.clean(v) for v in locations if re.match(r"https?://", F.clean(v))
                 and not F.doi_from_url(v)), "")
+    extra = F.compact({k: [F.clean(v) for v in vs] for k, vs in extra_tags.items()})
+    links = [link for tag, relation in MEDLINE_TAGS.items() for value in tags.get(tag, ())
+             if (link := link_from_citation(relation, F.clean(value)))]
+    if links:
+        extra[LINKS_KEY] = links_value(links)
+    registry = registry_ids_from_field(F.clean(v) for v in tags.get("SI", []))
+    if registry:
+        extra[REGISTRY_KEY] = registry
     return Record(
         record_id=own_id,
         source_file=path,
@@ -195,5 +205,5 @@ def to_record(tags: dict[str, list[str]], path: str, dialect: str = "pubmed") ->
         keywords=F.split_keywords(tags.get("OT", []) + tags.get("MH", []) + tags.get("KW", [])),
         publication_types=[F.clean(v) for v in tags.get("PT", []) if F.clean(v)],
         url=url,
-        extra=F.compact({k: [F.clean(v) for v in vs] for k, vs in extra_tags.items()}),
+        extra=extra,
     )

@@ -13,6 +13,8 @@ from xml.etree.ElementTree import Element
 
 from litsieve.importers import fields as F
 from litsieve.importers.encoding import ExportFile
+from litsieve.importers.links import LINKS_KEY, link_from_citation, links_value
+from litsieve.importers.registry import REGISTRY_KEY, registry_ids_from_field
 from litsieve.importers.xmlstream import iter_elements, text
 from litsieve.record import Record, parse_year
 
@@ -69,6 +71,25 @@ def _ids(container: Element | None) -> dict[str, str]:
     return ids
 
 
+def _links(citation: Element | None) -> list[dict[str, str]]:
+    """``CommentsCorrectionsList``: errata, retractions, comments, updates (``Cites``, the
+    reference list, is left out by :func:`link_from_citation`)."""
+    if citation is None:
+        return []
+    links = [link for item in citation.findall("CommentsCorrectionsList/CommentsCorrections")
+             if (link := link_from_citation(item.get("RefType", ""), text(item.find("RefSource")),
+                                            text(item.find("PMID"))))]
+    return links_value(links)
+
+
+def _registry_ids(article: Element) -> list[str]:
+    """``DataBankList``: trial registries' accession numbers (``ClinicalTrials.gov``: ``NCT...``)."""
+    values = [f"{text(bank.find('DataBankName'))}/{text(number)}"
+              for bank in article.findall("DataBankList/DataBank")
+              for number in bank.findall("AccessionNumberList/AccessionNumber")]
+    return registry_ids_from_field(values)
+
+
 def _year(pub_date: Element | None) -> int | None:
     if pub_date is None:
         return None
@@ -106,6 +127,13 @@ def _article(element: Element, path: str) -> Record:
         "status": [citation.get("Status", "") if citation is not None else ""],
         "article_ids": [f"{k}:{v}" for k, v in sorted(ids.items()) if k not in {"pubmed", "doi", "pmc"}],
     }
+    compacted = F.compact(extra)
+    links = _links(citation)
+    if links:
+        compacted[LINKS_KEY] = links
+    registry = _registry_ids(article)
+    if registry:
+        compacted[REGISTRY_KEY] = registry
     return Record(
         record_id=pmid,
         source_file=path,
@@ -124,7 +152,7 @@ def _article(element: Element, path: str) -> Record:
         language=F.normalize_language("; ".join(text(e) for e in article.findall("Language"))),
         keywords=F.split_keywords(keywords + mesh),
         publication_types=[text(e) for e in article.findall("PublicationTypeList/PublicationType")],
-        extra=F.compact(extra),
+        extra=compacted,
     )
 
 

@@ -15,6 +15,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any, Mapping
 
+from litsieve.importers.links import LINKS_KEY, link_from_citation, links_value
 from litsieve.record import Record, normalize_author, normalize_doi, parse_year
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -93,6 +94,12 @@ def result_to_record(result: Mapping[str, Any], source_file: str = "") -> Record
             if isinstance(m, Mapping) and m.get("descriptorName")]
     if mesh:
         extra["mesh_headings"] = mesh
+    links = [link for item in _list(result.get("commentCorrectionList"), "commentCorrection")
+             if isinstance(item, Mapping)
+             and (link := link_from_citation(str(item.get("type") or ""), str(item.get("reference") or ""),
+                                             str(item.get("id") or "") if item.get("source") == "MED" else ""))]
+    if links:
+        extra[LINKS_KEY] = links_value(links)
     return Record(
         record_id=f"{epmc_source}:{epmc_id}" if epmc_source and epmc_id else "",
         source_file=source_file,

@@ -1,0 +1,563 @@
+"""The second level: reports of one study linked, each with its relation and evidence.
+
+Deduplication merges records of one *report* (the same article exported twice). A study
+has several reports: the article, its erratum, a retraction notice, letters and the
+authors' reply, the conference abstract and the preprint that came first, the trial's
+registry entries. They stay separate records (screening a retraction notice as a study
+of its own would be wrong, and merging it into the article would hide it), and are linked
+here into studies, strongest evidence first:
+
+1. **What the records say** (``links`` kept by the importers: MEDLINE ``EFR``/``EIN``,
+   ``ROF``/``RIN``, ``CON``/``CIN``, ``UOF``/``UIN``..., PubMed XML ``CommentsCorrections``,
+   Europe PMC ``commentCorrectionList``): the other record's PMID or DOI.
+2. **Notice titles**: an erratum, retraction notice, expression of concern, comment or
+   reply (its kind from :mod:`litsieve.dedup.features`) links to the report its title names
+   (:func:`litsieve.dedup.notices.target_title`) when that title matches and the journal or
+   first author agrees.
+3. **A shared trial registration number**, when each record names one trial only.
+4. **A conference abstract or preprint** links to the report with its title (near
+   identical) and its first author, published within a few years.
+5. **Same title, same authors**: two reports under one title by the same people in
+   one journal are one study ("same study" where an export split it).
+
+Being conservative matters more here than finding every link: a wrong link hides a report
+under another study. So a notice, an abstract or a preprint attaches to *one* report only;
+reports that are studies of their own join only through evidence that names one study
+(a link field, a registration, the same title and authors), and never when that would give
+one study two numbers from one registry or join what a person called different; two
+abstracts of one meeting at different pages are different abstracts, never joined
+automatically. Anything short of the rules (a similar title, a first author alone) goes
+to a person in the duplicate review file (decision ``same study``), never linked
+automatically. Everything is decided in an order fixed by evidence, score and cluster id,
+so the input order never matters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from litsieve.dedup.compare import journals_compatible, similarity
+from litsieve.dedup.features import CONFERENCE, PREPRINT, Features
+from litsieve.dedup.notices import (
+    COMMENT_ON,
+    CONCERN_ABOUT,
+    CONFERENCE_OF,
+    ERRATUM_OF,
+    NOTICES,
+    PREPRINT_OF,
+    REGISTRY_OF,
+    REPLY_TO,
+    RETRACTION_OF,
+    SAME_STUDY,
+    UPDATE_OF,
+    notice_relation,
+    report_relation,
+    retracted_banner,
+    target_title,
+)
+from litsieve.dedup.review import DIFFERENT as DIFFERENT_DECISION
+from litsieve.dedup.review import SAME_STUDY as SAME_STUDY_DECISION
+from litsieve.importers.links import record_links
+from litsieve.importers.registry import record_registry_ids
+from litsieve.record import Record
+
+STUDY_COLUMNS = ("study_id", "relation", "related_to", "study_flags", "study_rule")
+RETRACTED = "retracted"
+CONCERN = "expression of concern"
+
+# Evidence tiers, strongest first (a person's decision beats every rule).
+PERSON, LINK_FIELD, NOTICE_TITLE, REGISTRY, EARLY_REPORT, SAME_TITLE = range(6)
+
+# A link field, as the record carrying it states it: (the relation, whether the carrier is
+# the dependent report). "erratum for" on X: X is the erratum; "erratum in" on X: the other is.
+_FIELD_RELATIONS: dict[str, tuple[str, bool]] = {
+    "erratum for": (ERRATUM_OF, True), "erratum in": (ERRATUM_OF, False),
+    "partial retraction of": (ERRATUM_OF, True), "partial retraction in": (ERRATUM_OF, False),
+    "retraction of": (RETRACTION_OF, True), "retraction in": (RETRACTION_OF, False),
+    "expression of concern for": (CONCERN_ABOUT, True), "expression of concern in": (CONCERN_ABOUT, False),
+    "comment on": (COMMENT_ON, True), "comment in": (COMMENT_ON, False),
+    "original report in": (COMMENT_ON, True), "summary for patients in": (COMMENT_ON, False),
+    "update of": (UPDATE_OF, True), "update in": (UPDATE_OF, False),
+    "republished from": (SAME_STUDY, True), "republished in": (SAME_STUDY, False),
+    "corrected and republished from": (SAME_STUDY, True), "corrected and republished in": (SAME_STUDY, False),
+    "retracted and republished from": (SAME_STUDY, True), "retracted and republished in": (SAME_STUDY, False),
+}
+# Relations by which a report attaches to another (it is not a study of its own); the
+# others (an update, a republication, the same study in another export) join two studies.
+_ATTACHING = NOTICES | {CONFERENCE_OF, PREPRINT_OF, REGISTRY_OF}
+_REGISTRY_HOSTS = ("clinicaltrials.gov", "isrctn.com", "anzctr.org.au", "trialsearch.who.int", "drks.de",
+                   "chictr.org", "ctri.nic.in", "umin.ac.jp", "clinicaltrialsregister.eu", "trialregister.nl")
+_REGISTRY_NAMES = ("clinicaltrials gov", "isrctn", "anzctr", "who ictrp", "ictrp", "trial registry", "eu clinical trials register",
+                   "clinicaltrialsregister", "drks", "chictr", "ctri", "umin ctr", "euctr", "netherlands trial register")
+_BUCKET_CAP = 64  # a title start shared by more records than this says nothing
+
+
+@dataclass(frozen=True, slots=True)
+class StudyEdge:
+    """``source`` (a cluster index) is ``relation`` ``target``; ``sure`` links, others go to a person."""
+
+    source: int
+    relation: str
+    target: int
+    tier: int
+    score: float
+    rule: str
+    sure: bool = True
+
+
+@dataclass
+class StudyResult:
+    """Study columns per cluster id, uncertain links for a person, and counts."""
+
+    columns: dict[str, dict[str, str]]
+    review: list[tuple[str, str, str, float]] = field(default_factory=list)  # (record a, record b, reason, score)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Cluster:
+    cluster_id: str
+    members: list[int]
+    kept: int
+    kinds: frozenset[str]
+    role: str                # notice / conference / preprint / registry relation; "" for a full report
+    ids: frozenset[str]      # registration numbers (empty when the record names several trials)
+    retracted: bool
+    concern: bool
+
+
+def _author_agreement(a: Features, b: Features) -> tuple[bool | None, float]:
+    """(first authors agree, shared surnames over the longer list); None without authors."""
+    if not a.authors or not b.authors:
+        return None, 0.0
+    first = a.authors[0] in b.first_author or b.authors[0] in a.first_author
+    shared = len(set(a.authors) & set(b.authors))
+    return first, shared / max(len(a.authors), len(b.authors))
+
+
+def _is_registry(record: Record) -> bool:
+    """A trial registry's record (ClinicalTrials.gov, ICTRP...), not a publication."""
+    venue = " ".join(record.journal.casefold().replace(".", " ").split())
+    if any(name == venue or venue.startswith(name) for name in _REGISTRY_NAMES):
+        return True
+    url = record.url.casefold()
+    return not record.journal and any(host in url for host in _REGISTRY_HOSTS)
+
+
+def _single_trial(ids: Sequence[str]) -> frozenset[str]:
+    """A record naming two numbers of one registry is about several trials (a review, a
+    pooled analysis): its numbers say nothing about which study it reports."""
+    prefixes = [i.rstrip("0123456789-/")[:4] for i in ids]
+    return frozenset(ids) if len(set(prefixes)) == len(prefixes) else frozenset()
+
+
+def link_studies(
+    records: Sequence[Record],
+    features: Sequence[Features],
+    rows: Sequence[Mapping[str, str]],
+    decisions: Mapping[tuple[str, str], str] | None = None,
+) -> StudyResult:
+    """Study columns for every cluster of ``rows`` (clusters.csv rows, record order free)."""
+    position = {r.record_id: i for i, r in enumerate(records)}
+    by_cluster: dict[str, list[int]] = {}
+    kept_of: dict[str, int] = {}
+    for row in rows:
+        index = position[row["record_id"]]
+        by_cluster.setdefault(row["cluster_id"], []).append(index)
+        if row["kept"] == "true":
+            kept_of[row["cluster_id"]] = index
+    clusters = [_describe(cid, sorted(by_cluster[cid], key=lambda i: records[i].record_id), kept_of[cid], records, features)
+                for cid in sorted(by_cluster)]
+    of_record = {i: c for c, cluster in enumerate(clusters) for i in cluster.members}
+
+    forbidden: set[frozenset[int]] = set()
+    edges: list[StudyEdge] = []
+    for (a, b), decision in sorted((decisions or {}).items()):
+        if a not in position or b not in position:
+            continue
+        ca, cb = of_record[position[a]], of_record[position[b]]
+        if ca == cb:
+            continue
+        if decision == DIFFERENT_DECISION:
+            forbidden.add(frozenset((ca, cb)))
+        elif decision == SAME_STUDY_DECISION:
+            edges.append(_person_edge(clusters, ca, cb))
+    edges += _field_edges(clusters, records)
+    edges += _title_edges(clusters, records, features)
+    edges += _registry_edges(clusters)
+    edges = [e for e in edges if frozenset((e.source, e.target)) not in forbidden or e.tier == PERSON]
+    return _resolve(clusters, records, edges, forbidden)
+
+
+def _describe(cluster_id: str, members: list[int], kept: int, records: Sequence[Record],
+              features: Sequence[Features]) -> _Cluster:
+    kinds = frozenset().union(*(features[i].kinds for i in members))
+    record = records[kept]
+    role = notice_relation(record, kinds) or next(
+        (r for i in members if (r := notice_relation(records[i], features[i].kinds))), "")
+    if not role and any(_is_registry(records[i]) for i in members):
+        role = REGISTRY_OF
+    role = role or report_relation(kinds)
+    ids: set[str] = set()
+    for i in members:
+        ids |= _single_trial(record_registry_ids(records[i]))
+    links = [link for i in members for link in record_links(records[i])]
+    retracted = any(retracted_banner(records[i]) for i in members) or any(
+        link.relation == "retraction in" for link in links)
+    concern = any(link.relation == "expression of concern in" for link in links)
+    return _Cluster(cluster_id, members, kept, kinds, role, frozenset(ids), retracted, concern)
+
+
+def _person_edge(clusters: Sequence[_Cluster], a: int, b: int) -> StudyEdge:
+    """A person's "same study": the dependent report is the one with a role (an erratum, an abstract...)."""
+    if clusters[b].role and not clusters[a].role:
+        a, b = b, a
+    elif clusters[a].role == clusters[b].role and clusters[b].cluster_id < clusters[a].cluster_id:
+        a, b = b, a
+    return StudyEdge(a, clusters[a].role or SAME_STUDY, b, PERSON, 1.0, "a person decided: same study")
+
+
+def _field_edges(clusters: Sequence[_Cluster], records: Sequence[Record]) -> list[StudyEdge]:
+    """Links the records state, to a record in the review by PMID or DOI."""
+    by_pmid: dict[str, int] = {}
+    by_doi: dict[str, int] = {}
+    for c, cluster in enumerate(clusters):
+        for i in cluster.members:
+            pmid = records[i].pmid.strip().lstrip("0")
+            if pmid.isdigit():
+                by_pmid.setdefault(pmid, c)
+            doi = records[i].doi.strip().casefold()
+            if doi:
+                by_doi.setdefault(doi, c)
+    edges = []
+    for c, cluster in enumerate(clusters):
+        for i in cluster.members:
+            for link in record_links(records[i]):
+                other = by_pmid.get(link.pmid) if link.pmid else None
+                if other is None and link.doi:
+                    other = by_doi.get(link.doi)
+                known = _FIELD_RELATIONS.get(link.relation)
+                if other is None or other == c or known is None:
+                    continue
+                relation, carrier_depends = known
+                source, target = (c, other) if carrier_depends else (other, c)
+                if relation == COMMENT_ON and clusters[source].role == REPLY_TO:
+                    relation = REPLY_TO
+                tag = "PMID" if link.pmid and by_pmid.get(link.pmid) == other else "DOI"
+                edges.append(StudyEdge(source, relation, target, LINK_FIELD, 1.0,
+                                       f"{records[i].record_id} says: {link.relation} {tag} {link.pmid or link.doi}"))
+    return edges
+
+
+class _TitleIndex:
+    """Clusters by normalised title, exactly and by their first and last three words."""
+
+    def __init__(self, clusters: Sequence[_Cluster], features: Sequence[Features]) -> None:
+        self.exact: dict[str, set[int]] = {}
+        self.blocks: dict[tuple[str, str], set[int]] = {}
+        for c, cluster in enumerate(clusters):
+            for i in cluster.members:
+                f = features[i]
+                if f.generic_title or f.title_words < 4:
+                    continue
+                self.exact.setdefault(f.title_key, set()).add(c)
+                words = f.title.split()
+                self.blocks.setdefault(("<", " ".join(words[:3])), set()).add(c)
+                self.blocks.setdefault((">", " ".join(words[-3:])), set()).add(c)
+
+    def near(self, title: str) -> set[int]:
+        words = title.split()
+        found = set(self.exact.get(title.replace(" ", ""), ()))
+        for key in (("<", " ".join(words[:3])), (">", " ".join(words[-3:]))):
+            bucket = self.blocks.get(key, set())
+            if len(bucket) <= _BUCKET_CAP:
+                found |= bucket
+        return found
+
+
+def _members_by_title(title: str, cluster: _Cluster, features: Sequence[Features]) -> list[tuple[float, Features]]:
+    """The cluster's records with a usable title, each with how close it is to ``title``."""
+    return [(similarity(title, features[i].title), features[i]) for i in cluster.members
+            if features[i].title and not features[i].generic_title]
+
+
+def _strongest(edges: Iterable[StudyEdge | None]) -> StudyEdge | None:
+    """The best of the edges one pair gives through the members of its clusters."""
+    found = [e for e in edges if e is not None]
+    return max(found, key=lambda e: (e.sure, e.score, e.rule)) if found else None
+
+
+def _title_edges(clusters: Sequence[_Cluster], records: Sequence[Record], features: Sequence[Features]) -> list[StudyEdge]:
+    """Notices to the report their title names; abstracts and preprints to their full report;
+    the same title by the same authors."""
+    index = _TitleIndex(clusters, features)
+    edges: list[StudyEdge] = []
+    for c, cluster in enumerate(clusters):
+        own = features[cluster.kept]
+        if cluster.role in NOTICES:
+            titles = {t for i in cluster.members if len((t := target_title(records[i].title)).split()) >= 4}
+            for title in sorted(titles):
+                for other in sorted(index.near(title) - {c}):
+                    edge = _strongest(_notice_edge(c, cluster, other, clusters[other], title, own, found)
+                                      for _, found in _members_by_title(title, clusters[other], features))
+                    if edge:
+                        edges.append(edge)
+            continue
+        if cluster.role == REGISTRY_OF:
+            continue
+        if own.generic_title or own.title_words < 4:
+            continue
+        # A full report is looked for under its exact title; an early report more widely.
+        candidates = index.near(own.title) if cluster.role else set(index.exact.get(own.title_key, ()))
+        for other in sorted(candidates - {c}):
+            if other < c and cluster.role == clusters[other].role:
+                continue  # a pair of like reports is looked at once
+            edge = _strongest(_report_edge(c, cluster, other, clusters[other], features[i], b, tsim)
+                              for i in cluster.members if not features[i].generic_title
+                              for tsim, b in _members_by_title(features[i].title, clusters[other], features))
+            if edge:
+                edges.append(edge)
+    return edges
+
+
+def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title: str, own: Features,
+                 found: Features) -> StudyEdge | None:
+    if target.role in (ERRATUM_OF, RETRACTION_OF, CONCERN_ABOUT):
+        return None  # a notice is about a report, not about another notice
+    tsim = similarity(title, found.title)
+    if tsim < 0.85:
+        return None
+    first, _ = _author_agreement(own, found)
+    journal = journals_compatible(own, found)
+    after = own.year is None or found.year is None or own.year >= found.year - 1
+    corroborated = [what for what, ok in (("journal", journal is True), ("first author", first is True)) if ok]
+    sure = tsim >= 0.95 and bool(corroborated) and after
+    rule = (f"{cluster.role} title names it ({tsim:.2f})" + (f", {' and '.join(corroborated)} agree" if corroborated else ""))
+    return StudyEdge(c, cluster.role, other, NOTICE_TITLE, round(tsim, 4), rule, sure)
+
+
+def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, a: Features, b: Features,
+                 tsim: float) -> StudyEdge | None:
+    """A preprint to its journal version; an abstract or a one-page item to the report with its
+    title and authors in the same volume of the same journal; two such reports to each other.
+
+    One title by one author list in one volume of one journal is one study (a split record,
+    the meeting abstract printed in the journal's own pages, a one-page notice). Elsewhere (a
+    meeting abstract in another journal or year, the same title in two journals) reviewers
+    differ: the abstract may report interim or other results, so a person decides.
+    """
+    if target.role in NOTICES or target.role == REGISTRY_OF:
+        return None
+    if not cluster.role and target.role:
+        return None  # looked at from the other report's side
+    if tsim < 0.9 or a.part != b.part or a.title_numbers != b.title_numbers:
+        return None
+    first, overlap = _author_agreement(a, b)
+    if first is not True:
+        return None
+    same_people = overlap >= 0.75
+    gap = None if a.year is None or b.year is None else b.year - a.year
+    if cluster.role == PREPRINT_OF and not target.role:
+        # The same manuscript before peer review: its title and its author list.
+        sure = tsim >= 0.95 and same_people and gap is not None and -1 <= gap <= 3
+        return StudyEdge(c, PREPRINT_OF, other, EARLY_REPORT, round(tsim, 4),
+                         f"preprint with the title ({tsim:.2f}) and authors ({overlap:.2f}) of the report", sure)
+    journal = journals_compatible(a, b)
+    same_place = journal is True and (a.volume == b.volume if a.volume and b.volume else gap == 0)
+    sure = tsim >= 0.95 and same_people and same_place and a.title_words >= 5
+    where = "in one volume of one journal" if same_place else "in another journal or volume"
+    rule = f"same title ({tsim:.2f}) and authors ({overlap:.2f}) {where}"
+    if cluster.role == CONFERENCE_OF and not target.role:
+        return StudyEdge(c, CONFERENCE_OF, other, SAME_TITLE, round(tsim, 4), rule, sure)
+    # The shorter report (an abstract, a one-page item) depends on the fuller one.
+    source, target_index = c, other
+    if _pages(b) < _pages(a) or (_pages(b) == _pages(a) and target.cluster_id > cluster.cluster_id):
+        source, target_index = other, c
+    return StudyEdge(source, SAME_STUDY, target_index, SAME_TITLE, round(tsim, 4), rule, sure)
+
+
+def _pages(f: Features) -> int:
+    if f.page_start.isdigit() and f.page_end.isdigit():
+        return max(1, int(f.page_end) - int(f.page_start) + 1)
+    return 1 if f.page_start else 0
+
+
+def _one_page(f: Features) -> bool:
+    return _pages(f) <= 1
+
+
+def _registry_edges(clusters: Sequence[_Cluster]) -> list[StudyEdge]:
+    """Reports naming the same registration: a registry entry attaches, two reports join."""
+    by_id: dict[str, list[int]] = {}
+    for c, cluster in enumerate(clusters):
+        for number in sorted(cluster.ids):
+            by_id.setdefault(number, []).append(c)
+    edges = []
+    for number, members in sorted(by_id.items()):
+        if len(members) > _BUCKET_CAP:
+            continue
+        for x, a in enumerate(members):
+            for b in members[x + 1:]:
+                source, target = a, b
+                if clusters[target].role == REGISTRY_OF and clusters[source].role != REGISTRY_OF:
+                    source, target = b, a
+                relation = REGISTRY_OF if clusters[source].role == REGISTRY_OF else SAME_STUDY
+                edges.append(StudyEdge(source, relation, target, REGISTRY, 1.0, f"both name {number}"))
+    return edges
+
+
+def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: list[StudyEdge],
+             forbidden: set[frozenset[int]]) -> StudyResult:
+    n = len(clusters)
+    ids = [c.cluster_id for c in clusters]
+    order = sorted(edges, key=lambda e: (e.tier, -e.score, ids[e.source], ids[e.target], e.relation))
+    sure = [e for e in order if e.sure]
+
+    # 1. Attachments: each dependent report to one report (its best evidence).
+    attached: dict[int, StudyEdge] = {}
+    for edge in sure:
+        if edge.relation in _ATTACHING or (edge.relation == SAME_STUDY and edge.tier == SAME_TITLE):
+            if edge.target not in attached or attached[edge.target].target != edge.source:
+                attached.setdefault(edge.source, edge)
+    # Two abstracts of one meeting (same journal and year, different pages) on one report:
+    # the best stays, the other goes to a person.
+    demoted: list[StudyEdge] = []
+    by_target: dict[int, list[StudyEdge]] = {}
+    for edge in attached.values():
+        if edge.relation in (CONFERENCE_OF, SAME_STUDY):
+            by_target.setdefault(edge.target, []).append(edge)
+    for target, group in sorted(by_target.items()):
+        group.sort(key=lambda e: (e.tier, -e.score, ids[e.source]))
+        for k, edge in enumerate(group):
+            for best in group[:k]:
+                if best.source in attached and _same_meeting(clusters[best.source], clusters[edge.source], records):
+                    demoted.append(edge)
+                    attached.pop(edge.source, None)
+                    break
+    # A chain that comes back to itself (bad data) is cut at its smallest cluster id.
+    for start in sorted(attached, key=lambda c: ids[c]):
+        seen = [start]
+        node = attached[start].target
+        while node in attached and node not in seen:
+            seen.append(node)
+            node = attached[node].target
+        if node in seen:
+            attached.pop(min(seen[seen.index(node):], key=lambda c: ids[c]), None)
+
+    def root(c: int) -> int:
+        seen = set()
+        while c in attached and c not in seen:
+            seen.add(c)
+            c = attached[c].target
+        return c
+
+    # 2. Joins between studies, refused when they would give one study two numbers of one
+    # registry or put together what a person called different.
+    parent = list(range(n))
+    group_members: dict[int, list[int]] = {c: [c] for c in range(n)}
+
+    def find(c: int) -> int:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    tree: dict[int, list[tuple[int, StudyEdge]]] = {}
+    for edge in sure:
+        if edge.relation in _ATTACHING or (edge.relation == SAME_STUDY and edge.tier == SAME_TITLE):
+            continue
+        # A report attached to another joins through the report it is attached to.
+        source, target = root(edge.source), root(edge.target)
+        ra, rb = find(source), find(target)
+        if ra == rb or _clash(group_members[ra], group_members[rb], clusters, forbidden):
+            continue
+        if len(group_members[ra]) < len(group_members[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        group_members[ra].extend(group_members.pop(rb))
+        if source != edge.source:
+            edge = StudyEdge(source, SAME_STUDY, target, edge.tier, edge.score, edge.rule)
+        tree.setdefault(source, []).append((target, edge))
+        tree.setdefault(target, []).append((source, edge))
+
+    # 3. Columns: the study id is the smallest cluster id among its main reports.
+    relation: dict[int, tuple[str, int, str]] = {}
+    study_root: dict[int, str] = {}
+    for group in group_members.values():
+        main = min(group, key=lambda c: ids[c])
+        for c in group:
+            study_root[c] = ids[main]
+        queue, seen = [main], {main}
+        while queue:
+            node = queue.pop(0)
+            for other, edge in sorted(tree.get(node, ()), key=lambda t: ids[t[0]]):
+                if other in seen:
+                    continue
+                seen.add(other)
+                queue.append(other)
+                relation[other] = (edge.relation if edge.source == other else SAME_STUDY, node, edge.rule)
+    columns: dict[str, dict[str, str]] = {}
+    flags: dict[str, set[str]] = {}
+    for c in range(n):
+        if c in attached:
+            edge = attached[c]
+            study = study_root[find(root(c))]
+            rel, related, rule = edge.relation, ids[edge.target], edge.rule
+        else:
+            study = study_root[find(c)]
+            rel, related, rule = (relation[c][0], ids[relation[c][1]], relation[c][2]) if c in relation else ("", "", "")
+        columns[ids[c]] = {"study_id": study, "relation": rel, "related_to": related, "study_flags": "", "study_rule": rule}
+        found = flags.setdefault(study, set())
+        main_report = c not in attached
+        if (main_report and clusters[c].retracted) or (rel == RETRACTION_OF and attached.get(c) is not None
+                                                       and attached[c].target not in attached):
+            found.add(RETRACTED)
+        if (main_report and clusters[c].concern) or (rel == CONCERN_ABOUT and attached.get(c) is not None
+                                                     and attached[c].target not in attached):
+            found.add(CONCERN)
+    for values in columns.values():
+        values["study_flags"] = "; ".join(sorted(flags.get(values["study_id"], ())))
+
+    # 4. What a person should look at: the best doubtful link of each report not linked.
+    review: list[tuple[str, str, str, float]] = []
+    offered: set[frozenset[int]] = set()
+    for edge in [e for e in order if not e.sure] + demoted:
+        pair = frozenset((edge.source, edge.target))
+        if pair in offered or pair in forbidden:
+            continue
+        if columns[ids[edge.source]]["study_id"] == columns[ids[edge.target]]["study_id"]:
+            continue
+        if edge.source in attached:
+            continue
+        offered.add(pair)
+        a, b = records[clusters[edge.source].kept], records[clusters[edge.target].kept]
+        review.append((a.record_id, b.record_id, f"same study? {edge.relation}: {edge.rule}", edge.score))
+    studies = {v["study_id"] for v in columns.values()}
+    counts = {
+        "studies": len(studies),
+        "reports_linked_to_studies": sum(1 for v in columns.values() if v["relation"]),
+        "studies_retracted": sum(1 for s in studies if RETRACTED in flags.get(s, ())),
+        "study_links_awaiting_review": len(review),
+    }
+    return StudyResult(columns, review, counts)
+
+
+def _same_meeting(a: _Cluster, b: _Cluster, records: Sequence[Record]) -> bool:
+    """Two abstracts of one meeting: the same journal and year, different pages."""
+    x, y = records[a.kept], records[b.kept]
+    return (x.year == y.year and x.journal.casefold()[:20] == y.journal.casefold()[:20]
+            and x.pages.strip() != y.pages.strip())
+
+
+def _clash(one: Iterable[int], other: Iterable[int], clusters: Sequence[_Cluster], forbidden: set[frozenset[int]]) -> bool:
+    """Joining would give one study two registrations of one registry, or join what a person called different."""
+    one, other = list(one), list(other)
+    if any(frozenset((x, y)) in forbidden for x in one for y in other):
+        return True
+    numbers_one = {n for c in one for n in clusters[c].ids}
+    numbers_other = {n for c in other for n in clusters[c].ids}
+    if numbers_one & numbers_other:
+        return False
+    registries = {n.rstrip("0123456789-/")[:4] for n in numbers_one}
+    return any(n.rstrip("0123456789-/")[:4] in registries for n in numbers_other)

@@ -1,0 +1,226 @@
+"""Study links: a study's reports linked, each with its relation, and nothing else joined."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+from litsieve.dedup import deduplicate
+from litsieve.dedup.notices import target_title
+from litsieve.dedup.workflow import load_inputs
+from litsieve.importers import load_many
+from litsieve.importers.links import RecordLink, record_links
+from litsieve.importers.registry import record_registry_ids, registry_ids_in
+from litsieve.record import Record
+from litsieve.records_io import read_records, write_records
+from litsieve.stagefiles import read_clusters
+
+from test_dedup_rules import TITLE, article
+
+DATA = Path(__file__).parent / "data" / "dedup"
+
+
+def studies(records: list[Record], decisions: dict[tuple[str, str], str] | None = None) -> dict[str, dict[str, str]]:
+    return {row["record_id"]: row for row in deduplicate(records, decisions).clusters}
+
+
+def paper(record_id: str, **fields: object) -> Record:
+    return article(record_id, **{"doi": "", **fields})
+
+
+# --------------------------------------------------------------------------- link fields
+
+def test_nbib_and_pubmed_xml_keep_link_fields_and_registrations():
+    records = {r.pmid: r for r in load_many([DATA / "study_links.nbib", DATA / "study_links.xml"])}
+    assert record_links(records["30000001"]) == [
+        RecordLink("comment in", "30000003", "", "Br J Psychiatry. 2016 Mar;208(3):290. PMID: 30000003"),
+        RecordLink("erratum in", "30000002", "", "Br J Psychiatry. 2016 Jan;208(1):99. PMID: 30000002"),
+        RecordLink("retraction in", "30000004", "", "Br J Psychiatry. 2018 May;212(5):320. PMID: 30000004"),
+    ]
+    assert [link.relation for link in record_links(records["30000004"])] == ["retraction of"]
+    assert record_links(records["30000004"])[0].doi == "10.1192/bjp.bp.114.150000"
+    # PubMed XML: CommentsCorrections kept, the reference list ("Cites") left out.
+    assert [(link.relation, link.pmid) for link in record_links(records["30000003"])] == [("comment on", "30000001")]
+    assert record_registry_ids(records["30000001"]) == ["NCT01234567", "ISRCTN12345678"]
+    assert record_registry_ids(records["30000003"]) == ["NCT01234567"]
+    assert "EIN" not in records["30000001"].extra  # kept once, as links
+
+
+def test_link_fields_survive_the_records_csv(tmp_path):
+    records = load_many([DATA / "study_links.nbib"])
+    write_records(tmp_path / "records.csv", records)
+    again = read_records(tmp_path / "records.csv")
+    assert [record_links(r) for r in again] == [record_links(r) for r in records]
+    assert [record_registry_ids(r) for r in again] == [record_registry_ids(r) for r in records]
+
+
+def test_link_fields_make_one_retracted_study(tmp_path):
+    rows = studies(load_inputs([DATA / "study_links.nbib", DATA / "study_links.xml"]))
+    ids = {row["record_id"].split(":")[-1]: row for row in rows.values()}
+    main = ids["30000001"]["cluster_id"]
+    assert ids["30000001"]["relation"] == "" and ids["30000001"]["study_id"] == main
+    assert (ids["30000002"]["relation"], ids["30000002"]["related_to"]) == ("erratum of", main)
+    assert ids["30000004"]["relation"] == "retraction notice of"
+    assert ids["30000003"]["relation"] == "comment on"  # the link field beats the shared registration
+    assert {row["study_id"] for row in rows.values()} == {main}
+    assert {row["study_flags"] for row in rows.values()} == {"retracted"}
+    assert "says: erratum" in ids["30000002"]["study_rule"]
+    assert len({row["cluster_id"] for row in rows.values()}) == 4  # linked, not merged
+
+
+def test_europe_pmc_comment_corrections_are_kept():
+    from litsieve.search.europepmc_records import result_to_record
+
+    record = result_to_record({"id": "39709208", "source": "MED", "pmid": "39709208", "title": "Department of Error.",
+                               "commentCorrectionList": {"commentCorrection": [
+                                   {"id": "39293462", "source": "MED", "type": "Erratum for",
+                                    "reference": "Lancet. 2024 Sep 28;404(10459):1227-1239."}]}})
+    assert [(link.relation, link.pmid) for link in record_links(record)] == [("erratum for", "39293462")]
+
+
+# --------------------------------------------------------------------------- each relation
+
+def test_erratum_by_its_title():
+    rows = studies([paper("a"), paper("b", title=f"Erratum: {TITLE}", authors=[], pages="1020", volume="208",
+                                       year=2016, abstract="")])
+    assert (rows["b"]["relation"], rows["b"]["related_to"], rows["b"]["study_id"]) == ("erratum of", "a", "a")
+    assert rows["b"]["cluster_id"] == "b"
+
+
+def test_retraction_notice_flags_the_study():
+    rows = studies([paper("a"), paper("b", title=f"Retraction notice to: {TITLE}", authors=[], pages="12",
+                                       year=2019, volume="214", abstract="")])
+    assert rows["b"]["relation"] == "retraction notice of"
+    assert rows["a"]["study_flags"] == rows["b"]["study_flags"] == "retracted"
+
+
+def test_retraction_banner_flags_the_main_report():
+    rows = studies([paper("a", title=f"RETRACTED: {TITLE}")])
+    assert rows["a"]["study_flags"] == "retracted" and rows["a"]["relation"] == ""
+
+
+def test_letter_and_reply():
+    letter = paper("b", title="Peer support workers need supervision", authors=["Brown, Alan"],
+                   publication_types=["Letter"], pages="90", volume="208", year=2016, abstract="")
+    reply = paper("c", title="Peer support workers need supervision - Reply", pages="90-91", volume="208",
+                  year=2016, abstract="")
+    rows = studies([paper("a"), letter, reply])
+    assert (rows["c"]["relation"], rows["c"]["related_to"]) == ("reply to", "b")
+    assert rows["c"]["study_id"] == "b"  # the letter is a study of its own here: nothing links it to "a"
+
+
+def test_meeting_abstract_in_the_same_volume_links_elsewhere_goes_to_a_person():
+    same_volume = paper("b", pages="S12", issue="Suppl 1", abstract="")
+    rows = studies([paper("a"), same_volume])
+    assert (rows["b"]["relation"], rows["b"]["study_id"]) == ("conference abstract of", "a")
+    other_journal = paper("b", pages="S12", issue="Suppl 1", journal="European Psychiatry", volume="30",
+                          year=2014, abstract="")
+    result = deduplicate([paper("a"), other_journal])
+    rows = {row["record_id"]: row for row in result.clusters}
+    assert rows["b"]["study_id"] == "b"
+    assert [row["reason"].startswith("same study?") for row in result.review_rows] == [True]
+
+
+def test_two_abstracts_of_one_meeting_with_other_authors_stay_apart():
+    # One supplement, two pages, the title nearly the same, another author list: two abstracts.
+    a = paper("a", title="The effects of incretin on artery lesions in diabetic mice", pages="52", issue="Suppl 1",
+              authors=["Lee, A", "Kim, B", "Park, C", "Cho, D", "Yoon, E"], abstract="")
+    b = paper("b", title="Effects of incretin on artery lesions in diabetic mice", pages="51", issue="Suppl 1",
+              authors=["Lee, A", "Kim, B", "Han, F"], abstract="")
+    rows = studies([a, b])
+    assert rows["a"]["study_id"] != rows["b"]["study_id"]
+
+
+def test_preprint_of_the_journal_article():
+    preprint = paper("b", journal="medRxiv", doi="10.1101/2014.06.01.14000001", volume="", issue="", pages="",
+                     year=2014)
+    rows = studies([paper("a"), preprint])
+    assert (rows["b"]["relation"], rows["b"]["study_id"]) == ("preprint of", "a")
+
+
+def test_registry_entries_and_report_share_a_registration():
+    registry = Record(record_id="ctgov", source="central", title="Peer Support in Severe Mental Illness",
+                      journal="ClinicalTrials.gov", year=2012, url="https://clinicaltrials.gov/show/NCT01234567")
+    other = Record(record_id="isrctn", source="central", title="PEER-SMI trial",
+                   journal="ISRCTN registry", year=2012, abstract="Registered as ISRCTN12345678 and NCT01234567.")
+    report = paper("a", abstract="Trial registration: NCT01234567. " + paper("x").abstract)
+    rows = studies([report, registry, other])
+    assert rows["ctgov"]["relation"] == rows["isrctn"]["relation"] == "registry entry of"
+    assert {row["study_id"] for row in rows.values()} == {"a"}
+
+
+def test_two_registrations_of_one_registry_are_two_studies():
+    one = paper("a", abstract="Registered: NCT01234567.")
+    two = paper("b", title="Peer support for adolescents with psychosis: a randomised trial", journal="Lancet Psychiatry",
+                abstract="Registered: NCT07654321.")
+    review = paper("c", title="Peer support: a systematic review", journal="Cochrane", abstract="NCT01234567, NCT07654321")
+    rows = studies([one, two, review])
+    assert len({row["study_id"] for row in rows.values()}) == 3
+
+
+def test_same_title_and_authors_in_one_volume_is_one_study():
+    split = paper("b", pages="230", abstract="")  # a one-page item under the same title, same volume
+    rows = studies([paper("a"), split])
+    assert (rows["b"]["relation"], rows["b"]["related_to"]) == ("same study as", "a")
+    # Two full papers under one title by other people: different studies.
+    other = paper("c", authors=["Nguyen, T", "Garcia, M"], journal="Psychiatric Services", volume="66", pages="1-9")
+    assert studies([paper("a"), other])["c"]["study_id"] == "c"
+
+
+# --------------------------------------------------------------------------- a person decides
+
+def test_a_person_links_or_unlinks_a_pair():
+    other_journal = paper("b", pages="S12", issue="Suppl 1", journal="European Psychiatry", volume="30", year=2014,
+                          abstract="")
+    linked = studies([paper("a"), other_journal], {("a", "b"): "same study"})
+    assert (linked["b"]["relation"], linked["b"]["study_id"]) == ("conference abstract of", "a")
+    assert linked["b"]["study_rule"] == "a person decided: same study"
+    erratum = paper("b", title=f"Erratum: {TITLE}", authors=[], pages="1020", volume="208", year=2016, abstract="")
+    apart = studies([paper("a"), erratum], {("a", "b"): "different"})
+    assert apart["b"]["study_id"] == "b"
+
+
+# --------------------------------------------------------------------------- order and notices
+
+def test_any_input_order_gives_the_same_clusters_studies_and_kept_records():
+    records = load_inputs([DATA / "study_links.nbib", DATA / "study_links.xml"]) + [
+        paper("a"), paper("b", title=f"Erratum: {TITLE}", authors=[], pages="1020", volume="208", year=2016,
+                          abstract=""),
+        paper("c", pages="S12", issue="Suppl 1", abstract=""), paper("d", journal="medRxiv", volume="", pages="",
+                                                                     doi="10.1101/2014.06.01.14000001", year=2014)]
+    first = deduplicate(records)
+    for seed in range(3):
+        shuffled = list(records)
+        random.Random(seed).shuffle(shuffled)
+        again = deduplicate(shuffled)
+        assert again.clusters == first.clusters
+        assert [r.record_id for r in again.records] == [r.record_id for r in first.records]
+        assert again.review_rows == first.review_rows
+
+
+def test_notice_titles_name_the_report():
+    assert target_title('Corrigendum to "Peer support for adults" [Br J Psychiatry 207 (2015) 221-8]') == \
+        "peer support for adults"
+    assert target_title("Peer support for adults - Authors' reply") == "peer support for adults"
+    assert target_title("Retraction Note to: Peer support for adults") == "peer support for adults"
+
+
+def test_registration_numbers_in_text():
+    text = "Trial registration: ISRCTN 12345678; EudraCT 2004-000123-45; ACTRN12610000123456; UMIN000012345"
+    assert registry_ids_in(text) == ["ISRCTN12345678", "ACTRN12610000123456", "UMIN000012345",
+                                     "EUDRACT2004-000123-45"]
+    assert registry_ids_in("in 2004-000123-45 patients") == []
+
+
+def test_cluster_rows_read_the_study_columns(tmp_path):
+    result = deduplicate([paper("a"), paper("b", title=f"Erratum: {TITLE}", authors=[], pages="1020",
+                                            volume="208", year=2016, abstract="")])
+    from litsieve.dedup.workflow import write_outputs
+    write_outputs(result, clusters=tmp_path / "clusters.csv")
+    rows = {row.record_id: row for row in read_clusters(tmp_path / "clusters.csv")}
+    assert (rows["b"].study_id, rows["b"].relation, rows["b"].related_to) == ("a", "erratum of", "a")
+    assert rows["a"].study_flags == ()
+    with open(tmp_path / "clusters.csv", newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header[-5:] == ["study_id", "relation", "related_to", "study_flags", "study_rule"]
