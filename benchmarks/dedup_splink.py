@@ -116,7 +116,7 @@ def with_vetoes(source: Path, pairs_path: Path, threshold: float) -> dict[str, s
 
 def run_litsieve(source: Path, work: Path) -> tuple[dict[str, str], float, float, int]:
     clusters_path = work / f"{source.stem}.litsieve.csv"
-    predicted, seconds, peak = bench.run_litsieve(source, clusters_path)
+    predicted, _, seconds, peak = bench.run_litsieve(source, clusters_path)  # record level: cluster_id
     cpu = next(v for k, v in bench.CPU_SECONDS.items() if k.endswith(str(clusters_path)))
     return predicted, seconds, cpu, peak
 
@@ -253,10 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             source, _, labels = bench.labelled_set(args.shared / "bench" / "dedup", name, work)
             inputs.append((name, source, labels))
         for size in (int(s) for s in args.sizes.split(",") if s):
-            records, truth = bench.synthetic(size, args.shared)
-            source = work / f"synthetic_{size}.csv"
-            bench.write_synthetic(source, records)
-            inputs.append((f"synthetic {size}", source, truth))
+            source, truth = bench.cached_synthetic(size, args.shared, args.out / "cache")
+            inputs.append((f"synthetic {size}", source, truth["record"]))  # type: ignore[arg-type]
         for name, source, labels in inputs:
             tools: dict[str, dict[str, float]] = {}
             predicted, seconds, cpu, peak = run_litsieve(source, work)

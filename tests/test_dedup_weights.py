@@ -83,4 +83,4 @@ def test_anchor_sample_is_bounded_and_made_of_content():
                 for i, r in enumerate(records)]
     pairs = anchor_pairs(features)
     assert len(pairs) == 10 <= MAX_ANCHOR_PAIRS
-    assert all(a.title_key == b.title_key and a.record_id < b.record_id for a, b in pairs)
+    assert all(a.title == b.title and a.record_id < b.record_id for a, b in pairs)

@@ -30,16 +30,17 @@ field with fewer than 20 anchor pairs keeps the rules' defaults: too little to j
 Everything is deterministic and independent of input order: anchors come from groups of
 identical titles, and when there are more than :data:`MAX_ANCHOR_PAIRS` pairs, the groups
 are taken in the order of a hash of their title (content, not position), so a million
-records cost one pass over the records and a bounded number of pair comparisons.
+records cost a sort of their indices by title, one pass per field for the value counts and
+a bounded number of pair comparisons.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Sequence
+from typing import Callable, Hashable, Iterable, Iterator, Sequence
 
 from litsieve.dedup.features import Features
 
@@ -103,13 +104,13 @@ class Weights:
 DEFAULT = Weights()
 
 
-def _u(values: Sequence[Hashable]) -> tuple[float | None, int]:
-    """Chance that two random records (both with a value) agree; and the distinct count."""
-    counts = Counter(values)
-    n = len(values)
+def _u(values: Iterable[Hashable]) -> tuple[float | None, int, int]:
+    """Chance that two random records (both with a value) agree; records with a value; distinct values."""
+    counts = Counter(v for v in values if v not in ("", None, ()))
+    n = sum(counts.values())
     if n < 2:
-        return None, len(counts)
-    return sum(c * (c - 1) for c in counts.values()) / (n * (n - 1)), len(counts)
+        return None, n, len(counts)
+    return sum(c * (c - 1) for c in counts.values()) / (n * (n - 1)), n, len(counts)
 
 
 def _digest(text: str) -> bytes:
@@ -117,16 +118,32 @@ def _digest(text: str) -> bytes:
 
 
 def anchor_pairs(features: Sequence[Features]) -> list[tuple[Features, Features]]:
-    """Pairs of records with one normalised title, in content order, at most MAX_ANCHOR_PAIRS."""
-    groups: dict[str, list[Features]] = defaultdict(list)
-    for f in features:
-        if f.title_words >= 5 and not f.generic_title:
-            groups[f.title_key].append(f)
+    """Pairs of records with one normalised title, in content order, at most MAX_ANCHOR_PAIRS.
+
+    Records are sorted by title (positions only, so a million records cost a list of ints)
+    and runs of one title of 2-8 records are the groups; of those, the groups whose title
+    hashes lowest are kept, enough for MAX_ANCHOR_PAIRS pairs.
+    """
+    order = sorted((n for n, f in enumerate(features) if f.title_words >= 5 and not f.generic_title),
+                   key=lambda n: features[n].title)
+    get = features.__getitem__
+
+    def groups() -> Iterator[tuple[bytes, list[int]]]:
+        start = 0
+        while start < len(order):
+            title = get(order[start]).title
+            end = start + 1
+            while end < len(order) and get(order[end]).title == title:
+                end += 1
+            if 2 <= end - start <= MAX_GROUP:
+                yield _digest(title), order[start:end]
+            start = end
+
     pairs: list[tuple[Features, Features]] = []
-    for key in sorted((k for k, g in groups.items() if 2 <= len(g) <= MAX_GROUP), key=_digest):
-        members = sorted(groups[key], key=lambda f: f.record_id)
-        for n, a in enumerate(members):
-            for b in members[n + 1:]:
+    for _, members in heapq.nsmallest(MAX_ANCHOR_PAIRS, groups(), key=lambda g: g[0]):
+        ordered = sorted((get(i) for i in members), key=lambda f: f.record_id)
+        for n, a in enumerate(ordered):
+            for b in ordered[n + 1:]:
                 if a.kinds == b.kinds and a.part == b.part:
                     pairs.append((a, b))
         if len(pairs) >= MAX_ANCHOR_PAIRS:
@@ -161,12 +178,11 @@ def estimate(features: Sequence[Features],
     results: dict[str, FieldWeight] = {}
 
     def judge(name: str, identity: Sequence[str]) -> FieldWeight:
-        values = [v for v in (_VALUES[name](f) for f in features) if v not in ("", None, ())]
-        u, distinct = _u(values)
+        u, present, distinct = _u(_VALUES[name](f) for f in features)
         m, anchors = m_of(name, identity)
         status, reason = "used", ""
-        if name in _SHARED_BY_DESIGN and len(values) >= MIN_DISTINCT and distinct == len(values):
-            status, reason = "ignored", f"all {len(values)} values distinct"
+        if name in _SHARED_BY_DESIGN and present >= MIN_DISTINCT and distinct == present:
+            status, reason = "ignored", f"all {present} values distinct"
         elif m is not None and anchors >= MIN_EVIDENCE and u is not None:
             if (1 - m) > (1 - u) / 2:
                 status, reason = "ignored", f"agrees on only {m:.0%} of {anchors} pairs that agree otherwise"
@@ -174,7 +190,7 @@ def estimate(features: Sequence[Features],
                 status, reason = "weak", f"agrees on {u:.0%} of random pairs"
         elif anchors < MIN_EVIDENCE:
             reason = "too few pairs to judge: rules' default"
-        return FieldWeight(name, m, u, anchors, len(values), distinct, status, reason)
+        return FieldWeight(name, m, u, anchors, present, distinct, status, reason)
 
     for name in IDENTITY:
         results[name] = judge(name, IDENTITY)
@@ -189,12 +205,3 @@ def estimate(features: Sequence[Features],
         weak=frozenset(w.name for w in ordered if w.status == "weak"),
         notes={w.name: w.reason for w in ordered if w.status != "used"},
     )
-
-
-def log_odds(weight: FieldWeight, agrees: bool) -> float:
-    """The field's Fellegi-Sunter weight in bits for an agreement or a disagreement (0 if unmeasured)."""
-    if weight.m is None or weight.u is None or weight.anchors < MIN_EVIDENCE:
-        return 0.0
-    m = min(max(weight.m, 0.01), 0.99)
-    u = min(max(weight.u, 1e-6), 0.99)
-    return math.log2(m / u) if agrees else math.log2((1 - m) / (1 - u))
