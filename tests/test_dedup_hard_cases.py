@@ -147,3 +147,14 @@ def test_one_title_by_one_group_in_two_journals_supplements_is_not_merged_on_bar
     a = record("a", journal="ISRCTN registry", **entry)
     b = record("b", journal="ClinicalTrials.gov", **entry)
     assert verdict(a, b).verdict in (UNCERTAIN, DIFFERENT)
+
+
+def test_a_subtitle_dropped_with_its_numbers_is_not_another_work():
+    full = record("a", title="Patented TGR5 modulators: a review (2006 - present)", pages="1399-1414")
+    short = record("b", title="Patented TGR5 modulators", pages="1399-414", authors=AUTHORS[:1])
+    assert verdict(full, short).verdict == SAME
+    # ... but other numbers in titles of the same length still mean other works.
+    five = record("c", title="5-year outcomes of continuous glucose monitoring in adults with type 1 diabetes")
+    ten = record("d", title="10-year outcomes of continuous glucose monitoring in adults with type 1 diabetes",
+                 pages="379-386")
+    assert verdict(five, ten).verdict != SAME

@@ -385,7 +385,9 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     if authors_clash and not placed:
         soft.append("different authors")
     numbers_a, numbers_b = set(a.title_numbers), set(b.title_numbers)
-    truncated = tsim is not None and tsim >= 0.98 and (numbers_a <= numbers_b or numbers_b <= numbers_a)
+    # A title cut short (or given without its subtitle) loses the numbers of the part cut off.
+    truncated = tsim is not None and (tsim >= 0.98 or prefix or contained) and (
+        numbers_a <= numbers_b or numbers_b <= numbers_a)
     if titled and a.title_numbers != b.title_numbers and not truncated and not (placed and first_author is True):
         soft.append("different numbers in the titles")
 
