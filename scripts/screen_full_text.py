@@ -6,4 +6,5 @@ with rule_log(snakemake.log[0]):  # noqa: F821 (snakemake injects it)
     screen_full_text(snakemake.input.title_abstract, snakemake.input.pool, snakemake.output[0],  # noqa: F821
                      screeners=snakemake.params.screeners, criteria=snakemake.params.criteria,  # noqa: F821
                      people=snakemake.params.people,  # noqa: F821
-                     other_methods=snakemake.input.other_methods)  # noqa: F821
+                     other_methods=snakemake.input.other_methods,  # noqa: F821
+                     clusters=snakemake.input.clusters)  # noqa: F821

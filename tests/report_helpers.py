@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from litsieve.fileio import write_csv, write_json
 from litsieve.record import Record
@@ -42,8 +42,13 @@ def stage_row(record_id: str, decision: str, reason: str = "", **screeners: str)
 
 
 def write_results(root: Path, ta: Sequence[dict[str, str]] | None = None,
-                  ft: Sequence[dict[str, str]] | None = None) -> Path:
-    """Write the stage files under ``root/results``; default: all screened, none decided."""
+                  ft: Sequence[dict[str, str]] | None = None,
+                  links: Mapping[str, tuple[str, str, str]] | None = None,
+                  flags: Mapping[str, str] | None = None) -> Path:
+    """Write the stage files under ``root/results``; default: all screened, none decided.
+    ``links``: the study links of kept records, (study id, relation, related to), as
+    deduplication writes them in clusters.csv (none: a file without the study columns);
+    ``flags``: a study's ``study_flags``."""
     results = root / "results"
     (results / "records").mkdir(parents=True, exist_ok=True)
     (results / "records" / "counts.tsv").write_text(
@@ -54,7 +59,13 @@ def write_results(root: Path, ta: Sequence[dict[str, str]] | None = None,
         kept = record_id not in DUPLICATES
         clusters.append({"record_id": record_id, "cluster_id": DUPLICATES.get(record_id, record_id),
                          "kept": "true" if kept else "false", "source": record_id.split(":")[0]})
-    write_csv(results / "dedup" / "clusters.csv", clusters, ["record_id", "cluster_id", "kept", "source"])
+    columns = ["record_id", "cluster_id", "kept", "source"]
+    if links is not None:
+        columns += ["study_id", "relation", "related_to", "study_flags"]
+        for row in clusters:
+            study, relation, related = links.get(row["cluster_id"], (row["cluster_id"], "", ""))
+            row.update(study_id=study, relation=relation, related_to=related, study_flags=(flags or {}).get(study, ""))
+    write_csv(results / "dedup" / "clusters.csv", clusters, columns)
     per_source = {s: {"records": n, "duplicates_removed": sum(1 for d in DUPLICATES if d.startswith(s)),
                       "kept": n - sum(1 for d in DUPLICATES if d.startswith(s))} for s, n in SOURCES.items()}
     write_json(results / "dedup" / "counts.json", {

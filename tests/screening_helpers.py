@@ -60,6 +60,27 @@ def write_pool(root: Path, records: list[Record]) -> tuple[Path, Path]:
     return pool, suggestions
 
 
+CLUSTER_COLUMNS = ("record_id", "cluster_id", "kept", "source", "study_id", "relation", "related_to", "study_flags")
+
+
+def write_clusters(root: Path, links: Mapping[str, tuple[str, str, str]], ids: list[str],
+                   flags: Mapping[str, str] | None = None, *, study_columns: bool = True) -> Path:
+    """``results/dedup/clusters.csv`` with one cluster per record and the study links
+    deduplication writes: ``links`` maps a record to (study id, relation, related to);
+    ``flags`` a study to its ``study_flags``; ``study_columns=False`` writes a file from
+    before studies were linked."""
+    flags = flags or {}
+    rows = []
+    for record_id in ids:
+        study, relation, related = links.get(record_id, (record_id, "", ""))
+        rows.append({"record_id": record_id, "cluster_id": record_id, "kept": "true", "source": "pubmed",
+                     "study_id": study, "relation": relation, "related_to": related,
+                     "study_flags": flags.get(study, "")})
+    path = root / "results/dedup/clusters.csv"
+    write_csv(path, rows, CLUSTER_COLUMNS if study_columns else CLUSTER_COLUMNS[:4])
+    return path
+
+
 def read_rows(path: Path, *, records_only: bool = True) -> tuple[list[str], list[dict[str, str]], str]:
     """Header, rows and delimiter of a person file, however it was saved (without the
     row that says what to type, unless ``records_only`` is false)."""
@@ -123,15 +144,19 @@ def state(path: Path) -> dict[str, dict[str, str]]:
 
 
 def run(root: Path, protocol: Protocol) -> dict[str, Any]:
-    """One workflow run of the three screening rules, as the Snakefile wires them; returns the status."""
+    """One workflow run of the three screening rules, as the Snakefile wires them; returns the status.
+    The study links are read from ``results/dedup/clusters.csv`` when a test wrote one."""
     ensure_person_files(protocol, root)
     results = root / "results/screening"
+    clusters = root / "results/dedup/clusters.csv"
     people = protocol.paths.people
     screen_title_abstract(results / "pool.csv", results / "suggestions.csv", results / "title_abstract.csv",
                           screeners=protocol.screeners.title_abstract, maybe=protocol.screeners.maybe,
-                          criteria=protocol.criteria, ranked=protocol.ranking.enabled, people=people, root=root)
+                          criteria=protocol.criteria, ranked=protocol.ranking.enabled, people=people, root=root,
+                          clusters=clusters)
     screen_full_text(results / "title_abstract.csv", results / "pool.csv", results / "full_text.csv",
-                     screeners=protocol.screeners.full_text, criteria=protocol.criteria, people=people, root=root)
+                     screeners=protocol.screeners.full_text, criteria=protocol.criteria, people=people, root=root,
+                     clusters=clusters)
     return screening_summary(results / "title_abstract.csv", results / "full_text.csv",
                              results / "status.json", results / "agreement.json",
                              screeners=protocol.screeners, ranking=protocol.ranking, people=people)

@@ -51,6 +51,26 @@ def test_demo_duplicates_are_exactly_the_intended_ones():
     assert result.counts["duplicates_removed"] == expected_removed
 
 
+def test_demo_studies_link_the_notices_and_keep_the_near_misses_apart():
+    result = deduplicate(demo_records())
+    rows = {row["record_id"]: row for row in result.clusters}
+    # MEDLINE's own link fields: the erratum and the comment follow their articles.
+    assert (rows["pubmed:99900017"]["relation"], rows["pubmed:99900017"]["study_id"]) == \
+        ("erratum of", rows["pubmed:99900016"]["study_id"])
+    assert (rows["pubmed:99900049"]["relation"], rows["pubmed:99900049"]["study_id"]) == \
+        ("comment on", rows["pubmed:99900047"]["study_id"])
+    # Parts of a series, the dissertation, the three items under one short title: studies of their own.
+    for row in read_csv(DEMO / "intended_distinct.csv"):
+        if "erratum" in row["note"] or "comment" in row["note"] or "conference" in row["note"]:
+            continue
+        assert rows[row["record_id_a"]]["study_id"] != rows[row["record_id_b"]]["study_id"], row["note"]
+    # The meeting abstract, retitled and in another journal, goes to a person.
+    pair = "psycinfo:2015-55520-840 | pubmed:99900066"
+    assert [r["reason"][:11] for r in result.review_rows if r["pair_id"] == pair] == ["same study?"]
+    assert result.counts["studies"] == len({row["study_id"] for row in result.clusters})
+    assert result.counts["works_out"] == result.counts["studies"] + 2  # two reports linked, none merged
+
+
 @pytest.mark.slow
 def test_workflow_dedup_rule(workflow_dir):
     # The review file exists from parse time, header only, so it can be the rule's input.

@@ -81,11 +81,19 @@ def test_europe_pmc_comment_corrections_are_kept():
 
 # --------------------------------------------------------------------------- each relation
 
-def test_erratum_by_its_title():
-    rows = studies([paper("a"), paper("b", title=f"Erratum: {TITLE}", authors=[], pages="1020", volume="208",
-                                       year=2016, abstract="")])
+ERRATUM = dict(title=f"Erratum: {TITLE}", authors=[], pages="1020", volume="208", year=2016, abstract="")
+
+
+def test_erratum_by_its_title_goes_to_a_person():
+    result = deduplicate([paper("a"), paper("b", **ERRATUM)])
+    rows = {row["record_id"]: row for row in result.clusters}
+    assert rows["b"]["study_id"] == "b" and rows["b"]["cluster_id"] == "b"
+    (row,) = result.review_rows
+    assert row["pair_id"] == "a | b" and row["reason"].startswith("same study? erratum of: erratum of title names it")
+    assert result.counts["study_links_awaiting_review"] == 1
+    # The person's "same study" links it.
+    rows = studies([paper("a"), paper("b", **ERRATUM)], {("a", "b"): "same study"})
     assert (rows["b"]["relation"], rows["b"]["related_to"], rows["b"]["study_id"]) == ("erratum of", "a", "a")
-    assert rows["b"]["cluster_id"] == "b"
 
 
 def test_retraction_notice_flags_the_study():
@@ -105,7 +113,10 @@ def test_letter_and_reply():
                    publication_types=["Letter"], pages="90", volume="208", year=2016, abstract="")
     reply = paper("c", title="Peer support workers need supervision - Reply", pages="90-91", volume="208",
                   year=2016, abstract="")
-    rows = studies([paper("a"), letter, reply])
+    result = deduplicate([paper("a"), letter, reply])
+    assert {row["record_id"]: row["relation"] for row in result.clusters}["c"] == ""
+    assert [r["pair_id"] for r in result.review_rows] == ["b | c"]  # a person is asked (as a duplicate here)
+    rows = studies([paper("a"), letter, reply], {("b", "c"): "same study"})
     assert (rows["c"]["relation"], rows["c"]["related_to"]) == ("reply to", "b")
     assert rows["c"]["study_id"] == "b"  # the letter is a study of its own here: nothing links it to "a"
 
@@ -176,17 +187,18 @@ def test_a_person_links_or_unlinks_a_pair():
     linked = studies([paper("a"), other_journal], {("a", "b"): "same study"})
     assert (linked["b"]["relation"], linked["b"]["study_id"]) == ("conference abstract of", "a")
     assert linked["b"]["study_rule"] == "a person decided: same study"
-    erratum = paper("b", title=f"Erratum: {TITLE}", authors=[], pages="1020", volume="208", year=2016, abstract="")
-    apart = studies([paper("a"), erratum], {("a", "b"): "different"})
-    assert apart["b"]["study_id"] == "b"
+    notice = paper("b", title=f"Retraction notice to: {TITLE}", authors=[], pages="12", year=2019, volume="214",
+                   abstract="")
+    assert studies([paper("a"), notice])["b"]["study_id"] == "a"
+    apart = studies([paper("a"), notice], {("a", "b"): "different"})
+    assert apart["b"]["study_id"] == "b" and apart["a"]["study_flags"] == ""
 
 
 # --------------------------------------------------------------------------- order and notices
 
 def test_any_input_order_gives_the_same_clusters_studies_and_kept_records():
     records = load_inputs([DATA / "study_links.nbib", DATA / "study_links.xml"]) + [
-        paper("a"), paper("b", title=f"Erratum: {TITLE}", authors=[], pages="1020", volume="208", year=2016,
-                          abstract=""),
+        paper("a"), paper("b", **ERRATUM),
         paper("c", pages="S12", issue="Suppl 1", abstract=""), paper("d", journal="medRxiv", volume="", pages="",
                                                                      doi="10.1101/2014.06.01.14000001", year=2014)]
     first = deduplicate(records)
@@ -214,8 +226,7 @@ def test_registration_numbers_in_text():
 
 
 def test_cluster_rows_read_the_study_columns(tmp_path):
-    result = deduplicate([paper("a"), paper("b", title=f"Erratum: {TITLE}", authors=[], pages="1020",
-                                            volume="208", year=2016, abstract="")])
+    result = deduplicate([paper("a"), paper("b", **ERRATUM)], {("a", "b"): "same study"})
     from litsieve.dedup.workflow import write_outputs
     write_outputs(result, clusters=tmp_path / "clusters.csv")
     rows = {row.record_id: row for row in read_clusters(tmp_path / "clusters.csv")}
@@ -224,3 +235,16 @@ def test_cluster_rows_read_the_study_columns(tmp_path):
     with open(tmp_path / "clusters.csv", newline="", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     assert header[-5:] == ["study_id", "relation", "related_to", "study_flags", "study_rule"]
+
+
+def test_expression_of_concern_and_update_from_link_fields():
+    concern = paper("b", title="Expression of concern", authors=[], pages="400", volume="210", year=2017,
+                    abstract="", pmid="222", extra={"links": [{"relation": "expression of concern for", "pmid": "111"}]})
+    update = paper("c", title="Peer support for adults with severe mental illness: an updated trial report",
+                   journal="Cochrane Database Syst Rev", volume="", pages="CD000001", year=2020, doi="10.1002/cd.2",
+                   extra={"links": [{"relation": "update of", "doi": "10.1192/bjp.bp.114.150000"}]})
+    rows = studies([paper("a", pmid="111", doi="10.1192/bjp.bp.114.150000"), concern, update])
+    assert (rows["b"]["relation"], rows["b"]["related_to"]) == ("expression of concern about", "a")
+    assert (rows["c"]["relation"], rows["c"]["related_to"]) == ("update of", "a")
+    assert {row["study_id"] for row in rows.values()} == {"a"}
+    assert rows["c"]["study_flags"] == "expression of concern"

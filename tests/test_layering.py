@@ -19,7 +19,7 @@ PACKAGE = REPO / "src" / "litsieve"
 #: From the top down. An area may import any area after it in this list.
 LAYERS: tuple[str, ...] = (
     "cli", "serve", "people", "report", "screening", "ranking", "dedup", "search", "query", "importers",
-    "stagefiles", "personfile", "records_io", "protocol", "concepts", "config", "record", "logs", "fileio", "xlsx",
+    "studies", "stagefiles", "personfile", "records_io", "protocol", "concepts", "config", "record", "logs", "fileio", "xlsx",
     "text", "errors",
     "litsieve",  # the package itself: __version__
 )

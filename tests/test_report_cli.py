@@ -58,6 +58,20 @@ def test_extract_prefills_chosen_records_from_an_export(tmp_path: Path) -> None:
     assert (tmp_path / "extraction.xlsx").stat().st_size > 0
 
 
+def test_extract_with_clusters_writes_one_row_per_study(tmp_path: Path) -> None:
+    from screening_helpers import write_clusters
+
+    ids = ["pubmed:99900007", "pubmed:99900050"]
+    clusters = write_clusters(tmp_path, {ids[1]: (ids[0], "conference abstract of", ids[0])}, ids)
+    out = tmp_path / "extraction.csv"
+    assert main(["extract", str(DEMO / "pubmed_medline.txt"), "--source", "pubmed", "--ids", ",".join(ids),
+                 "--config", CONFIG, "--clusters", str(clusters), "-o", str(out)]) == 0
+    with open(out, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["study_id"], r["record_id"], r["reports"]) for r in rows] == [
+        (ids[0], ids[0], f"{ids[0]} (main report); {ids[1]} (conference abstract of {ids[0]})")]
+
+
 def test_export_writes_ris_and_bibtex(tmp_path: Path) -> None:
     assert main(["export", str(DEMO / "pubmed_medline.txt"), "-o", str(tmp_path / "all.bib"), "--note", "seen"]) == 0
     text = (tmp_path / "all.bib").read_text(encoding="utf-8")

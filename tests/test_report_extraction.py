@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from litsieve.report.prefill import prefill
 from litsieve.records_io import write_records
 from litsieve.fileio import write_csv
 from protocols import demo_protocol
-from screening_helpers import read_rows
+from screening_helpers import read_rows, record, spreadsheet_edit, write_clusters
 
 FIELDS = demo_protocol().extraction.fields
 NAMES = [f.name for f in FIELDS]
@@ -201,3 +202,75 @@ def test_prefill_reads_realistic_abstracts(name: str, expected: dict[str, str]) 
 
     values = prefill(Record(record_id=name, title="", abstract=REALISTIC[name]), FIELDS)
     assert {field: values[field].value for field in expected} == expected
+
+
+def test_one_row_per_included_study_and_edits_move_with_their_report(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 10: the table lists each study's reports; an edit typed on a report that is now
+    part of a study moves to the study's row, or waits in the orphans file: never lost."""
+    ids = [f"pubmed:{i}" for i in (1, 2, 4, 5, 6)]
+    pool = tmp_path / "results/screening/pool.csv"
+    write_records(pool, [record(int(i.split(":")[1])) for i in ids])
+    full_text = tmp_path / "results/screening/full_text.csv"
+    write_csv(full_text, [{"record_id": i, "decision": "include"} for i in ids], ["record_id", "decision"])
+    out_csv, out_xlsx = tmp_path / "results/extraction.csv", tmp_path / "results/extraction.xlsx"
+    clusters = tmp_path / "results/dedup/clusters.csv"
+    sheet = tmp_path / "people/extraction.csv"
+
+    def run() -> dict[str, dict[str, str]]:
+        update_extraction(full_text, pool, out_csv, out_xlsx, fields=FIELDS, people="people", root=tmp_path,
+                          clusters=clusters)
+        with open(out_csv, newline="", encoding="utf-8") as handle:
+            return {row["study_id"]: row for row in csv.DictReader(handle)}
+
+    assert sorted(run()) == ids  # no links yet: one study per record
+    # Typed on the conference abstract, on the full paper, and on a report that turns out
+    # to be a second report of the same study.
+    spreadsheet_edit(sheet, {"pubmed:4": {"country": "Spain"}, "pubmed:5": {"notes": "the full paper"},
+                             "pubmed:6": {"notes": "my own note"}})
+
+    write_clusters(tmp_path, {"pubmed:2": ("pubmed:1", "erratum of", "pubmed:1"),
+                              "pubmed:4": ("pubmed:5", "conference abstract of", "pubmed:5"),
+                              "pubmed:6": ("pubmed:5", "same study as", "pubmed:5")},
+                   [f"pubmed:{i}" for i in range(1, 7)], {"pubmed:1": "retracted"})
+    with caplog.at_level(logging.WARNING, logger="litsieve"):
+        table = run()
+    assert sorted(table) == ["pubmed:1", "pubmed:5"]
+    assert table["pubmed:1"]["reports"] == "pubmed:1 (main report); pubmed:2 (erratum of pubmed:1)"
+    assert table["pubmed:1"]["study_flags"] == "RETRACTED"
+    assert table["pubmed:5"]["reports"] == ("pubmed:4 (conference abstract of pubmed:5); pubmed:5 (main report); "
+                                           "pubmed:6 (same study as pubmed:5)")
+    assert table["pubmed:5"]["record_id"] == "pubmed:5" and table["pubmed:5"]["study_flags"] == ""
+    # The study's own row keeps its edits; those typed on its other reports wait in the orphans file.
+    assert (table["pubmed:5"]["notes"], table["pubmed:5"]["country"]) == ("the full paper", "")
+    kept = {row["record_id"]: row for row in sheet_rows(tmp_path / "people/orphans/extraction.csv")}
+    assert kept["pubmed:4"]["country"] == "Spain" and kept["pubmed:6"]["notes"] == "my own note"
+    assert any("RETRACTED: 1 included study is retracted (pubmed:1)" in r.getMessage() for r in caplog.records)
+    assert run() == table  # a rerun changes nothing
+
+
+def test_an_edit_on_a_report_moves_to_its_study_row(tmp_path: Path) -> None:
+    pool = tmp_path / "results/screening/pool.csv"
+    write_records(pool, [record(4), record(5)])
+    full_text = tmp_path / "results/screening/full_text.csv"
+    write_csv(full_text, [{"record_id": "pubmed:4", "decision": "include"},
+                          {"record_id": "pubmed:5", "decision": "exclude"}], ["record_id", "decision"])
+    out_csv, clusters = tmp_path / "results/extraction.csv", tmp_path / "results/dedup/clusters.csv"
+
+    def run() -> dict[str, dict[str, str]]:
+        update_extraction(full_text, pool, out_csv, None, fields=FIELDS, people="people", root=tmp_path,
+                          clusters=clusters)
+        with open(out_csv, newline="", encoding="utf-8") as handle:
+            return {row["study_id"]: row for row in csv.DictReader(handle)}
+
+    run()
+    spreadsheet_edit(tmp_path / "people/extraction.csv", {"pubmed:4": {"country": "Spain"}})
+    # Only the abstract is included; its study's main report (excluded) is the study's key.
+    write_clusters(tmp_path, {"pubmed:4": ("pubmed:5", "conference abstract of", "pubmed:5")},
+                   ["pubmed:4", "pubmed:5"])
+    table = run()
+    assert list(table) == ["pubmed:5"]
+    row = table["pubmed:5"]
+    assert (row["record_id"], row["reports"]) == ("pubmed:4", "pubmed:4 (conference abstract of pubmed:5)")
+    assert (row["country"], row["country_source"]) == ("Spain", "reviewer")
+    assert not (tmp_path / "people/orphans/extraction.csv").exists()

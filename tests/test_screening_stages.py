@@ -28,7 +28,7 @@ def test_queue_has_the_screener_columns_in_priority_order(review: Path) -> None:
     path = review / TA / "ana.csv"
     # Issue 16.11: what the screener types comes right after the id and title, and row 2 says what to type.
     data = path.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfrecord_id,title,decision,reason,note,suggestion,why,priority,abstract,"
+    assert data.startswith(b"\xef\xbb\xbfrecord_id,title,decision,reason,note,suggestion,why,study,priority,abstract,"
                            b"authors,year,journal,doi,link,criteria,evidence\r\n(what to type),")
     assert b"include, exclude or maybe" in data.split(b"\r\n")[1]
     _, rows, _ = read_rows(path)
@@ -150,7 +150,7 @@ def test_full_text_retrieval_reasons_and_final_state(review: Path) -> None:
     config = full_text_ready(review)
     path = review / "screening/full_text/ana.csv"
     header, rows, _ = read_rows(path)
-    assert header == ["record_id", "title", "retrieval", "decision", "reason", "note", "authors", "year",
+    assert header == ["record_id", "title", "retrieval", "decision", "reason", "note", "study", "authors", "year",
                       "journal", "doi", "link", "sources"]
     spreadsheet_edit(path, {
         "pubmed:1": {"retrieval": "retrieved", "decision": "include"},

@@ -19,8 +19,9 @@ from litsieve.screening.order import decision_order
 from litsieve.screening.queue import labels_from, priority_order
 from litsieve.stagefiles import read_suggestions
 from litsieve.serve.adjudication import ConflictSession
+from litsieve.serve.app import create_app
 from litsieve.serve.session import ScreeningSession
-from screening_helpers import person_cells, protocol, record, run, spreadsheet_edit, state, write_pool
+from screening_helpers import person_cells, protocol, record, run, spreadsheet_edit, state, write_clusters, write_pool
 
 TA = "title_abstract"
 FT = "full_text"
@@ -246,6 +247,32 @@ def test_other_reports_of_the_study_are_listed(review, ana: ScreeningSession) ->
     linked = session.view("pubmed:1").linked
     assert [(r.record_id, r.title, r.relation) for r in linked] == [("pubmed:2", "Peer support study 2", "erratum of")]
     assert session.view("pubmed:3").linked == []
+
+
+def test_a_retracted_study_is_said_at_the_top_of_the_page(tmp_path: Path) -> None:
+    p = protocol(["ana"])
+    write_pool(tmp_path, [record(i) for i in range(1, 5)])
+    write_clusters(tmp_path, {"pubmed:2": ("pubmed:1", "retraction notice of", "pubmed:1"),
+                              "pubmed:3": ("pubmed:1", "conference abstract of", "pubmed:1")},
+                   [f"pubmed:{i}" for i in range(1, 5)], {"pubmed:1": "retracted"})
+    run(tmp_path, p)
+    session = ScreeningSession(tmp_path, p, TA, "ana")
+    # The notice is in no queue; the page's ranker leaves it out as the workflow's does.
+    assert session.snapshot.row("pubmed:2") is None
+    session.load_details()
+    assert "pubmed:2" not in {r.record_id for r in session._pool}
+    view = session.view("pubmed:3")
+    assert view.study_flags == "RETRACTED"
+    assert [(r.record_id, r.relation, r.related_to) for r in view.linked] == [
+        ("pubmed:1", "", ""), ("pubmed:2", "retraction notice of", "pubmed:1")]
+    assert session.view("pubmed:4").study_flags == ""
+    client = create_app(session, token="t" * 24, port=8765).test_client()
+    client.get(f"/?token={'t' * 24}", base_url="http://127.0.0.1:8765")
+    html = client.get("/?id=pubmed:1", base_url="http://127.0.0.1:8765").get_data(as_text=True)
+    assert '<p class="study-flags" id="study-flags" role="alert"><strong>RETRACTED</strong>' in html
+    assert "retraction notice of pubmed:1" in html and '<strong class="notice">RETRACTION NOTICE</strong>' in html
+    plain = client.get("/?id=pubmed:4", base_url="http://127.0.0.1:8765").get_data(as_text=True)
+    assert 'id="study-flags"' not in plain
 
 
 def test_a_broken_save_stops_saving_until_fixed_and_loses_nothing(review, ana: ScreeningSession) -> None:

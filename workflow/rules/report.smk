@@ -45,6 +45,8 @@ rule report_extraction:
         full_text="results/screening/full_text.csv",
         pool="results/screening/pool.csv",
         other_methods="results/screening/other_methods.csv",
+        # The study links: one row per included study, listing its reports.
+        clusters="results/dedup/clusters.csv",
         # Reviewers' corrections: saving the sheet rebuilds the table.
         sheet=f"{PEOPLE}/extraction.csv",
         workbooks=lambda wildcards: workbooks_of([f"{PEOPLE}/extraction.csv"]),
@@ -88,6 +90,8 @@ rule report_pages:
         search="results/search/search_strategy.md",
         status="results/screening/status.json",
         agreement="results/screening/agreement.json",
+        # The studies included (and a retracted one, loudly).
+        prisma="results/prisma/counts.json",
     output:
         search=report(
             "results/report/search_strategy.html", caption=f"{REPORT_CAPTIONS}/search.rst", category="2. Search"

@@ -16,7 +16,10 @@ FT_FILES = [f"{PEOPLE}/full_text/{name}.csv" for name in FT_SCREENERS]
 # the protocol's suggestions.
 rule screen_pool:
     input:
-        "results/dedup/records.csv",
+        records="results/dedup/records.csv",
+        # The study links: a notice (erratum, retraction, comment, reply) joins the pool
+        # with the report it is about.
+        clusters="results/dedup/clusters.csv",
     output:
         pool="results/screening/pool.csv",
         removed="results/screening/removed_before_screening.csv",
@@ -43,6 +46,8 @@ rule screen_title_abstract:
     input:
         pool="results/screening/pool.csv",
         suggestions="results/screening/suggestions.csv",
+        # The study links: notices follow their report, rows say which study.
+        clusters="results/dedup/clusters.csv",
         queues=TA_FILES,
         conflicts=f"{PEOPLE}/conflicts/title_abstract.csv",
         workbooks=lambda wildcards: workbooks_of([*TA_FILES, f"{PEOPLE}/conflicts/title_abstract.csv"]),
@@ -67,6 +72,7 @@ rule screen_full_text:
         title_abstract="results/screening/title_abstract.csv",
         pool="results/screening/pool.csv",
         other_methods="results/screening/other_methods.csv",
+        clusters="results/dedup/clusters.csv",
         queues=FT_FILES,
         conflicts=f"{PEOPLE}/conflicts/full_text.csv",
         workbooks=lambda wildcards: workbooks_of([*FT_FILES, f"{PEOPLE}/conflicts/full_text.csv"]),

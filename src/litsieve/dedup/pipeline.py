@@ -23,7 +23,7 @@ from litsieve.dedup.merge import MergedWorks, choose_kept
 from litsieve.dedup.review import DIFFERENT as PERSON_DIFFERENT
 from litsieve.dedup.review import SAME as PERSON_SAME
 from litsieve.dedup.review import review_row
-from litsieve.dedup.studies import STUDY_COLUMNS, link_studies
+from litsieve.dedup.studies import STUDY_COLUMNS, RecordFacts, link_studies
 from litsieve.dedup.weights import DEFAULT, Weights, estimate
 from litsieve.errors import DedupError
 from litsieve.record import Record
@@ -44,12 +44,14 @@ class DedupResult:
     weights: Weights = DEFAULT
 
 
-def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Features]]:
-    """Record ids, sources and features in one pass over ``records`` (which may be a file read on demand)."""
+def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Features], RecordFacts]:
+    """Record ids, sources, features and study evidence in one pass over ``records`` (which may
+    be a file read on demand)."""
     seen: dict[str, int] = {}
     ids: list[str] = []
     sources: list[str] = []
     features: list[Features] = []
+    facts = RecordFacts()
     for row, record in enumerate(records, start=1):
         if not record.record_id:
             raise DedupError("a record has no record_id", row=row, field="record_id",
@@ -61,7 +63,8 @@ def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Fea
         ids.append(record.record_id)
         sources.append(sys.intern(record.source))
         features.append(features_of(row - 1, record))
-    return ids, sources, features
+        facts.note(row - 1, record, features[-1])
+    return ids, sources, features, facts
 
 
 @contextmanager
@@ -111,7 +114,7 @@ def deduplicate(
 
 
 def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], str]) -> DedupResult:
-    ids, sources, features = _features(records)
+    ids, sources, features, facts = _features(records)
     position = {rid: i for i, rid in enumerate(ids)}
     weights = field_weights(features)
 
@@ -188,9 +191,9 @@ def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], 
     rows.sort(key=lambda r: (r["cluster_id"], r["kept"] != "true", r["record_id"]))
     merged = MergedWorks(records, works)
     # The second level: reports of one study linked (every row of a cluster gets its columns).
-    studies = link_studies(records, features, rows, decisions)
+    studies = link_studies(facts, features, rows, decisions, position)
     for row in rows:
-        row.update(studies.columns[row["cluster_id"]])
+        row.update(studies.of(row["cluster_id"]))
 
     root_of = clustering.root
     review: dict[str, dict[str, str]] = {}

@@ -10,15 +10,16 @@ here into studies, strongest evidence first:
 1. **What the records say** (``links`` kept by the importers: MEDLINE ``EFR``/``EIN``,
    ``ROF``/``RIN``, ``CON``/``CIN``, ``UOF``/``UIN``..., PubMed XML ``CommentsCorrections``,
    Europe PMC ``commentCorrectionList``): the other record's PMID or DOI.
-2. **Notice titles**: an erratum, retraction notice, expression of concern, comment or
-   reply (its kind from :mod:`litsieve.dedup.features`) links to the report its title names
+2. **Notice titles**: a retraction notice or expression of concern (its kind from
+   :mod:`litsieve.dedup.features`) links to the report its title names
    (:func:`litsieve.dedup.notices.target_title`) when that title matches and the journal or
-   first author agrees.
-3. **A shared trial registration number**, when each record names one trial only.
-4. **A conference abstract or preprint** links to the report with its title (near
-   identical) and its first author, published within a few years.
-5. **Same title, same authors**: two reports under one title by the same people in
-   one journal are one study ("same study" where an export split it).
+   first author agrees; an erratum, comment or reply found so is offered to a person.
+3. **A shared trial registration number**, when each record names one trial only (and,
+   between two publications, their people agree).
+4. **A preprint** links to the journal version with its title and author list.
+5. **Same title, same authors, one volume of one journal**: a meeting abstract printed in
+   the journal, a one-page item or a split record is one study with the article; a meeting
+   abstract elsewhere is offered to a person.
 
 Being conservative matters more here than finding every link: a wrong link hides a report
 under another study. So a notice, an abstract or a preprint attaches to *one* report only;
@@ -34,11 +35,12 @@ so the input order never matters.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from litsieve.dedup.compare import journals_compatible, similarity
-from litsieve.dedup.features import CONFERENCE, PREPRINT, Features
+from litsieve.dedup.features import Features
 from litsieve.dedup.notices import (
     COMMENT_ON,
     CONCERN_ABOUT,
@@ -58,7 +60,7 @@ from litsieve.dedup.notices import (
 )
 from litsieve.dedup.review import DIFFERENT as DIFFERENT_DECISION
 from litsieve.dedup.review import SAME_STUDY as SAME_STUDY_DECISION
-from litsieve.importers.links import record_links
+from litsieve.importers.links import RecordLink, record_links
 from litsieve.importers.registry import record_registry_ids
 from litsieve.record import Record
 
@@ -86,10 +88,11 @@ _FIELD_RELATIONS: dict[str, tuple[str, bool]] = {
 # Relations by which a report attaches to another (it is not a study of its own); the
 # others (an update, a republication, the same study in another export) join two studies.
 _ATTACHING = NOTICES | {CONFERENCE_OF, PREPRINT_OF, REGISTRY_OF}
-_REGISTRY_HOSTS = ("clinicaltrials.gov", "isrctn.com", "anzctr.org.au", "trialsearch.who.int", "drks.de",
-                   "chictr.org", "ctri.nic.in", "umin.ac.jp", "clinicaltrialsregister.eu", "trialregister.nl")
-_REGISTRY_NAMES = ("clinicaltrials gov", "isrctn", "anzctr", "who ictrp", "ictrp", "trial registry", "eu clinical trials register",
-                   "clinicaltrialsregister", "drks", "chictr", "ctri", "umin ctr", "euctr", "netherlands trial register")
+_REGISTRY_HOST = re.compile(r"clinicaltrials\.gov|isrctn\.com|anzctr\.org\.au|trialsearch\.who\.int|drks\.de|chictr\.org"
+                            r"|ctri\.nic\.in|umin\.ac\.jp|clinicaltrialsregister\.eu|trialregister\.nl", re.IGNORECASE)
+_REGISTRY_VENUE = re.compile(
+    r"^\W*(?:clinicaltrials\W*gov|isrctn|anzctr|(?:who\W+)?ictrp|trials?\W+regist(?:er|ry)|eu\W+clinical\W+trials\W+register"
+    r"|clinicaltrialsregister|drks|chictr|ctri|umin\W*ctr|euctr|netherlands\W+trial\W+register)\b", re.IGNORECASE)
 _BUCKET_CAP = 64  # a title start shared by more records than this says nothing
 
 
@@ -108,14 +111,21 @@ class StudyEdge:
 
 @dataclass
 class StudyResult:
-    """Study columns per cluster id, uncertain links for a person, and counts."""
+    """Study columns of the linked clusters, uncertain links for a person, and counts."""
 
-    columns: dict[str, dict[str, str]]
+    columns: dict[str, dict[str, str]]  # only clusters linked or flagged: :meth:`of` for any
     review: list[tuple[str, str, str, float]] = field(default_factory=list)  # (record a, record b, reason, score)
     counts: dict[str, int] = field(default_factory=dict)
 
+    def of(self, cluster_id: str) -> dict[str, str]:
+        """The study columns of a cluster (one on its own is its own study)."""
+        found = self.columns.get(cluster_id)
+        if found is not None:
+            return found
+        return {"study_id": cluster_id, "relation": "", "related_to": "", "study_flags": "", "study_rule": ""}
 
-@dataclass
+
+@dataclass(slots=True)
 class _Cluster:
     cluster_id: str
     members: list[int]
@@ -138,11 +148,9 @@ def _author_agreement(a: Features, b: Features) -> tuple[bool | None, float]:
 
 def _is_registry(record: Record) -> bool:
     """A trial registry's record (ClinicalTrials.gov, ICTRP...), not a publication."""
-    venue = " ".join(record.journal.casefold().replace(".", " ").split())
-    if any(name == venue or venue.startswith(name) for name in _REGISTRY_NAMES):
-        return True
-    url = record.url.casefold()
-    return not record.journal and any(host in url for host in _REGISTRY_HOSTS)
+    if record.journal:
+        return bool(_REGISTRY_VENUE.match(record.journal))
+    return bool(record.url) and bool(_REGISTRY_HOST.search(record.url))
 
 
 def _single_trial(ids: Sequence[str]) -> frozenset[str]:
@@ -152,14 +160,57 @@ def _single_trial(ids: Sequence[str]) -> frozenset[str]:
     return frozenset(ids) if len(set(prefixes)) == len(prefixes) else frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What one record says about other reports (kept only for records that say something)."""
+
+    links: tuple[RecordLink, ...] = ()
+    registrations: frozenset[str] = frozenset()
+    notice: str = ""                 # the kind of notice its title or type makes it
+    targets: tuple[str, ...] = ()    # the titles a notice names
+    registry_entry: bool = False
+    retracted: bool = False
+
+
+_NOTHING = _Facts()  # what almost every record says
+
+
+class RecordFacts:
+    """The study evidence of every record, gathered in the pass that computes the features.
+
+    Records may be read from a file on demand, so each is looked at once, here; most say
+    nothing about another report and cost one shared empty entry.
+    """
+
+    def __init__(self) -> None:
+        self._facts: dict[int, _Facts] = {}
+
+    def note(self, index: int, record: Record, features: Features) -> None:
+        notice = notice_relation(record, features.kinds) if features.kinds else ""
+        links = tuple(record_links(record)) if record.extra else ()
+        registrations = _single_trial(record_registry_ids(record))
+        registry_entry, retracted = _is_registry(record), retracted_banner(record)
+        if notice or links or registrations or registry_entry or retracted:
+            target = target_title(record.title) if notice else ""
+            self._facts[index] = _Facts(links, registrations, notice, (target,) if len(target.split()) >= 4 else (),
+                                        registry_entry, retracted)
+
+    def __getitem__(self, index: int) -> _Facts:
+        return self._facts.get(index, _NOTHING)
+
+
 def link_studies(
-    records: Sequence[Record],
+    facts: RecordFacts,
     features: Sequence[Features],
     rows: Sequence[Mapping[str, str]],
     decisions: Mapping[tuple[str, str], str] | None = None,
+    position: Mapping[str, int] | None = None,
 ) -> StudyResult:
-    """Study columns for every cluster of ``rows`` (clusters.csv rows, record order free)."""
-    position = {r.record_id: i for i, r in enumerate(records)}
+    """Study columns for every cluster of ``rows`` (clusters.csv rows, record order free);
+    ``facts`` and ``features`` are indexed like the records, ``position`` (record id to that
+    index) is built when not given."""
+    if position is None:
+        position = {f.record_id: i for i, f in enumerate(features)}
     by_cluster: dict[str, list[int]] = {}
     kept_of: dict[str, int] = {}
     for row in rows:
@@ -167,8 +218,8 @@ def link_studies(
         by_cluster.setdefault(row["cluster_id"], []).append(index)
         if row["kept"] == "true":
             kept_of[row["cluster_id"]] = index
-    clusters = [_describe(cid, sorted(by_cluster[cid], key=lambda i: records[i].record_id), kept_of[cid], records, features)
-                for cid in sorted(by_cluster)]
+    clusters = [_describe(cid, sorted(by_cluster[cid], key=lambda i: features[i].record_id), kept_of[cid], facts,
+                          features) for cid in sorted(by_cluster)]
     of_record = {i: c for c, cluster in enumerate(clusters) for i in cluster.members}
 
     forbidden: set[frozenset[int]] = set()
@@ -183,30 +234,26 @@ def link_studies(
             forbidden.add(frozenset((ca, cb)))
         elif decision == SAME_STUDY_DECISION:
             edges.append(_person_edge(clusters, ca, cb))
-    edges += _field_edges(clusters, records)
-    edges += _title_edges(clusters, records, features)
-    edges += _registry_edges(clusters)
+    edges += _field_edges(clusters, facts, features)
+    edges += _title_edges(clusters, facts, features)
+    edges += _registry_edges(clusters, features)
     edges = [e for e in edges if frozenset((e.source, e.target)) not in forbidden or e.tier == PERSON]
-    return _resolve(clusters, records, edges, forbidden)
+    return _resolve(clusters, features, edges, forbidden)
 
 
-def _describe(cluster_id: str, members: list[int], kept: int, records: Sequence[Record],
+def _describe(cluster_id: str, members: list[int], kept: int, facts: RecordFacts,
               features: Sequence[Features]) -> _Cluster:
     kinds = frozenset().union(*(features[i].kinds for i in members))
-    record = records[kept]
-    role = notice_relation(record, kinds) or next(
-        (r for i in members if (r := notice_relation(records[i], features[i].kinds))), "")
-    if not role and any(_is_registry(records[i]) for i in members):
+    said = [facts[i] for i in members]
+    role = facts[kept].notice or next((f.notice for f in said if f.notice), "")
+    if not role and any(f.registry_entry for f in said):
         role = REGISTRY_OF
     role = role or report_relation(kinds)
-    ids: set[str] = set()
-    for i in members:
-        ids |= _single_trial(record_registry_ids(records[i]))
-    links = [link for i in members for link in record_links(records[i])]
-    retracted = any(retracted_banner(records[i]) for i in members) or any(
-        link.relation == "retraction in" for link in links)
+    ids = frozenset().union(*(f.registrations for f in said))
+    links = [link for f in said for link in f.links]
+    retracted = any(f.retracted for f in said) or any(link.relation == "retraction in" for link in links)
     concern = any(link.relation == "expression of concern in" for link in links)
-    return _Cluster(cluster_id, members, kept, kinds, role, frozenset(ids), retracted, concern)
+    return _Cluster(cluster_id, members, kept, kinds, role, ids, retracted, concern)
 
 
 def _person_edge(clusters: Sequence[_Cluster], a: int, b: int) -> StudyEdge:
@@ -218,58 +265,77 @@ def _person_edge(clusters: Sequence[_Cluster], a: int, b: int) -> StudyEdge:
     return StudyEdge(a, clusters[a].role or SAME_STUDY, b, PERSON, 1.0, "a person decided: same study")
 
 
-def _field_edges(clusters: Sequence[_Cluster], records: Sequence[Record]) -> list[StudyEdge]:
+def _field_edges(clusters: Sequence[_Cluster], facts: RecordFacts, features: Sequence[Features]) -> list[StudyEdge]:
     """Links the records state, to a record in the review by PMID or DOI."""
+    stating = [(c, i) for c, cluster in enumerate(clusters) for i in cluster.members if facts[i].links]
+    if not stating:
+        return []
     by_pmid: dict[str, int] = {}
     by_doi: dict[str, int] = {}
     for c, cluster in enumerate(clusters):
         for i in cluster.members:
-            pmid = records[i].pmid.strip().lstrip("0")
-            if pmid.isdigit():
-                by_pmid.setdefault(pmid, c)
-            doi = records[i].doi.strip().casefold()
-            if doi:
-                by_doi.setdefault(doi, c)
+            if features[i].pmid:
+                by_pmid.setdefault(features[i].pmid, c)
+            if features[i].doi:
+                by_doi.setdefault(features[i].doi, c)
     edges = []
-    for c, cluster in enumerate(clusters):
-        for i in cluster.members:
-            for link in record_links(records[i]):
-                other = by_pmid.get(link.pmid) if link.pmid else None
-                if other is None and link.doi:
-                    other = by_doi.get(link.doi)
-                known = _FIELD_RELATIONS.get(link.relation)
-                if other is None or other == c or known is None:
-                    continue
-                relation, carrier_depends = known
-                source, target = (c, other) if carrier_depends else (other, c)
-                if relation == COMMENT_ON and clusters[source].role == REPLY_TO:
-                    relation = REPLY_TO
-                tag = "PMID" if link.pmid and by_pmid.get(link.pmid) == other else "DOI"
-                edges.append(StudyEdge(source, relation, target, LINK_FIELD, 1.0,
-                                       f"{records[i].record_id} says: {link.relation} {tag} {link.pmid or link.doi}"))
+    for c, i in stating:
+        for link in facts[i].links:
+            other = by_pmid.get(link.pmid) if link.pmid else None
+            if other is None and link.doi:
+                other = by_doi.get(link.doi)
+            known = _FIELD_RELATIONS.get(link.relation)
+            if other is None or other == c or known is None:
+                continue
+            relation, carrier_depends = known
+            source, target = (c, other) if carrier_depends else (other, c)
+            if relation == COMMENT_ON and clusters[source].role == REPLY_TO:
+                relation = REPLY_TO
+            tag = "PMID" if link.pmid and by_pmid.get(link.pmid) == other else "DOI"
+            edges.append(StudyEdge(source, relation, target, LINK_FIELD, 1.0,
+                                   f"{features[i].record_id} says: {link.relation} {tag} {link.pmid or link.doi}"))
     return edges
 
 
-class _TitleIndex:
-    """Clusters by normalised title, exactly and by their first and last three words."""
+def _block_keys(title: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    words = title.split()
+    return ("<", " ".join(words[:3])), (">", " ".join(words[-3:]))
 
-    def __init__(self, clusters: Sequence[_Cluster], features: Sequence[Features]) -> None:
-        self.exact: dict[str, set[int]] = {}
+
+class _TitleIndex:
+    """Clusters by normalised title, and by their first and last three words for the few
+    titles looked for more widely (what notices name, early reports' titles): a million
+    records cost one entry per distinct title, sharing the features' strings."""
+
+    def __init__(self, clusters: Sequence[_Cluster], features: Sequence[Features], wide: Iterable[str]) -> None:
+        self.exact: dict[str, int | list[int]] = {}
         self.blocks: dict[tuple[str, str], set[int]] = {}
+        wanted = {key for title in wide for key in _block_keys(title)}
         for c, cluster in enumerate(clusters):
             for i in cluster.members:
                 f = features[i]
                 if f.generic_title or f.title_words < 4:
                     continue
-                self.exact.setdefault(f.title_key, set()).add(c)
-                words = f.title.split()
-                self.blocks.setdefault(("<", " ".join(words[:3])), set()).add(c)
-                self.blocks.setdefault((">", " ".join(words[-3:])), set()).add(c)
+                found = self.exact.get(f.title)
+                if found is None:
+                    self.exact[f.title] = c
+                elif isinstance(found, int):
+                    if found != c:
+                        self.exact[f.title] = [found, c]
+                elif found[-1] != c:  # clusters come in order, a cluster's members together
+                    found.append(c)
+                if wanted:
+                    for key in _block_keys(f.title):
+                        if key in wanted:
+                            self.blocks.setdefault(key, set()).add(c)
+
+    def same(self, title: str) -> set[int]:
+        found = self.exact.get(title)
+        return set() if found is None else {found} if isinstance(found, int) else set(found)
 
     def near(self, title: str) -> set[int]:
-        words = title.split()
-        found = set(self.exact.get(title.replace(" ", ""), ()))
-        for key in (("<", " ".join(words[:3])), (">", " ".join(words[-3:]))):
+        found = self.same(title)
+        for key in _block_keys(title):
             bucket = self.blocks.get(key, set())
             if len(bucket) <= _BUCKET_CAP:
                 found |= bucket
@@ -288,15 +354,17 @@ def _strongest(edges: Iterable[StudyEdge | None]) -> StudyEdge | None:
     return max(found, key=lambda e: (e.sure, e.score, e.rule)) if found else None
 
 
-def _title_edges(clusters: Sequence[_Cluster], records: Sequence[Record], features: Sequence[Features]) -> list[StudyEdge]:
+def _title_edges(clusters: Sequence[_Cluster], facts: RecordFacts, features: Sequence[Features]) -> list[StudyEdge]:
     """Notices to the report their title names; abstracts and preprints to their full report;
     the same title by the same authors."""
-    index = _TitleIndex(clusters, features)
+    wide = [t for cluster in clusters if cluster.role in NOTICES for i in cluster.members for t in facts[i].targets]
+    wide += [features[cluster.kept].title for cluster in clusters if cluster.role in (CONFERENCE_OF, PREPRINT_OF)]
+    index = _TitleIndex(clusters, features, wide)
     edges: list[StudyEdge] = []
     for c, cluster in enumerate(clusters):
         own = features[cluster.kept]
         if cluster.role in NOTICES:
-            titles = {t for i in cluster.members if len((t := target_title(records[i].title)).split()) >= 4}
+            titles = {t for i in cluster.members for t in facts[i].targets}
             for title in sorted(titles):
                 for other in sorted(index.near(title) - {c}):
                     edge = _strongest(_notice_edge(c, cluster, other, clusters[other], title, own, found)
@@ -309,7 +377,7 @@ def _title_edges(clusters: Sequence[_Cluster], records: Sequence[Record], featur
         if own.generic_title or own.title_words < 4:
             continue
         # A full report is looked for under its exact title; an early report more widely.
-        candidates = index.near(own.title) if cluster.role else set(index.exact.get(own.title_key, ()))
+        candidates = index.near(own.title) if cluster.role else index.same(own.title)
         for other in sorted(candidates - {c}):
             if other < c and cluster.role == clusters[other].role:
                 continue  # a pair of like reports is looked at once
@@ -323,6 +391,14 @@ def _title_edges(clusters: Sequence[_Cluster], records: Sequence[Record], featur
 
 def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title: str, own: Features,
                  found: Features) -> StudyEdge | None:
+    """A notice to the report its title names.
+
+    A title names a title, not a record, so the link is certain only where missing it costs
+    more than a wrong one: a retraction notice or expression of concern left unlinked lets a
+    retracted study through silently, while a wrong link raises a loud warning a person
+    checks. An erratum, comment or reply found by its title alone goes to a person (screening
+    it on its own costs one decision; reviewers, and the labelled sets, differ on grouping it).
+    """
     if target.role in (ERRATUM_OF, RETRACTION_OF, CONCERN_ABOUT):
         return None  # a notice is about a report, not about another notice
     tsim = similarity(title, found.title)
@@ -332,7 +408,7 @@ def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title:
     journal = journals_compatible(own, found)
     after = own.year is None or found.year is None or own.year >= found.year - 1
     corroborated = [what for what, ok in (("journal", journal is True), ("first author", first is True)) if ok]
-    sure = tsim >= 0.95 and bool(corroborated) and after
+    sure = tsim >= 0.95 and bool(corroborated) and after and cluster.role in (RETRACTION_OF, CONCERN_ABOUT)
     rule = (f"{cluster.role} title names it ({tsim:.2f})" + (f", {' and '.join(corroborated)} agree" if corroborated else ""))
     return StudyEdge(c, cluster.role, other, NOTICE_TITLE, round(tsim, 4), rule, sure)
 
@@ -351,23 +427,29 @@ def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, a: Fea
         return None
     if not cluster.role and target.role:
         return None  # looked at from the other report's side
-    if tsim < 0.9 or a.part != b.part or a.title_numbers != b.title_numbers:
+    early = cluster.role in (CONFERENCE_OF, PREPRINT_OF) and not target.role
+    # An early report is often retitled ("Preliminary results of ..."): alike enough to ask.
+    if tsim < (0.75 if early else 0.9) or a.part != b.part:
         return None
     first, overlap = _author_agreement(a, b)
     if first is not True:
+        return None
+    if a.title_numbers != b.title_numbers and not early:
         return None
     same_people = overlap >= 0.75
     gap = None if a.year is None or b.year is None else b.year - a.year
     if cluster.role == PREPRINT_OF and not target.role:
         # The same manuscript before peer review: its title and its author list.
-        sure = tsim >= 0.95 and same_people and gap is not None and -1 <= gap <= 3
+        sure = (tsim >= 0.95 and same_people and gap is not None and -1 <= gap <= 3
+                and a.title_numbers == b.title_numbers)
         return StudyEdge(c, PREPRINT_OF, other, EARLY_REPORT, round(tsim, 4),
-                         f"preprint with the title ({tsim:.2f}) and authors ({overlap:.2f}) of the report", sure)
+                         f"preprint: titles alike ({tsim:.2f}), authors shared ({overlap:.2f})", sure)
     journal = journals_compatible(a, b)
     same_place = journal is True and (a.volume == b.volume if a.volume and b.volume else gap == 0)
-    sure = tsim >= 0.95 and same_people and same_place and a.title_words >= 5
+    sure = (tsim >= 0.95 and same_people and same_place and a.title_words >= 5
+            and a.title_numbers == b.title_numbers)
     where = "in one volume of one journal" if same_place else "in another journal or volume"
-    rule = f"same title ({tsim:.2f}) and authors ({overlap:.2f}) {where}"
+    rule = f"titles alike ({tsim:.2f}), authors shared ({overlap:.2f}), {where}"
     if cluster.role == CONFERENCE_OF and not target.role:
         return StudyEdge(c, CONFERENCE_OF, other, SAME_TITLE, round(tsim, 4), rule, sure)
     # The shorter report (an abstract, a one-page item) depends on the fuller one.
@@ -387,8 +469,15 @@ def _one_page(f: Features) -> bool:
     return _pages(f) <= 1
 
 
-def _registry_edges(clusters: Sequence[_Cluster]) -> list[StudyEdge]:
-    """Reports naming the same registration: a registry entry attaches, two reports join."""
+def _registry_edges(clusters: Sequence[_Cluster], features: Sequence[Features]) -> list[StudyEdge]:
+    """Reports naming the same registration: a registry entry attaches, two reports join.
+
+    A registry's own record *is* the trial, so its number suffices. Two publications naming
+    one number are two reports of that trial only when their people or titles agree too (the
+    first author or two surnames; a title says less, as one trial's reports are titled
+    differently and other trials alike): an abstract also names the trial it is compared
+    with or extends, and a copied abstract names the trial of another record.
+    """
     by_id: dict[str, list[int]] = {}
     for c, cluster in enumerate(clusters):
         for number in sorted(cluster.ids):
@@ -400,14 +489,28 @@ def _registry_edges(clusters: Sequence[_Cluster]) -> list[StudyEdge]:
         for x, a in enumerate(members):
             for b in members[x + 1:]:
                 source, target = a, b
-                if clusters[target].role == REGISTRY_OF and clusters[source].role != REGISTRY_OF:
+                # The dependent report is the source: a registry entry, else an abstract or preprint.
+                rank = {REGISTRY_OF: 0, CONFERENCE_OF: 1, PREPRINT_OF: 1}
+                if rank.get(clusters[b].role, 2) < rank.get(clusters[a].role, 2):
                     source, target = b, a
-                relation = REGISTRY_OF if clusters[source].role == REGISTRY_OF else SAME_STUDY
-                edges.append(StudyEdge(source, relation, target, REGISTRY, 1.0, f"both name {number}"))
+                if clusters[source].role == REGISTRY_OF:
+                    edges.append(StudyEdge(source, REGISTRY_OF, target, REGISTRY, 1.0, f"both name {number}"))
+                    continue
+                fa, fb = features[clusters[source].kept], features[clusters[target].kept]
+                first, _ = _author_agreement(fa, fb)
+                shared = len(set(fa.authors) & set(fb.authors))
+                tsim = similarity(fa.title, fb.title) if fa.title and fb.title else 0.0
+                agree = [what for what, ok in (("first author", first is True), ("authors", shared >= 2)) if ok]
+                rule = f"both name {number}" + (f", {' and '.join(agree)} agree" if agree else ", nothing else agrees")
+                relation = clusters[source].role or SAME_STUDY
+                if relation not in (CONFERENCE_OF, PREPRINT_OF):
+                    relation = SAME_STUDY
+                edges.append(StudyEdge(source, relation, target, REGISTRY, round(max(tsim, 0.5 if agree else 0.0), 4),
+                                       rule, sure=bool(agree)))
     return edges
 
 
-def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: list[StudyEdge],
+def _resolve(clusters: Sequence[_Cluster], features: Sequence[Features], edges: list[StudyEdge],
              forbidden: set[frozenset[int]]) -> StudyResult:
     n = len(clusters)
     ids = [c.cluster_id for c in clusters]
@@ -427,11 +530,11 @@ def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: lis
     for edge in attached.values():
         if edge.relation in (CONFERENCE_OF, SAME_STUDY):
             by_target.setdefault(edge.target, []).append(edge)
-    for target, group in sorted(by_target.items()):
-        group.sort(key=lambda e: (e.tier, -e.score, ids[e.source]))
-        for k, edge in enumerate(group):
-            for best in group[:k]:
-                if best.source in attached and _same_meeting(clusters[best.source], clusters[edge.source], records):
+    for _, competing in sorted(by_target.items()):
+        competing.sort(key=lambda e: (e.tier, -e.score, ids[e.source]))
+        for k, edge in enumerate(competing):
+            for best in competing[:k]:
+                if best.source in attached and _same_meeting(clusters[best.source], clusters[edge.source], features):
                     demoted.append(edge)
                     attached.pop(edge.source, None)
                     break
@@ -446,16 +549,16 @@ def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: lis
             attached.pop(min(seen[seen.index(node):], key=lambda c: ids[c]), None)
 
     def root(c: int) -> int:
-        seen = set()
-        while c in attached and c not in seen:
-            seen.add(c)
+        visited: set[int] = set()
+        while c in attached and c not in visited:
+            visited.add(c)
             c = attached[c].target
         return c
 
     # 2. Joins between studies, refused when they would give one study two numbers of one
     # registry or put together what a person called different.
     parent = list(range(n))
-    group_members: dict[int, list[int]] = {c: [c] for c in range(n)}
+    group_members: dict[int, list[int]] = {}  # groups of two or more, by their union-find root
 
     def find(c: int) -> int:
         while parent[c] != c:
@@ -470,12 +573,12 @@ def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: lis
         # A report attached to another joins through the report it is attached to.
         source, target = root(edge.source), root(edge.target)
         ra, rb = find(source), find(target)
-        if ra == rb or _clash(group_members[ra], group_members[rb], clusters, forbidden):
+        if ra == rb or _clash(group_members.get(ra, [ra]), group_members.get(rb, [rb]), clusters, forbidden):
             continue
-        if len(group_members[ra]) < len(group_members[rb]):
+        if len(group_members.get(ra, [ra])) < len(group_members.get(rb, [rb])):
             ra, rb = rb, ra
         parent[rb] = ra
-        group_members[ra].extend(group_members.pop(rb))
+        group_members[ra] = group_members.get(ra, [ra]) + group_members.pop(rb, [rb])
         if source != edge.source:
             edge = StudyEdge(source, SAME_STUDY, target, edge.tier, edge.score, edge.rule)
         tree.setdefault(source, []).append((target, edge))
@@ -488,34 +591,45 @@ def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: lis
         main = min(group, key=lambda c: ids[c])
         for c in group:
             study_root[c] = ids[main]
-        queue, seen = [main], {main}
+        queue, reached = [main], {main}
         while queue:
             node = queue.pop(0)
-            for other, edge in sorted(tree.get(node, ()), key=lambda t: ids[t[0]]):
-                if other in seen:
+            for other, joined in sorted(tree.get(node, ()), key=lambda t: ids[t[0]]):
+                if other in reached:
                     continue
-                seen.add(other)
+                reached.add(other)
                 queue.append(other)
-                relation[other] = (edge.relation if edge.source == other else SAME_STUDY, node, edge.rule)
+                relation[other] = (joined.relation if joined.source == other else SAME_STUDY, node, joined.rule)
+    def study_of(c: int) -> str:
+        top = find(root(c))
+        return study_root.get(top, ids[top])
+
+    # Only clusters that are linked, or whose study is, get columns (most are studies of
+    # their own: StudyResult.of gives theirs).
     columns: dict[str, dict[str, str]] = {}
     flags: dict[str, set[str]] = {}
-    for c in range(n):
+    for c in sorted({*attached, *relation, *study_root}):
         if c in attached:
             edge = attached[c]
-            study = study_root[find(root(c))]
             rel, related, rule = edge.relation, ids[edge.target], edge.rule
         else:
-            study = study_root[find(c)]
             rel, related, rule = (relation[c][0], ids[relation[c][1]], relation[c][2]) if c in relation else ("", "", "")
-        columns[ids[c]] = {"study_id": study, "relation": rel, "related_to": related, "study_flags": "", "study_rule": rule}
-        found = flags.setdefault(study, set())
+        columns[ids[c]] = {"study_id": study_of(c), "relation": rel, "related_to": related, "study_flags": "",
+                           "study_rule": rule}
+    for c, cluster in enumerate(clusters):
         main_report = c not in attached
-        if (main_report and clusters[c].retracted) or (rel == RETRACTION_OF and attached.get(c) is not None
-                                                       and attached[c].target not in attached):
+        notice = attached.get(c)
+        on_main = notice is not None and notice.target not in attached
+        found = set()
+        if (main_report and cluster.retracted) or (on_main and notice is not None and notice.relation == RETRACTION_OF):
             found.add(RETRACTED)
-        if (main_report and clusters[c].concern) or (rel == CONCERN_ABOUT and attached.get(c) is not None
-                                                     and attached[c].target not in attached):
+        if (main_report and cluster.concern) or (on_main and notice is not None and notice.relation == CONCERN_ABOUT):
             found.add(CONCERN)
+        if found:
+            flags.setdefault(study_of(c), set()).update(found)
+    for study in flags:
+        columns.setdefault(study, {"study_id": study, "relation": "", "related_to": "", "study_flags": "",
+                                   "study_rule": ""})
     for values in columns.values():
         values["study_flags"] = "; ".join(sorted(flags.get(values["study_id"], ())))
 
@@ -526,28 +640,27 @@ def _resolve(clusters: Sequence[_Cluster], records: Sequence[Record], edges: lis
         pair = frozenset((edge.source, edge.target))
         if pair in offered or pair in forbidden:
             continue
-        if columns[ids[edge.source]]["study_id"] == columns[ids[edge.target]]["study_id"]:
+        if study_of(edge.source) == study_of(edge.target):
             continue
         if edge.source in attached:
             continue
         offered.add(pair)
-        a, b = records[clusters[edge.source].kept], records[clusters[edge.target].kept]
+        a, b = features[clusters[edge.source].kept], features[clusters[edge.target].kept]
         review.append((a.record_id, b.record_id, f"same study? {edge.relation}: {edge.rule}", edge.score))
-    studies = {v["study_id"] for v in columns.values()}
+    linked = sum(1 for v in columns.values() if v["relation"])
     counts = {
-        "studies": len(studies),
-        "reports_linked_to_studies": sum(1 for v in columns.values() if v["relation"]),
-        "studies_retracted": sum(1 for s in studies if RETRACTED in flags.get(s, ())),
+        "studies": n - linked,
+        "reports_linked_to_studies": linked,
+        "studies_retracted": sum(1 for found in flags.values() if RETRACTED in found),
         "study_links_awaiting_review": len(review),
     }
     return StudyResult(columns, review, counts)
 
 
-def _same_meeting(a: _Cluster, b: _Cluster, records: Sequence[Record]) -> bool:
+def _same_meeting(a: _Cluster, b: _Cluster, features: Sequence[Features]) -> bool:
     """Two abstracts of one meeting: the same journal and year, different pages."""
-    x, y = records[a.kept], records[b.kept]
-    return (x.year == y.year and x.journal.casefold()[:20] == y.journal.casefold()[:20]
-            and x.pages.strip() != y.pages.strip())
+    x, y = features[a.kept], features[b.kept]
+    return x.year == y.year and x.journal == y.journal and x.page_start != y.page_start
 
 
 def _clash(one: Iterable[int], other: Iterable[int], clusters: Sequence[_Cluster], forbidden: set[frozenset[int]]) -> bool:

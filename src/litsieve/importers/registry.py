@@ -83,14 +83,16 @@ def record_registry_ids(record: Record) -> list[str]:
     keywords and URL."""
     stored = record.extra.get(REGISTRY_KEY)
     ids = list(stored) if isinstance(stored, list) else [stored] if isinstance(stored, str) and stored else []
-    for text in (record.title, record.abstract, " ".join(record.keywords), record.url):
-        if text and _looks_like_ids(text):
+    texts = (record.title, record.abstract, " ".join(record.keywords), record.url)
+    if any(_looks_like_ids(text) for text in texts if text):
+        for text in texts:
             ids.extend(registry_ids_in(text))
     return list(dict.fromkeys(normalize_registry_id(str(i)) for i in ids if str(i).strip()))
 
 
-_CHEAP = re.compile(r"NCT|ISRCTN|ACTRN|DRKS|ChiCTR|CTRI|UMIN|jRCT|Japic|IRCT|KCT|PACTR|TCTR|SLCTR|RBR-|NTR|OMON|Eudra|EUCTR|CTIS",
-                    re.IGNORECASE)
+# Registries write their prefixes in capitals (jRCT aside); "control" must not look like "NTR".
+_CHEAP = re.compile(r"NCT ?\d|ISRCTN|ACTRN|DRKS|ChiCTR|CTRI/|UMIN|jRCT|JRCT|Japic|IRCT|KCT\d|PACTR|TCTR|SLCTR|RBR-|NTR\d"
+                    r"|OMON|EudraCT|EUDRACT|EUCTR|CTIS")
 
 
 def _looks_like_ids(text: str) -> bool:

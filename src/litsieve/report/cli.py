@@ -43,6 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                          help="source name for the record ids (as `litsieve import`; default: the file name)")
     extract.add_argument("--ids", default=None, metavar="IDS",
                          help="only these record ids (comma-separated, or @FILE with one id a line)")
+    extract.add_argument("--clusters", default=None, metavar="CLUSTERS.csv",
+                         help="deduplication's clusters file (litsieve dedup --clusters): one row per study, "
+                              "listing its reports (default: one row per record)")
     extract.add_argument("-o", "--output", required=True, metavar="OUT.csv")
     extract.add_argument("--xlsx", default=None, metavar="OUT.xlsx", help="also write an Excel workbook")
     extract.set_defaults(func=run_extract)
@@ -92,16 +95,18 @@ def _ids(value: str | None) -> set[str] | None:
 
 def run_extract(args: argparse.Namespace) -> int:
     from litsieve.importers import load_many
-    from litsieve.report.extraction import extraction_rows, write_extraction_table
+    from litsieve.report.extraction import extraction_rows, included_studies, write_extraction_table
+    from litsieve.studies import read_studies
 
     fields = load_protocol(args.config).extraction.fields
     records = load_many(args.files, source=args.source)
     wanted = _ids(args.ids)
     if wanted is not None:
         records = [r for r in records if r.record_id in wanted]
-    rows = extraction_rows(records, fields, reviewer={})
+    rows = extraction_rows(included_studies(records, read_studies(args.clusters)), fields, reviewer={})
     write_extraction_table(rows, fields, args.output, args.xlsx)
-    print(f"pre-filled {len(rows)} record(s): {args.output}" + (f", {args.xlsx}" if args.xlsx else ""))
+    print(f"pre-filled {len(rows)} stud{'y' if len(rows) == 1 else 'ies'} from {len(records)} record(s): "
+          f"{args.output}" + (f", {args.xlsx}" if args.xlsx else ""))
     return 0
 
 

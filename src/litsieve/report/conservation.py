@@ -9,8 +9,11 @@ rule):
 * the sums of ../shared/DESIGN.md ("Numbers"): identified = duplicates + automation +
   other reasons + screened; screened = excluded + sought + awaiting (+ conflicts);
   sought = not retrieved + assessed + awaiting retrieval; assessed = excluded (the sum over
-  reasons) + included + awaiting (+ conflicts); per-source counts sum to the total and
-  agree with deduplication's per-source figures;
+  reasons) + reports of included studies + awaiting (+ conflicts); per-source counts sum
+  to the total and agree with deduplication's per-source figures;
+* that reports and studies agree: the studies included are exactly the studies of the
+  reports included (never more studies than reports), and every notice that follows its
+  report (:mod:`litsieve.studies`) has that report's decision at both stages;
 * that the ids flow: every record identified is in exactly one cluster, every kept work is
   either in the screening pool or removed before screening (not both), every
   title/abstract decision is on a record of the pool, and every full-text decision on a
@@ -32,6 +35,7 @@ from typing import Callable, Iterable, Sequence
 
 from litsieve.errors import ConservationError
 from litsieve.report.counts import INCLUDE, FlowCounts, FlowInputs, OtherMethodsCounts
+from litsieve.screening.decisions import WITH_STUDY
 from litsieve.stagefiles import StageDecision
 
 MAX_IDS = 5
@@ -68,7 +72,7 @@ def arithmetic_failures(counts: FlowCounts) -> list[str]:
              [("reports not retrieved", counts.not_retrieved), ("reports assessed", counts.assessed),
               ("awaiting retrieval", counts.retrieval_awaiting)]),
         _sum("reports assessed for eligibility", counts.assessed,
-             [("reports excluded", counts.reports_excluded), ("studies included", counts.dbr_included),
+             [("reports excluded", counts.reports_excluded), ("reports of included studies", counts.dbr_included),
               ("awaiting a decision", counts.assessment_awaiting),
               ("conflicts awaiting resolution", counts.assessment_conflicts)]),
         _sum("reports excluded", counts.reports_excluded, sorted(counts.exclusion_reasons.items())),
@@ -88,7 +92,7 @@ def other_method_failures(other: OtherMethodsCounts) -> list[str | None]:
              [("reports not retrieved", other.not_retrieved), ("reports assessed", other.assessed),
               ("awaiting retrieval", other.retrieval_awaiting)]),
         _sum("other methods: reports assessed for eligibility", other.assessed,
-             [("reports excluded", other.reports_excluded), ("studies included", other.included),
+             [("reports excluded", other.reports_excluded), ("reports of included studies", other.included),
               ("awaiting a decision", other.assessment_awaiting),
               ("conflicts awaiting resolution", other.assessment_conflicts)]),
         _sum("other methods: reports excluded", other.reports_excluded, sorted(other.exclusion_reasons.items())),
@@ -268,6 +272,34 @@ def duplicates_add_up_across_columns(flow: Flow) -> list[str]:
     return [failure] if failure else []
 
 
+def studies_are_those_of_the_included_reports(flow: Flow) -> list[str]:
+    """Studies included = the distinct studies of the reports included, at most one per report."""
+    counts, studies = flow.counts, flow.inputs.studies
+    included = [row.record_id for row in flow.inputs.full_text if row.decision == INCLUDE]
+    expected = {studies.study_id(record_id) for record_id in included}
+    failures = []
+    if counts.studies_included != len(expected):
+        failures.append(f"studies included {counts.studies_included} != {len(expected)} studies of the "
+                        f"{len(included)} reports included in {flow.inputs.files.full_text}")
+    if counts.studies_included > counts.reports_included:
+        failures.append(f"studies included {counts.studies_included} > reports of included studies "
+                        f"{counts.reports_included}")
+    return failures
+
+
+def notices_follow_their_report(flow: Flow) -> list[str]:
+    """A notice decided ``with its study`` has the decision of the report it follows, at each stage."""
+    files, failures = flow.inputs.files, []
+    for path, rows in ((files.title_abstract, flow.inputs.title_abstract), (files.full_text, flow.inputs.full_text)):
+        by_id = {row.record_id: row for row in rows}
+        following = flow.inputs.studies.followers(by_id)
+        wrong = [key for key, row in by_id.items() if row.basis == WITH_STUDY
+                 and (key not in following or by_id[following[key]].decision != row.decision)]
+        if wrong:
+            failures.append(f"{path}: notices whose decision is not that of the report they follow: {_ids(wrong)}")
+    return failures
+
+
 def the_sums_hold(flow: Flow) -> list[str]:
     """The DESIGN.md sums of both columns (:func:`arithmetic_failures`)."""
     return arithmetic_failures(flow.counts)
@@ -282,6 +314,8 @@ CHECKS: tuple[Callable[[Flow], list[str]], ...] = (
     title_abstract_rows_are_the_pool,
     full_text_rows_are_the_includes,
     duplicates_add_up_across_columns,
+    studies_are_those_of_the_included_reports,
+    notices_follow_their_report,
     the_sums_hold,
 )
 

@@ -22,8 +22,21 @@ others: the other method's record is counted as a duplicate in the second column
 
 The record ids themselves are kept (:class:`FlowInputs`) so that :mod:`.conservation` can
 check not only that the sums hold but that every decision is on a record that is really in
-the screening pool. One record in litsieve is one report: the counts of studies and of
-reports of included studies are the same number until reports are linked to studies.
+the screening pool.
+
+Records, reports and studies (PRISMA 2020's glossary, Page et al. 2021, BMJ 372:n71 and
+the explanation paper n160): a record is the title/abstract of a report in a database, a
+report "a document supplying information about a particular study" (journal article,
+preprint, conference abstract, register entry "or any other document providing relevant
+information"), a study may have several reports. One kept record after deduplication is
+one report; deduplication's study links (:mod:`litsieve.studies`) group reports into
+studies. "Studies included in review" counts the studies with at least one report
+included at full text; "Reports of included studies" counts those reports. A notice (an
+erratum, a retraction notice, an expression of concern, a comment or a reply) is a report
+of its study by that definition: it is counted where its report is, in every box from
+"records screened" to "reports of included studies", since it is screened, retrieved and
+assessed with that report (docs/report.md, "Reports and studies"), so every sum holds
+with notices in it and none is hidden among the records removed before screening.
 """
 
 from __future__ import annotations
@@ -39,6 +52,7 @@ from litsieve.errors import ConservationError
 from litsieve.fileio import read_csv
 from litsieve.protocol import OTHER_METHODS, Source
 from litsieve.stagefiles import ClusterRow, StageDecision
+from litsieve.studies import Studies
 
 # Final decisions in results/screening/{stage}.csv (litsieve.screening.decisions).
 INCLUDE, EXCLUDE, AWAITING, CONFLICT, NOT_RETRIEVED = "include", "exclude", "awaiting", "conflict", "not_retrieved"
@@ -90,6 +104,7 @@ class FlowInputs:
     title_abstract: list[StageDecision]
     full_text: list[StageDecision]
     other_method_ids: list[str] = field(default_factory=list)
+    studies: Studies = field(default_factory=Studies)  # the study links of clusters.csv
 
 
 @dataclass(frozen=True)
@@ -122,7 +137,7 @@ class OtherMethodsCounts:
     exclusion_reasons: dict[str, int] = field(default_factory=dict)
     assessment_awaiting: int = 0
     assessment_conflicts: int = 0
-    included: int = 0
+    included: int = 0  # reports included (their studies are in the one "studies included" box)
 
     def by_kind(self, kind: str) -> int:
         return sum(s.records for s in self.sources if s.kind == kind)
@@ -150,7 +165,10 @@ class FlowCounts:
     assessment_awaiting: int = 0
     assessment_conflicts: int = 0
     studies_included: int = 0
-    reports_included: int = 0
+    reports_included: int = 0  # "reports of included studies", both columns
+    # Included studies that are retracted (study ids): a loud warning everywhere the
+    # included studies are shown (docs/report.md).
+    retracted_included: list[str] = field(default_factory=list)
     duplicate_pairs_awaiting_review: int = 0
     # The other-methods column; None when the protocol has no such source (then the
     # diagram, counts.json and prisma2020.csv are those of a databases-only review).
@@ -158,8 +176,8 @@ class FlowCounts:
 
     @property
     def dbr_included(self) -> int:
-        """Studies included that came through the databases and registers column."""
-        return self.studies_included - (self.other.included if self.other else 0)
+        """Reports included that came through the databases and registers column."""
+        return self.reports_included - (self.other.included if self.other else 0)
 
     @property
     def databases(self) -> int:
@@ -264,6 +282,7 @@ def read_flow_inputs(files: FlowFiles) -> FlowInputs:
         title_abstract=stages["title_abstract"],
         full_text=stages["full_text"],
         other_method_ids=other_ids,
+        studies=Studies.from_clusters(clusters),
     )
 
 
@@ -358,7 +377,8 @@ def compute_counts(inputs: FlowInputs, protocol_sources: Sequence[Source] = ()) 
             assessment_conflicts=states["assessment_conflict"],
             included=states["included"],
         )
-    included = ft_states["included"] + (other.included if other else 0)
+    included = [row.record_id for row in inputs.full_text if full_text_state(row) == "included"]
+    studies = {study.study_id: study for study in map(inputs.studies.study_of, included)}
     return FlowCounts(
         sources=sources,
         identified=sum(s.records for s in sources),
@@ -378,8 +398,9 @@ def compute_counts(inputs: FlowInputs, protocol_sources: Sequence[Source] = ()) 
         exclusion_reasons=_reasons(dbr_rows),
         assessment_awaiting=ft_states["assessment_awaiting"],
         assessment_conflicts=ft_states["assessment_conflict"],
-        studies_included=included,
-        reports_included=included,
+        studies_included=len(studies),
+        reports_included=len(included),
+        retracted_included=sorted(key for key, study in studies.items() if study.retracted),
         duplicate_pairs_awaiting_review=int(inputs.dedup.get("pairs_awaiting_review", 0) or 0),
         other=other,
     )

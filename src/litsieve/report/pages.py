@@ -5,7 +5,9 @@ Snakemake's HTML report embeds files marked with ``report()``; HTML pages show b
 search documentation is Markdown written by the search stage; it is rendered here with
 the few constructs that file uses (headings, paragraphs, lists, tables, code blocks),
 rather than adding a Markdown dependency for one page. The screening page is built from
-``status.json`` and ``agreement.json`` (the same numbers ``litsieve status`` prints).
+``status.json`` and ``agreement.json`` (the same numbers ``litsieve status`` prints), and
+ends with the studies included from ``results/prisma/counts.json``: a retracted included
+study is a red warning at the top of the page.
 """
 
 from __future__ import annotations
@@ -23,13 +25,15 @@ from litsieve.screening.criteria import compile_criteria, evaluate_all
 from litsieve.screening.highlight import (Highlight, criterion_highlights, marked_html, search_highlights,
                                           search_matcher)
 from litsieve.screening.suggest import Suggestion, suggestion_of
+from litsieve.studies import retracted_warning
 
 STYLE = """body{font-family:sans-serif;max-width:60em;margin:1em auto;line-height:1.4}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}
 pre{background:#f4f4f4;padding:.5em;overflow-x:auto}code{background:#f4f4f4}
 mark.criterion{background:#ffe58a}mark.search{background:none;border-bottom:2px solid #2a6fdb}
 mark.criterion.search{background:#ffe58a;border-bottom:2px solid #2a6fdb}
-section.record{border-top:1px solid #ddd;padding:.3em 0}.suggestion{font-weight:bold}"""
+section.record{border-top:1px solid #ddd;padding:.3em 0}.suggestion{font-weight:bold}
+p.retracted{background:#b00020;color:#fff;padding:.5em .8em;font-weight:bold}"""
 
 
 def page(title: str, body: str) -> str:
@@ -99,8 +103,12 @@ def _table(head: list[str], rows: list[list[Any]]) -> str:
             + "</table>")
 
 
-def screening_html(status: Mapping[str, Any], agreement: Mapping[str, Any]) -> str:
+def screening_html(status: Mapping[str, Any], agreement: Mapping[str, Any],
+                   prisma: Mapping[str, Any] | None = None) -> str:
     parts = ["<h1>Screening progress and agreement</h1>"]
+    retracted = (prisma or {}).get("retracted_included") or []
+    if retracted:
+        parts.append(f'<p class="retracted" id="retracted">{html.escape(retracted_warning(retracted))}</p>')
     for stage, title in STAGE_TITLES.items():
         item = status.get(stage) or {}
         parts.append(f"<h2>{title}: {item.get('records', 0)} records</h2>")
@@ -127,6 +135,11 @@ def screening_html(status: Mapping[str, Any], agreement: Mapping[str, Any]) -> s
     parts.append("<h2>Waiting for people</h2>")
     parts.append(_table(["file", "who", "records"], [[w["file"], w["who"], w["records"]] for w in waiting])
                  if waiting else "<p>Nothing is waiting for people.</p>")
+    if prisma is not None:
+        parts.append("<h2>Included</h2>")
+        parts.append(f"<p>{prisma.get('studies_included', 0)} studies included in the review, from "
+                     f"{prisma.get('reports_included', 0)} reports (PRISMA 2020 counts studies and their reports "
+                     "apart: an erratum, a conference abstract or a preprint is a further report of its study).</p>")
     return page("Screening progress", "\n".join(parts) + "\n")
 
 
@@ -174,12 +187,16 @@ def write_suggestions_page(pool_csv: str | os.PathLike[str], out_html: str | os.
 
 def write_pages(search_md: str | os.PathLike[str], status_json: str | os.PathLike[str],
                 agreement_json: str | os.PathLike[str], search_html: str | os.PathLike[str],
-                screening_page: str | os.PathLike[str]) -> None:
-    """The ``report_pages`` rule."""
+                screening_page: str | os.PathLike[str], prisma_json: str | os.PathLike[str] | None = None) -> None:
+    """The ``report_pages`` rule (``prisma_json``: the PRISMA counts, for the studies included)."""
     with open(search_md, encoding="utf-8") as handle:
         atomic_write_text(search_html, page("Search strategy", markdown_html(handle.read())))
     with open(status_json, encoding="utf-8") as handle:
         status = json.load(handle)
     with open(agreement_json, encoding="utf-8") as handle:
         agreement = json.load(handle)
-    atomic_write_text(screening_page, screening_html(status, agreement))
+    prisma = None
+    if prisma_json is not None:
+        with open(prisma_json, encoding="utf-8") as handle:
+            prisma = json.load(handle)
+    atomic_write_text(screening_page, screening_html(status, agreement, prisma))

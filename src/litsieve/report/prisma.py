@@ -18,6 +18,7 @@ from litsieve.report.conservation import check_conservation
 from litsieve.report.counts import FlowCounts, FlowFiles, compute_counts, read_flow_inputs
 from litsieve.report.diagram import layout, render
 from litsieve.report.prisma_csv import write_prisma2020_csv
+from litsieve.studies import retracted_warning
 
 LOG = get_logger("report.prisma")
 FORMATS = ("svg", "pdf", "png")
@@ -55,10 +56,12 @@ def write_prisma(files: FlowFiles, review: Review, sources: Sequence[Source], ou
     write_prisma2020_csv(outputs.csv, counts)
     for fmt in FORMATS:
         atomic_write_bytes(getattr(outputs, fmt), render(drawing, fmt))
-    LOG.info("PRISMA flow: %d identified, %d screened, %d included%s", counts.identified, counts.screened,
-             counts.studies_included,
+    LOG.info("PRISMA flow: %d identified, %d screened, %d studies included (%d reports)%s", counts.identified,
+             counts.screened, counts.studies_included, counts.reports_included,
              "" if not counts.in_progress else " (interim: " + "; ".join(
                  f"{v} {k}" for k, v in counts.waiting.items()) + ")")
+    if counts.retracted_included:
+        LOG.warning("%s", retracted_warning(counts.retracted_included))
     return counts
 
 
@@ -73,7 +76,11 @@ def summary_lines(results: str | os.PathLike[str] = "results") -> list[str]:
     state = "interim, review in progress" if counts.get("status") == "in progress" else "complete"
     lines = [f"PRISMA flow diagram ({state}): {Path(results) / 'prisma' / 'flow.svg'} (.pdf, .png); "
              f"{counts['identified']} records identified, {counts['screened']} screened, "
-             f"{counts['studies_included']} stud{'y' if counts['studies_included'] == 1 else 'ies'} included"]
+             f"{counts['studies_included']} stud{'y' if counts['studies_included'] == 1 else 'ies'} included"
+             + (f" ({counts['reports_included']} reports)"
+                if counts.get("reports_included", counts["studies_included"]) != counts["studies_included"] else "")]
+    if counts.get("retracted_included"):
+        lines.append(f"WARNING: {retracted_warning(counts['retracted_included'])}")
     extraction = Path(results) / "extraction" / "extraction.csv"
     if extraction.exists():
         studies = sum(1 for _ in iter_csv(extraction))

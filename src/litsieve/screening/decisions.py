@@ -26,6 +26,9 @@ INCLUDE, EXCLUDE, AWAITING, CONFLICT, NOT_RETRIEVED_FINAL = (
     "include", "exclude", "awaiting", "conflict", "not_retrieved",
 )
 FINAL_DECISIONS = (INCLUDE, EXCLUDE, NOT_RETRIEVED_FINAL, CONFLICT, AWAITING)
+#: The ``basis`` of a notice's decision: it takes the decision of the report it is about
+#: (:mod:`litsieve.studies`), nobody screens it on its own.
+WITH_STUDY = "with its study"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,13 @@ screened at title/abstract nor removed here: PRISMA 2020 sends such records stra
 "reports sought for retrieval", and neither the search string nor the automatic limits
 were ever applied to how they were found. They go to ``other_methods.csv`` and the
 full-text stage. A work a database also found is screened with the database's records.
+
+A notice about another report (an erratum, a retraction notice, a comment or a reply:
+:mod:`litsieve.studies`) is screened with that report, not on its own: when the report
+reaches the pool, the notice joins the pool with it whatever the limits or the query say
+of the notice itself (an erratum has no abstract for the query to match), and takes the
+report's decisions at each stage. A notice whose report does not reach the pool is
+treated like any other record.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from litsieve.records_io import read_records, write_records
 from litsieve.screening.criteria import compile_criteria
 from litsieve.screening.highlight import search_evidence
 from litsieve.screening.suggest import Suggestion, suggest_record, write_suggestions
+from litsieve.studies import Studies, read_studies
 
 AUTOMATION, OTHER = "automation", "other"
 QUERY_CRITERION = "intended_query"
@@ -77,33 +85,55 @@ def found_by(record: Record) -> set[str]:
 
 
 def build_pool(records: list[Record], search: Search, criteria_specs: tuple[CriterionSpec, ...],
-               other_sources: Collection[str] = ()) -> Pool:
+               other_sources: Collection[str] = (), studies: Studies | None = None) -> Pool:
     """Split deduplicated records into the screening pool and the removed ones
-    (``other_sources``: names of the sources that are PRISMA 2020 other methods)."""
+    (``other_sources``: names of the sources that are PRISMA 2020 other methods;
+    ``studies``: the study links, so that notices join the pool with their report)."""
     matcher = Matcher(protocol_query(search), fields=search.fields)
     criteria = compile_criteria(criteria_specs)
     other_sources = set(other_sources)
-    pool: list[Record] = []
-    removed: list[Removal] = []
-    suggestions: list[Suggestion] = []
+    studies = studies or Studies()
+    ids = {record.record_id for record in records}
+    pooled: dict[str, Suggestion] = {}
+    removed: dict[str, Removal] = {}
     direct: list[Record] = []
-    for record in records:
-        if other_sources and found_by(record) <= other_sources:
-            direct.append(record)
-            continue
+    waiting: dict[str, Record] = {}  # notices whose report's fate is not known yet
+
+    def screen(record: Record) -> None:
         suggestion = suggest_record(record, criteria)
         if suggestion.automatic:
             evidence = next((e for e in suggestion.evidence if e.startswith(f"{suggestion.automatic}:")), "")
-            removed.append(Removal(record.record_id, AUTOMATION, suggestion.automatic, evidence))
-            continue
+            removed[record.record_id] = Removal(record.record_id, AUTOMATION, suggestion.automatic, evidence)
+            return
         result = matcher.match(record)
         if not result.matched:
-            removed.append(Removal(record.record_id, OTHER, QUERY_CRITERION,
-                                   f"not matched by the intended query ({result.reason or 'query'})"))
-            continue
-        pool.append(record)
-        suggestions.append(replace(suggestion, search_terms=search_evidence(record, matcher)))
-    return Pool(pool, removed, suggestions, direct)
+            removed[record.record_id] = Removal(record.record_id, OTHER, QUERY_CRITERION,
+                                                f"not matched by the intended query ({result.reason or 'query'})")
+            return
+        pooled[record.record_id] = replace(suggestion, search_terms=search_evidence(record, matcher))
+
+    for record in records:
+        report = studies.report(record.record_id)
+        if other_sources and found_by(record) <= other_sources:
+            direct.append(record)
+        elif report.is_notice and report.related_to in ids:
+            waiting[record.record_id] = record
+        else:
+            screen(record)
+    while waiting:
+        # A notice joins the pool with its report; one whose report was removed, or went
+        # straight to full text, is screened on its own; a circle of notices too.
+        ready = {key: record for key, record in waiting.items()
+                 if studies.report(key).related_to not in waiting}
+        for key, record in (ready or {min(waiting): waiting[min(waiting)]}).items():
+            del waiting[key]
+            if studies.report(key).related_to in pooled:
+                pooled[key] = replace(suggest_record(record, criteria), search_terms=search_evidence(record, matcher))
+            else:
+                screen(record)
+    pool = [record for record in records if record.record_id in pooled]
+    return Pool(pool, [removed[r.record_id] for r in records if r.record_id in removed],
+                [pooled[r.record_id] for r in pool], direct)
 
 
 def screening_pool(
@@ -116,11 +146,14 @@ def screening_pool(
     search: Search,
     criteria: tuple[CriterionSpec, ...],
     other_sources: Collection[str] = (),
+    clusters: str | os.PathLike[str] | None = None,
 ) -> Pool:
     """The ``screen_pool`` rule: read deduplicated records, write the three files (four
-    with ``other_methods_path``: the works sent straight to full text)."""
+    with ``other_methods_path``: the works sent straight to full text); ``clusters``:
+    deduplication's clusters file, with the study links when it has them."""
     records = read_records(records_path)
-    pool = build_pool(records, search, criteria, other_sources)
+    studies = read_studies(clusters)
+    pool = build_pool(records, search, criteria, other_sources, studies)
     if pool.other_methods and other_methods_path is None:
         raise ValueError("the protocol has other-method sources: pass other_methods_path")
     write_records(pool_path, pool.records)
@@ -132,6 +165,10 @@ def screening_pool(
     by_suggestion = {k: sum(s.suggestion == k for s in pool.suggestions) for k in ("include", "exclude", "unsure")}
     LOG.info("%d records: %d to screen, %d removed by automation, %d removed for other reasons",
              len(records), len(pool.records), by_category[AUTOMATION], by_category[OTHER])
+    following = studies.followers(r.record_id for r in pool.records)
+    if following:
+        LOG.info("%d notices (errata, retraction notices, comments, replies) are screened with the report they are "
+                 "about, not on their own", len(following))
     if pool.other_methods:
         LOG.info("%d works found by other methods only go straight to full text", len(pool.other_methods))
     LOG.info("suggestions for the pool: %s",

@@ -15,7 +15,7 @@ first).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from litsieve.personfile import PersonFileSpec, PersonRow, PersonTable
 from litsieve.protocol import CriterionSpec, Protocol
@@ -40,12 +40,14 @@ OTHER_REASON = "other"
 # what an ``unsure`` suggestion found missing. Files written in an earlier order are read
 # by column name and rewritten in this one.
 TA_PERSON = ("decision", "reason", "note")
-TA_COLUMNS = ("record_id", "title", *TA_PERSON, "suggestion", "why", "priority", "abstract", "authors", "year",
-              "journal", "doi", "link", "criteria", "evidence")
+# ``study``: the study the record is a report of, when deduplication linked it to others
+# (``RETRACTED``, ``has erratum r7``, ``conference abstract of r1``; docs/screening.md).
+TA_COLUMNS = ("record_id", "title", *TA_PERSON, "suggestion", "why", "study", "priority", "abstract", "authors",
+              "year", "journal", "doi", "link", "criteria", "evidence")
 # ``sources``: the databases and other methods that found the work, so a screener
 # retrieving the report knows where to look (a citation search, an export's own link).
 FT_PERSON = ("retrieval", "decision", "reason", "note")
-FT_COLUMNS = ("record_id", "title", *FT_PERSON, "authors", "year", "journal", "doi", "link", "sources")
+FT_COLUMNS = ("record_id", "title", *FT_PERSON, "study", "authors", "year", "journal", "doi", "link", "sources")
 HELP_TITLE = "this row says what to type in each column; it is no record (litsieve skips it)"
 
 
@@ -217,8 +219,11 @@ def labels_of(decisions: Mapping[str, str], alias_map: Mapping[str, str], policy
 
 
 def title_abstract_rows(
-    records: Sequence[Record], suggestions: Mapping[str, Suggestion], order: Sequence[str]
+    records: Sequence[Record], suggestions: Mapping[str, Suggestion], order: Sequence[str],
+    study: Callable[[str], str] | None = None,
 ) -> list[dict[str, str]]:
+    """The generated cells of a title/abstract queue, in ``order`` (``study``: the ``study``
+    cell of a record, :meth:`litsieve.studies.Studies.cells`)."""
     by_id = {r.record_id: r for r in records}
     rows = []
     for priority, record_id in enumerate(order, start=1):
@@ -228,6 +233,7 @@ def title_abstract_rows(
             "priority": str(priority),
             "suggestion": suggestion.suggestion,
             "why": suggestion.why,
+            "study": study(record_id) if study else "",
             "criteria": LIST_SEPARATOR.join(suggestion.criteria),
             "evidence": suggestion.highlighted,
         })

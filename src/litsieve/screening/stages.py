@@ -13,6 +13,11 @@ For each stage (title/abstract, then full text) the rule:
 4. writes ``results/screening/{stage}.csv``: one row per record with the final decision,
    reason, how it was reached, and each screener's decision (read by the report, the
    ranker and :mod:`litsieve.screening.status`).
+
+A notice (an erratum, a retraction notice, a comment or a reply: :mod:`litsieve.studies`)
+is not in any queue: the row of the report it is about says it has one, and the notice
+takes that report's decision (basis ``with its study``). A row someone had already
+decided stays in their file with what they typed, marked as following its report.
 """
 
 from __future__ import annotations
@@ -41,7 +46,15 @@ from litsieve.records_io import read_records
 from litsieve.screening.conflicts import conflict_rows, conflict_spec
 from litsieve.screening.order import update_order
 from litsieve.screening.reidentify import reidentified
-from litsieve.screening.decisions import INCLUDE, NOT_RETRIEVED, Decision, Outcome, combine, read_decisions
+from litsieve.screening.decisions import (
+    INCLUDE,
+    NOT_RETRIEVED,
+    WITH_STUDY,
+    Decision,
+    Outcome,
+    combine,
+    read_decisions,
+)
 from litsieve.stagefiles import (
     ScreenerDecision,
     StageDecision,
@@ -62,6 +75,7 @@ from litsieve.screening.queue import (
     title_abstract_rows,
     undecided_first,
 )
+from litsieve.studies import Studies, read_studies
 
 LOG = get_logger("screening")
 
@@ -171,6 +185,26 @@ def stage_aliases(people: Path, records: Sequence[Record], specs: Mapping[str, P
     return {**alias_map, **moved}
 
 
+def followed(outcomes: Sequence[Outcome], following: Mapping[str, str]) -> list[Outcome]:
+    """The outcomes of the notices: each takes the decision of the report it follows."""
+    by_id = {outcome.record_id: outcome for outcome in outcomes}
+    return [Outcome(notice, by_id[head].decision, by_id[head].reason, WITH_STUDY)
+            for notice, head in sorted(following.items()) if head in by_id]
+
+
+def kept_notice_rows(table: PersonTable, spec: PersonFileSpec, alias_map: Mapping[str, str],
+                     records: Mapping[str, Record], following: Mapping[str, str], studies: Studies,
+                     cells: Callable[[Record], dict[str, str]]) -> list[dict[str, str]]:
+    """Rows of notices someone had already decided: they stay in the file, with what was
+    typed, and say which report the notice follows (nothing a person typed is moved away)."""
+    rows = []
+    for row in table.rows:
+        key = alias_map.get(row.key, row.key)
+        if key in following and key in records and has_person_content(row, spec.person_columns):
+            rows.append({**cells(records[key]), "study": studies.follower_cell(key, following[key])})
+    return rows
+
+
 def screen_title_abstract(
     pool: str | os.PathLike[str],
     suggestions: str | os.PathLike[str],
@@ -182,25 +216,33 @@ def screen_title_abstract(
     ranked: bool,
     people: str,
     root: str | os.PathLike[str] = ".",
+    clusters: str | os.PathLike[str] | None = None,
 ) -> list[Outcome]:
     """The title/abstract stage: queues from the pool, final decisions to ``output``.
 
     The protocol's parts it reads: the stage's ``screeners``, what a ``maybe`` does, the
     ``criteria`` (the exclusion reasons), whether the queue is ``ranked`` and ``paths.people``
-    (under ``root``).
+    (under ``root``). ``clusters``: deduplication's clusters file, for the study links.
     """
-    records = read_records(pool)
+    pooled = read_records(pool)
     suggested = read_suggestions(suggestions)
+    studies = read_studies(clusters)
+    following = studies.followers(r.record_id for r in pooled)
+    records = [r for r in pooled if r.record_id not in following]
+    by_id = {r.record_id: r for r in pooled}
+    study_cells = studies.cells((r.record_id for r in records), following)
     policy = maybe
 
     def rows_for(name: str, table: PersonTable, spec: PersonFileSpec,
                  alias_map: Mapping[str, str]) -> list[dict[str, str]]:
         labels = labels_from(table, spec, alias_map, policy)
         order = priority_order(records, suggested, labels, ranked=ranked)
-        return title_abstract_rows(records, suggested, order)
+        rows = title_abstract_rows(records, suggested, order, study=study_cells.__getitem__)
+        return rows + kept_notice_rows(table, spec, alias_map, by_id, following, studies, record_cells)
 
     outcomes = run_stage(TITLE_ABSTRACT, screeners, policy, criteria, Path(root) / people, records, rows_for,
                          undecided_first)
+    outcomes += followed(outcomes, following)
     write_stage_decisions(output, stage_decisions(outcomes), screeners)
     _log_counts(TITLE_ABSTRACT, outcomes)
     return outcomes
@@ -216,23 +258,34 @@ def screen_full_text(
     people: str,
     root: str | os.PathLike[str] = ".",
     other_methods: str | os.PathLike[str] | None = None,
+    clusters: str | os.PathLike[str] | None = None,
 ) -> list[Outcome]:
     """The full-text stage: every record included at title/abstract, and every work found
     by other methods only (``other_methods``: PRISMA 2020 sends those straight to retrieval),
-    final decisions to ``output``."""
+    final decisions to ``output``. A notice is retrieved and assessed with the report it
+    follows (``clusters``: the study links)."""
     included = {row.record_id for row in read_stage_decisions(title_abstract) if row.decision == INCLUDE}
-    records = [r for r in read_records(pool) if r.record_id in included]
+    candidates = [r for r in read_records(pool) if r.record_id in included]
     if other_methods is not None:
-        records += read_records(other_methods)
-    rows = [{**record_cells(r), "sources": record_sources(r)}
-            for r in sorted(records, key=lambda r: r.record_id)]
+        candidates += read_records(other_methods)
+    studies = read_studies(clusters)
+    following = studies.followers(r.record_id for r in candidates)
+    records = [r for r in candidates if r.record_id not in following]
+    by_id = {r.record_id: r for r in candidates}
+    study_cells = studies.cells((r.record_id for r in records), following)
+
+    def cells(record: Record) -> dict[str, str]:
+        return {**record_cells(record), "sources": record_sources(record)}
+
+    rows = [{**cells(r), "study": study_cells[r.record_id]} for r in sorted(records, key=lambda r: r.record_id)]
 
     def rows_for(name: str, table: PersonTable, spec: PersonFileSpec,
                  alias_map: Mapping[str, str]) -> list[dict[str, str]]:
-        return rows
+        return rows + kept_notice_rows(table, spec, alias_map, by_id, following, studies, cells)
 
     outcomes = run_stage(FULL_TEXT, screeners, "include", criteria, Path(root) / people, records, rows_for,
                          full_text_undecided_first)
+    outcomes += followed(outcomes, following)
     write_stage_decisions(output, stage_decisions(outcomes), screeners)
     _log_counts(FULL_TEXT, outcomes)
     return outcomes

@@ -16,7 +16,7 @@ from litsieve.errors import ScreeningFileError
 from litsieve.fileio import write_json
 from litsieve.protocol import RankingSettings, Screeners
 from litsieve.screening.agreement import agreement_summary
-from litsieve.screening.decisions import CONFLICT, FINAL_DECISIONS, Decision, Outcome, category
+from litsieve.screening.decisions import CONFLICT, FINAL_DECISIONS, WITH_STUDY, Decision, Outcome, category
 from litsieve.screening.queue import FULL_TEXT, STAGES, TITLE_ABSTRACT
 from litsieve.stagefiles import StageDecision, read_stage_decisions
 
@@ -47,6 +47,8 @@ def stage_status(stage: str, rows: Sequence[StageDecision], screeners: Screeners
     for row in rows:
         counts[row.decision] = counts.get(row.decision, 0) + 1
     per_screener: dict[str, dict[str, Any]] = {}
+    # A notice takes its report's decision: nobody screens it, so it waits for nobody.
+    rows = [row for row in rows if row.basis != WITH_STUDY]
     for name in names:
         done = sum(1 for row in rows if row.by(name).decision)
         per_screener[name] = {"file": f"{people}/{stage}/{name}.csv", "done": done, "waiting": len(rows) - done}
@@ -55,7 +57,7 @@ def stage_status(stage: str, rows: Sequence[StageDecision], screeners: Screeners
             if done:
                 per_screener[name]["stopping"] = stopping(rows, name, ranking).to_dict()
     status: dict[str, Any] = {
-        "records": len(rows),
+        "records": sum(counts.values()),
         "decisions": counts,
         "screeners": per_screener,
         "conflicts": {

@@ -6,9 +6,10 @@ PMIDs and PMCIDs become links to their resolvers with the identifier quoted.
 
 Deduplication links reports of one study (an erratum, a conference abstract, a preprint
 of the same trial) with a ``study_id`` and, for each linked report, its ``relation`` and
-``related_to`` in ``results/dedup/clusters.csv``. :class:`StudyLinks` reads them when the
-file has those columns and gives the page the other reports of the shown record's study;
-without them it gives none.
+``related_to`` in ``results/dedup/clusters.csv``. :class:`StudyLinks` reads them through
+:mod:`litsieve.studies` (the reading the queues and the report share) and gives the page
+the other reports of the shown record's study and its flags: a retracted study is said at
+the top of the page, in capitals, before anything else about the record.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from urllib.parse import quote, urlsplit
 
 from litsieve.fileio import iter_csv
 from litsieve.record import Record
-from litsieve.stagefiles import read_clusters
+from litsieve.studies import read_studies
 
 _PMID = re.compile(r"^\d{1,9}$")
 _PMCID = re.compile(r"^PMC\d{1,9}$", re.IGNORECASE)
@@ -79,29 +80,20 @@ class StudyLinks:
 
     def __init__(self, clusters: str | os.PathLike[str] | None, titles: Callable[[str], str]) -> None:
         self._titles = titles
-        self._study: dict[str, str] = {}
-        self._members: dict[str, list[tuple[str, str, str]]] = {}
-        if clusters is None or not Path(clusters).exists():
-            return
-        for row in read_clusters(clusters):
-            study = (row.explanation.get("study_id") or "").strip()
-            if not study or not row.kept:
-                continue
-            self._study[row.record_id] = study
-            self._members.setdefault(study, []).append(
-                (row.record_id, (row.explanation.get("relation") or "").strip(),
-                 (row.explanation.get("related_to") or "").strip()))
+        self.studies = read_studies(clusters)
 
     def __bool__(self) -> bool:
-        return bool(self._members)
+        return self.studies.with_study_columns
 
     def reports(self, record_id: str) -> list[LinkedReport]:
         """The other reports of ``record_id``'s study, by record id."""
-        study = self._study.get(record_id)
-        if study is None:
-            return []
-        return [LinkedReport(other, self._titles(other), relation, related)
-                for other, relation, related in sorted(self._members[study]) if other != record_id]
+        study = self.studies.study_of(record_id)
+        return [LinkedReport(report.record_id, self._titles(report.record_id), report.relation, report.related_to)
+                for report in study.reports if report.record_id != record_id]
+
+    def flags(self, record_id: str) -> str:
+        """``RETRACTED``, ``EXPRESSION OF CONCERN`` (``""`` for a study without flags)."""
+        return self.studies.study_of(record_id).flag_text
 
 
 def titles_from(records: Mapping[str, Record], *more: str | os.PathLike[str]) -> Callable[[str], str]:

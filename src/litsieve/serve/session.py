@@ -143,6 +143,7 @@ class View:
     links: list[Link]
     sources: str
     linked: list[LinkedReport]
+    study_flags: str  # RETRACTED, EXPRESSION OF CONCERN: shown at the top of the page
     suggestion: str
     criteria: list[str]
     suggestion_reason: str
@@ -276,6 +277,9 @@ class ScreeningSession:
             suggestions = read_suggestions(path) if path.exists() else {}
             titles = titles_from(records, self.results / "dedup" / "records.csv")
             links = StudyLinks(self.results / "dedup" / "clusters.csv", titles)
+            # Notices follow their report and are in no queue: the ranker leaves them out, as the workflow's does.
+            following = links.studies.followers(r.record_id for r in pool)
+            pool = [r for r in pool if r.record_id not in following]
             ranker = None
             if self.stage == TITLE_ABSTRACT and self.protocol.ranking.enabled and pool:
                 ranker = queue_ranker(pool, suggestions)
@@ -700,6 +704,7 @@ class ScreeningSession:
                 links=record_links(record, row.get("doi"), row.get("link")),
                 sources=record_sources(record) if record else row.get("sources"),
                 linked=self.study_links.reports(key),
+                study_flags=self.study_links.flags(key),
                 suggestion=(suggestion.suggestion if suggestion else "") or row.get("suggestion"),
                 criteria=list(suggestion.criteria) if suggestion else _split(row.get("criteria")),
                 suggestion_reason=suggestion.reason if suggestion else "",
