@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     result = deduplicate(records)
     write_outputs(result, clusters=args.clusters, records=args.output, counts=args.counts)
     counts = result.counts
+    print("field weights estimated from these records:\n  " + "\n  ".join(result.weights.lines()), file=sys.stderr)
     print(f"{counts['records_in']} records, {counts['works_out']} works, "
           f"{counts['duplicates_removed']} duplicates removed, "
           f"{counts['pairs_awaiting_review']} uncertain pair(s) not merged; wrote {args.clusters}",

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 
 from litsieve.dedup.features import CONFERENCE, Features
+from litsieve.dedup.weights import DEFAULT, Weights
 
 SAME = "same"
 UNCERTAIN = "uncertain"
@@ -125,6 +126,50 @@ def _shifted(one: Features, other: Features) -> bool:
             and bool(other.issue) and one.page_start == other.issue)
 
 
+def _neighbouring_pages(a: Features, b: Features) -> bool:
+    """Two single pages of like size (``51`` and ``52``): abstracts side by side in one issue.
+
+    How a supplement's abstracts are cited when no supplement marker survived the export;
+    a page count or an article number beside a page (``11`` and ``106482``) is not that.
+    """
+    if a.page_end or b.page_end or not (a.page_start.isdigit() and b.page_start.isdigit()):
+        return False
+    low, high = sorted((int(a.page_start), int(b.page_start)))
+    return 2 * low >= high
+
+
+_LONE = {"different issues": "issue", "different pages": "pages", "different volumes": "volume"}
+
+
+def _lone_disagreement(a: Features, b: Features, soft: list[str], tsim: float | None, fields: Agreement) -> str:
+    """The one field that disagrees when every other agrees (an issue typo, one abstract paged two ways).
+
+    In Fellegi-Sunter terms: a near-identical title, the same year, first author, most
+    authors, journal and the rest of the place agree, each a strong likelihood ratio for a
+    match; one disagreeing field (``m`` close to 1, so rarely wrong, but not never) does
+    not outweigh them. Kinds, parts and title numbers were checked before (hard and soft
+    doubts); headings such as "Editorial" carry no title evidence and never qualify.
+    """
+    if len(soft) != 1 or soft[0] not in _LONE or tsim is None or tsim < 0.95:
+        return ""
+    if a.generic_title or b.generic_title or a.title_numbers != b.title_numbers:
+        return ""
+    if not (fields.year_gap == 0 and fields.first_author is True and (fields.author_share or 0.0) >= 0.8
+            and fields.journal is True):
+        return ""
+    name = _LONE[soft[0]]
+    if name == "pages" and (CONFERENCE not in a.kinds | b.kinds or _neighbouring_pages(a, b)):
+        # Only a meeting supplement is paged two ways (abstract numbers, printed pages); in an
+        # issue, another page under the same title is another item of the same study (a
+        # one-page reply or note), and two single pages side by side are two abstracts.
+        return ""
+    others = {"issue": fields.issue, "pages": fields.page, "volume": fields.volume}
+    del others[name]
+    if all(value is True for value in others.values()) and (name == "pages" or fields.end_page is not False):
+        return name
+    return ""
+
+
 def _field(x: str, y: str) -> bool | None:
     if not x or not y:
         return None
@@ -153,16 +198,114 @@ def worth_comparing(a: Features, b: Features) -> bool:
     return Indel.normalized_similarity(a.title, b.title, score_cutoff=0.5) > 0
 
 
-def compare(a: Features, b: Features) -> PairResult:
-    """The verdict on ``a`` and ``b``; symmetric (the pair is put in id order first)."""
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """How each field of a pair compares, as the rules see it (None: cannot tell)."""
+
+    same_doi: bool
+    same_pmid: bool
+    same_pmcid: bool
+    doi_differs: bool
+    pmid_differs: bool
+    year_gap: int | None
+    first_author: bool | None
+    author_share: float | None
+    journal: bool | None
+    volume: bool | None
+    issue: bool | None
+    page: bool | None
+    end_page: bool | None
+    discounted: tuple[str, ...]   # ignored fields that disagree on this pair
+
+    def by_field(self) -> dict[str, bool | None]:
+        """One verdict per field of :data:`litsieve.dedup.weights.FIELDS`."""
+        return {
+            "doi": True if self.same_doi else False if self.doi_differs else None,
+            "pmid": True if self.same_pmid else False if self.pmid_differs else None,
+            "year": None if self.year_gap is None else self.year_gap == 0,
+            "first author": self.first_author,
+            "journal": self.journal,
+            "volume": self.volume,
+            "issue": self.issue,
+            "pages": self.page if self.page is not True or self.end_page is not False else False,
+        }
+
+
+def _raw_disagreement(name: str, a: Features, b: Features) -> bool:
+    """Whether the field's plain values differ on both records (for the explanation only)."""
+    if name == "first author":
+        x, y = a.authors[:1], b.authors[:1]
+    elif name == "pages":
+        x, y = (a.page_start,), (b.page_start,)
+    else:
+        x, y = getattr(a, name), getattr(b, name)
+    return bool(x) and bool(y) and x != y
+
+
+def agreement(a: Features, b: Features, weights: Weights = DEFAULT) -> Agreement:
+    """Compare each field of ``a`` and ``b``; fields ``weights`` ignores count as absent."""
+    ignored, weak = weights.ignored, weights.weak
+    same_doi = bool(a.doi) and a.doi == b.doi and "doi" not in ignored
+    same_pmid = bool(a.pmid) and a.pmid == b.pmid and "pmid" not in ignored
+    same_pmcid = bool(a.pmcid) and a.pmcid == b.pmcid
+    doi_differs = bool(a.doi and b.doi) and not same_doi and "doi" not in ignored
+    pmid_differs = bool(a.pmid and b.pmid) and not same_pmid and "pmid" not in ignored
+    year_gap = abs(a.year - b.year) if a.year is not None and b.year is not None and "year" not in ignored else None
+    first_author, author_share = (None, None) if "first author" in ignored else _authors(a, b)
+    journal = None if "journal" in ignored else journals_compatible(a, b)
+    volume = None if "volume" in ignored else _field(a.volume, b.volume)
+    if volume is False and (a.volume == str(a.year) or b.volume == str(b.year)):
+        volume = None  # the year given as the volume (magazines): says nothing about the volume
+    issue = None if "issue" in ignored else _field(a.issue, b.issue)
+    pages_used = "pages" not in ignored
+    page = _field(a.page_start, b.page_start) if pages_used else None
+    shifted = "volume" not in ignored and (_shifted(a, b) or _shifted(b, a))
+    if shifted:
+        volume, issue, page = True, None, None
+    if page is False and a.page_start.lstrip("abcdefghijklmnopqrtuvwxyz") == b.page_start.lstrip(
+            "abcdefghijklmnopqrtuvwxyz"):
+        page = True  # a section letter one database keeps ("c37" in Nephron Clinical Practice)
+    end_page = None if shifted or not pages_used else _field(a.page_end, b.page_end)
+    if page is False and journal is True and volume is not False and _pages_compatible(a, b):
+        page = None
+    if page is False and end_page is True and volume is True and issue is not False:
+        page = None  # one mistyped start page ("2297-2108" for "2097-2108")
+    if same_doi and page is False and (CONFERENCE in a.kinds | b.kinds or _neighbouring_pages(a, b)):
+        # A supplement's DOI is shared by every abstract in it: at other pages, other abstracts.
+        same_doi = False
+    if weak:
+        # Agreeing on a field most records share proves nothing; disagreeing still does.
+        year_gap = None if "year" in weak and year_gap == 0 else year_gap
+        journal = None if "journal" in weak and journal else journal
+        volume = None if "volume" in weak and volume else volume
+        issue = None if "issue" in weak and issue else issue
+        if "pages" in weak and page:
+            page = end_page = None
+    discounted = tuple(n for n in sorted(ignored) if _raw_disagreement(n, a, b)) if ignored else ()
+    return Agreement(same_doi, same_pmid, same_pmcid, doi_differs, pmid_differs, year_gap, first_author,
+                     author_share, journal, volume, issue, page, end_page, discounted)
+
+
+def compare(a: Features, b: Features, weights: Weights = DEFAULT) -> PairResult:
+    """The verdict on ``a`` and ``b``; symmetric (the pair is put in id order first).
+
+    ``weights`` (estimated per input, :mod:`litsieve.dedup.weights`) says which fields are
+    noise in this file: they neither veto nor support a merge, and a rule that merged
+    despite one of them disagreeing says so.
+    """
     if b.record_id < a.record_id:
         a, b = b, a
-    same_doi = bool(a.doi) and a.doi == b.doi
-    same_pmid = bool(a.pmid) and a.pmid == b.pmid
-    same_pmcid = bool(a.pmcid) and a.pmcid == b.pmcid
-    doi_differs = bool(a.doi and b.doi) and not same_doi
-    pmid_differs = bool(a.pmid and b.pmid) and not same_pmid
+    fields = agreement(a, b, weights)
+    result = _judge(a, b, fields)
+    if fields.discounted and result.verdict != DIFFERENT:
+        notes = "; ".join(f"{name} not used ({weights.note(name)})" for name in fields.discounted)
+        result = PairResult(result.verdict, f"{result.rule}; {notes}", result.score, result.conflict)
+    return result
 
+
+def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
+    same_doi, same_pmid, same_pmcid = fields.same_doi, fields.same_pmid, fields.same_pmcid
+    doi_differs, pmid_differs = fields.doi_differs, fields.pmid_differs
     titled = bool(a.title and b.title)
     tsim = similarity(a.title, b.title) if titled else None
     contained = prefix = False
@@ -171,28 +314,9 @@ def compare(a: Features, b: Features) -> PairResult:
         contained = len(short) >= 40 and short in long_
         # A title given without its subtitle ("Infrastructure in the wild").
         prefix = long_.startswith(short + " ") and len(short.split()) >= 3
-    year_gap = abs(a.year - b.year) if a.year is not None and b.year is not None else None
-    first_author, author_share = _authors(a, b)
-    journal = journals_compatible(a, b)
-    volume = _field(a.volume, b.volume)
-    if volume is False and (a.volume == str(a.year) or b.volume == str(b.year)):
-        volume = None  # the year given as the volume (magazines): says nothing about the volume
-    issue = _field(a.issue, b.issue)
-    page = _field(a.page_start, b.page_start)
-    shifted = _shifted(a, b) or _shifted(b, a)
-    if shifted:
-        volume, issue, page = True, None, None
-    if page is False and a.page_start.lstrip("abcdefghijklmnopqrtuvwxyz") == b.page_start.lstrip(
-            "abcdefghijklmnopqrtuvwxyz"):
-        page = True  # a section letter one database keeps ("c37" in Nephron Clinical Practice)
-    end_page = None if shifted else _field(a.page_end, b.page_end)
-    if page is False and journal is True and volume is not False and _pages_compatible(a, b):
-        page = None
-    if page is False and end_page is True and volume is True and issue is not False:
-        page = None  # one mistyped start page ("2297-2108" for "2097-2108")
-    if same_doi and page is False and CONFERENCE in a.kinds | b.kinds:
-        # A supplement's DOI is shared by every abstract in it: at other pages, other abstracts.
-        same_doi = False
+    year_gap, first_author, author_share = fields.year_gap, fields.first_author, fields.author_share
+    journal, volume, issue = fields.journal, fields.volume, fields.issue
+    page, end_page = fields.page, fields.end_page
     abstract = (similarity(a.abstract, b.abstract)
                 if len(a.abstract) >= 100 and len(b.abstract) >= 100 else None)
     authors_clash = first_author is False and (author_share or 0.0) < 0.34
@@ -206,7 +330,8 @@ def compare(a: Features, b: Features) -> PairResult:
     hard: list[str] = []
     supplement = CONFERENCE in a.kinds | b.kinds
     everything_agrees = (
-        tsim is not None and tsim >= 0.95 and year_gap == 0 and first_author is True
+        tsim is not None and tsim >= 0.95 and not (a.generic_title or b.generic_title)
+        and year_gap == 0 and first_author is True
         and (author_share or 0.0) >= 0.8 and page is True and journal is not False
         and (volume is True or (journal is True and (supplement or volume is None))) and a.part == b.part
     )
@@ -260,7 +385,9 @@ def compare(a: Features, b: Features) -> PairResult:
     if authors_clash and not placed:
         soft.append("different authors")
     numbers_a, numbers_b = set(a.title_numbers), set(b.title_numbers)
-    truncated = tsim is not None and tsim >= 0.98 and (numbers_a <= numbers_b or numbers_b <= numbers_a)
+    # A title cut short (or given without its subtitle) loses the numbers of the part cut off.
+    truncated = tsim is not None and (tsim >= 0.98 or prefix or contained) and (
+        numbers_a <= numbers_b or numbers_b <= numbers_a)
     if titled and a.title_numbers != b.title_numbers and not truncated and not (placed and first_author is True):
         soft.append("different numbers in the titles")
 
@@ -299,6 +426,9 @@ def compare(a: Features, b: Features) -> PairResult:
             return PairResult(UNCERTAIN, "bibliographic details agree, no usable title", score)
         return PairResult(DIFFERENT, "no usable title and details differ", score)
 
+    lone = _lone_disagreement(a, b, soft, tsim, fields)
+    if lone:
+        return PairResult(SAME, f"every field but the {lone} agrees", score)
     if soft:
         if tsim >= 0.9:
             return PairResult(UNCERTAIN, f"titles alike but {soft[0]}", score)
@@ -308,14 +438,24 @@ def compare(a: Features, b: Features) -> PairResult:
     # exports), one other word ("adult" vs "adolescent" patients) may be another study.
     unplaced = not (journal is True or volume is True or page is True or issue is True
                     or (abstract is not None and abstract >= 0.8))
+    # The same volume and page: the year of one record missing or one off (online first,
+    # then the print issue) is no doubt about the article.
+    located = (volume is True and page is True) or (
+        journal is True and (page is True or (volume is True and issue is True)))
     if tsim >= 0.95:
-        if year_gap is not None and year_gap <= 1 and support >= 2 and (first_author is not False or placed):
+        if (year_gap is None and located and support >= 3 and first_author is not False) or (
+                year_gap is not None and year_gap <= 1 and support >= 2 and (first_author is not False or placed)):
             if unplaced and tsim < 0.98:
                 return PairResult(UNCERTAIN, "titles differ in a word, only year and authors agree", score)
             return PairResult(SAME, f"same title, {support} other fields agree", score)
+        if (tsim >= 0.98 and a.title_words >= 6 and not (a.authors or b.authors) and year_gap is not None
+                and (year_gap == 0 or (year_gap == 1 and journal is True)) and journal is not False):
+            # Bare exports (registry entries: no authors, no place) of one title: nothing differs
+            # but a registration's year against its update's.
+            return PairResult(SAME, "same title and year, nothing else recorded", score)
         return PairResult(UNCERTAIN, f"same title, only {support} other field(s) agree", score)
     if tsim >= 0.85:
-        if year_gap == 0 and first_author is True and support >= 3:
+        if first_author is True and support >= 3 and (year_gap == 0 or (located and (year_gap or 0) <= 1)):
             return PairResult(SAME, f"similar title, {support} other fields agree", score)
         if support >= 1:
             return PairResult(UNCERTAIN, f"similar title, {support} other field(s) agree", score)
@@ -324,10 +464,15 @@ def compare(a: Features, b: Features) -> PairResult:
         # Conference abstracts share pages, so one page cannot vouch for reworded titles.
         if span_identity or (full_identity and abstract is not None and abstract >= 0.9):
             return PairResult(SAME, "titles differ in wording, journal, volume, pages and authors agree", score)
+        if same_range and volume is True and first_author is True and journal is not False and (year_gap or 0) <= 1 \
+                and (prefix or contained or tsim >= 0.8):
+            return PairResult(SAME, "title shortened or misspelt, one page range in one volume, same first author", score)
         if support >= 2 and first_author is True:
             return PairResult(UNCERTAIN, f"titles partly alike, {support} other fields agree", score)
         return PairResult(DIFFERENT, "titles partly alike, other fields do not agree", score)
-    if (span_identity and biblio_same) or (full_identity and abstract is not None and abstract >= 0.9):
+    # Unlike titles merge on the whole place, issue included: where the issue is missing or
+    # noise, two articles of one author in one volume can share a page range.
+    if issue is True and ((span_identity and biblio_same) or (full_identity and abstract is not None and abstract >= 0.9)):
         return PairResult(SAME, "titles differ (translation?), every other field agrees", score)
     if full_identity:
         return PairResult(UNCERTAIN, "titles differ, bibliographic details agree", score)

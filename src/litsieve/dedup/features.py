@@ -67,7 +67,8 @@ _GENERIC_START = re.compile(
 
 # Where a journal's name ends: subtitles, places, "Conference: 53rd Annual Meeting ...".
 _JOURNAL_TAIL = re.compile(
-    r"\s*(?:[:=(\[]|\.\s*(?:conference|meeting|congress|symposium|abstracts?|supplement|suppl)\b)", re.IGNORECASE)
+    r"\s*(?:[:=(\[]|\.\s*(?:conference|meeting|congress|symposium|abstracts?|supplement|suppl)\b)"
+    r"|\s+(?:conf|congr)\b", re.IGNORECASE)  # abbreviated: "FASEB J Conf Exp Biol"
 # R and pandas write a missing value as "NA" or "nan": no value, not a name or a journal.
 _MISSING = frozenset({"na", "n a", "nan", "null", "none", "not available"})
 _NO_AUTHOR = frozenset({"anonymous", "anon", "no authors listed", "no author", "et al", "unknown"}) | _MISSING
@@ -143,7 +144,8 @@ _COMMENT_TYPE = re.compile(r"\bcomment\b")
 _SUPPLEMENT_PAGE = re.compile(r"\s*s\d", re.IGNORECASE)
 _PAGE_PARTS = re.compile(r"([a-z]*)0*(\d+)([a-z]*)$")
 _ISSN = re.compile(r"\d{4}-?\d{3}[\dxX]")
-_CONFERENCE_TYPES = re.compile(r"conference|congress|meeting abstract|meeting report|proceedings|symposium", re.IGNORECASE)
+_CONFERENCE_TYPES = re.compile(
+    r"conference|congress|meeting abstract|meeting report|proceedings|symposium|\bconf\b|\bcongr\b", re.IGNORECASE)
 _SUPPLEMENT = re.compile(r"\bsuppl|\bsupplement|^s\d+$", re.IGNORECASE)
 _PART = re.compile(
     r"\b(?:part|pt|teil|partie)\.?\s+([0-9]+|[ivx]{1,5}|one|two|three|four|five|six|[a-f])\b", re.IGNORECASE)
@@ -275,14 +277,19 @@ def _numeric(text: str) -> str:
     return match.group(0).lstrip("0") or "0" if match else ""
 
 
+_PAGE_COUNT = re.compile(r"^(?:[ivxlc]+\s*,\s*)?\d+\s*(?:p|pp|pages|leaves|l|s|seiten)\.?$")
+_WHOLE_WORK = re.compile(r"thesis|dissertation|book(?! chapter| section)", re.IGNORECASE)
+
+
 def parse_pages(pages: str) -> tuple[str, str]:
     """Start and end page, with ``123-9`` read as 123-129 and Excel's ``01-Apr`` as 1-4.
 
     Letters are kept (``S354``, ``e001469`` becomes ``e1469``) because a supplement page
-    and a regular page with the same digits are different places.
+    and a regular page with the same digits are different places. A page count (``180 p.``,
+    ``xii, 245 pages``: a thesis or a book) is no place at all.
     """
     text = pages.strip().casefold()
-    if not text:
+    if not text or _PAGE_COUNT.match(text):
         return "", ""
     tokens = _PAGE_TOKEN.findall(text)
     if not tokens:
@@ -398,6 +405,8 @@ def features_of(index: int, record: Record) -> Features:
     title = normalize_title(record.title)
     doi, pmid, pmcid = _identifiers(record)
     start, end = parse_pages(record.pages)
+    if not end and start.isdigit() and any(_WHOLE_WORK.search(t) for t in record.publication_types):
+        start = ""  # a thesis's or book's single number is its page count, not where it starts
     surnames, author_tokens, first_author = _author_parts(record.authors)
     # "Journal of X: official journal of Y" and "Front Endocrinol (Lausanne)": the title proper.
     journal_name = _JOURNAL_TAIL.split(record.journal or _container(record), maxsplit=1)[0]

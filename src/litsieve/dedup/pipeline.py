@@ -17,13 +17,14 @@ from typing import Iterator, Mapping, Sequence
 
 from litsieve.dedup.blocking import Pairs, candidate_pairs
 from litsieve.dedup.cluster import IDENTIFIER, METADATA, PERSON, Link, cluster
-from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, compare, worth_comparing
+from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, agreement, compare, worth_comparing
 from litsieve.dedup.features import Features, features_of
 from litsieve.dedup.merge import MergedWorks, choose_kept
 from litsieve.dedup.review import DIFFERENT as PERSON_DIFFERENT
 from litsieve.dedup.review import SAME as PERSON_SAME
 from litsieve.dedup.review import review_row
 from litsieve.dedup.studies import STUDY_COLUMNS, RecordFacts, link_studies
+from litsieve.dedup.weights import DEFAULT, Weights, estimate
 from litsieve.errors import DedupError
 from litsieve.record import Record
 
@@ -40,6 +41,7 @@ class DedupResult:
     records: Sequence[Record]   # one merged record per work, in id order (built when read)
     counts: dict[str, object]
     review_rows: list[dict[str, str]] = field(default_factory=list)
+    weights: Weights = DEFAULT
 
 
 def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Features], RecordFacts]:
@@ -81,7 +83,7 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def compare_pairs(features: list[Features], pairs: Pairs) -> dict[tuple[int, int], PairResult]:
+def compare_pairs(features: list[Features], pairs: Pairs, weights: Weights = DEFAULT) -> dict[tuple[int, int], PairResult]:
     """Verdicts on the candidate pairs that may be one work (``same`` or ``uncertain``; ``i < j``).
 
     "Different" verdicts are not kept: they are most pairs, and the consistency check
@@ -91,10 +93,15 @@ def compare_pairs(features: list[Features], pairs: Pairs) -> dict[tuple[int, int
     found: dict[tuple[int, int], PairResult] = {}
     for i, j in pairs:  # in sorted order
         if worth_comparing(features[i], features[j]):
-            result = compare(features[i], features[j])
+            result = compare(features[i], features[j], weights)
             if result.verdict != DIFFERENT:
                 found[(i, j)] = result
     return found
+
+
+def field_weights(features: Sequence[Features]) -> Weights:
+    """Each field's weight in these records (:mod:`litsieve.dedup.weights`), judged as the rules compare."""
+    return estimate(features, lambda a, b: agreement(a, b).by_field())
 
 
 def deduplicate(
@@ -109,6 +116,7 @@ def deduplicate(
 def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], str]) -> DedupResult:
     ids, sources, features, facts = _features(records)
     position = {rid: i for i, rid in enumerate(ids)}
+    weights = field_weights(features)
 
     results: dict[tuple[int, int], PairResult] = {}
 
@@ -116,15 +124,15 @@ def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], 
         key = (i, j) if i < j else (j, i)
         found = results.get(key)
         if found is None:
-            found = results[key] = compare(features[i], features[j])
+            found = results[key] = compare(features[i], features[j], weights)
         return found
 
     links: list[Link] = []
     uncertain: list[tuple[int, int]] = []
-    results.update(compare_pairs(features, candidate_pairs(features)))
+    results.update(compare_pairs(features, candidate_pairs(features), weights))
     for (i, j), result in results.items():
         if result.verdict == SAME:
-            tier = IDENTIFIER if result.rule in _IDENTIFIER_RULES else METADATA
+            tier = IDENTIFIER if result.rule.split(";")[0] in _IDENTIFIER_RULES else METADATA
             links.append(Link(i, j, tier, result.score, result.rule))
         elif result.verdict == UNCERTAIN:
             uncertain.append((i, j))
@@ -216,7 +224,7 @@ def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], 
     counts = _counts(rows, len(clustering.refused), len(undecided))
     counts.update({key: value for key, value in studies.counts.items() if key != "study_links_awaiting_review"})
     counts["study_links_awaiting_review"] = sum(1 for r in undecided if r["reason"].startswith("same study?"))
-    return DedupResult(rows, merged, counts, undecided + done)
+    return DedupResult(rows, merged, counts, undecided + done, weights)
 
 
 def _counts(rows: Sequence[Mapping[str, str]], refused: int, awaiting: int) -> dict[str, object]:

@@ -50,6 +50,7 @@ def run_dedup(
         write_review_file(people, result.review_rows)
     write_outputs(result, clusters=out_clusters, records=out_records, counts=out_counts)
     counts = result.counts
+    LOG.info("field weights estimated from these records (docs/dedup.md):\n  %s", "\n  ".join(result.weights.lines()))
     LOG.info("%d records in, %d works out, %d duplicates removed (%d by a person's decision); "
              "%d pair(s) await a person in the duplicate review file",
              counts["records_in"], counts["works_out"], counts["duplicates_removed"],

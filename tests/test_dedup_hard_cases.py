@@ -1,0 +1,160 @@
+"""Hard pairs from exports nobody tuned for: what must merge, and what must not.
+
+Each case is a small synthetic pair built from how databases really export records
+(MEDLINE, Embase, Web of Science, ProQuest, trial registries): one field that disagrees
+while all others agree, a year one off with typos and abbreviations, and the look-alikes
+that are other records (abstracts side by side in one supplement, yearly editorials,
+series parts, an erratum).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, compare
+from litsieve.dedup.features import features_of, parse_pages
+from litsieve.record import Record
+
+TITLE = "Continuous glucose monitoring in adults with type 1 diabetes treated with multiple daily injections"
+AUTHORS = ["Beck, Roy W", "Riddlesworth, Tonya", "Ruedy, Katrina"]
+
+
+def record(record_id: str, **fields: object) -> Record:
+    base: dict[str, object] = dict(title=TITLE, authors=list(AUTHORS), year=2017, journal="JAMA", volume="317",
+                                   issue="4", pages="371-378", source="medline")
+    base.update(fields)
+    return Record(record_id=record_id, **base)  # type: ignore[arg-type]
+
+
+def verdict(a: Record, b: Record):
+    return compare(features_of(0, a), features_of(1, b))
+
+
+# ----------------------------------------------------------------------------- one field disagrees
+
+def test_an_issue_typo_alone_does_not_keep_one_article_apart():
+    result = verdict(record("a"), record("b", issue="14", source="embase"))
+    assert (result.verdict, result.rule) == (SAME, "every field but the issue agrees")
+
+
+def test_one_abstract_paged_two_ways_in_its_meeting_supplement():
+    supplement = dict(journal="Value in Health", volume="19", issue="Suppl 3", year=2016)
+    a = record("a", pages="e8-e9", **supplement)
+    b = record("b", pages="e3", **supplement)
+    assert verdict(a, b).verdict == SAME
+
+
+def test_a_wrong_volume_alone_where_issue_and_pages_agree():
+    assert verdict(record("a"), record("b", volume="371")).verdict == SAME
+
+
+def test_two_fields_disagreeing_are_not_one_typo():
+    # Same title and authors, another issue *and* other pages: a correction, a reprint or a
+    # meeting abstract, never merged automatically.
+    result = verdict(record("a"), record("b", issue="12", pages="2129-2132"))
+    assert result.verdict != SAME
+
+
+def test_a_thesis_and_its_dissertation_abstracts_record():
+    thesis = Record(record_id="a", title="Self-management of chronic pain in older adults: a mixed methods study",
+                    authors=["Okonkwo, Adaeze"], year=2009, pages="245 p.", publication_types=["Thesis"],
+                    source="proquest")
+    dai = Record(record_id="b", title=thesis.title, authors=["Okonkwo, A"], year=2009,
+                 journal="Dissertation Abstracts International: Section B: The Sciences and Engineering",
+                 volume="70", issue="5-B", pages="3012", publication_types=["Dissertation Abstract"],
+                 source="psycinfo")
+    assert parse_pages("245 p.") == ("", "") and parse_pages("xii, 180 leaves") == ("", "")
+    assert verdict(thesis, dai).verdict == SAME
+
+
+# ----------------------------------------------------------------------------- online first, then print
+
+def test_year_one_off_with_typos_abbreviated_journal_and_short_pages():
+    online_first = record("a", title="Continous glucose monitering in adults with type 1 diabetis treated with "
+                                     "multiple daily injections", year=2016, journal="J Am Med Assoc",
+                          pages="371-8", issue="")
+    assert verdict(record("b"), online_first).verdict == SAME
+
+
+def test_year_missing_but_the_place_agrees():
+    assert verdict(record("a"), record("b", year=None, journal="JAMA.")).verdict == SAME
+
+
+def test_subtitle_dropped_and_year_one_off_on_one_page_range():
+    full = record("a", title="Cognitive behavioural therapy for insomnia: a randomised trial in primary care")
+    short = record("b", title="Cognitive behavioural therapy for insomnia", year=2016, journal="")
+    assert verdict(full, short).verdict == SAME
+
+
+def test_one_registry_entry_exported_twice_a_year_apart():
+    entry = dict(title="A randomised trial of plasma exchange for atypical haemolytic uraemic syndrome in children",
+                 authors=[], journal="ISRCTN registry", volume="", issue="", pages="")
+    assert verdict(record("a", year=2009, **entry), record("b", year=2010, **entry)).verdict == SAME
+
+
+# ----------------------------------------------------------------------------- look-alikes that stay apart
+
+def test_abstracts_side_by_side_in_one_supplement_stay_apart():
+    supplement = dict(journal="Diabetologia", volume="57", issue="Suppl 1", year=2014, authors=["Chen, R", "Wang, J"])
+    a = record("a", title="Effects of incretin on artery lesions in apolipoprotein E-deficient mice", pages="51",
+               **supplement)
+    b = record("b", title="The effects of incretin on artery lesions in apolipoprotein E-deficient mice",
+               pages="52", **supplement)
+    assert verdict(a, b).verdict != SAME
+
+
+def test_different_articles_in_one_supplement_stay_apart():
+    supplement = dict(journal="Value in Health", volume="19", issue="Suppl 3", year=2016)
+    a = record("a", title="Cost-effectiveness of continuous glucose monitoring in type 1 diabetes", pages="e8",
+               **supplement)
+    b = record("b", title="Budget impact of flash glucose monitoring in type 2 diabetes", pages="e9",
+               **supplement)
+    assert verdict(a, b).verdict == DIFFERENT
+
+
+def test_same_titled_editorials_in_different_years_stay_apart():
+    a = record("a", title="Editorial", authors=["Zwass, Vladimir"], year=2015, volume="32", issue="1", pages="1-3")
+    b = record("b", title="Editorial", authors=["Zwass, Vladimir"], year=2016, volume="33", issue="1", pages="1-3")
+    assert verdict(a, b).verdict != SAME
+    # ... and an editorial with an issue typo is still a heading, not evidence.
+    assert verdict(a, replace(a, record_id="c", issue="2")).verdict != SAME
+
+
+def test_a_yearly_report_with_the_same_title_stays_apart():
+    title = "Annual report of the national cardiac surgery audit committee on outcomes in adults"
+    a = record("a", title=title, year=2018, volume="40", issue="2", pages="101-120")
+    b = record("b", title=title, year=2019, volume="41", issue="2", pages="99-118")
+    assert verdict(a, b).verdict == DIFFERENT
+
+
+def test_parts_of_a_series_stay_apart_even_when_only_the_pages_differ():
+    a = record("a", title="Diabetes technology in practice, part 1: continuous glucose monitoring", pages="371-378")
+    b = record("b", title="Diabetes technology in practice, part 2: continuous glucose monitoring", pages="379-386")
+    result = verdict(a, b)
+    assert result.verdict == DIFFERENT and result.conflict
+
+
+def test_an_erratum_is_not_its_article_even_when_all_else_agrees():
+    erratum = record("b", title=f"Erratum: {TITLE}", issue="9", pages="980")
+    result = verdict(record("a"), erratum)
+    assert result.verdict == DIFFERENT and result.conflict
+
+
+def test_one_title_by_one_group_in_two_journals_supplements_is_not_merged_on_bare_records():
+    # No authors, no place: the same words in two registries are two registrations.
+    entry = dict(title="A randomised trial of plasma exchange for atypical haemolytic uraemic syndrome in children",
+                 authors=[], volume="", issue="", pages="", year=2009)
+    a = record("a", journal="ISRCTN registry", **entry)
+    b = record("b", journal="ClinicalTrials.gov", **entry)
+    assert verdict(a, b).verdict in (UNCERTAIN, DIFFERENT)
+
+
+def test_a_subtitle_dropped_with_its_numbers_is_not_another_work():
+    full = record("a", title="Patented TGR5 modulators: a review (2006 - present)", pages="1399-1414")
+    short = record("b", title="Patented TGR5 modulators", pages="1399-414", authors=AUTHORS[:1])
+    assert verdict(full, short).verdict == SAME
+    # ... but other numbers in titles of the same length still mean other works.
+    five = record("c", title="5-year outcomes of continuous glucose monitoring in adults with type 1 diabetes")
+    ten = record("d", title="10-year outcomes of continuous glucose monitoring in adults with type 1 diabetes",
+                 pages="379-386")
+    assert verdict(five, ten).verdict != SAME
