@@ -70,15 +70,21 @@ def test_record_file_names_a_missing_column(tmp_path):
         len(RecordFile(tmp_path / "absent.csv"))
 
 
-def test_a_record_file_is_deduplicated_as_the_same_records_in_memory(tmp_path):
-    path = tmp_path / "all.csv"
-    write_records(path, review_set() + awkward_records())
+def deduplicated_both_ways(path: Path, records: list[Record]):
+    """``records`` deduplicated from a record file read on demand, checked against memory."""
+    write_records(path, records)
     from_memory = deduplicate(read_records(path))
     from_file = deduplicate(RecordFile(path))
     assert from_file.clusters == from_memory.clusters
     assert from_file.counts == from_memory.counts
     assert from_file.review_rows == from_memory.review_rows
     assert list(from_file.records) == list(from_memory.records)
+    return from_file
+
+
+def test_a_record_file_is_deduplicated_as_the_same_records_in_memory(tmp_path):
+    path = tmp_path / "all.csv"
+    deduplicated_both_ways(path, review_set() + awkward_records())
     assert isinstance(load_inputs([path]), RecordFile)
     assert list(load_inputs([path, path])) == read_records(path) * 2
 
@@ -101,12 +107,7 @@ def study_set() -> list[Record]:
 
 
 def test_study_links_from_a_record_file_are_those_from_memory(tmp_path):
-    path = tmp_path / "all.csv"
-    write_records(path, study_set() + review_set())
-    from_memory = deduplicate(read_records(path))
-    from_file = deduplicate(RecordFile(path))
-    assert from_file.clusters == from_memory.clusters
-    assert from_file.review_rows == from_memory.review_rows and from_file.counts == from_memory.counts
+    from_file = deduplicated_both_ways(tmp_path / "all.csv", study_set() + review_set())
     studies = {row["study_id"] for row in from_file.clusters}
     assert len(studies) < from_file.counts["works_out"]  # some reports were linked into studies
 
