@@ -13,22 +13,15 @@ from __future__ import annotations
 
 import re
 
+from litsieve import studies as vocabulary
 from litsieve.dedup.features import CONFERENCE, ERRATUM, PREPRINT, REPLY, RETRACTION, normalize_title
 from litsieve.record import Record
 
-ERRATUM_OF = "erratum of"
-RETRACTION_OF = "retraction notice of"
-CONCERN_ABOUT = "expression of concern about"
-COMMENT_ON = "comment on"
-REPLY_TO = "reply to"
-UPDATE_OF = "update of"
-CONFERENCE_OF = "conference abstract of"
-PREPRINT_OF = "preprint of"
-REGISTRY_OF = "registry entry of"
-SAME_STUDY = "same study as"
-RELATIONS = (ERRATUM_OF, RETRACTION_OF, CONCERN_ABOUT, COMMENT_ON, REPLY_TO, UPDATE_OF, CONFERENCE_OF,
-             PREPRINT_OF, REGISTRY_OF, SAME_STUDY)
-NOTICES = frozenset({ERRATUM_OF, RETRACTION_OF, CONCERN_ABOUT, COMMENT_ON, REPLY_TO})
+# The relation vocabulary is the study view's (``litsieve.studies``), which every later stage reads.
+ERRATUM_OF, RETRACTION_OF, CONCERN_ABOUT, COMMENT_ON, REPLY_TO = vocabulary.NOTICES
+UPDATE_OF, CONFERENCE_OF, PREPRINT_OF, REGISTRY_OF, SAME_STUDY = vocabulary.REPORTS
+RELATIONS = vocabulary.NOTICES + vocabulary.REPORTS
+NOTICES = frozenset(vocabulary.NOTICES)
 
 _NOTICE_WORDS = (
     r"(?:(?:authors?'?s?'?|publisher'?s?'?|editorial|editor'?s?'?)\s+)?"

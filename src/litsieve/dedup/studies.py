@@ -465,10 +465,6 @@ def _pages(f: Features) -> int:
     return 1 if f.page_start else 0
 
 
-def _one_page(f: Features) -> bool:
-    return _pages(f) <= 1
-
-
 def _registry_edges(clusters: Sequence[_Cluster], features: Sequence[Features]) -> list[StudyEdge]:
     """Reports naming the same registration: a registry entry attaches, two reports join.
 
