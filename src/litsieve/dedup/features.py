@@ -27,7 +27,8 @@ ABSTRACT_CHARS = 600  # enough to tell two abstracts apart; 65,000-character one
 
 _TAG = re.compile(r"<[^>]{1,40}>")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+# ASCII letters lower-cased, digits kept, every other ASCII character a space (bytes.translate).
+_ASCII_WORD_BYTES = bytes(ord(chr(c).lower()) if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
 _ASCII_NON_WORD_CHARS = "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _GREEK = {
@@ -146,6 +147,8 @@ _PAGE_PARTS = re.compile(r"([a-z]*)0*(\d+)([a-z]*)$")
 _ISSN = re.compile(r"\d{4}-?\d{3}[\dxX]")
 _CONFERENCE_TYPES = re.compile(
     r"conference|congress|meeting abstract|meeting report|proceedings|symposium|\bconf\b|\bcongr\b", re.IGNORECASE)
+# Every match of _CONFERENCE_TYPES holds one of these.
+_CONFERENCE_LITERALS = ("conf", "congr", "meeting", "proceedings", "symposium")
 _SUPPLEMENT = re.compile(r"\bsuppl|\bsupplement|^s\d+$", re.IGNORECASE)
 _PART = re.compile(
     r"\b(?:part|pt|teil|partie)\.?\s+([0-9]+|[ivx]{1,5}|one|two|three|four|five|six|[a-f])\b", re.IGNORECASE)
@@ -195,15 +198,28 @@ def fold(text: str) -> str:
         text = html.unescape(text)  # "&amp;", "&#8211;", "&uuml;" as some exports leave them
     if text.isascii():
         # The same result as the general path below, without the Unicode regex (5x faster).
-        return " ".join(text.casefold().replace("&", " and ").translate(_ASCII_NON_WORD).split())
+        return _ascii_words(text)
     else:
         text = unicodedata.normalize("NFKC", text).casefold()
         text = _GREEK_RE.sub(lambda m: _GREEK[m.group(0)], text)
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     text = text.replace("&", " and ")
     if text.isascii():  # accents stripped, letters spelled out: most text is ASCII by now
-        return " ".join(text.translate(_ASCII_NON_WORD).split())
+        return _ascii_words(text)
     return _NON_WORD.sub(" ", text).strip()
+
+
+def _ascii_words(text: str) -> str:
+    """``fold`` of ASCII text: lower case, ``&`` as "and", letters and digits in words.
+
+    Done on bytes: ``bytes.translate`` with a full table is a plain lookup, where
+    ``str.translate`` with a partial table pays for every character it does not map, and
+    for ASCII ``lower`` is ``casefold``. A third of the time of the general calls.
+    """
+    data = text.encode("ascii")
+    if b"&" in data:
+        data = data.replace(b"&", b" and ")
+    return b" ".join(data.translate(_ASCII_WORD_BYTES).split()).decode("ascii")
 
 
 def normalize_title(title: str) -> str:
@@ -334,6 +350,15 @@ def _preprint_venue(venue: str) -> bool:
     return bool(_PREPRINT_JOURNAL.search(venue))
 
 
+def _conference_words(text: str) -> bool:
+    """``_CONFERENCE_TYPES.search(text)``, with the same shortcut."""
+    if text.isascii():
+        low = text.lower()
+        if not any(word in low for word in _CONFERENCE_LITERALS):
+            return False
+    return bool(_CONFERENCE_TYPES.search(text))
+
+
 def _kinds(record: Record, doi: str) -> frozenset[str]:
     kinds: set[str] = set()
     raw_title = record.title.strip()
@@ -353,7 +378,7 @@ def _kinds(record: Record, doi: str) -> frozenset[str]:
     if (_preprint_venue(venue) or "preprint" in types
             or (_PREPRINT_DOI.search(doi) and not venue.strip())):
         kinds.add(PREPRINT)
-    if (_CONFERENCE_TYPES.search(types) or _CONFERENCE_TYPES.search(record.journal)
+    if (_conference_words(types) or _conference_words(record.journal)
             or _SUPPLEMENT.search(record.issue.strip()) or _SUPPLEMENT.search(record.volume.strip())
             or _SUPPLEMENT_PAGE.match(record.pages)):
         kinds.add(CONFERENCE)
