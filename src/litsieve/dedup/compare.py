@@ -22,8 +22,11 @@ The rules are written as a reviewer would reason, in this order:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
+import numpy as np
 from rapidfuzz.distance import Indel
+from rapidfuzz.process import cpdist
 
 from litsieve.dedup.features import CONFERENCE, Features
 from litsieve.dedup.weights import DEFAULT, Weights
@@ -89,8 +92,8 @@ def _authors(a: Features, b: Features) -> tuple[bool | None, float | None]:
         return None, None
     first = (a.authors[0] in b.first_author or b.authors[0] in a.first_author
              or (min(len(a.authors[0]), len(b.authors[0])) >= 5 and similarity(a.authors[0], b.authors[0]) >= 0.85))
-    share_a = sum(1 for s in a.authors if s in b.author_tokens) / len(a.authors)
-    share_b = sum(1 for s in b.authors if s in a.author_tokens) / len(b.authors)
+    share_a = sum(map(b.author_tokens.__contains__, a.authors)) / len(a.authors)  # surnames found
+    share_b = sum(map(a.author_tokens.__contains__, b.authors)) / len(b.authors)
     if not first and len(a.authors) >= 2 and len(b.authors) >= 2 and min(share_a, share_b) == 1.0:
         first = True  # the same people listed in another order
     return first, max(share_a, share_b)
@@ -195,7 +198,20 @@ def worth_comparing(a: Features, b: Features) -> bool:
     short, long_ = sorted((a.title, b.title), key=len)
     if long_.startswith(short + " ") and short.count(" ") >= 2:
         return True  # a title given without its subtitle
-    return Indel.normalized_similarity(a.title, b.title, score_cutoff=0.5) > 0
+    return Indel.normalized_similarity(a.title, b.title, score_cutoff=TITLES_ALIKE) > 0
+
+
+TITLES_ALIKE = 0.5  # the title similarity that makes a pair worth comparing on its own
+
+
+def worth_comparing_many(pairs: Sequence[tuple[Features, Features]]) -> list[bool]:
+    """:func:`worth_comparing` of each pair, the title similarities computed in one call (rapidfuzz's
+    ``cpdist``, C++) rather than one Python call per pair: a pair with alike titles is worth it
+    whatever else holds, and only the others are looked at one by one."""
+    alike = cpdist([a.title for a, _ in pairs], [b.title for _, b in pairs], scorer=Indel.normalized_similarity,
+                   score_cutoff=TITLES_ALIKE, dtype=np.float64)
+    return [(score > 0 and bool(a.title) and bool(b.title)) or worth_comparing(a, b)
+            for score, (a, b) in zip(alike.tolist(), pairs)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import gc
 import sys
+from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Sequence
 
 from litsieve.dedup.blocking import Pairs, candidate_pairs
 from litsieve.dedup.cluster import IDENTIFIER, METADATA, PERSON, Link, cluster
-from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, agreement, compare, worth_comparing
+from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, agreement, compare, worth_comparing_many
 from litsieve.dedup.features import Features, features_of
-from litsieve.dedup.merge import MergedWorks, choose_kept
+from litsieve.dedup.merge import MergedWorks, completeness_code, kept_member
 from litsieve.dedup.review import DIFFERENT as PERSON_DIFFERENT
 from litsieve.dedup.review import SAME as PERSON_SAME
 from litsieve.dedup.review import review_row
@@ -44,14 +45,15 @@ class DedupResult:
     weights: Weights = DEFAULT
 
 
-def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Features], RecordFacts]:
-    """Record ids, sources, features and study evidence in one pass over ``records`` (which may
-    be a file read on demand)."""
+def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Features], RecordFacts, array[int]]:
+    """Record ids, sources, features, study evidence and completeness codes (for the kept
+    record) in one pass over ``records`` (which may be a file read on demand)."""
     seen: dict[str, int] = {}
     ids: list[str] = []
     sources: list[str] = []
     features: list[Features] = []
     facts = RecordFacts()
+    codes = array("q")
     for row, record in enumerate(records, start=1):
         if not record.record_id:
             raise DedupError("a record has no record_id", row=row, field="record_id",
@@ -64,7 +66,8 @@ def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Fea
         sources.append(sys.intern(record.source))
         features.append(features_of(row - 1, record))
         facts.note(row - 1, record, features[-1])
-    return ids, sources, features, facts
+        codes.append(completeness_code(record))
+    return ids, sources, features, facts, codes
 
 
 @contextmanager
@@ -91,11 +94,13 @@ def compare_pairs(features: list[Features], pairs: Pairs, weights: Weights = DEF
     measured slower at 100,000 records: sending the results back costs more than it saves.)
     """
     found: dict[tuple[int, int], PairResult] = {}
-    for i, j in pairs:  # in sorted order
-        if worth_comparing(features[i], features[j]):
-            result = compare(features[i], features[j], weights)
-            if result.verdict != DIFFERENT:
-                found[(i, j)] = result
+    for chunk in pairs.chunks():  # in sorted order
+        couples = [(features[i], features[j]) for i, j in chunk]
+        for pair, (a, b), worth in zip(chunk, couples, worth_comparing_many(couples)):
+            if worth:
+                result = compare(a, b, weights)
+                if result.verdict != DIFFERENT:
+                    found[pair] = result
     return found
 
 
@@ -114,7 +119,7 @@ def deduplicate(
 
 
 def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], str]) -> DedupResult:
-    ids, sources, features, facts = _features(records)
+    ids, sources, features, facts, codes = _features(records)
     position = {rid: i for i, rid in enumerate(ids)}
     weights = field_weights(features)
 
@@ -166,8 +171,8 @@ def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], 
         cluster_id = min(ids[i] for i in members)
         if len(members) == 1:
             kept_id = cluster_id
-        else:  # only a cluster's members are read again (from disk when records is a RecordFile)
-            kept_id = choose_kept([records[i] for i in members]).record_id
+        else:  # as choose_kept decides, from the codes kept in the first pass (no record read again)
+            kept_id = ids[kept_member(members, codes, ids)]
         works.append((kept_id, cluster_id, tuple(members)))
         size = str(len(members))
         for i in members:

@@ -243,6 +243,9 @@ def link_studies(
 
 def _describe(cluster_id: str, members: list[int], kept: int, facts: RecordFacts,
               features: Sequence[Features]) -> _Cluster:
+    if len(members) == 1 and facts[kept] is _NOTHING:  # most clusters: what the general path gives them
+        kinds = features[kept].kinds
+        return _Cluster(cluster_id, members, kept, kinds, report_relation(kinds), frozenset(), False, False)
     kinds = frozenset().union(*(features[i].kinds for i in members))
     said = [facts[i] for i in members]
     role = facts[kept].notice or next((f.notice for f in said if f.notice), "")
