@@ -112,14 +112,9 @@ class Pairs:
         return int(self.codes.size)
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
-        for chunk in self.chunks():
-            yield from chunk
-
-    def chunks(self) -> Iterator[list[tuple[int, int]]]:
-        """The pairs in order, a few tens of thousands at a time (for work done a batch at once)."""
         for start in range(0, self.codes.size, _CHUNK):
             chunk = self.codes[start:start + _CHUNK]
-            yield list(zip((chunk // self.size).tolist(), (chunk % self.size).tolist()))
+            yield from zip((chunk // self.size).tolist(), (chunk % self.size).tolist())
 
     def __contains__(self, pair: object) -> bool:
         if not isinstance(pair, tuple) or len(pair) != 2:

@@ -22,11 +22,8 @@ The rules are written as a reviewer would reason, in this order:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
 
-import numpy as np
 from rapidfuzz.distance import Indel
-from rapidfuzz.process import cpdist
 
 from litsieve.dedup.features import CONFERENCE, Features
 from litsieve.dedup.weights import DEFAULT, Weights
@@ -198,20 +195,7 @@ def worth_comparing(a: Features, b: Features) -> bool:
     short, long_ = sorted((a.title, b.title), key=len)
     if long_.startswith(short + " ") and short.count(" ") >= 2:
         return True  # a title given without its subtitle
-    return Indel.normalized_similarity(a.title, b.title, score_cutoff=TITLES_ALIKE) > 0
-
-
-TITLES_ALIKE = 0.5  # the title similarity that makes a pair worth comparing on its own
-
-
-def worth_comparing_many(pairs: Sequence[tuple[Features, Features]]) -> list[bool]:
-    """:func:`worth_comparing` of each pair, the title similarities computed in one call (rapidfuzz's
-    ``cpdist``, C++) rather than one Python call per pair: a pair with alike titles is worth it
-    whatever else holds, and only the others are looked at one by one."""
-    alike = cpdist([a.title for a, _ in pairs], [b.title for _, b in pairs], scorer=Indel.normalized_similarity,
-                   score_cutoff=TITLES_ALIKE, dtype=np.float64)
-    return [(score > 0 and bool(a.title) and bool(b.title)) or worth_comparing(a, b)
-            for score, (a, b) in zip(alike.tolist(), pairs)]
+    return Indel.normalized_similarity(a.title, b.title, score_cutoff=0.5) > 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from typing import Iterator, Mapping, Sequence
 
 from litsieve.dedup.blocking import Pairs, candidate_pairs
 from litsieve.dedup.cluster import IDENTIFIER, METADATA, PERSON, Link, cluster
-from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, agreement, compare, worth_comparing_many
+from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, PairResult, agreement, compare, worth_comparing
 from litsieve.dedup.features import Features, features_of
 from litsieve.dedup.merge import MergedWorks, completeness_code, kept_member
 from litsieve.dedup.review import DIFFERENT as PERSON_DIFFERENT
@@ -94,13 +94,11 @@ def compare_pairs(features: list[Features], pairs: Pairs, weights: Weights = DEF
     measured slower at 100,000 records: sending the results back costs more than it saves.)
     """
     found: dict[tuple[int, int], PairResult] = {}
-    for chunk in pairs.chunks():  # in sorted order
-        couples = [(features[i], features[j]) for i, j in chunk]
-        for pair, (a, b), worth in zip(chunk, couples, worth_comparing_many(couples)):
-            if worth:
-                result = compare(a, b, weights)
-                if result.verdict != DIFFERENT:
-                    found[pair] = result
+    for i, j in pairs:  # in sorted order
+        if worth_comparing(features[i], features[j]):
+            result = compare(features[i], features[j], weights)
+            if result.verdict != DIFFERENT:
+                found[(i, j)] = result
     return found
 
 
