@@ -190,12 +190,13 @@ def worth_comparing(a: Features, b: Features) -> bool:
         return True
     if a.page_end and a.page_start != a.page_end and (a.page_start, a.page_end) == (b.page_start, b.page_end):
         return True  # one multi-page range: a title given without its subtitle is still worth a look
-    if not a.title or not b.title:
+    title_a, title_b = a.title, b.title
+    if not title_a or not title_b:
         return False
-    short, long_ = sorted((a.title, b.title), key=len)
-    if long_.startswith(short + " ") and short.count(" ") >= 2:
-        return True  # a title given without its subtitle
-    return Indel.normalized_similarity(a.title, b.title, score_cutoff=0.5) > 0
+    if Indel.normalized_similarity(title_a, title_b, score_cutoff=0.5) > 0:
+        return True
+    short, long_ = (title_a, title_b) if len(title_a) <= len(title_b) else (title_b, title_a)
+    return long_.startswith(short + " ") and short.count(" ") >= 2  # a title given without its subtitle
 
 
 @dataclass(frozen=True, slots=True)

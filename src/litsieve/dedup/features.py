@@ -425,6 +425,25 @@ def _identifiers(record: Record) -> tuple[str, str, str]:
     return doi, pmid.lstrip("0"), pmcid
 
 
+_JOURNALS: dict[str, tuple[str, ...]] = {}
+
+
+def _journal_words(venue: str) -> tuple[str, ...]:
+    """The journal's name words without stop words, one tuple per distinct name.
+
+    A review's records come from a few thousand journals, so each name is normalised once
+    (and its tuple shared) rather than once per record.
+    """
+    found = _JOURNALS.get(venue)
+    if found is None:
+        # "Journal of X: official journal of Y" and "Front Endocrinol (Lausanne)": the title proper.
+        folded = fold(_JOURNAL_TAIL.split(venue, maxsplit=1)[0])
+        found = () if folded in _MISSING else tuple(_intern(w) for w in folded.split() if w not in _JOURNAL_STOP)
+        if len(_JOURNALS) < 100_000:
+            _JOURNALS[venue] = found
+    return found
+
+
 def features_of(index: int, record: Record) -> Features:
     """Normalise one record (pure: the result depends on this record alone)."""
     title = normalize_title(record.title)
@@ -433,11 +452,7 @@ def features_of(index: int, record: Record) -> Features:
     if not end and start.isdigit() and any(_WHOLE_WORK.search(t) for t in record.publication_types):
         start = ""  # a thesis's or book's single number is its page count, not where it starts
     surnames, author_tokens, first_author = _author_parts(record.authors)
-    # "Journal of X: official journal of Y" and "Front Endocrinol (Lausanne)": the title proper.
-    journal_name = _JOURNAL_TAIL.split(record.journal or _container(record), maxsplit=1)[0]
-    folded_journal = fold(journal_name)
-    journal = () if folded_journal in _MISSING else tuple(
-        _intern(w) for w in folded_journal.split() if w not in _JOURNAL_STOP)
+    journal = _journal_words(record.journal or _container(record))
     issn = frozenset(_ISSN.findall(record.issn.replace(" ", ""))) if record.issn else frozenset()
     return Features(
         index=index,

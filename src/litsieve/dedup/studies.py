@@ -218,8 +218,8 @@ def link_studies(
         by_cluster.setdefault(row["cluster_id"], []).append(index)
         if row["kept"] == "true":
             kept_of[row["cluster_id"]] = index
-    clusters = [_describe(cid, sorted(by_cluster[cid], key=lambda i: features[i].record_id), kept_of[cid], facts,
-                          features) for cid in sorted(by_cluster)]
+    clusters = [_describe(cid, _by_id(by_cluster[cid], features), kept_of[cid], facts, features)
+                for cid in sorted(by_cluster)]
     of_record = {i: c for c, cluster in enumerate(clusters) for i in cluster.members}
 
     forbidden: set[frozenset[int]] = set()
@@ -239,6 +239,11 @@ def link_studies(
     edges += _registry_edges(clusters, features)
     edges = [e for e in edges if frozenset((e.source, e.target)) not in forbidden or e.tier == PERSON]
     return _resolve(clusters, features, edges, forbidden)
+
+
+def _by_id(members: list[int], features: Sequence[Features]) -> list[int]:
+    """A cluster's members in record id order."""
+    return members if len(members) == 1 else sorted(members, key=lambda i: features[i].record_id)
 
 
 def _describe(cluster_id: str, members: list[int], kept: int, facts: RecordFacts,
@@ -380,6 +385,8 @@ def _title_edges(clusters: Sequence[_Cluster], facts: RecordFacts, features: Seq
         if own.generic_title or own.title_words < 4:
             continue
         # A full report is looked for under its exact title; an early report more widely.
+        if not cluster.role and index.exact.get(own.title) == c:
+            continue  # no other cluster has its title (most clusters)
         candidates = index.near(own.title) if cluster.role else index.same(own.title)
         for other in sorted(candidates - {c}):
             if other < c and cluster.role == clusters[other].role:
