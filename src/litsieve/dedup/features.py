@@ -206,6 +206,15 @@ def fold(text: str) -> str:
     text = text.replace("&", " and ")
     if text.isascii():  # accents stripped, letters spelled out: most text is ASCII by now
         return _ascii_words(text)
+    # What is left is often ASCII words between typographic quotes and dashes: those (never
+    # word characters, which are alphanumerics and "_") become spaces, and the ASCII path
+    # gives what the Unicode pattern would.
+    spaced = text
+    for char in {c for c in text if not c.isascii()}:
+        if not char.isalnum():
+            spaced = spaced.replace(char, " ")
+    if spaced.isascii():
+        return _ascii_words(spaced)
     return _NON_WORD.sub(" ", text).strip()
 
 
@@ -297,6 +306,11 @@ _PAGE_COUNT = re.compile(r"^(?:[ivxlc]+\s*,\s*)?\d+\s*(?:p|pp|pages|leaves|l|s|s
 _WHOLE_WORK = re.compile(r"thesis|dissertation|book(?! chapter| section)", re.IGNORECASE)
 
 
+def _clean_page(token: str) -> str:
+    match = _PAGE_PARTS.match(token)
+    return f"{match.group(1)}{match.group(2)}{match.group(3)}" if match else token
+
+
 def parse_pages(pages: str) -> tuple[str, str]:
     """Start and end page, with ``123-9`` read as 123-129 and Excel's ``01-Apr`` as 1-4.
 
@@ -315,14 +329,10 @@ def parse_pages(pages: str) -> tuple[str, str]:
     if tokens[0][:3] in _MONTHS and len(tokens) >= 2 and tokens[1].isdigit():
         return str(_MONTHS[tokens[0][:3]]), tokens[1].lstrip("0") or "0"
 
-    def clean(token: str) -> str:
-        match = _PAGE_PARTS.match(token)
-        return f"{match.group(1)}{match.group(2)}{match.group(3)}" if match else token
-
-    start = clean(tokens[0])
+    start = _clean_page(tokens[0])
     if not any(ch.isdigit() for ch in start):
         return "", ""
-    end = clean(tokens[1]) if len(tokens) >= 2 else ""
+    end = _clean_page(tokens[1]) if len(tokens) >= 2 else ""
     if end.isdigit() and start.isdigit() and len(end) < len(start):
         end = start[: len(start) - len(end)] + end
     return start, end
