@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import operator
 import re
 from typing import Sequence, overload
 
 from litsieve.record import LIST_FIELDS, RECORD_FIELDS, Record
 
 _FILLABLE = tuple(f for f in RECORD_FIELDS if f not in {"record_id", "source", "source_file"})
+_fillable = operator.attrgetter(*_FILLABLE)
 _FULL_GIVEN = re.compile(r",\s*\w{2,}(?<!\.)")
 _INITIALS = re.compile(r",\s*[A-Z]{2,3}$")
 
@@ -32,7 +34,8 @@ def full_name_share(record: Record) -> float:
 
 def completeness(record: Record) -> tuple[object, ...]:
     """Sort key: larger is more complete (abstract, DOI, full names, filled fields)."""
-    filled = sum(1 for name in _FILLABLE if getattr(record, name) not in ("", None, []))
+    values = _fillable(record)
+    filled = len(values) - values.count("") - values.count(None) - values.count([])  # not in ("", None, [])
     return (
         bool(record.abstract.strip()),
         bool(record.doi.strip()),

@@ -391,6 +391,8 @@ def _title_edges(clusters: Sequence[_Cluster], facts: RecordFacts, features: Seq
         for other in sorted(candidates - {c}):
             if other < c and cluster.role == clusters[other].role:
                 continue  # a pair of like reports is looked at once
+            if not _reports_may_link(cluster, clusters[other]):
+                continue
             edge = _strongest(_report_edge(c, cluster, other, clusters[other], features[i], b, tsim)
                               for i in cluster.members if not features[i].generic_title
                               for tsim, b in _members_by_title(features[i].title, clusters[other], features))
@@ -423,6 +425,14 @@ def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title:
     return StudyEdge(c, cluster.role, other, NOTICE_TITLE, round(tsim, 4), rule, sure)
 
 
+def _reports_may_link(cluster: _Cluster, target: _Cluster) -> bool:
+    """Whether :func:`_report_edge` looks at any records of the two clusters: not at a notice or a
+    registry entry, and a full report is looked at from the other report's side."""
+    if target.role in NOTICES or target.role == REGISTRY_OF:
+        return False
+    return bool(cluster.role) or not target.role
+
+
 def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, a: Features, b: Features,
                  tsim: float) -> StudyEdge | None:
     """A preprint to its journal version; an abstract or a one-page item to the report with its
@@ -433,10 +443,8 @@ def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, a: Fea
     meeting abstract in another journal or year, the same title in two journals) reviewers
     differ: the abstract may report interim or other results, so a person decides.
     """
-    if target.role in NOTICES or target.role == REGISTRY_OF:
+    if not _reports_may_link(cluster, target):
         return None
-    if not cluster.role and target.role:
-        return None  # looked at from the other report's side
     early = cluster.role in (CONFERENCE_OF, PREPRINT_OF) and not target.role
     # An early report is often retitled ("Preliminary results of ..."): alike enough to ask.
     if tsim < (0.75 if early else 0.9) or a.part != b.part:
