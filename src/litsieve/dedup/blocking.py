@@ -173,7 +173,10 @@ def candidate_pairs(features: Sequence[Features]) -> Pairs:
                 parts.append(_windows(block[np.argsort(rank[block], kind="stable")], size))
     titled = [k for k in by_title if title_keys[k]]
     parts.append(_windows(np.array([indices[k] for k in titled], dtype=np.int64), size))
-    by_reversed = sorted(titled, key=lambda k: (title_keys[k][::-1], ids[k]))
+    # In (reversed title, id) order: ``titled`` is in (title, id) order and the sort is stable.
+    reversed_keys = [key[::-1] for key in title_keys]
+    by_reversed = sorted(titled, key=reversed_keys.__getitem__)
+    del reversed_keys
     parts.append(_windows(np.array([indices[k] for k in by_reversed], dtype=np.int64), size))
     found = np.concatenate(parts)
     found.sort()

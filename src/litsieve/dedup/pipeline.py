@@ -95,8 +95,9 @@ def compare_pairs(features: list[Features], pairs: Pairs, weights: Weights = DEF
     """
     found: dict[tuple[int, int], PairResult] = {}
     for i, j in pairs:  # in sorted order
-        if worth_comparing(features[i], features[j]):
-            result = compare(features[i], features[j], weights)
+        a, b = features[i], features[j]
+        if worth_comparing(a, b):
+            result = compare(a, b, weights)
             if result.verdict != DIFFERENT:
                 found[(i, j)] = result
     return found
