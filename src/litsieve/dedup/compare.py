@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from litsieve.dedup.features import CONFERENCE, Features
+from litsieve.dedup.features import CONFERENCE, PREPRINT, Features, preprint_venue
 from litsieve.dedup.weights import DEFAULT, Weights
 
 SAME = "same"
@@ -170,6 +170,11 @@ def _lone_disagreement(a: Features, b: Features, soft: list[str], tsim: float | 
     return ""
 
 
+def _bare(f: Features) -> bool:
+    """A record with no venue, place or identifier: it shows no kind, so it shows no other kind."""
+    return not (f.journal or f.volume or f.issue or f.page_start or f.doi or f.pmid or f.pmcid or f.issn)
+
+
 def _field(x: str, y: str) -> bool | None:
     if not x or not y:
         return None
@@ -184,7 +189,8 @@ def worth_comparing(a: Features, b: Features) -> bool:
     the rest changes no verdict that matters and saves the full comparison for most
     candidate pairs.
     """
-    if (a.doi and a.doi == b.doi) or (a.pmid and a.pmid == b.pmid) or (a.pmcid and a.pmcid == b.pmcid):
+    if (a.doi and a.doi == b.doi) or (a.pmid and a.pmid == b.pmid) or (a.pmcid and a.pmcid == b.pmcid) or (
+            a.registry and a.registry == b.registry):
         return True
     if a.volume and a.page_start and a.volume == b.volume and a.page_start == b.page_start:
         return True
@@ -205,8 +211,10 @@ class Agreement:
     same_doi: bool
     same_pmid: bool
     same_pmcid: bool
+    same_registry: bool
     doi_differs: bool
     pmid_differs: bool
+    registry_differs: bool
     year_gap: int | None
     first_author: bool | None
     author_share: float | None
@@ -248,6 +256,8 @@ def agreement(a: Features, b: Features, weights: Weights = DEFAULT) -> Agreement
     same_doi = bool(a.doi) and a.doi == b.doi and "doi" not in ignored
     same_pmid = bool(a.pmid) and a.pmid == b.pmid and "pmid" not in ignored
     same_pmcid = bool(a.pmcid) and a.pmcid == b.pmcid
+    same_registry = bool(a.registry) and a.registry == b.registry
+    registry_differs = bool(a.registry and b.registry) and not same_registry
     doi_differs = bool(a.doi and b.doi) and not same_doi and "doi" not in ignored
     pmid_differs = bool(a.pmid and b.pmid) and not same_pmid and "pmid" not in ignored
     year_gap = abs(a.year - b.year) if a.year is not None and b.year is not None and "year" not in ignored else None
@@ -282,7 +292,8 @@ def agreement(a: Features, b: Features, weights: Weights = DEFAULT) -> Agreement
         if "pages" in weak and page:
             page = end_page = None
     discounted = tuple(n for n in sorted(ignored) if _raw_disagreement(n, a, b)) if ignored else ()
-    return Agreement(same_doi, same_pmid, same_pmcid, doi_differs, pmid_differs, year_gap, first_author,
+    return Agreement(same_doi, same_pmid, same_pmcid, same_registry, doi_differs, pmid_differs, registry_differs,
+                     year_gap, first_author,
                      author_share, journal, volume, issue, page, end_page, discounted)
 
 
@@ -308,12 +319,18 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     doi_differs, pmid_differs = fields.doi_differs, fields.pmid_differs
     titled = bool(a.title and b.title)
     tsim = similarity(a.title, b.title) if titled else None
-    contained = prefix = False
+    contained = prefix = main = False
+    short_words = 0
     if titled and tsim is not None and tsim < 0.95:
-        short, long_ = sorted((a.title, b.title), key=len)
+        shorter, longer = sorted((a, b), key=lambda f: (len(f.title), f.record_id))
+        short, long_ = shorter.title, longer.title
         contained = len(short) >= 40 and short in long_
         # A title given without its subtitle ("Infrastructure in the wild").
         prefix = long_.startswith(short + " ") and len(short.split()) >= 3
+        # The other's main title, up to its ":" or " - " (a typo allowed): the subtitle left off.
+        main = bool(longer.main_title) and not shorter.generic_title and Indel.normalized_similarity(
+            short, long_[: longer.main_title], score_cutoff=0.9) > 0
+        short_words = shorter.title_words
     year_gap, first_author, author_share = fields.year_gap, fields.first_author, fields.author_share
     journal, volume, issue = fields.journal, fields.volume, fields.issue
     page, end_page = fields.page, fields.end_page
@@ -336,12 +353,22 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
         and (volume is True or (journal is True and (supplement or volume is None))) and a.part == b.part
     )
     # A shared identifier and the same title outweigh a mangled page or supplement field.
-    identified = (same_doi or same_pmid or same_pmcid) and tsim is not None and tsim >= 0.95
+    same_registry = fields.same_registry
+    identified = (same_doi or same_pmid or same_pmcid or same_registry) and tsim is not None and (
+        tsim >= 0.95 or main)
     if doi_differs and not everything_agrees:
         hard.append("different DOIs")
     if pmid_differs and not everything_agrees:
         hard.append("different PMIDs")
+    if fields.registry_differs:
+        hard.append("different registry entries")
     kinds = sorted((a.kinds ^ b.kinds) - {CONFERENCE})
+    if kinds == [PREPRINT] and (
+            (journal is True and (preprint_venue(a.journal) or preprint_venue(b.journal)))
+            or _bare(b if PREPRINT in a.kinds else a)):
+        # Both name one preprint server ("medRxiv", abbreviated "medR"), or the other record
+        # names no venue, place or identifier at all: nothing says it is not the preprint.
+        kinds = []
     if kinds and not biblio_same:
         hard.append(f"{kinds[0]} vs a different kind of record")
     if CONFERENCE in (a.kinds ^ b.kinds) and not biblio_same and not identified and (
@@ -356,7 +383,7 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     if authors_clash and (year_gap or 0) >= 1:
         hard.append("different authors and year")
     if titled and tsim is not None and tsim < 0.5 and not (
-            same_doi or same_pmid or same_pmcid or biblio_same or prefix or contained):
+            same_doi or same_pmid or same_pmcid or same_registry or biblio_same or prefix or contained or main):
         hard.append("different titles")
     if hard:
         if (doi_differs or pmid_differs) and tsim is not None and tsim >= 0.9 and len(hard) == 1 and (
@@ -386,15 +413,16 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
         soft.append("different authors")
     numbers_a, numbers_b = set(a.title_numbers), set(b.title_numbers)
     # A title cut short (or given without its subtitle) loses the numbers of the part cut off.
-    truncated = tsim is not None and (tsim >= 0.98 or prefix or contained) and (
+    truncated = tsim is not None and (tsim >= 0.98 or prefix or contained or main) and (
         numbers_a <= numbers_b or numbers_b <= numbers_a)
     if titled and a.title_numbers != b.title_numbers and not truncated and not (placed and first_author is True):
         soft.append("different numbers in the titles")
 
     # 2. Shared identifiers.
-    identifier = "same DOI" if same_doi else "same PMID" if same_pmid else "same PMCID" if same_pmcid else ""
+    identifier = ("same DOI" if same_doi else "same PMID" if same_pmid else "same PMCID" if same_pmcid
+                  else "same registry entry" if same_registry else "")
     if identifier:
-        if tsim is None or tsim >= 0.6 or contained or prefix or a.generic_title or b.generic_title:
+        if tsim is None or tsim >= 0.6 or contained or prefix or main or a.generic_title or b.generic_title:
             return PairResult(SAME, identifier, 1.0)
         if tsim >= 0.4:
             return PairResult(UNCERTAIN, f"{identifier}, titles differ", round(tsim, 4))
@@ -442,11 +470,16 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     # then the print issue) is no doubt about the article.
     located = (volume is True and page is True) or (
         journal is True and (page is True or (volume is True and issue is True)))
-    if tsim >= 0.95:
+    # A main title of three words or more is as specific as a whole title; a shorter one
+    # ("Eculizumab") needs the place and the first author to vouch for it.
+    main_title = main and (short_words >= 3 or (located and first_author is True))
+    if tsim >= 0.95 or main_title:
         if (year_gap is None and located and support >= 3 and first_author is not False) or (
                 year_gap is not None and year_gap <= 1 and support >= 2 and (first_author is not False or placed)):
             if unplaced and tsim < 0.98:
                 return PairResult(UNCERTAIN, "titles differ in a word, only year and authors agree", score)
+            if tsim < 0.95:
+                return PairResult(SAME, f"same main title (subtitle left off), {support} other fields agree", score)
             return PairResult(SAME, f"same title, {support} other fields agree", score)
         if (tsim >= 0.98 and a.title_words >= 6 and not (a.authors or b.authors) and year_gap is not None
                 and (year_gap == 0 or (year_gap == 1 and journal is True)) and journal is not False):
@@ -457,6 +490,11 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     if tsim >= 0.85:
         if first_author is True and support >= 3 and (year_gap == 0 or (located and (year_gap or 0) <= 1)):
             return PairResult(SAME, f"similar title, {support} other fields agree", score)
+        if (same_range and volume is True and journal is True and issue is not False and (year_gap or 0) <= 1
+                and first_author is None and not supplement):
+            # Typos in the title and no authors on one record: one page range of one volume of
+            # one journal holds one article (page 1 excluded, where article numbering starts).
+            return PairResult(SAME, "similar title, one page range in one volume of the journal", score)
         if support >= 1:
             return PairResult(UNCERTAIN, f"similar title, {support} other field(s) agree", score)
         return PairResult(DIFFERENT, "similar title, nothing else agrees", score)

@@ -21,6 +21,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 
+from litsieve.importers.registry import entry_number
 from litsieve.record import Record, normalize_doi
 
 ABSTRACT_CHARS = 600  # enough to tell two abstracts apart; 65,000-character ones are cut here
@@ -166,6 +167,7 @@ class Features:
     title_words: int
     title_numbers: tuple[str, ...]
     generic_title: bool
+    main_title: int       # length of the main title when a subtitle follows it (":", " - "), else 0
     authors: tuple[str, ...]          # normalised surnames, in order
     first_author: tuple[str, ...]     # name words of the first author (sorted, unique)
     author_tokens: tuple[str, ...]    # every name word of two letters or more (sorted, unique)
@@ -179,6 +181,7 @@ class Features:
     doi: str
     pmid: str
     pmcid: str
+    registry: str         # the registry entry's number when the record is one (its own URL)
     abstract: str
     kinds: frozenset[str]
     part: str
@@ -228,6 +231,25 @@ def normalize_title(title: str) -> str:
                 break
         title = _DATABASE_NOTE.sub(" ", title)
     return fold(title)
+
+
+# Where a main title ends and its subtitle begins; some databases export the main title only.
+_SUBTITLE = re.compile(r"\s*:\s*|\s+(?:-{1,2}|\u2013|\u2014)\s+")
+
+
+def main_title_length(title: str) -> int:
+    """Length of the normalised main title before a subtitle (``Looking ahead: managing ...``
+    gives 13); 0 without one.
+
+    A record giving only ``Looking ahead`` has the same title with its subtitle left off,
+    not a different shorter one; the comparison needs to know where that boundary is.
+    """
+    if ":" not in title and " -" not in title and "\u2013" not in title and "\u2014" not in title:
+        return 0
+    match = _SUBTITLE.search(_TITLE_NOISE.sub(" ", title))
+    if not match or not fold(match.string[match.end():]):
+        return 0
+    return len(normalize_title(match.string[: match.start()]))
 
 
 def _bracketed(match: re.Match[str]) -> str:
@@ -334,9 +356,18 @@ def _preprint_venue(venue: str) -> bool:
     return bool(_PREPRINT_JOURNAL.search(venue))
 
 
+def preprint_venue(journal: tuple[str, ...]) -> bool:
+    """Whether normalised journal words name a preprint server (``medrxiv``)."""
+    return bool(journal) and _preprint_venue(" ".join(journal))
+
+
 def _kinds(record: Record, doi: str) -> frozenset[str]:
     kinds: set[str] = set()
     raw_title = record.title.strip()
+    if "&" in raw_title:
+        raw_title = html.unescape(raw_title)
+    if "<" in raw_title:
+        raw_title = _TAG.sub("", raw_title).strip()  # "<i>Erratum:</i> ..." is an erratum's title
     # Most titles hold none of the words these kinds are named by: skip the long patterns.
     if not _kind_words(raw_title):
         raw_title = ""
@@ -421,6 +452,7 @@ def features_of(index: int, record: Record) -> Features:
         title_words=len(title.split()),
         title_numbers=tuple(sorted(_DIGITS.findall(title))),
         generic_title=title in _GENERIC_TITLES or len(title) < 12 or bool(_GENERIC_START.match(title)),
+        main_title=main_title_length(record.title),
         authors=surnames,
         first_author=first_author,
         author_tokens=author_tokens,
@@ -435,6 +467,7 @@ def features_of(index: int, record: Record) -> Features:
         doi=doi,
         pmid=pmid,
         pmcid=pmcid,
+        registry=_intern(entry_number(record)),
         abstract=fold(record.abstract[: ABSTRACT_CHARS + 60])[:ABSTRACT_CHARS],
         kinds=_shared(_kinds(record, doi)),
         part=_part(record.title),

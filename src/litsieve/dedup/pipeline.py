@@ -30,7 +30,7 @@ from litsieve.record import Record
 
 CLUSTER_COLUMNS = ("record_id", "cluster_id", "kept", "cluster_size", "rule", "score", "linked_to", "source",
                    *STUDY_COLUMNS)
-_IDENTIFIER_RULES = ("same DOI", "same PMID", "same PMCID")
+_IDENTIFIER_RULES = ("same DOI", "same PMID", "same PMCID", "same registry entry")
 
 
 @dataclass

@@ -35,7 +35,6 @@ so the input order never matters.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -61,7 +60,7 @@ from litsieve.dedup.notices import (
 from litsieve.dedup.review import DIFFERENT as DIFFERENT_DECISION
 from litsieve.dedup.review import SAME_STUDY as SAME_STUDY_DECISION
 from litsieve.importers.links import RecordLink, record_links
-from litsieve.importers.registry import record_registry_ids
+from litsieve.importers.registry import is_registry_entry, record_registry_ids
 from litsieve.record import Record
 
 STUDY_COLUMNS = ("study_id", "relation", "related_to", "study_flags", "study_rule")
@@ -88,11 +87,6 @@ _FIELD_RELATIONS: dict[str, tuple[str, bool]] = {
 # Relations by which a report attaches to another (it is not a study of its own); the
 # others (an update, a republication, the same study in another export) join two studies.
 _ATTACHING = NOTICES | {CONFERENCE_OF, PREPRINT_OF, REGISTRY_OF}
-_REGISTRY_HOST = re.compile(r"clinicaltrials\.gov|isrctn\.com|anzctr\.org\.au|trialsearch\.who\.int|drks\.de|chictr\.org"
-                            r"|ctri\.nic\.in|umin\.ac\.jp|clinicaltrialsregister\.eu|trialregister\.nl", re.IGNORECASE)
-_REGISTRY_VENUE = re.compile(
-    r"^\W*(?:clinicaltrials\W*gov|isrctn|anzctr|(?:who\W+)?ictrp|trials?\W+regist(?:er|ry)|eu\W+clinical\W+trials\W+register"
-    r"|clinicaltrialsregister|drks|chictr|ctri|umin\W*ctr|euctr|netherlands\W+trial\W+register)\b", re.IGNORECASE)
 _BUCKET_CAP = 64  # a title start shared by more records than this says nothing
 
 
@@ -146,13 +140,6 @@ def _author_agreement(a: Features, b: Features) -> tuple[bool | None, float]:
     return first, shared / max(len(a.authors), len(b.authors))
 
 
-def _is_registry(record: Record) -> bool:
-    """A trial registry's record (ClinicalTrials.gov, ICTRP...), not a publication."""
-    if record.journal:
-        return bool(_REGISTRY_VENUE.match(record.journal))
-    return bool(record.url) and bool(_REGISTRY_HOST.search(record.url))
-
-
 def _single_trial(ids: Sequence[str]) -> frozenset[str]:
     """A record naming two numbers of one registry is about several trials (a review, a
     pooled analysis): its numbers say nothing about which study it reports."""
@@ -189,7 +176,7 @@ class RecordFacts:
         notice = notice_relation(record, features.kinds) if features.kinds else ""
         links = tuple(record_links(record)) if record.extra else ()
         registrations = _single_trial(record_registry_ids(record))
-        registry_entry, retracted = _is_registry(record), retracted_banner(record)
+        registry_entry, retracted = is_registry_entry(record), retracted_banner(record)
         if notice or links or registrations or registry_entry or retracted:
             target = target_title(record.title) if notice else ""
             self._facts[index] = _Facts(links, registrations, notice, (target,) if len(target.split()) >= 4 else (),
