@@ -13,7 +13,9 @@ here into studies, strongest evidence first:
 2. **Notice titles**: a retraction notice or expression of concern (its kind from
    :mod:`litsieve.dedup.features`) links to the report its title names
    (:func:`litsieve.dedup.notices.target_title`) when that title matches and the journal or
-   first author agrees; an erratum, comment or reply found so is offered to a person.
+   first author agrees, and so does an authors' reply printed with the letter it answers
+   (one volume, the letter's pages or the next two); any other erratum, comment or reply
+   found so is offered to a person.
 3. **A shared trial registration number**, when each record names one trial only (and,
    between two publications, their people agree).
 4. **A preprint** links to the journal version with its title and author list.
@@ -395,9 +397,28 @@ def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title:
     journal = journals_compatible(own, found)
     after = own.year is None or found.year is None or own.year >= found.year - 1
     corroborated = [what for what, ok in (("journal", journal is True), ("first author", first is True)) if ok]
-    sure = tsim >= 0.95 and bool(corroborated) and after and cluster.role in (RETRACTION_OF, CONCERN_ABOUT)
+    sure = tsim >= 0.95 and bool(corroborated) and after and (
+        cluster.role in (RETRACTION_OF, CONCERN_ABOUT) or _answers(cluster.role, target.role, own, found))
     rule = (f"{cluster.role} title names it ({tsim:.2f})" + (f", {' and '.join(corroborated)} agree" if corroborated else ""))
     return StudyEdge(c, cluster.role, other, NOTICE_TITLE, round(tsim, 4), rule, sure)
+
+
+def _answers(role: str, target_role: str, reply: Features, letter: Features) -> bool:
+    """The authors' reply printed with the letter it answers: one volume of one journal, on the
+    letter's pages or the next two (``... - Reply``, page 945 after the letter's 943-944).
+
+    The letter may carry no kind of its own (typed ``Letter`` only, titled like the article
+    it discusses), so a full report short enough to be a letter qualifies too.
+    """
+    if role != REPLY_TO or target_role not in (COMMENT_ON, "") or journals_compatible(reply, letter) is not True:
+        return False
+    if not (reply.volume and reply.volume == letter.volume and reply.page_start.isdigit()
+            and letter.page_start.isdigit()):
+        return False
+    end = int(letter.page_end) if letter.page_end.isdigit() else int(letter.page_start)
+    # A letter runs a page or three; a response printed after a full article comments on the
+    # article, which reviewers (and the labelled sets) keep as a report of its own.
+    return end - int(letter.page_start) <= 2 and int(letter.page_start) <= int(reply.page_start) <= end + 2
 
 
 def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, a: Features, b: Features,
