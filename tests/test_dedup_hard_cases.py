@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, compare
+from litsieve.dedup.compare import DIFFERENT, SAME, UNCERTAIN, compare, journals_compatible
 from litsieve.dedup.features import features_of, parse_pages
 from litsieve.record import Record
 
@@ -243,3 +243,45 @@ def test_an_erratum_title_in_html_tags_is_an_erratum():
     assert "erratum" in features_of(0, tagged).kinds
     entity = record("c", title=f"&lt;i&gt;Correction to:&lt;/i&gt; {TITLE}", issue="9", pages="980")
     assert "erratum" in features_of(0, entity).kinds
+
+
+# ----------------------------------------------------------------------------- venues and pages as exported
+
+def test_pages_with_a_pp_word_are_pages():
+    assert parse_pages("pp. 123-9") == ("123", "129") and parse_pages("p. 45") == ("45", "")
+    assert parse_pages("Pages 5-10") == ("5", "10")
+    assert parse_pages("P45") == ("p45", "")  # a poster number, not page 45
+
+
+def test_an_iso4_abbreviated_proceedings_a_year_later_with_typos():
+    # ISO 4 leaves out "to"; the abbreviation hides "Conference" from the kind rules.
+    title = "T-Seniority: an online service platform to assist independent living of elderly people"
+    full = record("a", title=title, journal="International Conference on Pervasive Technologies Related to "
+                  "Assistive Environments", year=2009, volume="", issue="", pages="")
+    abbreviated = record("b", title="T-Seniority: ano nline servcie platform to assist independent living of "
+                         "elderly people", journal="Int Con Per Tec Rel Ass Env", year=2010, volume="", issue="",
+                         pages="", authors=["Beck, RW", "Riddlesworth, T", "Ruedy, K"])
+    assert verdict(full, abbreviated).verdict == SAME
+
+
+def test_a_meeting_printed_in_a_journal_named_both_ways():
+    a = features_of(0, record("a", journal="FASEB Journal. Conference: Experimental Biology"))
+    b = features_of(1, record("b", journal="FASEB J Conf Exp Biol"))
+    c = features_of(2, record("c", journal="Paci. Asia Conf. Info. Syst."))
+    d = features_of(3, record("d", journal="Pacific Asia Conference on Information Systems"))
+    assert journals_compatible(a, b) and journals_compatible(c, d)
+    # One word before the meeting says too little: two "International Conference on ..." differ.
+    e = features_of(4, record("e", journal="International Conference on Information Systems"))
+    f = features_of(5, record("f", journal="International Conference on Pervasive Technologies"))
+    assert journals_compatible(e, f) is False
+
+
+def test_a_heading_at_one_page_range_of_one_issue_a_year_apart():
+    a = record("a", title="Editorial introduction", authors=["Zwass, Vladimir"], year=2004, journal="Journal of "
+               "Management Information Systems", volume="21", issue="1", pages="5-10")
+    b = record("b", title="Editorial introduction", authors=["Zwass, V"], year=2005,
+               journal="J Manag Inf Syst", volume="21", issue="1", pages="pp. 5-10")
+    assert verdict(a, b).verdict == SAME
+    # The same heading in the next volume is the next year's editorial.
+    c = replace(b, record_id="c", volume="22", pages="1-4")
+    assert verdict(a, c).verdict != SAME

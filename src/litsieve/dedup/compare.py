@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from litsieve.dedup.features import CONFERENCE, PREPRINT, Features, preprint_venue
+from litsieve.dedup.features import CONFERENCE, PREPRINT, Features, conference_venue, preprint_venue
 from litsieve.dedup.weights import DEFAULT, Weights
 
 SAME = "same"
@@ -62,25 +62,50 @@ def _subsequence(abbrev: str, word: str) -> bool:
 
 
 def journals_compatible(a: Features, b: Features) -> bool | None:
-    """Same journal, allowing ISO abbreviations (``J Am Heart Assoc``); None when unknown."""
+    """Same journal, allowing ISO abbreviations (``J Am Heart Assoc``); None when unknown.
+
+    A meeting printed in a journal is named with the journal first ("FASEB Journal.
+    Conference: Experimental Biology", abbreviated "FASEB J Conf Exp Biol"): where the names
+    differ, the words before the meeting word are compared too, when two or more are left.
+    """
     if a.issn and b.issn and a.issn & b.issn:
         return True
     if not a.journal or not b.journal:
         return None
-    if a.journal == b.journal:
+    if _same_name(a.journal, b.journal):
         return True
-    if len(a.journal) == len(b.journal):
-        if all(_subsequence(x, y) or _subsequence(y, x) for x, y in zip(a.journal, b.journal)):
+    cut_a, cut_b = _before_meeting(a.journal), _before_meeting(b.journal)
+    if (cut_a != a.journal or cut_b != b.journal) and len(cut_a) >= 2 and len(cut_b) >= 2:
+        return _same_name(cut_a, cut_b)
+    return False
+
+
+_MEETING_WORDS = frozenset({"conf", "conference", "congr", "congress"})
+
+
+def _before_meeting(words: tuple[str, ...]) -> tuple[str, ...]:
+    for n, word in enumerate(words):
+        if word in _MEETING_WORDS:
+            return words[:n]
+    return words
+
+
+def _same_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two journal names (normalised words) name one journal: equal, one the other's
+    abbreviation word by word, its acronym, or its first three words or more."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        if all(_subsequence(x, y) or _subsequence(y, x) for x, y in zip(a, b)):
             return True
-    joined_a, joined_b = "".join(a.journal), "".join(b.journal)
-    if joined_a == joined_b:
+    if "".join(a) == "".join(b):
         return True
-    short, long_ = sorted((a.journal, b.journal), key=len)
+    short, long_ = sorted((a, b), key=len)
     if len(short) == 1 and len(long_) >= 3 and short[0] == "".join(w[0] for w in long_):
         return True  # an acronym: "ICIS" = "International Conference on Information Systems"
-    if len(short) >= 3 and long_[: len(short)] == short:
+    if len(short) >= 3 and all(_subsequence(x, y) or _subsequence(y, x) for x, y in zip(short, long_)):
         return True  # a parallel or alternative title after the name ("... Journal international du cancer")
-    return similarity(" ".join(a.journal), " ".join(b.journal)) >= 0.9
+    return similarity(" ".join(a), " ".join(b)) >= 0.9
 
 
 def _authors(a: Features, b: Features) -> tuple[bool | None, float | None]:
@@ -346,6 +371,11 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     # 1. Hard conflicts.
     hard: list[str] = []
     supplement = CONFERENCE in a.kinds | b.kinds
+    # One venue, named in full by one record ("Hawaii International Conference on System
+    # Sciences") and abbreviated by the other ("Haw Int Con Sys Sci"): a conference's papers
+    # both, whatever the abbreviation lets the kind rules see.
+    conference_differs = CONFERENCE in (a.kinds ^ b.kinds) and not (
+        journal is True and (conference_venue(a.journal) or conference_venue(b.journal)))
     everything_agrees = (
         tsim is not None and tsim >= 0.95 and not (a.generic_title or b.generic_title)
         and year_gap == 0 and first_author is True
@@ -371,7 +401,7 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
         kinds = []
     if kinds and not biblio_same:
         hard.append(f"{kinds[0]} vs a different kind of record")
-    if CONFERENCE in (a.kinds ^ b.kinds) and not biblio_same and not identified and (
+    if conference_differs and not biblio_same and not identified and (
             page is False or (year_gap or 0) >= 1):
         hard.append("conference abstract vs full paper")
     if a.part and b.part and a.part != b.part:
@@ -393,7 +423,7 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
 
     # Soft doubts: each stops an automatic fuzzy merge, none proves two works.
     soft: list[str] = []
-    if CONFERENCE in (a.kinds ^ b.kinds) and not biblio_same and not (journal is True and year_gap == 0):
+    if conference_differs and not biblio_same and not (journal is True and year_gap == 0):
         soft.append("conference abstract vs other record")
     if bool(a.part) != bool(b.part):
         soft.append("only one is numbered as a part")
@@ -409,13 +439,18 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     # A near-identical title at the same place in the same journal and year: author lists
     # that do not match are spelling (group authors, name order), not another work.
     placed = tsim is not None and tsim >= 0.95 and biblio_same and journal is True and year_gap == 0
+    # The same page range of one volume a year apart (online first, then print): still one
+    # place, so a typo in a title's number is a typo (a supplement's page holds several abstracts).
+    ranged = (tsim is not None and tsim >= 0.95 and biblio_same and journal is True and end_page is True
+              and first_author is True and not supplement)
     if authors_clash and not placed:
         soft.append("different authors")
     numbers_a, numbers_b = set(a.title_numbers), set(b.title_numbers)
     # A title cut short (or given without its subtitle) loses the numbers of the part cut off.
     truncated = tsim is not None and (tsim >= 0.98 or prefix or contained or main) and (
         numbers_a <= numbers_b or numbers_b <= numbers_a)
-    if titled and a.title_numbers != b.title_numbers and not truncated and not (placed and first_author is True):
+    if titled and a.title_numbers != b.title_numbers and not truncated and not (
+            (placed and first_author is True) or ranged):
         soft.append("different numbers in the titles")
 
     # 2. Shared identifiers.
@@ -447,8 +482,12 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     # is given in. Page 1 is excluded: article-numbered journals start every article there.
     span_identity = same_range and year_gap == 0 and first_author is True and journal is True and (
         biblio_same or (volume is None and issue is not False))
+    # A heading ("Editorial") at one page range of one volume, a year apart: the issue, or a
+    # range not starting at page 1 (where article-numbered journals start every item), says which.
+    heading_placed = (biblio_same and year_gap == 1 and first_author is True and journal is True and end_page is True
+                      and not supplement and (issue is True or (issue is None and same_range)))
     if tsim is None or a.generic_title or b.generic_title:
-        if full_identity and not soft:
+        if (full_identity or heading_placed) and not soft:
             return PairResult(SAME, "journal, volume, pages, year and first author agree (no usable title)", score)
         if biblio_same:
             return PairResult(UNCERTAIN, "bibliographic details agree, no usable title", score)

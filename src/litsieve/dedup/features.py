@@ -67,15 +67,21 @@ _GENERIC_START = re.compile(
     r"|in this issue|letter from the editor|remarks from .{0,40}editor|issue information|book reviews?)\b")
 
 # Where a journal's name ends: subtitles, places, "Conference: 53rd Annual Meeting ...".
+# (An abbreviated "FASEB J Conf Exp Biol" keeps its words: the comparison reads the name
+# before the meeting, compare.journals_compatible.)
 _JOURNAL_TAIL = re.compile(
-    r"\s*(?:[:=(\[]|\.\s*(?:conference|meeting|congress|symposium|abstracts?|supplement|suppl)\b)"
-    r"|\s+(?:conf|congr)\b", re.IGNORECASE)  # abbreviated: "FASEB J Conf Exp Biol"
+    r"\s*(?:[:=(\[]|\.\s*(?:conference|meeting|congress|symposium|abstracts?|supplement|suppl)\b)", re.IGNORECASE)
 # R and pandas write a missing value as "NA" or "nan": no value, not a name or a journal.
 _MISSING = frozenset({"na", "n a", "nan", "null", "none", "not available"})
 _NO_AUTHOR = frozenset({"anonymous", "anon", "no authors listed", "no author", "et al", "unknown"}) | _MISSING
 _PLAIN_VOLUME = re.compile(r"[\w\s./-]+")
 
-_JOURNAL_STOP = frozenset({"the", "of", "and", "for", "in", "on", "de", "la", "le", "und", "fur", "der", "et", "des", "du", "a", "an"})
+# Articles, conjunctions and prepositions, which ISO 4 abbreviations leave out ("Int Conf
+# Pervasive Technol Relat Assist Environ" for "... Related to Assistive Environments").
+_JOURNAL_STOP = frozenset({
+    "the", "of", "and", "for", "in", "on", "de", "la", "le", "und", "fur", "der", "et", "des", "du", "a", "an",
+    "to", "at", "by", "with", "from", "into", "upon", "via", "di", "del", "della", "el", "los", "las", "les",
+    "die", "das", "zur", "zum", "im", "och", "og"})
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -299,6 +305,7 @@ def _numeric(text: str) -> str:
     return match.group(0).lstrip("0") or "0" if match else ""
 
 
+_PAGE_WORD = re.compile(r"^(?:pp?|pages?|pg)(?:\.\s*|\s+)(?=\d)")
 _PAGE_COUNT = re.compile(r"^(?:[ivxlc]+\s*,\s*)?\d+\s*(?:p|pp|pages|leaves|l|s|seiten)\.?$")
 _WHOLE_WORK = re.compile(r"thesis|dissertation|book(?! chapter| section)", re.IGNORECASE)
 
@@ -306,13 +313,16 @@ _WHOLE_WORK = re.compile(r"thesis|dissertation|book(?! chapter| section)", re.IG
 def parse_pages(pages: str) -> tuple[str, str]:
     """Start and end page, with ``123-9`` read as 123-129 and Excel's ``01-Apr`` as 1-4.
 
-    Letters are kept (``S354``, ``e001469`` becomes ``e1469``) because a supplement page
+    A leading ``pp.`` or ``p.`` is a word, not part of the page. Letters are kept (``S354``,
+    ``e001469`` becomes ``e1469``) because a supplement page
     and a regular page with the same digits are different places. A page count (``180 p.``,
     ``xii, 245 pages``: a thesis or a book) is no place at all.
     """
     text = pages.strip().casefold()
     if not text or _PAGE_COUNT.match(text):
         return "", ""
+    if text[0] == "p":
+        text = _PAGE_WORD.sub("", text, count=1)  # "pp. 123-129", "p. 45", "pages 5-10": the pages
     tokens = _PAGE_TOKEN.findall(text)
     if not tokens:
         return "", ""
@@ -354,6 +364,11 @@ def _preprint_venue(venue: str) -> bool:
         if not any(word in low for word in _PREPRINT_LITERALS):
             return False
     return bool(_PREPRINT_JOURNAL.search(venue))
+
+
+def conference_venue(journal: tuple[str, ...]) -> bool:
+    """Whether normalised journal words name a conference or proceedings."""
+    return bool(journal) and bool(_CONFERENCE_TYPES.search(" ".join(journal)))
 
 
 def preprint_venue(journal: tuple[str, ...]) -> bool:
