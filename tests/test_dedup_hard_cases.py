@@ -285,3 +285,16 @@ def test_a_heading_at_one_page_range_of_one_issue_a_year_apart():
     # The same heading in the next volume is the next year's editorial.
     c = replace(b, record_id="c", volume="22", pages="1-4")
     assert verdict(a, c).verdict != SAME
+
+
+def test_a_meeting_abstract_exported_without_venue_issue_or_pages():
+    # Nothing in the copy says "full paper": it cannot be kept apart as one.
+    abstract = record("a", journal="Microcirculation. Conference: 66th Annual Meeting", volume="24", issue="1",
+                      pages="", year=2017)
+    copy = record("b", journal="", volume="24", issue="", pages="", year=2018,
+                  authors=["Beck, RW", "Riddlesworth, T", "Ruedy, K"])
+    assert verdict(abstract, copy).verdict == SAME
+    # A full paper a year later, in a journal with pages, is the study's other report.
+    paper = record("c", journal="Microvascular Research", volume="112", issue="3", pages="45-52", year=2018)
+    result = verdict(abstract, paper)
+    assert result.verdict == DIFFERENT and result.conflict

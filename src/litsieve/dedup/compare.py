@@ -195,6 +195,11 @@ def _lone_disagreement(a: Features, b: Features, soft: list[str], tsim: float | 
     return ""
 
 
+def _placeless(f: Features) -> bool:
+    """No venue, issue or pages: where a meeting abstract shows what it is, nothing is said."""
+    return not (f.journal or f.issue or f.page_start or f.issn)
+
+
 def _bare(f: Features) -> bool:
     """A record with no venue, place or identifier: it shows no kind, so it shows no other kind."""
     return not (f.journal or f.volume or f.issue or f.page_start or f.doi or f.pmid or f.pmcid or f.issn)
@@ -256,6 +261,8 @@ class Agreement:
             "doi": True if self.same_doi else False if self.doi_differs else None,
             "pmid": True if self.same_pmid else False if self.pmid_differs else None,
             "year": None if self.year_gap is None else self.year_gap == 0,
+            # What the year's veto reads: a year one off (online first, then print) is no disagreement.
+            "year within one": None if self.year_gap is None else self.year_gap <= 1,
             "first author": self.first_author,
             "journal": self.journal,
             "volume": self.volume,
@@ -374,8 +381,10 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     # One venue, named in full by one record ("Hawaii International Conference on System
     # Sciences") and abbreviated by the other ("Haw Int Con Sys Sci"): a conference's papers
     # both, whatever the abbreviation lets the kind rules see.
+    # A record naming no venue, issue or pages shows no kind either (nothing says "full paper").
     conference_differs = CONFERENCE in (a.kinds ^ b.kinds) and not (
-        journal is True and (conference_venue(a.journal) or conference_venue(b.journal)))
+        journal is True and (conference_venue(a.journal) or conference_venue(b.journal))) and not _placeless(
+        b if CONFERENCE in a.kinds else a)
     everything_agrees = (
         tsim is not None and tsim >= 0.95 and not (a.generic_title or b.generic_title)
         and year_gap == 0 and first_author is True
@@ -441,7 +450,7 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     placed = tsim is not None and tsim >= 0.95 and biblio_same and journal is True and year_gap == 0
     # The same page range of one volume a year apart (online first, then print): still one
     # place, so a typo in a title's number is a typo (a supplement's page holds several abstracts).
-    ranged = (tsim is not None and tsim >= 0.95 and biblio_same and journal is True and end_page is True
+    ranged = (tsim is not None and tsim >= 0.95 and biblio_same and journal is True and end_page is not False
               and first_author is True and not supplement)
     if authors_clash and not placed:
         soft.append("different authors")
