@@ -92,7 +92,8 @@ def _before_meeting(words: tuple[str, ...]) -> tuple[str, ...]:
 
 def _same_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Two journal names (normalised words) name one journal: equal, one the other's
-    abbreviation word by word, its acronym, or its first three words or more."""
+    abbreviation word by word, its acronym, or its first three words or more (``Am J Med``
+    abbreviates ``American Journal of Medicine``, not the start of ``... Medical Genetics``)."""
     if a == b:
         return True
     if len(a) == len(b):
@@ -103,7 +104,7 @@ def _same_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     short, long_ = sorted((a, b), key=len)
     if len(short) == 1 and len(long_) >= 3 and short[0] == "".join(w[0] for w in long_):
         return True  # an acronym: "ICIS" = "International Conference on Information Systems"
-    if len(short) >= 3 and all(_subsequence(x, y) or _subsequence(y, x) for x, y in zip(short, long_)):
+    if len(short) >= 3 and long_[: len(short)] == short:
         return True  # a parallel or alternative title after the name ("... Journal international du cancer")
     return similarity(" ".join(a), " ".join(b)) >= 0.9
 
