@@ -298,3 +298,13 @@ def test_a_meeting_abstract_exported_without_venue_issue_or_pages():
     paper = record("c", journal="Microvascular Research", volume="112", issue="3", pages="45-52", year=2018)
     result = verdict(abstract, paper)
     assert result.verdict == DIFFERENT and result.conflict
+
+
+def test_a_misspelt_heading_at_another_page_range_is_another_issue_s_item():
+    # Typos hide that the title is a heading; the same first page and person, other last
+    # pages and no issue to tell: two issues' front matter, each starting at page 5.
+    a = record("a", title="Editorial introduction", authors=["Zwass, Vladimir"], year=2005, pages="5-6", issue="4",
+               journal="Journal of Management Information Systems", volume="21")
+    b = record("b", title="Editorili tntroduction", authors=["Zwass, V"], year=2005, pages="5-10", issue="",
+               journal="", volume="21")
+    assert verdict(a, b).verdict != SAME

@@ -537,7 +537,11 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
             return PairResult(SAME, "same title and year, nothing else recorded", score)
         return PairResult(UNCERTAIN, f"same title, only {support} other field(s) agree", score)
     if tsim >= 0.85:
-        if first_author is True and support >= 3 and (year_gap == 0 or (located and (year_gap or 0) <= 1)):
+        # Typos leave room for another item by the same person: other last pages with no issue
+        # to tell (two issues' front matter, each from page 5) are not the same place.
+        ranges_differ = end_page is False and issue is not True
+        if first_author is True and support >= 3 and (year_gap == 0 or (located and (year_gap or 0) <= 1)) \
+                and not ranges_differ:
             return PairResult(SAME, f"similar title, {support} other fields agree", score)
         if (same_range and volume is True and journal is True and issue is not False and (year_gap or 0) <= 1
                 and first_author is None and not supplement):
