@@ -301,10 +301,12 @@ def test_a_meeting_abstract_exported_without_venue_issue_or_pages():
 
 
 def test_a_misspelt_heading_at_another_page_range_is_another_issue_s_item():
-    # Typos hide that the title is a heading; the same first page and person, other last
-    # pages and no issue to tell: two issues' front matter, each starting at page 5.
-    a = record("a", title="Editorial introduction", authors=["Zwass, Vladimir"], year=2005, pages="5-6", issue="4",
-               journal="Journal of Management Information Systems", volume="21")
-    b = record("b", title="Editorili tntroduction", authors=["Zwass, V"], year=2005, pages="5-10", issue="",
+    # Typos hide that the titles are a heading ("Editorial introduction"); the same first page
+    # and person, other last pages and no issue to tell: two issues' front matter, each from page 5.
+    a = record("a", title="EditorialInttroudction", authors=["Zwass, V"], year=2006, pages="pp. 5-6", issue="4",
+               journal="Jou Man Inf Sys", volume="21")
+    b = record("b", title="Editorili tntroduction", authors=["Zwass, V"], year=2005, pages="5\u201310", issue="",
                journal="", volume="21")
     assert verdict(a, b).verdict != SAME
+    # The same last page as well: one item.
+    assert verdict(a, replace(b, record_id="c", pages="5-6")).verdict == SAME
