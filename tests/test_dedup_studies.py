@@ -113,12 +113,31 @@ def test_letter_and_reply():
                    publication_types=["Letter"], pages="90", volume="208", year=2016, abstract="")
     reply = paper("c", title="Peer support workers need supervision - Reply", pages="90-91", volume="208",
                   year=2016, abstract="")
-    result = deduplicate([paper("a"), letter, reply])
-    assert {row["record_id"]: row["relation"] for row in result.clusters}["c"] == ""
-    assert [r["pair_id"] for r in result.review_rows] == ["b | c"]  # a person is asked (as a duplicate here)
-    rows = studies([paper("a"), letter, reply], {("b", "c"): "same study"})
+    # Printed with the letter (same volume, its page or the next two): the reply to it.
+    rows = studies([paper("a"), letter, reply])
     assert (rows["c"]["relation"], rows["c"]["related_to"]) == ("reply to", "b")
     assert rows["c"]["study_id"] == "b"  # the letter is a study of its own here: nothing links it to "a"
+    # Elsewhere (another volume), a person is asked.
+    later = paper("c", title="Peer support workers need supervision - Reply", pages="12", volume="209",
+                  year=2016, abstract="")
+    result = deduplicate([paper("a"), letter, later])
+    assert {row["record_id"]: row["relation"] for row in result.clusters}["c"] == ""
+    assert [r["pair_id"] for r in result.review_rows] == ["b | c"]
+    rows = studies([paper("a"), letter, later], {("b", "c"): "same study"})
+    assert (rows["c"]["relation"], rows["c"]["related_to"]) == ("reply to", "b")
+
+
+def test_a_response_after_a_full_article_is_not_a_reply_to_a_letter():
+    # "Response to <title>" on the pages after a 28-page article comments on the article:
+    # reviewers keep it as a report of its own, so a person decides.
+    article_ = paper("a", title="Ideational influence, connectedness and venue representation", pages="1-28",
+                     volume="17", issue="1", authors=["Clarke, R"], abstract="")
+    response = paper("b", title='Response to "Ideational influence, connectedness and venue representation"',
+                     pages="29-33", volume="17", issue="1", authors=["Tan, B"], abstract="")
+    result = deduplicate([article_, response])
+    rows = {row["record_id"]: row for row in result.clusters}
+    assert rows["b"]["study_id"] == "b"
+    assert any(r["reason"].startswith("same study?") for r in result.review_rows)
 
 
 def test_meeting_abstract_in_the_same_volume_links_elsewhere_goes_to_a_person():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from litsieve.dedup import deduplicate
 from litsieve.dedup.compare import agreement
@@ -52,6 +53,21 @@ def test_a_real_issue_field_keeps_its_veto():
     assert issue.status == "used" and issue.m == 1.0 and issue.u is not None and issue.u < 0.2
     assert "issue" not in result.weights.ignored
     assert len({row["cluster_id"] for row in result.clusters}) == len(TOPICS)
+
+
+def test_every_copy_a_year_later_keeps_the_year_veto():
+    # One database gives the print year, the other the online-first year: every duplicate is
+    # one year off. That is no disagreement for the year's veto (two years or more), so the
+    # year is not set aside, and a record two years off stays apart.
+    records = [replace(r, year=(r.year or 0) + 1) if r.record_id.endswith("1") else r
+               for r in library(lambda n, copy: str(1 + n % 12))]
+    result = deduplicate(records)
+    year = next(w for w in result.weights.fields if w.name == "year")
+    assert year.m == 0.0 and year.status != "ignored" and "year" not in result.weights.ignored
+    assert len({row["cluster_id"] for row in result.clusters}) == len(TOPICS)
+    later = replace(records[0], record_id="z", year=(records[0].year or 0) + 2, source="scopus")
+    clusters = {row["record_id"]: row["cluster_id"] for row in deduplicate([*records, later]).clusters}
+    assert clusters["z"] == "z"
 
 
 def test_too_few_pairs_keep_the_rules_default():

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from litsieve.dedup.features import CONFERENCE, Features
+from litsieve.dedup.features import CONFERENCE, PREPRINT, Features, conference_venue, preprint_venue
 from litsieve.dedup.weights import DEFAULT, Weights
 
 SAME = "same"
@@ -62,25 +62,51 @@ def _subsequence(abbrev: str, word: str) -> bool:
 
 
 def journals_compatible(a: Features, b: Features) -> bool | None:
-    """Same journal, allowing ISO abbreviations (``J Am Heart Assoc``); None when unknown."""
+    """Same journal, allowing ISO abbreviations (``J Am Heart Assoc``); None when unknown.
+
+    A meeting printed in a journal is named with the journal first ("FASEB Journal.
+    Conference: Experimental Biology", abbreviated "FASEB J Conf Exp Biol"): where the names
+    differ, the words before the meeting word are compared too, when two or more are left.
+    """
     if a.issn and b.issn and a.issn & b.issn:
         return True
     if not a.journal or not b.journal:
         return None
-    if a.journal == b.journal:
+    if _same_name(a.journal, b.journal):
         return True
-    if len(a.journal) == len(b.journal):
-        if all(_subsequence(x, y) or _subsequence(y, x) for x, y in zip(a.journal, b.journal)):
+    cut_a, cut_b = _before_meeting(a.journal), _before_meeting(b.journal)
+    if (cut_a != a.journal or cut_b != b.journal) and len(cut_a) >= 2 and len(cut_b) >= 2:
+        return _same_name(cut_a, cut_b)
+    return False
+
+
+_MEETING_WORDS = frozenset({"conf", "conference", "congr", "congress"})
+
+
+def _before_meeting(words: tuple[str, ...]) -> tuple[str, ...]:
+    for n, word in enumerate(words):
+        if word in _MEETING_WORDS:
+            return words[:n]
+    return words
+
+
+def _same_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two journal names (normalised words) name one journal: equal, one the other's
+    abbreviation word by word, its acronym, or its first three words or more (``Am J Med``
+    abbreviates ``American Journal of Medicine``, not the start of ``... Medical Genetics``)."""
+    if a == b:
+        return True
+    if len(a) == len(b):
+        if all(_subsequence(x, y) or _subsequence(y, x) for x, y in zip(a, b)):
             return True
-    joined_a, joined_b = "".join(a.journal), "".join(b.journal)
-    if joined_a == joined_b:
+    if "".join(a) == "".join(b):
         return True
-    short, long_ = sorted((a.journal, b.journal), key=len)
+    short, long_ = sorted((a, b), key=len)
     if len(short) == 1 and len(long_) >= 3 and short[0] == "".join(w[0] for w in long_):
         return True  # an acronym: "ICIS" = "International Conference on Information Systems"
     if len(short) >= 3 and long_[: len(short)] == short:
         return True  # a parallel or alternative title after the name ("... Journal international du cancer")
-    return similarity(" ".join(a.journal), " ".join(b.journal)) >= 0.9
+    return similarity(" ".join(a), " ".join(b)) >= 0.9
 
 
 def _authors(a: Features, b: Features) -> tuple[bool | None, float | None]:
@@ -170,6 +196,16 @@ def _lone_disagreement(a: Features, b: Features, soft: list[str], tsim: float | 
     return ""
 
 
+def _placeless(f: Features) -> bool:
+    """No venue, issue or pages: where a meeting abstract shows what it is, nothing is said."""
+    return not (f.journal or f.issue or f.page_start or f.issn)
+
+
+def _bare(f: Features) -> bool:
+    """A record with no venue, place or identifier: it shows no kind, so it shows no other kind."""
+    return not (f.journal or f.volume or f.issue or f.page_start or f.doi or f.pmid or f.pmcid or f.issn)
+
+
 def _field(x: str, y: str) -> bool | None:
     if not x or not y:
         return None
@@ -184,7 +220,8 @@ def worth_comparing(a: Features, b: Features) -> bool:
     the rest changes no verdict that matters and saves the full comparison for most
     candidate pairs.
     """
-    if (a.doi and a.doi == b.doi) or (a.pmid and a.pmid == b.pmid) or (a.pmcid and a.pmcid == b.pmcid):
+    if (a.doi and a.doi == b.doi) or (a.pmid and a.pmid == b.pmid) or (a.pmcid and a.pmcid == b.pmcid) or (
+            a.registry and a.registry == b.registry):
         return True
     if a.volume and a.page_start and a.volume == b.volume and a.page_start == b.page_start:
         return True
@@ -206,8 +243,10 @@ class Agreement:
     same_doi: bool
     same_pmid: bool
     same_pmcid: bool
+    same_registry: bool
     doi_differs: bool
     pmid_differs: bool
+    registry_differs: bool
     year_gap: int | None
     first_author: bool | None
     author_share: float | None
@@ -224,6 +263,8 @@ class Agreement:
             "doi": True if self.same_doi else False if self.doi_differs else None,
             "pmid": True if self.same_pmid else False if self.pmid_differs else None,
             "year": None if self.year_gap is None else self.year_gap == 0,
+            # What the year's veto reads: a year one off (online first, then print) is no disagreement.
+            "year within one": None if self.year_gap is None else self.year_gap <= 1,
             "first author": self.first_author,
             "journal": self.journal,
             "volume": self.volume,
@@ -249,6 +290,8 @@ def agreement(a: Features, b: Features, weights: Weights = DEFAULT) -> Agreement
     same_doi = bool(a.doi) and a.doi == b.doi and "doi" not in ignored
     same_pmid = bool(a.pmid) and a.pmid == b.pmid and "pmid" not in ignored
     same_pmcid = bool(a.pmcid) and a.pmcid == b.pmcid
+    same_registry = bool(a.registry) and a.registry == b.registry
+    registry_differs = bool(a.registry and b.registry) and not same_registry
     doi_differs = bool(a.doi and b.doi) and not same_doi and "doi" not in ignored
     pmid_differs = bool(a.pmid and b.pmid) and not same_pmid and "pmid" not in ignored
     year_gap = abs(a.year - b.year) if a.year is not None and b.year is not None and "year" not in ignored else None
@@ -283,7 +326,8 @@ def agreement(a: Features, b: Features, weights: Weights = DEFAULT) -> Agreement
         if "pages" in weak and page:
             page = end_page = None
     discounted = tuple(n for n in sorted(ignored) if _raw_disagreement(n, a, b)) if ignored else ()
-    return Agreement(same_doi, same_pmid, same_pmcid, doi_differs, pmid_differs, year_gap, first_author,
+    return Agreement(same_doi, same_pmid, same_pmcid, same_registry, doi_differs, pmid_differs, registry_differs,
+                     year_gap, first_author,
                      author_share, journal, volume, issue, page, end_page, discounted)
 
 
@@ -309,12 +353,18 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     doi_differs, pmid_differs = fields.doi_differs, fields.pmid_differs
     titled = bool(a.title and b.title)
     tsim = similarity(a.title, b.title) if titled else None
-    contained = prefix = False
+    contained = prefix = main = False
+    short_words = 0
     if titled and tsim is not None and tsim < 0.95:
-        short, long_ = sorted((a.title, b.title), key=len)
+        shorter, longer = sorted((a, b), key=lambda f: (len(f.title), f.record_id))
+        short, long_ = shorter.title, longer.title
         contained = len(short) >= 40 and short in long_
         # A title given without its subtitle ("Infrastructure in the wild").
         prefix = long_.startswith(short + " ") and len(short.split()) >= 3
+        # The other's main title, up to its ":" or " - " (a typo allowed): the subtitle left off.
+        main = bool(longer.main_title) and not shorter.generic_title and Indel.normalized_similarity(
+            short, long_[: longer.main_title], score_cutoff=0.9) > 0
+        short_words = shorter.title_words
     year_gap, first_author, author_share = fields.year_gap, fields.first_author, fields.author_share
     journal, volume, issue = fields.journal, fields.volume, fields.issue
     page, end_page = fields.page, fields.end_page
@@ -330,6 +380,13 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     # 1. Hard conflicts.
     hard: list[str] = []
     supplement = CONFERENCE in a.kinds | b.kinds
+    # One venue, named in full by one record ("Hawaii International Conference on System
+    # Sciences") and abbreviated by the other ("Haw Int Con Sys Sci"): a conference's papers
+    # both, whatever the abbreviation lets the kind rules see.
+    # A record naming no venue, issue or pages shows no kind either (nothing says "full paper").
+    conference_differs = CONFERENCE in (a.kinds ^ b.kinds) and not (
+        journal is True and (conference_venue(a.journal) or conference_venue(b.journal))) and not _placeless(
+        b if CONFERENCE in a.kinds else a)
     everything_agrees = (
         tsim is not None and tsim >= 0.95 and not (a.generic_title or b.generic_title)
         and year_gap == 0 and first_author is True
@@ -337,15 +394,25 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
         and (volume is True or (journal is True and (supplement or volume is None))) and a.part == b.part
     )
     # A shared identifier and the same title outweigh a mangled page or supplement field.
-    identified = (same_doi or same_pmid or same_pmcid) and tsim is not None and tsim >= 0.95
+    same_registry = fields.same_registry
+    identified = (same_doi or same_pmid or same_pmcid or same_registry) and tsim is not None and (
+        tsim >= 0.95 or main)
     if doi_differs and not everything_agrees:
         hard.append("different DOIs")
     if pmid_differs and not everything_agrees:
         hard.append("different PMIDs")
+    if fields.registry_differs:
+        hard.append("different registry entries")
     kinds = sorted((a.kinds ^ b.kinds) - {CONFERENCE})
+    if kinds == [PREPRINT] and (
+            (journal is True and (preprint_venue(a.journal) or preprint_venue(b.journal)))
+            or _bare(b if PREPRINT in a.kinds else a)):
+        # Both name one preprint server ("medRxiv", abbreviated "medR"), or the other record
+        # names no venue, place or identifier at all: nothing says it is not the preprint.
+        kinds = []
     if kinds and not biblio_same:
         hard.append(f"{kinds[0]} vs a different kind of record")
-    if CONFERENCE in (a.kinds ^ b.kinds) and not biblio_same and not identified and (
+    if conference_differs and not biblio_same and not identified and (
             page is False or (year_gap or 0) >= 1):
         hard.append("conference abstract vs full paper")
     if a.part and b.part and a.part != b.part:
@@ -357,7 +424,7 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     if authors_clash and (year_gap or 0) >= 1:
         hard.append("different authors and year")
     if titled and tsim is not None and tsim < 0.5 and not (
-            same_doi or same_pmid or same_pmcid or biblio_same or prefix or contained):
+            same_doi or same_pmid or same_pmcid or same_registry or biblio_same or prefix or contained or main):
         hard.append("different titles")
     if hard:
         if (doi_differs or pmid_differs) and tsim is not None and tsim >= 0.9 and len(hard) == 1 and (
@@ -367,7 +434,7 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
 
     # Soft doubts: each stops an automatic fuzzy merge, none proves two works.
     soft: list[str] = []
-    if CONFERENCE in (a.kinds ^ b.kinds) and not biblio_same and not (journal is True and year_gap == 0):
+    if conference_differs and not biblio_same and not (journal is True and year_gap == 0):
         soft.append("conference abstract vs other record")
     if bool(a.part) != bool(b.part):
         soft.append("only one is numbered as a part")
@@ -383,19 +450,25 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     # A near-identical title at the same place in the same journal and year: author lists
     # that do not match are spelling (group authors, name order), not another work.
     placed = tsim is not None and tsim >= 0.95 and biblio_same and journal is True and year_gap == 0
+    # The same page range of one volume a year apart (online first, then print): still one
+    # place, so a typo in a title's number is a typo (a supplement's page holds several abstracts).
+    ranged = (tsim is not None and tsim >= 0.95 and biblio_same and journal is True and end_page is not False
+              and first_author is True and not supplement)
     if authors_clash and not placed:
         soft.append("different authors")
     numbers_a, numbers_b = set(a.title_numbers), set(b.title_numbers)
     # A title cut short (or given without its subtitle) loses the numbers of the part cut off.
-    truncated = tsim is not None and (tsim >= 0.98 or prefix or contained) and (
+    truncated = tsim is not None and (tsim >= 0.98 or prefix or contained or main) and (
         numbers_a <= numbers_b or numbers_b <= numbers_a)
-    if titled and a.title_numbers != b.title_numbers and not truncated and not (placed and first_author is True):
+    if titled and a.title_numbers != b.title_numbers and not truncated and not (
+            (placed and first_author is True) or ranged):
         soft.append("different numbers in the titles")
 
     # 2. Shared identifiers.
-    identifier = "same DOI" if same_doi else "same PMID" if same_pmid else "same PMCID" if same_pmcid else ""
+    identifier = ("same DOI" if same_doi else "same PMID" if same_pmid else "same PMCID" if same_pmcid
+                  else "same registry entry" if same_registry else "")
     if identifier:
-        if tsim is None or tsim >= 0.6 or contained or prefix or a.generic_title or b.generic_title:
+        if tsim is None or tsim >= 0.6 or contained or prefix or main or a.generic_title or b.generic_title:
             return PairResult(SAME, identifier, 1.0)
         if tsim >= 0.4:
             return PairResult(UNCERTAIN, f"{identifier}, titles differ", round(tsim, 4))
@@ -420,8 +493,12 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     # is given in. Page 1 is excluded: article-numbered journals start every article there.
     span_identity = same_range and year_gap == 0 and first_author is True and journal is True and (
         biblio_same or (volume is None and issue is not False))
+    # A heading ("Editorial") at one page range of one volume, a year apart: the issue, or a
+    # range not starting at page 1 (where article-numbered journals start every item), says which.
+    heading_placed = (biblio_same and year_gap == 1 and first_author is True and journal is True and end_page is True
+                      and not supplement and (issue is True or (issue is None and same_range)))
     if tsim is None or a.generic_title or b.generic_title:
-        if full_identity and not soft:
+        if (full_identity or heading_placed) and not soft:
             return PairResult(SAME, "journal, volume, pages, year and first author agree (no usable title)", score)
         if biblio_same:
             return PairResult(UNCERTAIN, "bibliographic details agree, no usable title", score)
@@ -443,11 +520,16 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
     # then the print issue) is no doubt about the article.
     located = (volume is True and page is True) or (
         journal is True and (page is True or (volume is True and issue is True)))
-    if tsim >= 0.95:
+    # A main title of three words or more is as specific as a whole title; a shorter one
+    # ("Eculizumab") needs the place and the first author to vouch for it.
+    main_title = main and (short_words >= 3 or (located and first_author is True))
+    if tsim >= 0.95 or main_title:
         if (year_gap is None and located and support >= 3 and first_author is not False) or (
                 year_gap is not None and year_gap <= 1 and support >= 2 and (first_author is not False or placed)):
             if unplaced and tsim < 0.98:
                 return PairResult(UNCERTAIN, "titles differ in a word, only year and authors agree", score)
+            if tsim < 0.95:
+                return PairResult(SAME, f"same main title (subtitle left off), {support} other fields agree", score)
             return PairResult(SAME, f"same title, {support} other fields agree", score)
         if (tsim >= 0.98 and a.title_words >= 6 and not (a.authors or b.authors) and year_gap is not None
                 and (year_gap == 0 or (year_gap == 1 and journal is True)) and journal is not False):
@@ -456,8 +538,17 @@ def _judge(a: Features, b: Features, fields: Agreement) -> PairResult:
             return PairResult(SAME, "same title and year, nothing else recorded", score)
         return PairResult(UNCERTAIN, f"same title, only {support} other field(s) agree", score)
     if tsim >= 0.85:
-        if first_author is True and support >= 3 and (year_gap == 0 or (located and (year_gap or 0) <= 1)):
+        # Typos leave room for another item by the same person: other last pages with no issue
+        # to tell (two issues' front matter, each from page 5) are not the same place.
+        ranges_differ = end_page is False and issue is not True
+        if first_author is True and support >= 3 and (year_gap == 0 or (located and (year_gap or 0) <= 1)) \
+                and not ranges_differ:
             return PairResult(SAME, f"similar title, {support} other fields agree", score)
+        if (same_range and volume is True and journal is True and issue is not False and (year_gap or 0) <= 1
+                and first_author is None and not supplement):
+            # Typos in the title and no authors on one record: one page range of one volume of
+            # one journal holds one article (page 1 excluded, where article numbering starts).
+            return PairResult(SAME, "similar title, one page range in one volume of the journal", score)
         if support >= 1:
             return PairResult(UNCERTAIN, f"similar title, {support} other field(s) agree", score)
         return PairResult(DIFFERENT, "similar title, nothing else agrees", score)

@@ -21,6 +21,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 
+from litsieve.importers.registry import entry_number
 from litsieve.record import Record, normalize_doi
 
 ABSTRACT_CHARS = 600  # enough to tell two abstracts apart; 65,000-character ones are cut here
@@ -67,15 +68,21 @@ _GENERIC_START = re.compile(
     r"|in this issue|letter from the editor|remarks from .{0,40}editor|issue information|book reviews?)\b")
 
 # Where a journal's name ends: subtitles, places, "Conference: 53rd Annual Meeting ...".
+# (An abbreviated "FASEB J Conf Exp Biol" keeps its words: the comparison reads the name
+# before the meeting, compare.journals_compatible.)
 _JOURNAL_TAIL = re.compile(
-    r"\s*(?:[:=(\[]|\.\s*(?:conference|meeting|congress|symposium|abstracts?|supplement|suppl)\b)"
-    r"|\s+(?:conf|congr)\b", re.IGNORECASE)  # abbreviated: "FASEB J Conf Exp Biol"
+    r"\s*(?:[:=(\[]|\.\s*(?:conference|meeting|congress|symposium|abstracts?|supplement|suppl)\b)", re.IGNORECASE)
 # R and pandas write a missing value as "NA" or "nan": no value, not a name or a journal.
 _MISSING = frozenset({"na", "n a", "nan", "null", "none", "not available"})
 _NO_AUTHOR = frozenset({"anonymous", "anon", "no authors listed", "no author", "et al", "unknown"}) | _MISSING
 _PLAIN_VOLUME = re.compile(r"[\w\s./-]+")
 
-_JOURNAL_STOP = frozenset({"the", "of", "and", "for", "in", "on", "de", "la", "le", "und", "fur", "der", "et", "des", "du", "a", "an"})
+# Articles, conjunctions and prepositions, which ISO 4 abbreviations leave out ("Int Conf
+# Pervasive Technol Relat Assist Environ" for "... Related to Assistive Environments").
+_JOURNAL_STOP = frozenset({
+    "the", "of", "and", "for", "in", "on", "de", "la", "le", "und", "fur", "der", "et", "des", "du", "a", "an",
+    "to", "at", "by", "with", "from", "into", "upon", "via", "di", "del", "della", "el", "los", "las", "les",
+    "die", "das", "zur", "zum", "im", "och", "og"})
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -169,6 +176,7 @@ class Features:
     title_words: int
     title_numbers: tuple[str, ...]
     generic_title: bool
+    main_title: int       # length of the main title when a subtitle follows it (":", " - "), else 0
     authors: tuple[str, ...]          # normalised surnames, in order
     first_author: tuple[str, ...]     # name words of the first author (sorted, unique)
     author_tokens: tuple[str, ...]    # every name word of two letters or more (sorted, unique)
@@ -182,6 +190,7 @@ class Features:
     doi: str
     pmid: str
     pmcid: str
+    registry: str         # the registry entry's number when the record is one (its own URL)
     abstract: str
     kinds: frozenset[str]
     part: str
@@ -255,6 +264,25 @@ def normalize_title(title: str) -> str:
     return fold(title)
 
 
+# Where a main title ends and its subtitle begins; some databases export the main title only.
+_SUBTITLE = re.compile(r"\s*:\s*|\s+(?:-{1,2}|\u2013|\u2014)\s+")
+
+
+def main_title_length(title: str) -> int:
+    """Length of the normalised main title before a subtitle (``Looking ahead: managing ...``
+    gives 13); 0 without one.
+
+    A record giving only ``Looking ahead`` has the same title with its subtitle left off,
+    not a different shorter one; the comparison needs to know where that boundary is.
+    """
+    if ":" not in title and " -" not in title and "\u2013" not in title and "\u2014" not in title:
+        return 0
+    match = _SUBTITLE.search(_TITLE_NOISE.sub(" ", title))
+    if not match or not fold(match.string[match.end():]):
+        return 0
+    return len(normalize_title(match.string[: match.start()]))
+
+
 def _bracketed(match: re.Match[str]) -> str:
     """Unwrap a bracketed translated title; drop a bracketed note (``[Review]``, ``[Japanese]``)."""
     inner = match.group(0).strip("[]")
@@ -303,6 +331,7 @@ def _numeric(text: str) -> str:
     return match.group(0).lstrip("0") or "0" if match else ""
 
 
+_PAGE_WORD = re.compile(r"^(?:pp?|pages?|pg)(?:\.\s*|\s+)(?=\d)")
 _PAGE_COUNT = re.compile(r"^(?:[ivxlc]+\s*,\s*)?\d+\s*(?:p|pp|pages|leaves|l|s|seiten)\.?$")
 _WHOLE_WORK = re.compile(r"thesis|dissertation|book(?! chapter| section)", re.IGNORECASE)
 
@@ -315,13 +344,16 @@ def _clean_page(token: str) -> str:
 def parse_pages(pages: str) -> tuple[str, str]:
     """Start and end page, with ``123-9`` read as 123-129 and Excel's ``01-Apr`` as 1-4.
 
-    Letters are kept (``S354``, ``e001469`` becomes ``e1469``) because a supplement page
+    A leading ``pp.`` or ``p.`` is a word, not part of the page. Letters are kept (``S354``,
+    ``e001469`` becomes ``e1469``) because a supplement page
     and a regular page with the same digits are different places. A page count (``180 p.``,
     ``xii, 245 pages``: a thesis or a book) is no place at all.
     """
     text = pages.strip().casefold()
     if not text or _PAGE_COUNT.match(text):
         return "", ""
+    if text[0] == "p":
+        text = _PAGE_WORD.sub("", text, count=1)  # "pp. 123-129", "p. 45", "pages 5-10": the pages
     tokens = _PAGE_TOKEN.findall(text)
     if not tokens:
         return "", ""
@@ -370,9 +402,23 @@ def _conference_words(text: str) -> bool:
     return bool(_CONFERENCE_TYPES.search(text))
 
 
+def conference_venue(journal: tuple[str, ...]) -> bool:
+    """Whether normalised journal words name a conference or proceedings."""
+    return bool(journal) and bool(_CONFERENCE_TYPES.search(" ".join(journal)))
+
+
+def preprint_venue(journal: tuple[str, ...]) -> bool:
+    """Whether normalised journal words name a preprint server (``medrxiv``)."""
+    return bool(journal) and _preprint_venue(" ".join(journal))
+
+
 def _kinds(record: Record, doi: str) -> frozenset[str]:
     kinds: set[str] = set()
     raw_title = record.title.strip()
+    if "&" in raw_title:
+        raw_title = html.unescape(raw_title)
+    if "<" in raw_title:
+        raw_title = _TAG.sub("", raw_title).strip()  # "<i>Erratum:</i> ..." is an erratum's title
     # Most titles hold none of the words these kinds are named by: skip the long patterns.
     if not _kind_words(raw_title):
         raw_title = ""
@@ -472,6 +518,7 @@ def features_of(index: int, record: Record) -> Features:
         title_words=len(title.split()),
         title_numbers=tuple(sorted(_DIGITS.findall(title))),
         generic_title=title in _GENERIC_TITLES or len(title) < 12 or bool(_GENERIC_START.match(title)),
+        main_title=main_title_length(record.title),
         authors=surnames,
         first_author=first_author,
         author_tokens=author_tokens,
@@ -486,6 +533,7 @@ def features_of(index: int, record: Record) -> Features:
         doi=doi,
         pmid=pmid,
         pmcid=pmcid,
+        registry=_intern(entry_number(record)),
         abstract=fold(record.abstract[: ABSTRACT_CHARS + 60])[:ABSTRACT_CHARS],
         kinds=_shared(_kinds(record, doi)),
         part=_part(record.title),

@@ -14,7 +14,7 @@ import sys
 from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from litsieve.dedup.blocking import Pairs, candidate_pairs
 from litsieve.dedup.cluster import IDENTIFIER, METADATA, PERSON, Link, cluster
@@ -31,7 +31,7 @@ from litsieve.record import Record
 
 CLUSTER_COLUMNS = ("record_id", "cluster_id", "kept", "cluster_size", "rule", "score", "linked_to", "source",
                    *STUDY_COLUMNS)
-_IDENTIFIER_RULES = ("same DOI", "same PMID", "same PMCID")
+_IDENTIFIER_RULES = ("same DOI", "same PMID", "same PMCID", "same registry entry")
 
 
 @dataclass
@@ -141,6 +141,8 @@ def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], 
         elif result.verdict == UNCERTAIN:
             uncertain.append((i, j))
 
+    links, ambiguous = _unambiguous(links, judged, ids)
+
     cannot: set[frozenset[int]] = set()
     decided: set[frozenset[int]] = set()
     for (a, b), decision in sorted(decisions.items()):
@@ -204,6 +206,7 @@ def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], 
     pending = [(i, j, judged(i, j).rule, judged(i, j).score) for i, j in uncertain]
     pending += [(link.a, link.b, f"not merged: {reason}", link.score) for link, reason in clustering.refused
                 if link.tier != PERSON]
+    pending += [(link.a, link.b, f"not merged: {reason}", link.score) for link, reason in ambiguous]
     # In id order, so that when a pair is both uncertain and refused the same reason wins.
     pending.sort(key=lambda p: (*sorted((ids[p[0]], ids[p[1]])), p[2]))
     for i, j, reason, pair_score in pending:
@@ -229,6 +232,38 @@ def _deduplicate(records: Sequence[Record], decisions: Mapping[tuple[str, str], 
     counts.update({key: value for key, value in studies.counts.items() if key != "study_links_awaiting_review"})
     counts["study_links_awaiting_review"] = sum(1 for r in undecided if r["reason"].startswith("same study?"))
     return DedupResult(rows, merged, counts, undecided + done, weights)
+
+
+def _unambiguous(links: list[Link], judged: Callable[[int, int], PairResult],
+                 ids: Sequence[str]) -> tuple[list[Link], list[tuple[Link, str]]]:
+    """Metadata links of a record that matches two records which must stay apart, set aside.
+
+    A record with little in it (no venue, a title and authors) can match both an article
+    and its preprint, or two abstracts of one group. Applying the strongest link first would
+    put it with one of them on a small difference in score; which one it is a copy of is not
+    known, so neither link is applied and both go to a person. Identifier links (a shared
+    DOI) say which, and stay.
+    """
+    partners: dict[int, list[Link]] = {}
+    for link in links:
+        if link.tier == METADATA:
+            partners.setdefault(link.a, []).append(link)
+            partners.setdefault(link.b, []).append(link)
+    dropped: dict[Link, str] = {}
+    for i in sorted((p for p, own in partners.items() if len(own) >= 2), key=ids.__getitem__):
+        own = sorted(partners[i], key=lambda k: (ids[k.b if k.a == i else k.a]))
+        for x, first in enumerate(own):
+            j = first.b if first.a == i else first.a
+            for second in own[x + 1:]:
+                k = second.b if second.a == i else second.a
+                result = judged(j, k)
+                if result.conflict:
+                    reason = f"{ids[i]} matches both {ids[j]} and {ids[k]}, which differ ({result.rule})"
+                    dropped.setdefault(first, reason)
+                    dropped.setdefault(second, reason)
+    if not dropped:
+        return links, []
+    return [k for k in links if k not in dropped], sorted(dropped.items(), key=lambda d: (ids[d[0].a], ids[d[0].b]))
 
 
 def _counts(rows: Sequence[Mapping[str, str]], refused: int, awaiting: int) -> dict[str, object]:

@@ -13,7 +13,9 @@ here into studies, strongest evidence first:
 2. **Notice titles**: a retraction notice or expression of concern (its kind from
    :mod:`litsieve.dedup.features`) links to the report its title names
    (:func:`litsieve.dedup.notices.target_title`) when that title matches and the journal or
-   first author agrees; an erratum, comment or reply found so is offered to a person.
+   first author agrees, and so does an authors' reply printed with the letter it answers
+   (one volume, the letter's pages or the next two); any other erratum, comment or reply
+   found so is offered to a person.
 3. **A shared trial registration number**, when each record names one trial only (and,
    between two publications, their people agree).
 4. **A preprint** links to the journal version with its title and author list.
@@ -35,7 +37,6 @@ so the input order never matters.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -61,7 +62,7 @@ from litsieve.dedup.notices import (
 from litsieve.dedup.review import DIFFERENT as DIFFERENT_DECISION
 from litsieve.dedup.review import SAME_STUDY as SAME_STUDY_DECISION
 from litsieve.importers.links import RecordLink, record_links
-from litsieve.importers.registry import record_registry_ids
+from litsieve.importers.registry import is_registry_entry, record_registry_ids
 from litsieve.record import Record
 
 STUDY_COLUMNS = ("study_id", "relation", "related_to", "study_flags", "study_rule")
@@ -88,11 +89,6 @@ _FIELD_RELATIONS: dict[str, tuple[str, bool]] = {
 # Relations by which a report attaches to another (it is not a study of its own); the
 # others (an update, a republication, the same study in another export) join two studies.
 _ATTACHING = NOTICES | {CONFERENCE_OF, PREPRINT_OF, REGISTRY_OF}
-_REGISTRY_HOST = re.compile(r"clinicaltrials\.gov|isrctn\.com|anzctr\.org\.au|trialsearch\.who\.int|drks\.de|chictr\.org"
-                            r"|ctri\.nic\.in|umin\.ac\.jp|clinicaltrialsregister\.eu|trialregister\.nl", re.IGNORECASE)
-_REGISTRY_VENUE = re.compile(
-    r"^\W*(?:clinicaltrials\W*gov|isrctn|anzctr|(?:who\W+)?ictrp|trials?\W+regist(?:er|ry)|eu\W+clinical\W+trials\W+register"
-    r"|clinicaltrialsregister|drks|chictr|ctri|umin\W*ctr|euctr|netherlands\W+trial\W+register)\b", re.IGNORECASE)
 _BUCKET_CAP = 64  # a title start shared by more records than this says nothing
 
 
@@ -146,13 +142,6 @@ def _author_agreement(a: Features, b: Features) -> tuple[bool | None, float]:
     return first, shared / max(len(a.authors), len(b.authors))
 
 
-def _is_registry(record: Record) -> bool:
-    """A trial registry's record (ClinicalTrials.gov, ICTRP...), not a publication."""
-    if record.journal:
-        return bool(_REGISTRY_VENUE.match(record.journal))
-    return bool(record.url) and bool(_REGISTRY_HOST.search(record.url))
-
-
 def _single_trial(ids: Sequence[str]) -> frozenset[str]:
     """A record naming two numbers of one registry is about several trials (a review, a
     pooled analysis): its numbers say nothing about which study it reports."""
@@ -189,7 +178,7 @@ class RecordFacts:
         notice = notice_relation(record, features.kinds) if features.kinds else ""
         links = tuple(record_links(record)) if record.extra else ()
         registrations = _single_trial(record_registry_ids(record))
-        registry_entry, retracted = _is_registry(record), retracted_banner(record)
+        registry_entry, retracted = is_registry_entry(record), retracted_banner(record)
         if notice or links or registrations or registry_entry or retracted:
             target = target_title(record.title) if notice else ""
             self._facts[index] = _Facts(links, registrations, notice, (target,) if len(target.split()) >= 4 else (),
@@ -420,7 +409,8 @@ def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title:
     journal = journals_compatible(own, found)
     after = own.year is None or found.year is None or own.year >= found.year - 1
     corroborated = [what for what, ok in (("journal", journal is True), ("first author", first is True)) if ok]
-    sure = tsim >= 0.95 and bool(corroborated) and after and cluster.role in (RETRACTION_OF, CONCERN_ABOUT)
+    sure = tsim >= 0.95 and bool(corroborated) and after and (
+        cluster.role in (RETRACTION_OF, CONCERN_ABOUT) or _answers(cluster.role, target.role, own, found))
     rule = (f"{cluster.role} title names it ({tsim:.2f})" + (f", {' and '.join(corroborated)} agree" if corroborated else ""))
     return StudyEdge(c, cluster.role, other, NOTICE_TITLE, round(tsim, 4), rule, sure)
 
@@ -431,6 +421,24 @@ def _reports_may_link(cluster: _Cluster, target: _Cluster) -> bool:
     if target.role in NOTICES or target.role == REGISTRY_OF:
         return False
     return bool(cluster.role) or not target.role
+
+
+def _answers(role: str, target_role: str, reply: Features, letter: Features) -> bool:
+    """The authors' reply printed with the letter it answers: one volume of one journal, on the
+    letter's pages or the next two (``... - Reply``, page 945 after the letter's 943-944).
+
+    The letter may carry no kind of its own (typed ``Letter`` only, titled like the article
+    it discusses), so a full report short enough to be a letter qualifies too.
+    """
+    if role != REPLY_TO or target_role not in (COMMENT_ON, "") or journals_compatible(reply, letter) is not True:
+        return False
+    if not (reply.volume and reply.volume == letter.volume and reply.page_start.isdigit()
+            and letter.page_start.isdigit()):
+        return False
+    end = int(letter.page_end) if letter.page_end.isdigit() else int(letter.page_start)
+    # A letter runs a page or three; a response printed after a full article comments on the
+    # article, which reviewers (and the labelled sets) keep as a report of its own.
+    return end - int(letter.page_start) <= 2 and int(letter.page_start) <= int(reply.page_start) <= end + 2
 
 
 def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, a: Features, b: Features,

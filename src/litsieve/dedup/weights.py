@@ -21,7 +21,10 @@ each earns its weight from the records being deduplicated, as in record linkage
 
 A field **loses its veto and its weight** (``ignored``: the rules treat it as absent) when
 a disagreement is not at least 2:1 evidence against a match, i.e. when the disagreement
-likelihood ratio ``(1 - m) / (1 - u)`` exceeds one half; issue and volume also when every
+likelihood ratio ``(1 - m) / (1 - u)`` exceeds one half, with agreement read as the veto
+reads it (the year's veto is two years apart or more, so for it a year one off agrees: an
+export whose every copy is one year later, online first against print, keeps its year
+veto, while exact agreement on the year may still lose its weight); issue and volume also when every
 one of at least 100 values is distinct (articles share issues and volumes by design). A
 field **loses its weight** but keeps its veto (``weak``) when agreeing is not at least 2:1
 evidence for a match (``m / u < 2``: one journal or one year in most of the file). A
@@ -52,6 +55,8 @@ MAX_GROUP = 8          # a title shared by more records is a recurring heading o
 MIN_EVIDENCE = 20      # anchor pairs (both values present) needed to judge a field
 MIN_DISTINCT = 100     # issue/volume values needed before "every value distinct" means noise
 _SHARED_BY_DESIGN = ("volume", "issue")
+# Fields whose veto reads a looser agreement than their weight does (``compare.Agreement.by_field``).
+_VETO = {"year": "year within one"}
 
 _VALUES: dict[str, Callable[[Features], Hashable]] = {
     "doi": operator.attrgetter("doi"),
@@ -116,6 +121,16 @@ def _u(values: Iterable[Hashable]) -> tuple[float | None, int, int]:
     return sum(c * (c - 1) for c in counts.values()) / (n * (n - 1)), n, len(counts)
 
 
+def _u_within_one(years: Sequence[int | None]) -> float | None:
+    """Chance that two random records (both with a year) are at most one year apart."""
+    counts = Counter(y for y in years if y is not None)
+    n = sum(counts.values())
+    if n < 2:
+        return None
+    close = sum(c * (c - 1 + counts.get(y - 1, 0) + counts.get(y + 1, 0)) for y, c in counts.items())
+    return close / (n * (n - 1))
+
+
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
 
@@ -167,7 +182,7 @@ def estimate(features: Sequence[Features],
     def m_of(name: str, identity: Sequence[str]) -> tuple[float | None, int]:
         agree = disagree = 0
         for fields in compared:
-            others = [fields[o] for o in identity if o != name]
+            others = [fields[_VETO.get(o, o)] for o in identity if o != name]
             if False in others or sum(1 for o in others if o) < min(2, len(others)):
                 continue
             value = fields[name]
@@ -183,12 +198,16 @@ def estimate(features: Sequence[Features],
     def judge(name: str, identity: Sequence[str]) -> FieldWeight:
         u, present, distinct = _u(map(_VALUES[name], features))
         m, anchors = m_of(name, identity)
+        # The veto may read the field more loosely than agreement does (the year: one off is no
+        # disagreement); whether the veto is reliable is measured as it reads.
+        m_veto, u_veto = (m_of(_VETO[name], identity)[0], _u_within_one([f.year for f in features])) \
+            if name in _VETO else (m, u)
         status, reason = "used", ""
         if name in _SHARED_BY_DESIGN and present >= MIN_DISTINCT and distinct == present:
             status, reason = "ignored", f"all {present} values distinct"
-        elif m is not None and anchors >= MIN_EVIDENCE and u is not None:
-            if (1 - m) > (1 - u) / 2:
-                status, reason = "ignored", f"agrees on only {m:.0%} of {anchors} pairs that agree otherwise"
+        elif m is not None and m_veto is not None and anchors >= MIN_EVIDENCE and u is not None and u_veto is not None:
+            if (1 - m_veto) > (1 - u_veto) / 2:
+                status, reason = "ignored", f"agrees on only {m_veto:.0%} of {anchors} pairs that agree otherwise"
             elif u > 0 and m < 2 * u:
                 status, reason = "weak", f"agrees on {u:.0%} of random pairs"
         elif anchors < MIN_EVIDENCE:

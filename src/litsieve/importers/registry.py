@@ -45,6 +45,11 @@ _EUDRACT = re.compile(r"\b(?:EudraCT|EUCTR|CTIS)\b[\s:#./-]*(?:(?:number|no)\.?\
                       re.IGNORECASE)
 _EUDRACT_ONLY = re.compile(r"^\s*(?:EUCTR|EudraCT)?[\s/-]*(\d{4}-\d{6}-\d{2}(?:-\d{2})?)(?:-[A-Z]{2})?\s*$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_REGISTRY_HOST = re.compile(r"clinicaltrials\.gov|isrctn\.com|anzctr\.org\.au|trialsearch\.who\.int|drks\.de|chictr\.org"
+                            r"|ctri\.nic\.in|umin\.ac\.jp|clinicaltrialsregister\.eu|trialregister\.nl", re.IGNORECASE)
+_REGISTRY_VENUE = re.compile(
+    r"^\W*(?:clinicaltrials\W*gov|isrctn|anzctr|(?:who\W+)?ictrp|trials?\W+regist(?:er|ry)|eu\W+clinical\W+trials\W+register"
+    r"|clinicaltrialsregister|drks|chictr|ctri|umin\W*ctr|euctr|netherlands\W+trial\W+register)\b", re.IGNORECASE)
 
 
 def normalize_registry_id(value: str) -> str:
@@ -102,3 +107,22 @@ _CHEAP_PAIRS = re.compile(r"CT|DR|UM|Ja|RB|NT|OM")
 def _looks_like_ids(text: str) -> bool:
     """A cheap look first: most abstracts name no registry at all."""
     return bool(_CHEAP_PAIRS.search(text)) and bool(_CHEAP.search(text))
+
+
+def is_registry_entry(record: Record) -> bool:
+    """A trial registry's record (ClinicalTrials.gov, ICTRP...), not a publication."""
+    if record.journal:
+        return bool(_REGISTRY_VENUE.match(record.journal))
+    return bool(record.url) and bool(_REGISTRY_HOST.search(record.url))
+
+
+def entry_number(record: Record) -> str:
+    """The number of the registry entry a record *is*: the one its own URL names on a registry's site.
+
+    Only the URL says which entry the record is; the numbers in its text may be the same
+    trial's entries in other registries (secondary ids), which are other records.
+    """
+    if not record.url or not _REGISTRY_HOST.search(record.url):
+        return ""
+    numbers = registry_ids_in(record.url)
+    return numbers[0] if len(numbers) == 1 else ""
