@@ -144,13 +144,13 @@ class RecordFile(Sequence[Record]):
             value = cells[i]
             fields[name] = parse_year(value) if value else None
         extra: dict[str, object] = {}
-        for i, name in plan.extra:
+        for i, key in plan.extra:
             value = cells[i]
-            if name is None:
+            if key is None:
                 if value:
                     extra.update(json.loads(value))
             elif value != "":
-                extra[name] = value
+                extra[key] = value
         record = Record(**fields)  # type: ignore[arg-type]
         record.extra = extra
         return record
