@@ -240,6 +240,15 @@ def _ascii_words(text: str) -> str:
     return b" ".join(data.translate(_ASCII_WORD_BYTES).split()).decode("ascii")
 
 
+def _without_markup(text: str) -> str:
+    """HTML entities and tags as some exports leave them (``&amp;``, ``<i>...</i>``) taken off."""
+    if "&" in text:
+        text = html.unescape(text)  # before the tags: "&lt;i&gt;" is a tag too
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    return text
+
+
 def normalize_title(title: str) -> str:
     """Title words for comparison: HTML tags, banners and database notes removed.
 
@@ -247,10 +256,7 @@ def normalize_title(title: str) -> str:
     the words stay. Notes databases append (``[Review] [43 refs]``, ``[Erratum appears in
     ...]``, ``(Provisional abstract)``) are not part of the title and go entirely.
     """
-    if "&" in title:
-        title = html.unescape(title)  # before the tags: "&lt;i&gt;" is a tag too
-    if "<" in title:
-        title = _TAG.sub(" ", title)
+    title = _without_markup(title)
     if _ANY_DIGIT.search(title):
         title = _THOUSANDS.sub(lambda m: _NON_DIGIT.sub("", m.group(0)), title)
     if "[" in title or "(" in title or ":" in title or ";" in title:
@@ -384,27 +390,27 @@ def _kind_words(title: str) -> bool:
     return ":" in low and bool(_RE_COLON.search(low))
 
 
-def _preprint_venue(venue: str) -> bool:
-    """``_PREPRINT_JOURNAL.search(venue)``, with the same shortcut."""
-    if venue.isascii():
-        low = venue.lower()
-        if not any(word in low for word in _PREPRINT_LITERALS):
+def _search(pattern: re.Pattern[str], literals: tuple[str, ...], text: str) -> bool:
+    """``pattern.search(text)``, skipped for ASCII text holding none of the ``literals`` that
+    every match holds (most venues and types)."""
+    if text.isascii():
+        low = text.lower()
+        if not any(word in low for word in literals):
             return False
-    return bool(_PREPRINT_JOURNAL.search(venue))
+    return bool(pattern.search(text))
+
+
+def _preprint_venue(venue: str) -> bool:
+    return _search(_PREPRINT_JOURNAL, _PREPRINT_LITERALS, venue)
 
 
 def _conference_words(text: str) -> bool:
-    """``_CONFERENCE_TYPES.search(text)``, with the same shortcut."""
-    if text.isascii():
-        low = text.lower()
-        if not any(word in low for word in _CONFERENCE_LITERALS):
-            return False
-    return bool(_CONFERENCE_TYPES.search(text))
+    return _search(_CONFERENCE_TYPES, _CONFERENCE_LITERALS, text)
 
 
 def conference_venue(journal: tuple[str, ...]) -> bool:
     """Whether normalised journal words name a conference or proceedings."""
-    return bool(journal) and bool(_CONFERENCE_TYPES.search(" ".join(journal)))
+    return bool(journal) and _conference_words(" ".join(journal))
 
 
 def preprint_venue(journal: tuple[str, ...]) -> bool:
@@ -415,10 +421,8 @@ def preprint_venue(journal: tuple[str, ...]) -> bool:
 def _kinds(record: Record, doi: str) -> frozenset[str]:
     kinds: set[str] = set()
     raw_title = record.title.strip()
-    if "&" in raw_title:
-        raw_title = html.unescape(raw_title)
-    if "<" in raw_title:
-        raw_title = _TAG.sub("", raw_title).strip()  # "<i>Erratum:</i> ..." is an erratum's title
+    if "&" in raw_title or "<" in raw_title:  # "<i>Erratum:</i> ...", "Comment <i>on:</i> ...": tags are no words
+        raw_title = " ".join(_without_markup(raw_title).split())
     # Most titles hold none of the words these kinds are named by: skip the long patterns.
     if not _kind_words(raw_title):
         raw_title = ""
