@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+from dataclasses import replace
 from pathlib import Path
 
 from litsieve.dedup import deduplicate
@@ -187,6 +188,56 @@ def test_two_registrations_of_one_registry_are_two_studies():
     review = paper("c", title="Peer support: a systematic review", journal="Cochrane", abstract="NCT01234567, NCT07654321")
     rows = studies([one, two, review])
     assert len({row["study_id"] for row in rows.values()}) == 3
+
+
+def test_erratum_printed_after_its_article_in_the_same_issue_is_linked():
+    # The article ends on page 228; the erratum names it and starts two pages later, one issue.
+    erratum = paper("b", title=f"Erratum to - {TITLE}", pages="230", volume="207", issue="3", year=2015,
+                    abstract="")
+    rows = studies([paper("a"), erratum])
+    assert (rows["b"]["relation"], rows["b"]["related_to"], rows["b"]["study_id"]) == ("erratum of", "a", "a")
+    # Three pages on, another issue of the volume, or an issue the erratum does not share: a person.
+    for place in (dict(pages="231", issue="3"), dict(pages="229", issue="6"), dict(pages="400", issue="")):
+        result = deduplicate([paper("a"), paper("b", **{**ERRATUM, "volume": "207", "year": 2015, **place})])
+        assert {row["record_id"]: row["study_id"] for row in result.clusters}["b"] == "b", place
+        assert [row["reason"].split(":")[0] for row in result.review_rows] == ["same study? erratum of"], place
+
+
+def test_a_comment_printed_after_the_article_is_its_own_report():
+    # Commentaries by other people printed right after the article are pieces of their own.
+    comment = paper("b", title=f"Commentary on {TITLE}", authors=["Weick, Karl"], pages="229-231",
+                    abstract="")
+    result = deduplicate([paper("a"), comment])
+    assert {row["record_id"]: row["study_id"] for row in result.clusters}["b"] == "b"
+
+
+def test_an_article_reprinted_by_its_journal_is_one_study():
+    # The same title, every author in order and the same length, in a later volume.
+    again = paper("b", volume="210", issue="1", pages="56-63", year=2017, doi="10.1192/bjp.bp.116.000002")
+    first = paper("a", doi="10.1192/bjp.bp.114.150000")
+    rows = studies([first, again])
+    assert rows["a"]["study_id"] == rows["b"]["study_id"]
+    assert "reprinted in one journal" in rows["a"]["study_rule"] + rows["b"]["study_rule"]
+    # Another length (a correction titled like its article, a recurring column), an author
+    # more or missing, or another journal: not a reprint, a person decides.
+    for changed in (dict(pages="56"), dict(pages="56-70"), dict(authors=["Smith, Jane A", "Okafor, Chidi"]),
+                    dict(journal="Postgraduate Medical Journal")):
+        rows = studies([first, replace(again, **changed)])
+        assert rows["a"]["study_id"] != rows["b"]["study_id"], changed
+
+
+def test_a_heading_printed_with_the_same_authors_piece_is_one_study():
+    authors = ["Avison, David E", "Fitzgerald, Guy", "Powell, Philip"]
+    heading = paper("h", title="Editorial", authors=authors, volume="11", issue="4", pages="271", abstract="",
+                    doi="10.1046/j.1365-2575.2001.00112.x")
+    guest = paper("g", title="Guest editorial: open source software and its economic issues", authors=authors,
+                  volume="11", issue="4", pages="273-276", abstract="", doi="10.1046/j.1365-2575.2001.00109.x")
+    rows = studies([heading, guest])
+    assert (rows["h"]["relation"], rows["h"]["related_to"], rows["h"]["study_id"]) == ("same study as", "g", "g")
+    # Another issue, pages apart, or one author (an editor writes one in every issue): apart.
+    for changed in (dict(issue="3"), dict(pages="280"), dict(authors=authors[:1])):
+        other = replace(heading, **changed)
+        assert studies([other, replace(guest, authors=other.authors)])["h"]["study_id"] == "h", changed
 
 
 def test_same_title_and_authors_in_one_volume_is_one_study():

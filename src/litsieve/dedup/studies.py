@@ -13,15 +13,19 @@ here into studies, strongest evidence first:
 2. **Notice titles**: a retraction notice or expression of concern (its kind from
    :mod:`litsieve.dedup.features`) links to the report its title names
    (:func:`litsieve.dedup.notices.target_title`) when that title matches and the journal or
-   first author agrees, and so does an authors' reply printed with the letter it answers
-   (one volume, the letter's pages or the next two); any other erratum, comment or reply
-   found so is offered to a person.
+   first author agrees, and so does a notice printed with the report it names (one
+   volume, the report's pages or the next two): an authors' reply with its letter, an
+   erratum with its article in one issue; any other erratum, comment or reply found so is
+   offered to a person.
 3. **A shared trial registration number**, when each record names one trial only (and,
    between two publications, their people agree).
 4. **A preprint** links to the journal version with its title and author list.
 5. **Same title, same authors, one volume of one journal**: a meeting abstract printed in
-   the journal, a one-page item or a split record is one study with the article; a meeting
-   abstract elsewhere is offered to a person.
+   the journal, a one-page item or a split record is one study with the article, and so is
+   the article reprinted by its journal in another volume (every author, the same length);
+   a meeting abstract elsewhere is offered to a person.
+6. **A heading printed with a piece**: a record titled ``Editorial`` and nothing else, by
+   the same two or more authors as the piece beside it in one issue.
 
 Being conservative matters more here than finding every link: a wrong link hides a report
 under another study. So a notice, an abstract or a preprint attaches to *one* report only;
@@ -226,6 +230,7 @@ def link_studies(
     edges += _field_edges(clusters, facts, features)
     edges += _title_edges(clusters, facts, features)
     edges += _registry_edges(clusters, features)
+    edges += _heading_edges(clusters, features)
     edges = [e for e in edges if frozenset((e.source, e.target)) not in forbidden or e.tier == PERSON]
     return _resolve(clusters, features, edges, forbidden)
 
@@ -410,7 +415,7 @@ def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title:
     after = own.year is None or found.year is None or own.year >= found.year - 1
     corroborated = [what for what, ok in (("journal", journal is True), ("first author", first is True)) if ok]
     sure = tsim >= 0.95 and bool(corroborated) and after and (
-        cluster.role in (RETRACTION_OF, CONCERN_ABOUT) or _answers(cluster.role, target.role, own, found))
+        cluster.role in (RETRACTION_OF, CONCERN_ABOUT) or _printed_with(cluster.role, target.role, own, found))
     rule = (f"{cluster.role} title names it ({tsim:.2f})" + (f", {' and '.join(corroborated)} agree" if corroborated else ""))
     return StudyEdge(c, cluster.role, other, NOTICE_TITLE, round(tsim, 4), rule, sure)
 
@@ -423,22 +428,39 @@ def _reports_may_link(cluster: _Cluster, target: _Cluster) -> bool:
     return bool(cluster.role) or not target.role
 
 
-def _answers(role: str, target_role: str, reply: Features, letter: Features) -> bool:
-    """The authors' reply printed with the letter it answers: one volume of one journal, on the
-    letter's pages or the next two (``... - Reply``, page 945 after the letter's 943-944).
+def _printed_with(role: str, target_role: str, notice: Features, report: Features) -> bool:
+    """A notice printed with the report its title names: one volume (and issue) of one journal,
+    starting on the report's pages or the next two. Its place then names one report, which a
+    title alone does not.
 
-    The letter may carry no kind of its own (typed ``Letter`` only, titled like the article
-    it discusses), so a full report short enough to be a letter qualifies too.
+    - The authors' reply to a letter (``... - Reply``, page 945 after the letter's 943-944). The
+      letter may carry no kind of its own (typed ``Letter`` only, titled like the article it
+      discusses), so a full report short enough to be a letter qualifies too; a response
+      printed after a full article comments on the article, which reviewers (and the
+      labelled sets) keep as a report of its own.
+    - An erratum printed right after its article in the same issue (``Erratum to - <title>``
+      on page 171 after 151-170). An erratum in a later issue names a title that the journal
+      may have printed more than once, and reviewers differ on grouping it: a person decides.
+
+    A comment is a piece of its own by other people wherever it is printed, so it never
+    qualifies.
     """
-    if role != REPLY_TO or target_role not in (COMMENT_ON, "") or journals_compatible(reply, letter) is not True:
+    if journals_compatible(notice, report) is not True or not _follows(notice, report):
         return False
-    if not (reply.volume and reply.volume == letter.volume and reply.page_start.isdigit()
-            and letter.page_start.isdigit()):
+    if role == REPLY_TO:
+        return target_role in (COMMENT_ON, "") and _pages(report) <= 3
+    if role == ERRATUM_OF:
+        return target_role == "" and (not notice.issue or not report.issue or notice.issue == report.issue)
+    return False
+
+
+def _follows(later: Features, earlier: Features) -> bool:
+    """``later`` starts on ``earlier``'s pages or the next two, in the same volume."""
+    if not (later.volume and later.volume == earlier.volume and later.page_start.isdigit()
+            and earlier.page_start.isdigit()):
         return False
-    end = int(letter.page_end) if letter.page_end.isdigit() else int(letter.page_start)
-    # A letter runs a page or three; a response printed after a full article comments on the
-    # article, which reviewers (and the labelled sets) keep as a report of its own.
-    return end - int(letter.page_start) <= 2 and int(letter.page_start) <= int(reply.page_start) <= end + 2
+    end = int(earlier.page_end) if earlier.page_end.isdigit() else int(earlier.page_start)
+    return int(earlier.page_start) <= int(later.page_start) <= end + 2
 
 
 def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, a: Features, b: Features,
@@ -472,9 +494,11 @@ def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, a: Fea
                          f"preprint: titles alike ({tsim:.2f}), authors shared ({overlap:.2f})", sure)
     journal = journals_compatible(a, b)
     same_place = journal is True and (a.volume == b.volume if a.volume and b.volume else gap == 0)
-    sure = (tsim >= 0.95 and same_people and same_place and a.title_words >= 5
+    reprinted = journal is True and not same_place and not cluster.role and not target.role and _reprint(a, b)
+    sure = (tsim >= 0.95 and (same_people and same_place or reprinted) and a.title_words >= 5
             and a.title_numbers == b.title_numbers)
-    where = "in one volume of one journal" if same_place else "in another journal or volume"
+    where = ("reprinted in one journal, same length" if reprinted
+             else "in one volume of one journal" if same_place else "in another journal or volume")
     rule = f"titles alike ({tsim:.2f}), authors shared ({overlap:.2f}), {where}"
     if cluster.role == CONFERENCE_OF and not target.role:
         return StudyEdge(c, CONFERENCE_OF, other, SAME_TITLE, round(tsim, 4), rule, sure)
@@ -485,10 +509,59 @@ def _report_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, a: Fea
     return StudyEdge(source, SAME_STUDY, target_index, SAME_TITLE, round(tsim, 4), rule, sure)
 
 
+def _reprint(a: Features, b: Features) -> bool:
+    """The same article printed twice by its journal (a publisher's repeat in a later volume):
+    every author in the same order and the same number of pages, two or more.
+
+    The length is what tells a reprint from the same title used again (a recurring column,
+    a correction titled like its article, a follow-up): the same text in the journal's own
+    layout takes the same pages. Another journal's reprint goes to a person, as reviewers
+    differ on it (a secondary journal reprinting a review is a report of its own to some).
+    """
+    return bool(a.authors) and a.authors == b.authors and _pages(a) >= 2 and _pages(a) == _pages(b) \
+        and a.page_start.isdigit() and b.page_start.isdigit()
+
+
 def _pages(f: Features) -> int:
     if f.page_start.isdigit() and f.page_end.isdigit():
         return max(1, int(f.page_end) - int(f.page_start) + 1)
     return 1 if f.page_start else 0
+
+
+def _heading_edges(clusters: Sequence[_Cluster], features: Sequence[Features]) -> list[StudyEdge]:
+    """A record titled only by a heading (``Editorial``) printed with a piece by the same people.
+
+    A heading names nothing, so the record is matched by where it is printed: one issue of
+    one journal, the same two or more authors in the same order, and the piece starting on
+    the heading's pages or the next two (or the heading on the piece's): the first page of
+    a guest editorial exported on its own, or an editorial in two parts. One author, or
+    another issue, is not enough: an editor writes a heading in every issue.
+    """
+    def place(f: Features) -> tuple[str, str, tuple[str, ...]] | None:
+        if len(f.authors) < 2 or not f.volume or not f.issue or not f.page_start.isdigit():
+            return None
+        return f.volume, f.issue, f.authors
+
+    headings: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
+    for c, cluster in enumerate(clusters):
+        f = features[cluster.kept]
+        key = place(f) if f.generic_title and not cluster.role else None
+        if key:
+            headings.setdefault(key, []).append(c)
+    edges: list[StudyEdge] = []
+    if not headings:
+        return edges
+    for c, cluster in enumerate(clusters):
+        f = features[cluster.kept]
+        if f.generic_title or cluster.role:
+            continue
+        key = place(f)
+        for h in headings.get(key, ()) if key else ():
+            heading = features[clusters[h].kept]
+            if journals_compatible(heading, f) is True and (_follows(f, heading) or _follows(heading, f)):
+                edges.append(StudyEdge(h, SAME_STUDY, c, SAME_TITLE, 1.0,
+                                       "a heading printed with the same authors' piece (one issue, next pages)"))
+    return edges
 
 
 def _registry_edges(clusters: Sequence[_Cluster], features: Sequence[Features]) -> list[StudyEdge]:
