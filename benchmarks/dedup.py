@@ -40,6 +40,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -178,22 +179,65 @@ def run_litsieve(source: Path, clusters: Path) -> tuple[dict[str, str], dict[str
 
 
 def timed(command: Sequence[str]) -> tuple[float, int]:
-    """Run ``command``; its wall time and its peak resident memory (Linux ru_maxrss in KiB).
+    """Run ``command``; its wall time and its peak memory in bytes.
 
-    ``wait4`` also reports the process's CPU time (user + system, with any worker processes
-    it waited for), which :data:`CPU_SECONDS` keeps for the report: wall time depends on
-    what else runs on the machine.
+    ``wait4`` reports the process's CPU time (user + system, with any worker processes it
+    waited for), which :data:`CPU_SECONDS` keeps for the report (wall time depends on what
+    else runs on the machine), and the largest single process's peak resident memory.
+    litsieve forks a worker for its costly passes, and the two share memory until written,
+    so the memory of the whole process tree is sampled too, once a second, as the sum of
+    each process's proportional set size (shared pages counted once); the larger of the two
+    is reported.
     """
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = _TreeMemory(process.pid)
+    sampler.start()
     stderr = process.stderr.read() if process.stderr else b""  # type: ignore[union-attr]
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
+    sampler.stop.set()
+    sampler.join()
     CPU_SECONDS[" ".join(command)] = usage.ru_utime + usage.ru_stime
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{stderr.decode(errors='replace')[-3000:]}")
-    return seconds, usage.ru_maxrss * 1024
+    return seconds, max(usage.ru_maxrss * 1024, sampler.peak)
+
+
+class _TreeMemory(threading.Thread):
+    """The peak summed PSS of a process and its descendants (Linux ``smaps_rollup``), in bytes."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stop = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(1.0):
+            self.peak = max(self.peak, sum(_pss(p) for p in _tree(self.pid)))
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                for child in handle.read().split():
+                    found += _tree(int(child))
+    except OSError:
+        pass  # gone, or not Linux
+    return found
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def run_bib_dedupe(bench_python: Path, source: Path, id_column: str, out: Path) -> tuple[dict[str, str], float, int]:

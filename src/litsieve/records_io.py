@@ -17,8 +17,9 @@ import dataclasses
 import json
 import os
 from array import array
+from functools import partial
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Sequence, overload
+from typing import IO, Callable, Iterable, Iterator, Sequence, overload
 
 from litsieve.errors import ImportFormatError
 from litsieve.fileio import iter_csv, unneutralise_cell, write_csv
@@ -163,6 +164,22 @@ class RecordFile(Sequence[Record]):
             yield self._record(cells)
         if offsets is not None:
             self._offsets = offsets
+
+    def lazily(self) -> Iterator[Callable[[], Record]]:
+        """Each row's record as a call that builds it: a pass that builds only some rows' records
+        costs the CSV parse for the others (a deduplication worker takes every other chunk)."""
+        offsets = array("q") if self._offsets is None else None
+        for start, cells in self._rows():
+            if offsets is not None:
+                offsets.append(start)
+            yield partial(self._record, cells)
+        if offsets is not None:
+            self._offsets = offsets
+
+    def estimated_length(self) -> int:
+        """The number of records if known, else a guess from the file size (about a kilobyte a
+        record with its abstract), without reading the file: enough to decide on workers."""
+        return len(self._offsets) if self._offsets is not None else self.path.stat().st_size // 1000
 
     def _index(self) -> array[int]:
         if self._offsets is None:

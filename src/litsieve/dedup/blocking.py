@@ -116,6 +116,11 @@ class Pairs:
             chunk = self.codes[start:start + _CHUNK]
             yield from zip((chunk // self.size).tolist(), (chunk % self.size).tolist())
 
+    def slice(self, start: int, stop: int) -> Iterator[tuple[int, int]]:
+        """The pairs from position ``start`` to ``stop`` (a worker's chunk), in order."""
+        chunk = self.codes[start:stop]
+        return zip((chunk // self.size).tolist(), (chunk % self.size).tolist())
+
     def __contains__(self, pair: object) -> bool:
         if not isinstance(pair, tuple) or len(pair) != 2:
             return False
@@ -162,11 +167,16 @@ def candidate_pairs(features: Sequence[Features]) -> Pairs:
                 else:
                     members.append(index)
         del first
-        codes: list[int] = []
+        # Every pair of a small block, blocks of one size at a time (one array each).
+        by_size: dict[int, list[list[int]]] = {}
         for members in shared.values():
             if len(members) <= BLOCK_LIMIT:
-                codes.extend(min(x, y) * size + max(x, y) for n, x in enumerate(members) for y in members[n + 1:])
-        parts.append(np.array(codes, dtype=np.int64))
+                by_size.setdefault(len(members), []).append(members)
+        for n, blocks in by_size.items():
+            block = np.array(blocks, dtype=np.int64)
+            left, right = np.triu_indices(n, 1)
+            x, y = block[:, left], block[:, right]
+            parts.append((np.minimum(x, y) * size + np.maximum(x, y)).ravel())
         for members in shared.values():
             if len(members) > BLOCK_LIMIT:
                 block = np.array(members, dtype=np.int64)

@@ -43,9 +43,12 @@ class PairResult:
     conflict: bool = False
 
 
-def similarity(a: str, b: str) -> float:
-    """Normalised Indel similarity in [0, 1] (rapidfuzz, C++)."""
-    return Indel.normalized_similarity(a, b)
+def similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """Normalised Indel similarity in [0, 1] (rapidfuzz, C++); 0 when below ``floor``, which
+    lets the distance stop early and pairs of very different lengths skip it."""
+    if floor and 2 * min(len(a), len(b)) < floor * (len(a) + len(b)):
+        return 0.0  # the similarity cannot reach the floor: the length difference alone is too much
+    return Indel.normalized_similarity(a, b, score_cutoff=floor or None)
 
 
 def _subsequence(abbrev: str, word: str) -> bool:

@@ -14,7 +14,8 @@ import sys
 from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Mapping, Sequence
+from functools import partial
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from litsieve.dedup.blocking import Pairs, candidate_pairs
 from litsieve.dedup.cluster import IDENTIFIER, METADATA, PERSON, Link, cluster
@@ -26,7 +27,9 @@ from litsieve.dedup.review import SAME as PERSON_SAME
 from litsieve.dedup.review import review_row
 from litsieve.dedup.studies import STUDY_COLUMNS, RecordFacts, link_studies
 from litsieve.dedup.weights import DEFAULT, Weights, estimate
-from litsieve.errors import DedupError
+from litsieve.dedup.parallel import WorkerFailed, chunks_of, interleave, split, workers
+from litsieve.errors import DedupError, LitsieveError
+from litsieve.records_io import RecordFile
 from litsieve.record import Record
 
 CLUSTER_COLUMNS = ("record_id", "cluster_id", "kept", "cluster_size", "rule", "score", "linked_to", "source",
@@ -45,29 +48,108 @@ class DedupResult:
     weights: Weights = DEFAULT
 
 
-def _features(records: Sequence[Record]) -> tuple[list[str], list[str], list[Features], RecordFacts, array[int]]:
+_Features = tuple[list[str], list[str], list[Features], RecordFacts, "array[int]"]
+_FEATURE_CHUNK = 16_384  # records a worker's chunk: a chunk's words are pickled once
+
+
+def _features(records: Sequence[Record]) -> _Features:
     """Record ids, sources, features, study evidence and completeness codes (for the kept
-    record) in one pass over ``records`` (which may be a file read on demand)."""
-    seen: dict[str, int] = {}
+    record) in one pass over ``records`` (which may be a file read on demand), on two cores
+    for a large input (:mod:`litsieve.dedup.parallel`)."""
+    size = records.estimated_length() if isinstance(records, RecordFile) else len(records)
+    parts = workers(size)
+    if parts > 1:
+        try:
+            found = split(lambda k, n: _feature_chunks(records, k, n), parts)
+        except (WorkerFailed, LitsieveError):
+            pass  # one process again: a bad row raises its error at the same row as without workers
+        else:
+            merged = _merge(interleave(found))
+            _check_ids(merged[0])
+            return merged
+    return _features_in_one(records)
+
+
+def _features_in_one(records: Sequence[Record]) -> _Features:
+    check = _IdCheck()
     ids: list[str] = []
     sources: list[str] = []
     features: list[Features] = []
     facts = RecordFacts()
     codes = array("q")
     for row, record in enumerate(records, start=1):
-        if not record.record_id:
-            raise DedupError("a record has no record_id", row=row, field="record_id",
-                             hint="import the file with `litsieve import` first")
-        if record.record_id in seen:
-            raise DedupError(f"record id '{record.record_id}' appears twice (rows {seen[record.record_id]} and {row})",
-                             row=row, field="record_id", hint="record ids must be unique across the review")
-        seen[record.record_id] = row
+        check(row, record.record_id)
         ids.append(record.record_id)
         sources.append(sys.intern(record.source))
         features.append(features_of(row - 1, record))
         facts.note(row - 1, record, features[-1])
         codes.append(completeness_code(record))
     return ids, sources, features, facts, codes
+
+
+def _feature_chunks(records: Sequence[Record], k: int, parts: int) -> Iterator[_Features]:
+    """Process ``k``'s chunks of :func:`_features_in_one`, ids unchecked (checked once merged)."""
+    makers = records.lazily() if isinstance(records, RecordFile) else (partial(_itself, r) for r in records)
+    current = -1
+    chunk: _Features = ([], [], [], RecordFacts(), array("q"))
+    for index, make in enumerate(makers):
+        number = index // _FEATURE_CHUNK
+        if number % parts != k:
+            continue
+        if number != current:
+            if current >= 0:
+                yield chunk
+            current, chunk = number, ([], [], [], RecordFacts(), array("q"))
+        ids, sources, features, facts, codes = chunk
+        record = make()
+        ids.append(record.record_id)
+        sources.append(sys.intern(record.source))
+        features.append(features_of(index, record))
+        facts.note(index, record, features[-1])
+        codes.append(completeness_code(record))
+    if current >= 0:
+        yield chunk
+
+
+def _itself(record: Record) -> Record:
+    return record
+
+
+def _merge(chunks: Iterable[_Features]) -> _Features:
+    ids: list[str] = []
+    sources: list[str] = []
+    features: list[Features] = []
+    facts = RecordFacts()
+    codes = array("q")
+    for chunk_ids, chunk_sources, chunk_features, chunk_facts, chunk_codes in chunks:
+        ids += chunk_ids
+        sources += [sys.intern(s) for s in chunk_sources]
+        features += chunk_features
+        facts.update(chunk_facts)
+        codes += chunk_codes
+    return ids, sources, features, facts, codes
+
+
+class _IdCheck:
+    """Every record has an id, and no id appears twice (the error names both rows)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, row: int, record_id: str) -> None:
+        if not record_id:
+            raise DedupError("a record has no record_id", row=row, field="record_id",
+                             hint="import the file with `litsieve import` first")
+        if record_id in self.seen:
+            raise DedupError(f"record id '{record_id}' appears twice (rows {self.seen[record_id]} and {row})",
+                             row=row, field="record_id", hint="record ids must be unique across the review")
+        self.seen[record_id] = row
+
+
+def _check_ids(ids: Sequence[str]) -> None:
+    check = _IdCheck()
+    for row, record_id in enumerate(ids, start=1):
+        check(row, record_id)
 
 
 @contextmanager
@@ -86,21 +168,39 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def compare_pairs(features: list[Features], pairs: Pairs, weights: Weights = DEFAULT) -> dict[tuple[int, int], PairResult]:
+def compare_pairs(features: list[Features], pairs: Pairs, weights: Weights = DEFAULT,
+                  parts: int | None = None) -> dict[tuple[int, int], PairResult]:
     """Verdicts on the candidate pairs that may be one work (``same`` or ``uncertain``; ``i < j``).
 
     "Different" verdicts are not kept: they are most pairs, and the consistency check
-    recomputes the few it needs. (Forking workers for this and for the features was
-    measured slower at 100,000 records: sending the results back costs more than it saves.)
+    recomputes the few it needs. On two cores, a forked worker takes every other chunk of
+    pairs (:mod:`litsieve.dedup.parallel`); ``parts`` sets the number of processes.
     """
-    found: dict[tuple[int, int], PairResult] = {}
-    for i, j in pairs:  # in sorted order
-        a, b = features[i], features[j]
-        if worth_comparing(a, b):
-            result = compare(a, b, weights)
-            if result.verdict != DIFFERENT:
-                found[(i, j)] = result
-    return found
+    parts = workers(len(pairs)) if parts is None else parts
+    try:
+        found = split(lambda k, n: _compared_chunks(features, pairs, weights, k, n), parts)
+    except WorkerFailed:
+        found = split(lambda k, n: _compared_chunks(features, pairs, weights, k, n), 1)
+    results: dict[tuple[int, int], PairResult] = {}
+    for chunk in interleave(found):  # in sorted order, as one process gives them
+        results.update(chunk)
+    return results
+
+
+_PAIR_CHUNK = 8192  # candidate pairs a worker's chunk
+
+
+def _compared_chunks(features: list[Features], pairs: Pairs, weights: Weights, k: int,
+                     parts: int) -> Iterator[list[tuple[tuple[int, int], PairResult]]]:
+    for span in chunks_of(k, parts, len(pairs), _PAIR_CHUNK):
+        found = []
+        for i, j in pairs.slice(span.start, span.stop):  # in sorted order
+            a, b = features[i], features[j]
+            if worth_comparing(a, b):
+                result = compare(a, b, weights)
+                if result.verdict != DIFFERENT:
+                    found.append(((i, j), result))
+        yield found
 
 
 def field_weights(features: Sequence[Features]) -> Weights:

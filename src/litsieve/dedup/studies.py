@@ -42,7 +42,7 @@ so the input order never matters.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from litsieve.dedup.compare import journals_compatible, similarity
 from litsieve.dedup.features import Features
@@ -190,6 +190,10 @@ class RecordFacts:
 
     def __getitem__(self, index: int) -> _Facts:
         return self._facts.get(index, _NOTHING)
+
+    def update(self, other: RecordFacts) -> None:
+        """Take in what another pass noted (a worker's chunk of records)."""
+        self._facts.update(other._facts)
 
 
 def link_studies(
@@ -344,10 +348,21 @@ class _TitleIndex:
         return found
 
 
+# The least title similarity any study rule reads (an early report's); below it, no link.
+_TITLE_FLOOR = 0.75
+
+
 def _members_by_title(title: str, cluster: _Cluster, features: Sequence[Features]) -> list[tuple[float, Features]]:
-    """The cluster's records with a usable title, each with how close it is to ``title``."""
-    return [(similarity(title, features[i].title), features[i]) for i in cluster.members
-            if features[i].title and not features[i].generic_title]
+    """The cluster's records with a usable title at least :data:`_TITLE_FLOOR` alike to ``title``,
+    each with how alike."""
+    found = []
+    for i in cluster.members:
+        f = features[i]
+        if f.title and not f.generic_title:
+            tsim = similarity(title, f.title, _TITLE_FLOOR)
+            if tsim:
+                found.append((tsim, f))
+    return found
 
 
 def _strongest(edges: Iterable[StudyEdge | None]) -> StudyEdge | None:
@@ -362,40 +377,43 @@ def _title_edges(clusters: Sequence[_Cluster], facts: RecordFacts, features: Seq
     wide = [t for cluster in clusters if cluster.role in NOTICES for i in cluster.members for t in facts[i].targets]
     wide += [features[cluster.kept].title for cluster in clusters if cluster.role in (CONFERENCE_OF, PREPRINT_OF)]
     index = _TitleIndex(clusters, features, wide)
-    edges: list[StudyEdge] = []
-    for c, cluster in enumerate(clusters):
-        own = features[cluster.kept]
-        if cluster.role in NOTICES:
-            titles = {t for i in cluster.members for t in facts[i].targets}
-            for title in sorted(titles):
-                for other in sorted(index.near(title) - {c}):
-                    edge = _strongest(_notice_edge(c, cluster, other, clusters[other], title, own, found)
-                                      for _, found in _members_by_title(title, clusters[other], features))
-                    if edge:
-                        edges.append(edge)
-            continue
-        if cluster.role == REGISTRY_OF:
-            continue
-        if own.generic_title or own.title_words < 4:
-            continue
-        # A full report is looked for under its exact title; an early report more widely.
-        if not cluster.role and index.exact.get(own.title) == c:
-            continue  # no other cluster has its title (most clusters)
-        candidates = index.near(own.title) if cluster.role else index.same(own.title)
-        for other in sorted(candidates - {c}):
-            if other < c and cluster.role == clusters[other].role:
-                continue  # a pair of like reports is looked at once
-            if not _reports_may_link(cluster, clusters[other]):
-                continue
-            edge = _strongest(_report_edge(c, cluster, other, clusters[other], features[i], b, tsim)
-                              for i in cluster.members if not features[i].generic_title
-                              for tsim, b in _members_by_title(features[i].title, clusters[other], features))
-            if edge:
-                edges.append(edge)
-    return edges
+
+    return [edge for c in range(len(clusters)) for edge in _edges_by_title(c, clusters, facts, features, index)]
 
 
-def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title: str, own: Features,
+def _edges_by_title(c: int, clusters: Sequence[_Cluster], facts: RecordFacts, features: Sequence[Features],
+                    index: _TitleIndex) -> Iterator[StudyEdge]:
+    """The title edges of cluster ``c`` (:func:`_title_edges`)."""
+    cluster = clusters[c]
+    own = features[cluster.kept]
+    if cluster.role in NOTICES:
+        titles = {t for i in cluster.members for t in facts[i].targets}
+        for title in sorted(titles):
+            for other in sorted(index.near(title) - {c}):
+                edge = _strongest(_notice_edge(c, cluster, other, clusters[other], tsim, own, found)
+                                  for tsim, found in _members_by_title(title, clusters[other], features))
+                if edge:
+                    yield edge
+        return
+    if cluster.role == REGISTRY_OF or own.generic_title or own.title_words < 4:
+        return
+    # A full report is looked for under its exact title; an early report more widely.
+    if not cluster.role and index.exact.get(own.title) == c:
+        return  # no other cluster has its title (most clusters)
+    candidates = index.near(own.title) if cluster.role else index.same(own.title)
+    for other in sorted(candidates - {c}):
+        if other < c and cluster.role == clusters[other].role:
+            continue  # a pair of like reports is looked at once
+        if not _reports_may_link(cluster, clusters[other]):
+            continue
+        edge = _strongest(_report_edge(c, cluster, other, clusters[other], features[i], b, tsim)
+                          for i in cluster.members if not features[i].generic_title
+                          for tsim, b in _members_by_title(features[i].title, clusters[other], features))
+        if edge:
+            yield edge
+
+
+def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, tsim: float, own: Features,
                  found: Features) -> StudyEdge | None:
     """A notice to the report its title names.
 
@@ -407,8 +425,7 @@ def _notice_edge(c: int, cluster: _Cluster, other: int, target: _Cluster, title:
     """
     if target.role in (ERRATUM_OF, RETRACTION_OF, CONCERN_ABOUT):
         return None  # a notice is about a report, not about another notice
-    tsim = similarity(title, found.title)
-    if tsim < 0.85:
+    if tsim < 0.85:  # tsim: how alike the title the notice names is to the report's
         return None
     first, _ = _author_agreement(own, found)
     journal = journals_compatible(own, found)
