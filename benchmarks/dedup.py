@@ -21,9 +21,9 @@ Run by ``make bench`` (``benchmarks/Makefile``), or directly::
    abstracts, preprints, registry entries), abstracts uncut. ``litsieve dedup`` runs on
    10,000, 100,000 and 1,000,000 records (``--sizes``) in a fresh process each, bib-dedupe
    up to ``--bib-dedupe-max`` (100,000: it needs 5.7 GB there). ``cluster_id`` is scored
-   against the record-level truth, ``study_id`` against the study-level truth; wall time,
-   CPU time and peak resident memory come from ``wait4``. Generated files are cached in
-   ``benchmarks/out/cache``.
+   against the record-level truth, ``study_id`` against the study-level truth; wall and CPU
+   time come from ``wait4``, peak memory from ``wait4`` and the summed PSS of the process
+   tree (:func:`timed`). Generated files are cached in ``benchmarks/out/cache``.
 
 The figures are printed as a Markdown table and written to ``benchmarks/out/dedup.{md,json}``.
 This file also serves as bib-dedupe's runner inside its own environment (``--bib-dedupe``),
