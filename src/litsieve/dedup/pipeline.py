@@ -72,26 +72,32 @@ def _features(records: Sequence[Record]) -> _Features:
 
 def _features_in_one(records: Sequence[Record]) -> _Features:
     check = _IdCheck()
-    ids: list[str] = []
-    sources: list[str] = []
-    features: list[Features] = []
-    facts = RecordFacts()
-    codes = array("q")
+    found = _empty()
     for row, record in enumerate(records, start=1):
         check(row, record.record_id)
-        ids.append(record.record_id)
-        sources.append(sys.intern(record.source))
-        features.append(features_of(row - 1, record))
-        facts.note(row - 1, record, features[-1])
-        codes.append(completeness_code(record))
-    return ids, sources, features, facts, codes
+        _add(found, row - 1, record)
+    return found
+
+
+def _empty() -> _Features:
+    return [], [], [], RecordFacts(), array("q")
+
+
+def _add(found: _Features, index: int, record: Record) -> None:
+    """The record's id, source, features, study evidence and completeness code, appended."""
+    ids, sources, features, facts, codes = found
+    ids.append(record.record_id)
+    sources.append(sys.intern(record.source))
+    features.append(features_of(index, record))
+    facts.note(index, record, features[-1])
+    codes.append(completeness_code(record))
 
 
 def _feature_chunks(records: Sequence[Record], k: int, parts: int) -> Iterator[_Features]:
     """Process ``k``'s chunks of :func:`_features_in_one`, ids unchecked (checked once merged)."""
     makers = records.lazily() if isinstance(records, RecordFile) else (partial(_itself, r) for r in records)
     current = -1
-    chunk: _Features = ([], [], [], RecordFacts(), array("q"))
+    chunk = _empty()
     for index, make in enumerate(makers):
         number = index // _FEATURE_CHUNK
         if number % parts != k:
@@ -99,14 +105,8 @@ def _feature_chunks(records: Sequence[Record], k: int, parts: int) -> Iterator[_
         if number != current:
             if current >= 0:
                 yield chunk
-            current, chunk = number, ([], [], [], RecordFacts(), array("q"))
-        ids, sources, features, facts, codes = chunk
-        record = make()
-        ids.append(record.record_id)
-        sources.append(sys.intern(record.source))
-        features.append(features_of(index, record))
-        facts.note(index, record, features[-1])
-        codes.append(completeness_code(record))
+            current, chunk = number, _empty()
+        _add(chunk, index, make())
     if current >= 0:
         yield chunk
 
@@ -116,18 +116,14 @@ def _itself(record: Record) -> Record:
 
 
 def _merge(chunks: Iterable[_Features]) -> _Features:
-    ids: list[str] = []
-    sources: list[str] = []
-    features: list[Features] = []
-    facts = RecordFacts()
-    codes = array("q")
+    ids, sources, features, facts, codes = merged = _empty()
     for chunk_ids, chunk_sources, chunk_features, chunk_facts, chunk_codes in chunks:
         ids += chunk_ids
         sources += [sys.intern(s) for s in chunk_sources]
         features += chunk_features
         facts.update(chunk_facts)
         codes += chunk_codes
-    return ids, sources, features, facts, codes
+    return merged
 
 
 class _IdCheck:
