@@ -113,8 +113,7 @@ class Pairs:
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         for start in range(0, self.codes.size, _CHUNK):
-            chunk = self.codes[start:start + _CHUNK]
-            yield from zip((chunk // self.size).tolist(), (chunk % self.size).tolist())
+            yield from self.slice(start, start + _CHUNK)
 
     def slice(self, start: int, stop: int) -> Iterator[tuple[int, int]]:
         """The pairs from position ``start`` to ``stop`` (a worker's chunk), in order."""
